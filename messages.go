@@ -37,7 +37,9 @@ type text struct{ ar, en string }
 func Message(lang Lang, key string, args ...any) string {
 	t, ok := catalogue[key]
 	if !ok {
-		return key
+		if t, ok = moreMessages[key]; !ok {
+			return key
+		}
 	}
 	s := t.ar
 	if lang == LangEN {
@@ -53,7 +55,8 @@ func Message(lang Lang, key string, args ...any) string {
 // that every key a rule returns has a translation).
 func HasMessage(key string) bool {
 	_, ok := catalogue[key]
-	return ok
+	_, more := moreMessages[key]
+	return ok || more
 }
 
 // catalogue holds every text a person may see in an error, in both
@@ -68,6 +71,7 @@ var catalogue = map[string]text{
 	"unauthorized":       {"يلزم تسجيل الدخول", "You must log in"},
 	"rate_limited":       {"محاولات كثيرة، حاول بعد قليل", "Too many attempts; try again shortly"},
 	"too_large":          {"حجم الطلب أكبر من المسموح", "The request is larger than allowed"},
+	"json_content_type":  {"يجب أن يكون نوع المحتوى application/json", "The Content-Type must be application/json"},
 	"malformed_json":     {"صيغة JSON غير صحيحة", "The JSON body is malformed"},
 	"unknown_field":      {"الحقل غير معروف: %s", "Unknown field: %s"},
 	"invalid_id":         {"المعرّف غير صحيح", "The identifier is not valid"},

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/store"
+)
+
+// openStore opens and migrates the database named by c.
+func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
+	key, err := c.dataKey()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Key: key, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	for _, m := range applied {
+		log.Info("migration applied", slog.String("migration", m))
+	}
+	return st, nil
+}
+
+func parseLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// serve runs the server until ctx ends (SIGINT/SIGTERM), then shuts down
+// gracefully.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseConfig("serve", args, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stdout, parseLevel(c.LogLevel))
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	scfg := server.Config{Store: st, Logger: log, Version: version, SecureCookies: c.SecureCookies}
+	if c.RedisURL != "" {
+		opts, err := redis.ParseURL(c.RedisURL)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb := redis.NewClient(opts)
+		defer rdb.Close()
+		scfg.Limiter = server.NewRedisLimiter(rdb, "jihat:rl:")
+		scfg.Ready = append(scfg.Ready, server.Check{Name: "redis", Fn: func(ctx context.Context) error {
+			return rdb.Ping(ctx).Err()
+		}})
+	}
+	srv, err := server.New(scfg)
+	if err != nil {
+		return err
+	}
+	boot, err := srv.Bootstrap(ctx, server.BootstrapConfig{
+		AdminLogin: c.AdminLogin, AdminPassword: c.AdminPassword,
+		Demo: !c.NoDemo && c.DatabaseURL == "",
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + displayAddr(ln.Addr())
+	log.Info("jihat listening", slog.String("url", url), slog.String("version", version),
+		slog.String("database", map[bool]string{true: "postgresql", false: "sqlite"}[st.Postgres()]),
+		slog.Bool("redis", c.RedisURL != ""))
+	banner(stderr, url, boot)
+	err = srv.Serve(ctx, ln)
+	log.Info("jihat stopped", slog.Any("err", err))
+	return err
+}
+
+// displayAddr turns ":8080" or "[::]:8080" into "localhost:8080".
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// banner prints what a person starting the server needs: where it is and how
+// to log in.
+func banner(w io.Writer, url string, b server.BootstrapResult) {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\n  Jihat — جهات   %s\n", url)
+	if b.AdminCreated {
+		fmt.Fprintf(&sb, "  platform admin: %s", b.AdminLogin)
+		if b.GeneratedPassword != "" {
+			fmt.Fprintf(&sb, "  password: %s  (generated; shown once)", b.GeneratedPassword)
+		}
+		sb.WriteString("\n")
+	}
+	if b.DemoSeeded {
+		sb.WriteString("  demo data seeded (labelled \"demo\" / \"تجريبي\"); demo logins, all with the same password:\n")
+		for _, login := range slices.Sorted(maps.Keys(b.DemoPasswords)) {
+			fmt.Fprintf(&sb, "    %-24s %s\n", login, b.DemoPasswords[login])
+		}
+	}
+	fmt.Fprintf(&sb, "  started %s\n\n", time.Now().Format(time.RFC3339))
+	io.WriteString(w, sb.String())
+}
+
+// migrate applies migrations and exits.
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseConfig("migrate", args, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, newLogger(stdout, slog.LevelInfo))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := st.SchemaVersion(ctx)
+	fmt.Fprintf(stdout, "schema version %d\n", v)
+	return err
+}
+
+// auditVerify checks the audit chain and names the first broken row.
+func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseConfig("audit verify", args, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c, newLogger(io.Discard, slog.LevelError))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	bad, checked, err := st.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if bad != 0 {
+		fmt.Fprintf(stdout, "audit chain BROKEN at row %d (%d rows intact before it)\n", bad, checked)
+		return fmt.Errorf("audit chain broken at row %d", bad)
+	}
+	fmt.Fprintf(stdout, "audit chain intact: %d rows\n", checked)
+	return nil
+}

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"github.com/jihat/jihat"
+)
+
+// decode reads the JSON body into dst, an explicit request type. It refuses a
+// body that is not one JSON object, trailing data, and any field dst does not
+// declare (so nobody can set role, entity or permissions by adding a field).
+func decode(c *fiber.Ctx, dst any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return jihat.Errorf(jihat.EINVALID, "malformed_json")
+	}
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return jihat.Errorf(jihat.EINVALID, "json_content_type")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &jihat.Error{Code: jihat.EINVALID, Key: "unknown_field", Args: []any{name},
+				Fields: map[string]string{name: "unknown_field"}}
+		case errors.As(err, &typ):
+			return &jihat.Error{Code: jihat.EINVALID, Key: "invalid_input", Fields: map[string]string{typ.Field: "invalid_value"}}
+		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+			return jihat.Errorf(jihat.EINVALID, "malformed_json")
+		}
+		return jihat.Errorf(jihat.EINVALID, "malformed_json")
+	}
+	if dec.More() {
+		return jihat.Errorf(jihat.EINVALID, "malformed_json")
+	}
+	return nil
+}
+
+// pathID returns the named path parameter if it is a canonical UUID.
+func pathID(c *fiber.Ctx, name string) (string, error) {
+	id := c.Params(name)
+	if !validUUID(id) {
+		return "", jihat.Errorf(jihat.EINVALID, "invalid_id")
+	}
+	return strings.ToLower(id), nil
+}
+
+// validUUID reports whether s is a UUID in its canonical 36-character form.
+func validUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	_, err := uuid.Parse(s)
+	return err == nil
+}

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/jihat/jihat"
+)
+
+// statusOf maps a domain error code to its HTTP status. This is the one place
+// where codes meet HTTP.
+func statusOf(code string) int {
+	switch code {
+	case jihat.EINVALID:
+		return http.StatusBadRequest
+	case jihat.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case jihat.EFORBIDDEN:
+		return http.StatusForbidden
+	case jihat.ENOTFOUND:
+		return http.StatusNotFound
+	case jihat.ECONFLICT:
+		return http.StatusConflict
+	case jihat.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case jihat.ERATELIMIT:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError is the body of every 4xx/5xx answer (API.md).
+type apiError struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// errorBody renders e in lang. A field whose key is the error's own key gets
+// the error's arguments too ("at least %d characters").
+func errorBody(e *jihat.Error, lang jihat.Lang) apiError {
+	d := errorDetail{Code: e.Code, Message: e.Message(lang)}
+	if len(e.Fields) > 0 {
+		d.Fields = make(map[string]string, len(e.Fields))
+		for f, key := range e.Fields {
+			if key == e.Key {
+				d.Fields[f] = jihat.Message(lang, key, e.Args...)
+			} else {
+				d.Fields[f] = jihat.Message(lang, key)
+			}
+		}
+	}
+	return apiError{Error: d}
+}
+
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// errorHandler is Fiber's error handler: domain errors keep their code,
+// Fiber's own errors (unknown route, wrong method) are mapped, anything else
+// is an internal error that is logged and never shown.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	var e *jihat.Error
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &fe):
+		switch fe.Code {
+		case http.StatusNotFound:
+			e = jihat.Errorf(jihat.ENOTFOUND, "not_found")
+		case http.StatusMethodNotAllowed:
+			e = jihat.Errorf(jihat.ENOTFOUND, "method_not_allowed")
+		case http.StatusRequestEntityTooLarge:
+			e = jihat.Errorf(jihat.ETOOLARGE, "too_large")
+		default:
+			e = jihat.Errorf(jihat.EINVALID, "invalid_input")
+		}
+	default:
+		e = jihat.AsError(err)
+	}
+	status := statusOf(e.Code)
+	if fe != nil && fe.Code == http.StatusMethodNotAllowed {
+		status = http.StatusMethodNotAllowed
+	}
+	if status >= 500 {
+		s.log.ErrorContext(c.UserContext(), "request failed", slog.String("method", c.Method()),
+			slog.String("path", c.Path()), slog.Any("err", err))
+	}
+	if e.Code == jihat.ERATELIMIT && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+		c.Set(fiber.HeaderRetryAfter, "60")
+	}
+	return c.Status(status).JSON(errorBody(e, langOf(c)))
+}
+
+// langOf is the caller's language from Accept-Language (Arabic by default).
+func langOf(c *fiber.Ctx) jihat.Lang {
+	return jihat.ParseLang(c.Get(fiber.HeaderAcceptLanguage))
+}

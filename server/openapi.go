@@ -1,0 +1,164 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// op describes one operation of the API for the OpenAPI document.
+type op struct {
+	method, path, summary, tag string
+	auth                       bool   // needs a session
+	body                       string // request schema name, "" for none
+	status                     string // success status
+	answer                     string // response schema name, "" for no body
+}
+
+// operations lists every operation of the JSON API and the routes served by
+// the net/http front. routes.go and this list must agree (openapi_test.go).
+var operations = []op{
+	{"get", "/healthz", "Process is up", "ops", false, "", "200", ""},
+	{"get", "/readyz", "Database and Redis reachable", "ops", false, "", "200", ""},
+	{"get", "/metrics", "Prometheus metrics", "ops", false, "", "200", ""},
+	{"get", "/api/v1/openapi.json", "This document", "ops", false, "", "200", ""},
+
+	{"post", "/api/v1/auth/register", "Register as a citizen or resident", "accounts", false, "RegisterRequest", "201", "UserAnswer"},
+	{"post", "/api/v1/auth/login", "Log in with a national ID, e-mail or mobile", "accounts", false, "LoginRequest", "200", "LoginAnswer"},
+	{"post", "/api/v1/auth/logout", "End the session", "accounts", true, "", "204", ""},
+	{"get", "/api/v1/me", "The caller", "accounts", true, "", "200", "UserAnswer"},
+	{"patch", "/api/v1/me", "Change one's name or language", "accounts", true, "ProfileRequest", "200", "UserAnswer"},
+	{"post", "/api/v1/me/password", "Change one's password", "accounts", true, "PasswordRequest", "204", ""},
+
+	{"post", "/api/v1/entities", "Create an entity (platform admin)", "entities", true, "EntityRequest", "201", "Entity"},
+	{"get", "/api/v1/entities", "List entities", "entities", false, "", "200", "EntityList"},
+	{"get", "/api/v1/entities/{id}", "One entity", "entities", false, "", "200", "Entity"},
+	{"post", "/api/v1/entities/{id}/departments", "Create a department", "entities", true, "NamesRequest", "201", "Department"},
+	{"get", "/api/v1/entities/{id}/departments", "List departments", "entities", false, "", "200", "DepartmentList"},
+	{"post", "/api/v1/entities/{id}/case-types", "Create a case type with SLA hours", "entities", true, "CaseTypeRequest", "201", "CaseType"},
+	{"get", "/api/v1/entities/{id}/case-types", "List case types", "entities", false, "", "200", "CaseTypeList"},
+	{"post", "/api/v1/entities/{id}/employees", "Create an employee", "entities", true, "EmployeeRequest", "201", "UserAnswer"},
+	{"get", "/api/v1/entities/{id}/employees", "List employees", "entities", true, "", "200", "EmployeeList"},
+	{"put", "/api/v1/entities/{id}/employees/{user_id}/permissions", "Grant or revoke permissions", "entities", true, "PermissionsRequest", "200", "UserAnswer"},
+
+	{"get", "/api/v1/audit", "The audit log (platform admin)", "audit", true, "", "200", "AuditList"},
+}
+
+func str() map[string]any            { return map[string]any{"type": "string"} }
+func strFmt(f string) map[string]any { return map[string]any{"type": "string", "format": f} }
+func integer() map[string]any        { return map[string]any{"type": "integer"} }
+func boolean() map[string]any        { return map[string]any{"type": "boolean"} }
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func arrayOf(item map[string]any) map[string]any {
+	return map[string]any{"type": "array", "items": item}
+}
+func object(required []string, props map[string]any) map[string]any {
+	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+// schemas are the request and answer shapes named by operations.
+func schemas() map[string]any {
+	sla := object([]string{"normal", "important", "very_important"},
+		map[string]any{"normal": integer(), "important": integer(), "very_important": integer()})
+	user := object([]string{"id", "name", "role", "roles", "permissions", "entity_id"}, map[string]any{
+		"id": strFmt("uuid"), "name": str(), "email": str(), "national_id": str(), "mobile": str(), "role": str(),
+		"roles": arrayOf(str()), "permissions": arrayOf(str()), "entity_id": strFmt("uuid"), "department_id": strFmt("uuid"),
+		"lang": str(), "active": boolean(), "must_change_password": boolean(), "created_at": strFmt("date-time")})
+	return map[string]any{
+		"Error": object([]string{"error"}, map[string]any{"error": object([]string{"code", "message"}, map[string]any{
+			"code":    map[string]any{"type": "string", "enum": []string{"EINVALID", "EUNAUTHORIZED", "EFORBIDDEN", "ENOTFOUND", "ECONFLICT", "ETOOLARGE", "ERATELIMIT", "EINTERNAL"}},
+			"message": str(), "fields": map[string]any{"type": "object", "additionalProperties": str()}})}),
+		"User":       user,
+		"UserAnswer": object([]string{"user"}, map[string]any{"user": ref("User")}),
+		"RegisterRequest": object([]string{"name", "password"}, map[string]any{"name": str(), "national_id": str(),
+			"email": strFmt("email"), "mobile": str(), "password": strFmt("password"), "lang": str()}),
+		"LoginRequest":    object([]string{"login", "password"}, map[string]any{"login": str(), "password": strFmt("password")}),
+		"LoginAnswer":     object([]string{"token", "user"}, map[string]any{"token": str(), "user": ref("User")}),
+		"ProfileRequest":  object(nil, map[string]any{"name": str(), "lang": str()}),
+		"PasswordRequest": object([]string{"current_password", "new_password"}, map[string]any{"current_password": str(), "new_password": str()}),
+		"EntityRequest": object([]string{"name_ar", "name_en", "sector"}, map[string]any{"name_ar": str(), "name_en": str(),
+			"sector":      map[string]any{"type": "string", "enum": []string{"government", "private", "nonprofit"}},
+			"assign_rule": map[string]any{"type": "string", "enum": []string{"round_robin", "least_load"}}}),
+		"Entity": object([]string{"id", "name_ar", "name_en", "sector"}, map[string]any{"id": strFmt("uuid"), "name_ar": str(),
+			"name_en": str(), "sector": str(), "assign_rule": str(), "created_at": strFmt("date-time")}),
+		"EntityList":   object([]string{"entities"}, map[string]any{"entities": arrayOf(ref("Entity"))}),
+		"NamesRequest": object([]string{"name_ar", "name_en"}, map[string]any{"name_ar": str(), "name_en": str()}),
+		"Department": object([]string{"id", "entity_id", "name_ar", "name_en"}, map[string]any{"id": strFmt("uuid"),
+			"entity_id": strFmt("uuid"), "name_ar": str(), "name_en": str()}),
+		"DepartmentList": object([]string{"departments"}, map[string]any{"departments": arrayOf(ref("Department"))}),
+		"CaseTypeRequest": object([]string{"name_ar", "name_en", "department_id", "sla_hours"}, map[string]any{"name_ar": str(),
+			"name_en": str(), "department_id": strFmt("uuid"), "sla_hours": sla}),
+		"CaseType": object([]string{"id", "entity_id", "department_id", "name_ar", "name_en", "sla_hours"}, map[string]any{
+			"id": strFmt("uuid"), "entity_id": strFmt("uuid"), "department_id": strFmt("uuid"), "name_ar": str(), "name_en": str(), "sla_hours": sla}),
+		"CaseTypeList": object([]string{"case_types"}, map[string]any{"case_types": arrayOf(ref("CaseType"))}),
+		"EmployeeRequest": object([]string{"name", "email", "role"}, map[string]any{"name": str(), "email": strFmt("email"),
+			"mobile": str(), "national_id": str(), "department_id": strFmt("uuid"),
+			"role":        map[string]any{"type": "string", "enum": []string{"employee", "supervisor", "entity_admin"}},
+			"permissions": arrayOf(str()), "password": strFmt("password"), "capacity": integer(), "lang": str()}),
+		"EmployeeList":       object([]string{"employees"}, map[string]any{"employees": arrayOf(ref("User"))}),
+		"PermissionsRequest": object(nil, map[string]any{"grant": arrayOf(str()), "revoke": arrayOf(str())}),
+		"AuditList": object([]string{"entries"}, map[string]any{"entries": arrayOf(object(nil, map[string]any{
+			"seq": integer(), "actor_id": str(), "action": str(), "target": str(), "ip": str(), "user_agent": str(),
+			"details": map[string]any{"type": "object"}, "at": strFmt("date-time"), "hash": str()}))}),
+	}
+}
+
+// openAPIDocument builds the OpenAPI 3 document from operations.
+func openAPIDocument(version string) map[string]any {
+	paths := map[string]any{}
+	errResp := map[string]any{"description": "Error (message in the Accept-Language language)",
+		"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	for _, o := range operations {
+		item, _ := paths[o.path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[o.path] = item
+		}
+		success := map[string]any{"description": "OK"}
+		if o.answer != "" {
+			success["content"] = map[string]any{"application/json": map[string]any{"schema": ref(o.answer)}}
+		}
+		operation := map[string]any{"summary": o.summary, "tags": []string{o.tag},
+			"responses": map[string]any{o.status: success, "4XX": errResp, "5XX": errResp}}
+		if o.body != "" {
+			operation["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"application/json": map[string]any{"schema": ref(o.body)}}}
+		}
+		var params []any
+		for _, seg := range strings.Split(o.path, "/") {
+			if strings.HasPrefix(seg, "{") {
+				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": strFmt("uuid")})
+			}
+		}
+		if params != nil {
+			operation["parameters"] = params
+		}
+		if o.auth {
+			operation["security"] = []any{map[string]any{"bearer": []string{}}, map[string]any{"cookie": []string{}}}
+		}
+		item[o.method] = operation
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "Jihat API", "version": version,
+			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas": schemas(),
+			"securitySchemes": map[string]any{
+				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
+				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},
+			},
+		},
+	}
+}
+
+// openAPI: GET /api/v1/openapi.json (encoded once, in New).
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(s.openapi)
+}

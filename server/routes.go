@@ -1,0 +1,30 @@
+package server
+
+// routes is the one route table of the JSON API. Every route here must be in
+// the OpenAPI document (openapi.go); a test checks it.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(withRequestContext, s.authenticate)
+	v1 := app.Group("/api/v1")
+	v1.Get("/openapi.json", s.openAPI)
+
+	v1.Post("/auth/register", s.register)
+	v1.Post("/auth/login", s.login)
+	v1.Post("/auth/logout", s.logout)
+	v1.Get("/me", s.me)
+	v1.Patch("/me", s.updateMe)
+	v1.Post("/me/password", s.changePassword)
+
+	v1.Post("/entities", s.createEntity)
+	v1.Get("/entities", s.listEntities)
+	v1.Get("/entities/:id", s.getEntity)
+	v1.Post("/entities/:id/departments", s.createDepartment)
+	v1.Get("/entities/:id/departments", s.listDepartments)
+	v1.Post("/entities/:id/case-types", s.createCaseType)
+	v1.Get("/entities/:id/case-types", s.listCaseTypes)
+	v1.Post("/entities/:id/employees", s.createEmployee)
+	v1.Get("/entities/:id/employees", s.listEmployees)
+	v1.Put("/entities/:id/employees/:user_id/permissions", s.setPermissions)
+
+	v1.Get("/audit", s.auditLog)
+}

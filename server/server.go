@@ -1,0 +1,156 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/jihat/jihat/store"
+)
+
+// Check is one readiness check (database, Redis).
+type Check struct {
+	Name string
+	Fn   func(ctx context.Context) error
+}
+
+// Config holds the server's dependencies and settings. Zero values get
+// defaults in New.
+type Config struct {
+	Store    *store.Store // required
+	Logger   *slog.Logger
+	Limiter  Limiter  // login throttling; default in-memory
+	Notifier Notifier // e-mail/SMS; default prints to the log
+	Ready    []Check  // extra readiness checks beside the database
+	Live     Live     // the hub, once wired; nil = no live part
+	Version  string
+
+	Argon2        Argon2Params  // default DefaultArgon2
+	SessionTTL    time.Duration // default 12h
+	SecureCookies bool          // always mark the session cookie Secure (behind a TLS proxy)
+	MaxBodyBytes  int64         // JSON body limit; default 1 MiB
+
+	// Login throttling: attempts per window per client IP and per account.
+	LoginPerIP      int           // default 50
+	LoginPerAccount int           // default 10
+	LoginWindow     time.Duration // default 15m
+
+	Now func() time.Time
+}
+
+// Server is the HTTP front and the application services.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	app     *fiber.App
+	mux     *http.ServeMux
+	metrics *metrics
+	openapi []byte // the encoded OpenAPI document
+	now     func() time.Time
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: a store is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = NewMemoryLimiter(cfg.Now)
+	}
+	if cfg.Notifier == nil {
+		cfg.Notifier = LogNotifier{Log: cfg.Logger}
+	}
+	if cfg.Argon2 == (Argon2Params{}) {
+		cfg.Argon2 = DefaultArgon2
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.LoginPerIP == 0 {
+		cfg.LoginPerIP = 50
+	}
+	if cfg.LoginPerAccount == 0 {
+		cfg.LoginPerAccount = 10
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.metrics = newMetrics(reg)
+	doc, err := json.Marshal(openAPIDocument(cfg.Version))
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
+
+	s.app = fiber.New(fiber.Config{
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		BodyLimit:             int(cfg.MaxBodyBytes),
+		ReadBufferSize:        16 << 10,
+	})
+	s.routes()
+
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.mux.Handle("/", bridge(s.app, cfg.MaxBodyBytes))
+	return s, nil
+}
+
+// Registry exposes the metrics registry so other parts (the hub) can add theirs.
+func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }
+
+// Handle mounts a net/http handler on the front mux, beside the Fiber app
+// (for /ws and streamed uploads and downloads).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Handler is the whole front, for tests and for Serve.
+func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.mux) }
+
+// Serve answers on ln until ctx ends, then shuts down gracefully: it stops
+// accepting, lets requests in flight finish (up to 15 s) and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err := hs.Shutdown(shutdown)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// migration is one versioned step of the schema. Steps are idempotent (they
+// create what is missing) and each applied version is recorded in
+// schema_migrations, so Migrate can run at every start on every node.
+type migration struct {
+	version int
+	name    string
+	up      func(s *Store, tx *gorm.DB) error
+}
+
+// migrations lists every step in order. Append; never edit a released step.
+var migrations = []migration{
+	{1, "accounts, entities and audit", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&userRow{}, &sessionRow{}, &entityRow{}, &departmentRow{}, &caseTypeRow{}, &auditRow{}); err != nil {
+			return err
+		}
+		return s.auditAppendOnly(tx)
+	}},
+}
+
+// auditAppendOnly installs triggers that refuse UPDATE and DELETE on the audit
+// log, so tampering needs the database owner to drop them first (and the
+// hash chain still shows it).
+func (s *Store) auditAppendOnly(tx *gorm.DB) error {
+	if s.postgre {
+		return tx.Exec(`
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
+BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();`).Error
+	}
+	for _, op := range []string{"UPDATE", "DELETE"} {
+		if err := tx.Exec(fmt.Sprintf(`CREATE TRIGGER IF NOT EXISTS audit_log_no_%s BEFORE %s ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`, op, op)).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Migrate applies every step not yet recorded. On PostgreSQL an advisory lock
+// keeps two nodes starting together from migrating at once.
+func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if s.postgre {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7201)").Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.AutoMigrate(&migrationRow{}); err != nil {
+			return err
+		}
+		var done []int
+		if err := tx.Model(&migrationRow{}).Pluck("version", &done).Error; err != nil {
+			return err
+		}
+		have := map[int]bool{}
+		for _, v := range done {
+			have[v] = true
+		}
+		for _, m := range migrations {
+			if have[m.version] {
+				continue
+			}
+			if err := m.up(s, tx); err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+			}
+			if err := tx.Create(&migrationRow{Version: m.version, Name: m.name, AppliedAt: s.now().UTC()}).Error; err != nil {
+				return err
+			}
+			applied = append(applied, fmt.Sprintf("%d %s", m.version, m.name))
+		}
+		return nil
+	})
+	return applied, err
+}
+
+// SchemaVersion returns the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v *int
+	err := s.db.WithContext(ctx).Model(&migrationRow{}).Select("MAX(version)").Scan(&v).Error
+	if v == nil {
+		return 0, err
+	}
+	return *v, err
+}

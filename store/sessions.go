@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/jihat/jihat"
+)
+
+// Session is a login: only the SHA-256 of its token is stored.
+type Session struct {
+	ID        string
+	UserID    string
+	ExpiresAt time.Time
+}
+
+// CreateSession records a login with the hash of its token, and the audit
+// entry of the login, in one transaction.
+func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, ttl time.Duration, a jihat.AuditEntry) (*Session, error) {
+	now := s.now().UTC()
+	row := &sessionRow{ID: newID(), UserID: userID, TokenHash: tokenHash, IP: a.IP, UserAgent: a.UserAgent,
+		CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&userRow{}).Where("id = ?", userID).Update("last_seen_at", now).Error; err != nil {
+			return err
+		}
+		a.ActorID, a.Target = userID, "session:"+row.ID
+		return s.appendAudit(tx, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Session{ID: row.ID, UserID: userID, ExpiresAt: row.ExpiresAt}, nil
+}
+
+// SessionByTokenHash returns the live session with that token hash and its
+// user. An unknown, expired or revoked session, or a disabled user, is
+// EUNAUTHORIZED.
+func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (*Session, *jihat.User, error) {
+	var row sessionRow
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND expires_at > ?", tokenHash, s.now().UTC()).
+		Take(&row).Error
+	if err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+		}
+		return nil, nil, err
+	}
+	u, err := s.UserByID(ctx, row.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !u.Active {
+		return nil, nil, jihat.Errorf(jihat.EUNAUTHORIZED, "account_disabled")
+	}
+	return &Session{ID: row.ID, UserID: row.UserID, ExpiresAt: row.ExpiresAt}, u, nil
+}
+
+// RevokeSession ends one session (logout) and audits it.
+func (s *Store) RevokeSession(ctx context.Context, id string, a jihat.AuditEntry) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&sessionRow{}).Where("id = ? AND revoked_at IS NULL", id).
+			Update("revoked_at", s.now().UTC()).Error; err != nil {
+			return err
+		}
+		a.Target = "session:" + id
+		return s.appendAudit(tx, a)
+	})
+}
+
+// DeleteExpiredSessions removes sessions that expired before cutoff.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, cutoff time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expires_at < ?", cutoff.UTC()).Delete(&sessionRow{})
+	return res.RowsAffected, res.Error
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/google/uuid"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/jihat/jihat"
+)
+
+// Config says where the data lives.
+type Config struct {
+	// DatabaseURL selects PostgreSQL (postgres://...). Empty means SQLite in DataDir.
+	DatabaseURL string
+	// DataDir holds the SQLite file on the embedded default.
+	DataDir string
+	// Key is the 32-byte data key for personal data at rest.
+	Key []byte
+	// Logger receives slow-query and error logs; nil discards them.
+	Logger *slog.Logger
+	// Now replaces the clock in tests; nil means time.Now.
+	Now func() time.Time
+}
+
+// Store is the database. Safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	crypt   *crypter
+	postgre bool
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// Open connects to the database and checks the key. It does not migrate; call
+// Migrate (the serve command does at start-up).
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	c, err := newCrypter(cfg.Key)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return cfg.Now().UTC().Truncate(time.Microsecond) },
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+	}
+	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger}
+	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
+		s.postgre = true
+		s.db, err = gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		sqlDB, _ := s.db.DB()
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(16)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		if cfg.DatabaseURL != "" {
+			return nil, fmt.Errorf("store: DATABASE_URL must start with postgres://")
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: data dir: %w", err)
+		}
+		dsn := "file:" + filepath.Join(cfg.DataDir, "jihat.db") +
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		s.db, err = gorm.Open(sqlite.Open(dsn), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		// SQLite has one writer; one connection serialises every transaction,
+		// which is also what makes assignment and the audit chain safe there.
+		sqlDB, _ := s.db.DB()
+		sqlDB.SetMaxOpenConns(1)
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (s *Store) Postgres() bool { return s.postgre }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return sqlDB.PingContext(ctx)
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// tx runs fn in one transaction.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// newID returns a time-ordered UUID (v7), so primary keys index well and sort
+// by creation.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// ValidID reports whether s is a UUID in canonical form.
+func ValidID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	_, err := uuid.Parse(s)
+	return err == nil
+}
+
+// notFound maps gorm's not-found to the domain error.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return jihat.Errorf(jihat.ENOTFOUND, "not_found")
+	}
+	return err
+}
+
+// isDuplicate reports a unique-constraint violation on either database.
+func isDuplicate(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey) ||
+		(err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "SQLSTATE 23505")))
+}
+
+// ptr returns nil for "" and &s otherwise, for nullable columns.
+func ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// deref returns "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
