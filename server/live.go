@@ -2,10 +2,13 @@ package server
 
 import "context"
 
-// Live is what the server needs from the live hub: ending a session's or a
-// user's sockets on every node, and re-checking a user's subscriptions when
-// their permissions change. A nil Live (no hub wired) does nothing.
+// Live is what the server needs from the live hub: publishing committed
+// events (with their channel sequence number; 0 for live-only channels),
+// ending a session's or a user's sockets on every node, and re-checking a
+// user's subscriptions when their permissions change. A nil Live (no hub
+// wired) does nothing.
 type Live interface {
+	Publish(ctx context.Context, channel string, seq int64, payload []byte) error
 	DisconnectSession(ctx context.Context, sessionID string) error
 	DisconnectUser(ctx context.Context, userID string) error
 	Reauthorize(ctx context.Context, userID string) error

@@ -26,5 +26,20 @@ func (s *Server) routes() {
 	v1.Get("/entities/:id/employees", s.listEmployees)
 	v1.Put("/entities/:id/employees/:user_id/permissions", s.setPermissions)
 
+	v1.Post("/cases", s.createCase)
+	v1.Get("/cases", s.listCases)
+	v1.Get("/cases/:id", s.getCase)
+	v1.Get("/cases/:id/events", s.caseEvents)
+	v1.Post("/cases/:id/comments", s.addComment)
+	v1.Post("/cases/:id/assign", s.assignCase)
+	v1.Post("/cases/:id/postpone", s.postponeCase)
+	v1.Get("/cases/:id/postponements", s.pendingPostponements)
+	v1.Post("/cases/:id/postponements/:request_id/approve", s.decidePostponement(true))
+	v1.Post("/cases/:id/postponements/:request_id/refuse", s.decidePostponement(false))
+	v1.Post("/cases/:id/resolve", s.resolveCase)
+	v1.Post("/cases/:id/object", s.objectCase)
+	v1.Post("/cases/:id/rating", s.rateCase)
+	v1.Post("/cases/:id/transition", s.transitionCase)
+
 	v1.Get("/audit", s.auditLog)
 }

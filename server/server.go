@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/store"
 )
 
@@ -43,6 +44,13 @@ type Config struct {
 	LoginPerAccount int           // default 10
 	LoginWindow     time.Duration // default 15m
 
+	// ObjectionWindow is how long after a resolution the requester may
+	// object; default jihat.DefaultObjectionWindow.
+	ObjectionWindow time.Duration
+	// SweepEvery is the period of the SLA sweeper (reminders, late cases,
+	// waiting cases, closing resolved cases); default 30 s.
+	SweepEvery time.Duration
+
 	Now func() time.Time
 }
 
@@ -54,7 +62,8 @@ type Server struct {
 	app     *fiber.App
 	mux     *http.ServeMux
 	metrics *metrics
-	openapi []byte // the encoded OpenAPI document
+	openapi []byte        // the encoded OpenAPI document
+	wake    chan struct{} // wakes the sweeper early
 	now     func() time.Time
 }
 
@@ -93,7 +102,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now}
+	if cfg.ObjectionWindow == 0 {
+		cfg.ObjectionWindow = jihat.DefaultObjectionWindow
+	}
+	if cfg.SweepEvery == 0 {
+		cfg.SweepEvery = 30 * time.Second
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)

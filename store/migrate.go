@@ -24,6 +24,38 @@ var migrations = []migration{
 		}
 		return s.auditAppendOnly(tx)
 	}},
+	{2, "cases, events, postponements, outbox and search", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&userRow{}, &caseRow{}, &caseEventRow{}, &channelSeqRow{}, &counterRow{},
+			&postponementRow{}, &outboxRow{}); err != nil {
+			return err
+		}
+		return s.searchIndex(tx)
+	}},
+}
+
+// searchIndex installs the database's own text search over cases.search_text
+// (already normalised by jihat.NormalizeArabic): a trigram GIN index on
+// PostgreSQL, which serves LIKE '%word%'; an FTS5 table kept in step by
+// triggers on SQLite.
+func (s *Store) searchIndex(tx *gorm.DB) error {
+	if s.postgre {
+		return tx.Exec(`CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+CREATE INDEX IF NOT EXISTS idx_cases_search ON cases USING gin (search_text public.gin_trgm_ops);`).Error
+	}
+	// The FTS rowid is the cases table's own rowid, so updates and deletes
+	// find their row directly.
+	return tx.Exec(`
+CREATE VIRTUAL TABLE IF NOT EXISTS cases_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
+CREATE TRIGGER IF NOT EXISTS cases_fts_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO cases_fts(rowid, text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER IF NOT EXISTS cases_fts_update AFTER UPDATE OF search_text ON cases BEGIN
+  DELETE FROM cases_fts WHERE rowid = old.rowid;
+  INSERT INTO cases_fts(rowid, text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER IF NOT EXISTS cases_fts_delete AFTER DELETE ON cases BEGIN
+  DELETE FROM cases_fts WHERE rowid = old.rowid;
+END;`).Error
 }
 
 // auditAppendOnly installs triggers that refuse UPDATE and DELETE on the audit

@@ -23,6 +23,8 @@ type userRow struct {
 	Active         bool    `gorm:"not null"`
 	MustChangePass bool    `gorm:"not null"`
 	Capacity       int     `gorm:"not null;default:0"`
+	OpenCases      int     `gorm:"not null;default:0"` // cases assigned and not yet resolved
+	LastAssignedAt *time.Time
 	LastSeenAt     *time.Time
 	CreatedAt      time.Time `gorm:"not null"`
 	UpdatedAt      time.Time `gorm:"not null"`

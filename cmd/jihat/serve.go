@@ -93,6 +93,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		slog.String("database", map[bool]string{true: "postgresql", false: "sqlite"}[st.Postgres()]),
 		slog.Bool("redis", c.RedisURL != ""))
 	banner(stderr, url, boot)
+	go srv.RunSweeper(ctx)
 	err = srv.Serve(ctx, ln)
 	log.Info("jihat stopped", slog.Any("err", err))
 	return err

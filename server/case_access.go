@@ -1,0 +1,79 @@
+package server
+
+import "github.com/jihat/jihat"
+
+// Who may see and do what on a case. Every case handler and the live hub's
+// subscription check go through these functions.
+
+// staffOf reports whether u works for the case's entity.
+func staffOf(u *jihat.User, c *jihat.Case) bool {
+	return u.Role.IsStaff() && u.InEntity(c.EntityID) && u.Active
+}
+
+// inScope reports whether u's view covers the case without being its
+// assignee: an entity admin's entity, a supervisor's department.
+func inScope(u *jihat.User, c *jihat.Case) bool {
+	if !staffOf(u, c) || !u.Can(jihat.PermCaseViewAll) {
+		return false
+	}
+	if u.Role == jihat.RoleEntityAdmin || u.DepartmentID == "" {
+		return true
+	}
+	return u.DepartmentID == c.DepartmentID
+}
+
+// canSeeCase: the requester, the assignee, staff whose scope covers it,
+// oversight and platform admins.
+func canSeeCase(u *jihat.User, c *jihat.Case) bool {
+	switch {
+	case u == nil:
+		return false
+	case u.IsPlatformAdmin(), u.Can(jihat.PermOversight):
+		return true
+	case c.RequesterID == u.ID:
+		return true
+	case staffOf(u, c) && c.AssigneeID == u.ID:
+		return true
+	}
+	return inScope(u, c)
+}
+
+// canSeeInternal: staff of the entity who can see the case and hold
+// case.view_internal, and platform admins. Never the requester as such.
+func canSeeInternal(u *jihat.User, c *jihat.Case) bool {
+	if u == nil {
+		return false
+	}
+	if u.IsPlatformAdmin() {
+		return true
+	}
+	return staffOf(u, c) && u.Can(jihat.PermCaseViewInternal) && canSeeCase(u, c)
+}
+
+// canHandle: the assignee, or staff in scope, holding case.handle.
+func canHandle(u *jihat.User, c *jihat.Case) bool {
+	if !staffOf(u, c) || !u.Can(jihat.PermCaseHandle) {
+		return u.IsPlatformAdmin()
+	}
+	return c.AssigneeID == u.ID || inScope(u, c)
+}
+
+// canManage: staff in scope holding perm (reassign, approve), or the
+// assignee for permissions that act on one's own case (postpone).
+func canManage(u *jihat.User, c *jihat.Case, perm jihat.Permission) bool {
+	if u.IsPlatformAdmin() {
+		return true
+	}
+	if !staffOf(u, c) || !u.Can(perm) {
+		return false
+	}
+	return c.AssigneeID == u.ID || inScope(u, c)
+}
+
+// eventVisible reports whether u may see ev of case c.
+func eventVisible(u *jihat.User, c *jihat.Case, ev *jihat.CaseEvent) bool {
+	if ev.Visibility == jihat.VisibilityInternal {
+		return canSeeInternal(u, c)
+	}
+	return canSeeCase(u, c)
+}

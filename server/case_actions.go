@@ -1,0 +1,230 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/jihat/jihat"
+)
+
+// caseAction parses the caller, the case ID and the body of a case action.
+func caseAction(c *fiber.Ctx, req any) (*jihat.User, string, error) {
+	u, err := requireUser(c)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	if req != nil {
+		if err := decode(c, req); err != nil {
+			return nil, "", err
+		}
+	}
+	return u, id, nil
+}
+
+type commentRequest struct {
+	Body       string `json:"body"`
+	Visibility string `json:"visibility"`
+}
+
+// addComment: POST /api/v1/cases/{id}/comments.
+func (s *Server) addComment(c *fiber.Ctx) error {
+	var req commentRequest
+	u, id, err := caseAction(c, &req)
+	if err != nil {
+		return err
+	}
+	vis, err := jihat.ParseVisibility(req.Visibility)
+	if err != nil {
+		return err
+	}
+	ev, err := s.AddComment(c.UserContext(), u, audit(c, "case.comment"), id, req.Body, vis)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"event": newEventView(ev, map[string]string{u.ID: u.Name})})
+}
+
+type assignRequest struct {
+	EmployeeID string `json:"employee_id"`
+}
+
+// assignCase: POST /api/v1/cases/{id}/assign.
+func (s *Server) assignCase(c *fiber.Ctx) error {
+	var req assignRequest
+	u, id, err := caseAction(c, &req)
+	if err != nil {
+		return err
+	}
+	if !validUUID(req.EmployeeID) {
+		return jihat.Invalid(map[string]string{"employee_id": "invalid_id"})
+	}
+	cs, err := s.Reassign(c.UserContext(), u, audit(c, "case.assign"), id, strings.ToLower(req.EmployeeID))
+	if err != nil {
+		return err
+	}
+	return s.renderCase(c, fiber.StatusOK, cs)
+}
+
+type postponeRequest struct {
+	Until  string `json:"until"`
+	Reason string `json:"reason"`
+}
+
+// postponeCase: POST /api/v1/cases/{id}/postpone — 200 when it takes effect,
+// 202 with the request when a supervisor must approve it.
+func (s *Server) postponeCase(c *fiber.Ctx) error {
+	var req postponeRequest
+	u, id, err := caseAction(c, &req)
+	if err != nil {
+		return err
+	}
+	until, ok := parseTime(req.Until)
+	if !ok {
+		return jihat.Invalid(map[string]string{"until": "invalid_postpone_until"})
+	}
+	cs, pending, err := s.Postpone(c.UserContext(), u, audit(c, "case.postpone"), id, until, req.Reason)
+	if err != nil {
+		return err
+	}
+	if pending != nil {
+		names, err := s.store.UserNames(c.UserContext(), []string{cs.RequesterID, cs.AssigneeID})
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
+			"case":    newCaseView(cs, names, langOf(c), s.now()),
+			"request": fiber.Map{"id": pending.ID, "until": rfc3339(pending.Until), "reason": pending.Reason, "status": pending.Status},
+		})
+	}
+	return s.renderCase(c, fiber.StatusOK, cs)
+}
+
+type decisionRequest struct {
+	Note string `json:"note"`
+}
+
+// decidePostponement: POST /api/v1/cases/{id}/postponements/{request_id}/approve|refuse.
+func (s *Server) decidePostponement(approve bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req decisionRequest
+		if len(c.Body()) == 0 {
+			c.Request().SetBody([]byte("{}"))
+		}
+		u, id, err := caseAction(c, &req)
+		if err != nil {
+			return err
+		}
+		reqID, err := pathID(c, "request_id")
+		if err != nil {
+			return err
+		}
+		action := "case.postponement_refuse"
+		if approve {
+			action = "case.postponement_approve"
+		}
+		cs, err := s.DecidePostponement(c.UserContext(), u, audit(c, action), id, reqID, approve, req.Note)
+		if err != nil {
+			return err
+		}
+		return s.renderCase(c, fiber.StatusOK, cs)
+	}
+}
+
+type resolveRequest struct {
+	Resolution string `json:"resolution"`
+}
+
+// resolveCase: POST /api/v1/cases/{id}/resolve.
+func (s *Server) resolveCase(c *fiber.Ctx) error {
+	var req resolveRequest
+	u, id, err := caseAction(c, &req)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Resolve(c.UserContext(), u, audit(c, "case.resolve"), id, req.Resolution)
+	if err != nil {
+		return err
+	}
+	return s.renderCase(c, fiber.StatusOK, cs)
+}
+
+type objectRequest struct {
+	Reason string `json:"reason"`
+}
+
+// objectCase: POST /api/v1/cases/{id}/object.
+func (s *Server) objectCase(c *fiber.Ctx) error {
+	var req objectRequest
+	u, id, err := caseAction(c, &req)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Object(c.UserContext(), u, audit(c, "case.object"), id, req.Reason)
+	if err != nil {
+		return err
+	}
+	return s.renderCase(c, fiber.StatusOK, cs)
+}
+
+type ratingRequest struct {
+	Score   int    `json:"score"`
+	Comment string `json:"comment"`
+}
+
+// rateCase: POST /api/v1/cases/{id}/rating.
+func (s *Server) rateCase(c *fiber.Ctx) error {
+	var req ratingRequest
+	u, id, err := caseAction(c, &req)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Rate(c.UserContext(), u, audit(c, "case.rate"), id, req.Score, req.Comment)
+	if err != nil {
+		return err
+	}
+	return s.renderCase(c, fiber.StatusOK, cs)
+}
+
+type transitionRequest struct {
+	Action string `json:"action"`
+}
+
+// transitionCase: POST /api/v1/cases/{id}/transition {action: start|await_citizen|resume|close}.
+func (s *Server) transitionCase(c *fiber.Ctx) error {
+	var req transitionRequest
+	u, id, err := caseAction(c, &req)
+	if err != nil {
+		return err
+	}
+	cs, err := s.Transition(c.UserContext(), u, audit(c, "case."+req.Action), id, jihat.Action(req.Action))
+	if err != nil {
+		return err
+	}
+	return s.renderCase(c, fiber.StatusOK, cs)
+}
+
+// pendingPostponements: GET /api/v1/cases/{id}/postponements — staff only.
+func (s *Server) pendingPostponements(c *fiber.Ctx) error {
+	u, cs, err := s.visibleCase(c)
+	if err != nil {
+		return err
+	}
+	if !canSeeInternal(u, cs) {
+		return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+	}
+	ps, err := s.store.PendingPostponements(c.UserContext(), cs.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]fiber.Map, len(ps))
+	for i, p := range ps {
+		out[i] = fiber.Map{"id": p.ID, "requested_by": p.RequestedBy, "until": rfc3339(p.Until), "reason": p.Reason,
+			"status": p.Status, "created_at": rfc3339(p.CreatedAt)}
+	}
+	return c.JSON(fiber.Map{"postponements": out})
+}

@@ -1,0 +1,255 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/store"
+)
+
+// The case services: one use case each. Each checks the caller's rights on
+// the case as locked inside the transaction, applies the domain rules
+// (jihat.Transition and friends), lets the store commit the change with its
+// events, notifications and audit entry, and then publishes the events.
+
+// mutate runs fn on case id inside one transaction and publishes the events
+// it recorded once the transaction has committed.
+func (s *Server) mutate(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *store.CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+	c, events, err := s.store.UpdateCase(ctx, id, a, fn)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.publish(ctx, events)
+	return c, events, nil
+}
+
+// hidden is the error for a case the caller may not see: the same as a case
+// that does not exist, so IDs cannot be probed.
+func hidden() error { return jihat.Errorf(jihat.ENOTFOUND, "not_found") }
+
+// CreateCase opens a case for u and assigns it when someone can take it.
+func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEntry, in jihat.NewCaseInput) (*jihat.Case, error) {
+	if !u.Can(jihat.PermCaseCreate) {
+		return nil, jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+	}
+	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	ct, err := s.store.CaseType(ctx, in.CaseTypeID)
+	if err != nil || ct.EntityID != in.EntityID {
+		return nil, jihat.Invalid(map[string]string{"case_type_id": "case_type_not_in_entity"})
+	}
+	now := s.now().UTC()
+	cal := jihat.DefaultCalendar()
+	c := &jihat.Case{
+		EntityID: in.EntityID, CaseTypeID: ct.ID, DepartmentID: ct.DepartmentID, Subject: in.Subject, Body: in.Body,
+		Priority: in.Priority, Kind: in.Kind, Category: in.Category, Location: in.Location, Status: jihat.StatusNew,
+		RequesterID: u.ID, EscalationLevel: jihat.EscalationEmployee,
+		DueAt: jihat.DueAt(cal, ct.SLA.HoursFor(in.Priority), now),
+	}
+	c.RemindAt = cal.ReminderAt(now, c.DueAt, reminderFraction)
+	events, err := s.store.CreateCase(ctx, c, a, func(m *store.CaseTx) error {
+		if _, err := m.Event(jihat.CaseEventCreated, u.ID, jihat.VisibilityPublic, nil); err != nil {
+			return err
+		}
+		if err := m.Notify("case.created", u.ID, map[string]any{"number": c.Number}); err != nil {
+			return err
+		}
+		return s.autoAssign(m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, events)
+	return c, nil
+}
+
+// reminderFraction is the share of the SLA after which the assignee is
+// reminded of the deadline.
+const reminderFraction = 0.75
+
+// autoAssign gives a new or waiting case to a competent employee, if any.
+func (s *Server) autoAssign(m *store.CaseTx) error {
+	c := m.Case
+	id, err := m.AutoAssign()
+	if err != nil || id == "" {
+		return err
+	}
+	if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
+		return err
+	}
+	return s.assigned(m, id, "")
+}
+
+// assigned records that the case now belongs to employee id, given by the
+// assignment rule (by == "") or by a person.
+func (s *Server) assigned(m *store.CaseTx, id, by string) error {
+	c := m.Case
+	previous := c.AssigneeID
+	if previous == id {
+		previous = ""
+	}
+	c.AssigneeID = id
+	emp, err := m.User(id)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Event(jihat.CaseEventAssigned, by, jihat.VisibilityPublic,
+		jihat.AssignedData{AssigneeID: emp.ID, PreviousID: previous, Auto: by == ""}); err != nil {
+		return err
+	}
+	if err := m.Notify("case.assigned", id, map[string]any{"number": c.Number, "subject": c.Subject}); err != nil {
+		return err
+	}
+	return m.Notify("case.assigned_requester", c.RequesterID, map[string]any{"number": c.Number, "assignee": emp.Name})
+}
+
+// AddComment adds a public reply or an internal note.
+func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (*jihat.CaseEvent, error) {
+	body = strings.TrimSpace(body)
+	if err := jihat.ValidateComment(body, vis); err != nil {
+		return nil, err
+	}
+	var ev *jihat.CaseEvent
+	_, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+		c := m.Case
+		if !canSeeCase(u, c) {
+			return hidden()
+		}
+		var err error
+		switch {
+		case vis == jihat.VisibilityInternal:
+			if !canSeeInternal(u, c) {
+				return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+			}
+			if c.Status == jihat.StatusClosed {
+				return jihat.Errorf(jihat.ECONFLICT, "case_closed")
+			}
+		case u.ID == c.RequesterID:
+			if c.Status, err = jihat.Transition(c.Status, jihat.ActionCitizenReply); err != nil {
+				return err
+			}
+			if c.AssigneeID != "" {
+				if err := m.Notify("case.citizen_reply", c.AssigneeID, map[string]any{"number": c.Number}); err != nil {
+					return err
+				}
+			}
+		case canHandle(u, c):
+			if c.Status, err = jihat.Transition(c.Status, jihat.ActionReply); err != nil {
+				return err
+			}
+			if c.FirstResponseAt.IsZero() {
+				c.FirstResponseAt = m.Now
+			}
+			if err := m.Notify("case.reply", c.RequesterID, map[string]any{"number": c.Number, "body": body}); err != nil {
+				return err
+			}
+		default:
+			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		}
+		ev, err = m.Event(jihat.CaseEventComment, u.ID, vis, jihat.CommentData{Body: body})
+		return err
+	})
+	return ev, err
+}
+
+// Reassign gives the case to another employee of its entity (case.reassign).
+func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, employeeID string) (*jihat.Case, error) {
+	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+		c := m.Case
+		if !canSeeCase(u, c) {
+			return hidden()
+		}
+		if !canManage(u, c, jihat.PermCaseReassign) {
+			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		}
+		emp, err := m.User(employeeID)
+		if err != nil || !emp.Active || !emp.InEntity(c.EntityID) || !emp.Can(jihat.PermCaseHandle) {
+			return jihat.Invalid(map[string]string{"employee_id": "invalid_assignee"})
+		}
+		if emp.ID == c.AssigneeID {
+			return jihat.Errorf(jihat.ECONFLICT, "already_assigned")
+		}
+		if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
+			return err
+		}
+		return s.assigned(m, emp.ID, u.ID)
+	})
+	if err == nil {
+		s.wakeSweeper()
+	}
+	return c, err
+}
+
+// Resolve answers the case with a resolution text.
+func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, resolution string) (*jihat.Case, error) {
+	resolution = strings.TrimSpace(resolution)
+	if err := jihat.ValidateResolution(resolution); err != nil {
+		return nil, err
+	}
+	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+		c := m.Case
+		if !canSeeCase(u, c) {
+			return hidden()
+		}
+		if !canHandle(u, c) {
+			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		}
+		var err error
+		if c.Status, err = jihat.Transition(c.Status, jihat.ActionResolve); err != nil {
+			return err
+		}
+		c.Resolution, c.ResolvedAt, c.PostponedUntil = resolution, m.Now, time.Time{}
+		if c.FirstResponseAt.IsZero() {
+			c.FirstResponseAt = m.Now
+		}
+		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic, jihat.ResolvedData{Resolution: resolution}); err != nil {
+			return err
+		}
+		return m.Notify("case.resolved", c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
+	})
+	if err == nil {
+		s.wakeSweeper() // the assignee has room for a waiting case
+	}
+	return c, err
+}
+
+// Transition applies a plain status action (start, await_citizen, resume,
+// close) for someone who handles the case.
+func (s *Server) Transition(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, action jihat.Action) (*jihat.Case, error) {
+	switch action {
+	case jihat.ActionStart, jihat.ActionAwaitCitizen, jihat.ActionResume, jihat.ActionClose:
+	default:
+		return nil, jihat.Invalid(map[string]string{"action": "invalid_value"})
+	}
+	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+		c := m.Case
+		if !canSeeCase(u, c) {
+			return hidden()
+		}
+		if !canHandle(u, c) {
+			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		}
+		from := c.Status
+		var err error
+		if c.Status, err = jihat.Transition(c.Status, action); err != nil {
+			return err
+		}
+		switch action {
+		case jihat.ActionResume:
+			c.PostponedUntil = time.Time{}
+		case jihat.ActionClose:
+			c.ClosedAt = m.Now
+		}
+		_, err = m.Event(jihat.CaseEventStatusChanged, u.ID, jihat.VisibilityPublic,
+			jihat.StatusChangedData{From: from, To: c.Status, Action: action})
+		if err == nil && action == jihat.ActionAwaitCitizen {
+			err = m.Notify("case.awaiting_citizen", c.RequesterID, map[string]any{"number": c.Number})
+		}
+		return err
+	})
+	return c, err
+}

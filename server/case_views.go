@@ -1,0 +1,97 @@
+package server
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/jihat/jihat"
+)
+
+// personRef names a person on a case: requester, assignee, actor.
+type personRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type locationView struct {
+	Lat float64 `json:"lat"`
+	Lng float64 `json:"lng"`
+}
+
+// caseView is a case as the API shows it (API.md).
+type caseView struct {
+	ID              string        `json:"id"`
+	Number          string        `json:"number"`
+	EntityID        string        `json:"entity_id"`
+	CaseTypeID      string        `json:"case_type_id"`
+	DepartmentID    string        `json:"department_id"`
+	Subject         string        `json:"subject"`
+	Body            string        `json:"body"`
+	Priority        string        `json:"priority"`
+	PriorityLabel   string        `json:"priority_label"`
+	Kind            string        `json:"kind,omitempty"`
+	Category        string        `json:"category,omitempty"`
+	Location        *locationView `json:"location,omitempty"`
+	Status          string        `json:"status"`
+	StatusLabel     string        `json:"status_label"`
+	Requester       personRef     `json:"requester"`
+	Assignee        *personRef    `json:"assignee"`
+	EscalationLevel string        `json:"escalation_level"`
+	DueAt           string        `json:"due_at"`
+	Late            bool          `json:"late"`
+	PostponedUntil  string        `json:"postponed_until,omitempty"`
+	Resolution      string        `json:"resolution,omitempty"`
+	ResolvedAt      string        `json:"resolved_at,omitempty"`
+	Rating          int           `json:"rating,omitempty"`
+	RatingComment   string        `json:"rating_comment,omitempty"`
+	Actions         []string      `json:"actions"`
+	CreatedAt       string        `json:"created_at"`
+	UpdatedAt       string        `json:"updated_at"`
+}
+
+func newCaseView(c *jihat.Case, names map[string]string, lang jihat.Lang, now time.Time) caseView {
+	v := caseView{
+		ID: c.ID, Number: c.Number, EntityID: c.EntityID, CaseTypeID: c.CaseTypeID, DepartmentID: c.DepartmentID,
+		Subject: c.Subject, Body: c.Body, Priority: string(c.Priority), PriorityLabel: c.Priority.Label(lang),
+		Kind: string(c.Kind), Category: string(c.Category), Status: string(c.Status), StatusLabel: c.Status.Label(lang),
+		Requester: personRef{ID: c.RequesterID, Name: names[c.RequesterID]}, EscalationLevel: c.EscalationLevel.String(),
+		DueAt: rfc3339(c.DueAt), Late: c.Late(now), PostponedUntil: rfc3339(c.PostponedUntil),
+		Resolution: c.Resolution, ResolvedAt: rfc3339(c.ResolvedAt), Rating: c.Rating, RatingComment: c.RatingComment,
+		Actions: []string{}, CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt),
+	}
+	for _, a := range jihat.AllowedActions(c.Status) {
+		v.Actions = append(v.Actions, string(a))
+	}
+	if c.AssigneeID != "" {
+		v.Assignee = &personRef{ID: c.AssigneeID, Name: names[c.AssigneeID]}
+	}
+	if c.Location != nil {
+		v.Location = &locationView{Lat: c.Location.Lat, Lng: c.Location.Lng}
+	}
+	return v
+}
+
+// eventView is a case event as the API and the live protocol show it.
+type eventView struct {
+	ID         string          `json:"id"`
+	CaseID     string          `json:"case_id"`
+	Seq        int64           `json:"seq"`
+	Channel    string          `json:"channel"`
+	Type       string          `json:"type"`
+	Actor      *personRef      `json:"actor"`
+	Visibility string          `json:"visibility"`
+	Data       json.RawMessage `json:"data"`
+	CreatedAt  string          `json:"created_at"`
+}
+
+func newEventView(e *jihat.CaseEvent, names map[string]string) eventView {
+	v := eventView{ID: e.ID, CaseID: e.CaseID, Seq: e.Seq, Channel: e.Channel, Type: string(e.Type),
+		Visibility: string(e.Visibility), Data: json.RawMessage(e.Data), CreatedAt: e.CreatedAt.UTC().Format(time.RFC3339Nano)}
+	if len(v.Data) == 0 {
+		v.Data = json.RawMessage("{}")
+	}
+	if e.ActorID != "" {
+		v.Actor = &personRef{ID: e.ActorID, Name: names[e.ActorID]}
+	}
+	return v
+}

@@ -1,0 +1,140 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/store"
+)
+
+// RunSweeper does the timed work of cases until ctx ends: reminders before
+// deadlines, telling supervisors of late cases, assigning cases that wait
+// for someone with room, and closing resolved cases whose objection window
+// has ended. Every step re-checks its condition on the locked case, so
+// several nodes may sweep at once without doing anything twice.
+func (s *Server) RunSweeper(ctx context.Context) {
+	t := time.NewTicker(s.cfg.SweepEvery)
+	defer t.Stop()
+	for {
+		s.Sweep(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// wakeSweeper asks the sweeper to run now (a case freed an employee's
+// capacity, so a waiting case may be assigned). It never blocks.
+func (s *Server) wakeSweeper() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// sweepBatch bounds the work of one sweep step.
+const sweepBatch = 200
+
+// Sweep runs each timed step once.
+func (s *Server) Sweep(ctx context.Context) {
+	now := s.now().UTC()
+	steps := []struct {
+		name string
+		ids  func() ([]string, error)
+		fn   func(m *store.CaseTx) error
+	}{
+		{"remind", func() ([]string, error) { return s.store.CasesToRemind(ctx, now, sweepBatch) }, s.remind},
+		{"late", func() ([]string, error) { return s.store.LateCasesToReport(ctx, now, sweepBatch) }, s.reportLate},
+		{"assign", func() ([]string, error) { return s.store.WaitingCases(ctx, "", sweepBatch) }, s.assignWaiting},
+		{"close", func() ([]string, error) {
+			return s.store.CasesToClose(ctx, now.Add(-s.cfg.ObjectionWindow), sweepBatch)
+		}, s.closeResolved},
+	}
+	for _, st := range steps {
+		ids, err := st.ids()
+		if err != nil {
+			s.log.ErrorContext(ctx, "sweep", slog.String("step", st.name), slog.Any("err", err))
+			continue
+		}
+		for _, id := range ids {
+			if _, _, err := s.mutate(ctx, id, jihat.AuditEntry{Action: "case.sweep." + st.name}, st.fn); err != nil && !errors.Is(err, errNothing) {
+				s.log.ErrorContext(ctx, "sweep", slog.String("step", st.name), slog.String("case", id), slog.Any("err", err))
+			}
+		}
+	}
+}
+
+// errNothing aborts a sweep step whose condition no longer holds, so nothing
+// (not even the audit entry) is written.
+var errNothing = jihat.Errorf(jihat.ECONFLICT, "conflict")
+
+func (s *Server) remind(m *store.CaseTx) error {
+	c := m.Case
+	if !c.Status.Open() || c.AssigneeID == "" || !c.RemindedAt.IsZero() || c.RemindAt.IsZero() || m.Now.Before(c.RemindAt) {
+		return errNothing
+	}
+	c.RemindedAt = m.Now
+	if _, err := m.Event(jihat.CaseEventReminder, "", jihat.VisibilityInternal, jihat.DueData{DueAt: c.DueAt}); err != nil {
+		return err
+	}
+	return m.Notify("case.deadline_approaching", c.AssigneeID, map[string]any{"number": c.Number, "due_at": c.DueAt})
+}
+
+func (s *Server) reportLate(m *store.CaseTx) error {
+	c := m.Case
+	if !c.Late(m.Now) || !c.LateNotifiedAt.IsZero() {
+		return errNothing
+	}
+	c.LateNotifiedAt = m.Now
+	if _, err := m.Event(jihat.CaseEventOverdue, "", jihat.VisibilityInternal, jihat.DueData{DueAt: c.DueAt}); err != nil {
+		return err
+	}
+	sups, err := m.Supervisors(jihat.RoleSupervisor.Level())
+	if err != nil {
+		return err
+	}
+	for _, sup := range sups {
+		if err := m.Notify("case.late", sup.ID, map[string]any{"number": c.Number, "due_at": c.DueAt}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) assignWaiting(m *store.CaseTx) error {
+	c := m.Case
+	if !c.Status.Open() || c.AssigneeID != "" {
+		return errNothing
+	}
+	id, err := m.AutoAssign()
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return errNothing
+	}
+	if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
+		return err
+	}
+	return s.assigned(m, id, "")
+}
+
+func (s *Server) closeResolved(m *store.CaseTx) error {
+	c := m.Case
+	if c.Status != jihat.StatusResolved || m.Now.Before(c.ObjectionDeadline(s.cfg.ObjectionWindow)) {
+		return errNothing
+	}
+	var err error
+	if c.Status, err = jihat.Transition(c.Status, jihat.ActionClose); err != nil {
+		return err
+	}
+	c.ClosedAt = m.Now
+	_, err = m.Event(jihat.CaseEventClosed, "", jihat.VisibilityPublic, nil)
+	return err
+}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jihat/jihat"
+)
+
+// OnlineWindow is how recently a user must have been seen (a live socket's
+// heartbeat or a request) to count as online for assignment.
+const OnlineWindow = 2 * time.Minute
+
+// AutoAssign picks a competent employee for the case with the entity's rule
+// (jihat.ChooseAssignee); the caller makes them the assignee. Candidates are the
+// active staff of the department that owns the case type who hold
+// case.handle and are under capacity; online ones are preferred. It returns
+// "" when nobody can take the case now (it then waits, see AssignWaiting).
+//
+// Choices are serialised per department — a transaction-scoped advisory lock
+// on PostgreSQL, the single writer on SQLite — so concurrent creations on
+// any number of nodes see each other's assignments and nobody goes over
+// capacity.
+func (m *CaseTx) AutoAssign(exclude ...string) (string, error) {
+	tx, c := m.tx, m.Case
+	if m.s.postgre {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "assign:"+c.DepartmentID).Error; err != nil {
+			return "", err
+		}
+	}
+	var rule string
+	if err := tx.Model(&entityRow{}).Where("id = ?", c.EntityID).Pluck("assign_rule", &rule).Error; err != nil {
+		return "", err
+	}
+	var rows []userRow
+	err := tx.Select("id", "role", "grants", "revokes", "capacity", "open_cases", "last_assigned_at", "last_seen_at").
+		Where("entity_id = ? AND department_id = ? AND active = ? AND role IN ?", c.EntityID, c.DepartmentID, true,
+			[]string{string(jihat.RoleEmployee), string(jihat.RoleSupervisor), string(jihat.RoleEntityAdmin)}).
+		Find(&rows).Error
+	if err != nil {
+		return "", err
+	}
+	cands := make([]jihat.Candidate, 0, len(rows))
+	for _, r := range rows {
+		if contains(exclude, r.ID) {
+			continue
+		}
+		u := jihat.User{Role: jihat.Role(r.Role), Grants: splitPerms(r.Grants), Revokes: splitPerms(r.Revokes), Active: true}
+		if !u.Can(jihat.PermCaseHandle) {
+			continue
+		}
+		capacity := r.Capacity
+		if capacity <= 0 {
+			capacity = jihat.DefaultCapacity
+		}
+		cand := jihat.Candidate{UserID: r.ID, OpenCases: r.OpenCases, Capacity: capacity,
+			Online: r.LastSeenAt != nil && m.Now.Sub(*r.LastSeenAt) < OnlineWindow}
+		if r.LastAssignedAt != nil {
+			cand.LastAssignedAt = *r.LastAssignedAt
+		}
+		cands = append(cands, cand)
+	}
+	id, ok := jihat.ChooseAssignee(jihat.AssignRule(rule), cands)
+	if !ok {
+		return "", nil
+	}
+	return id, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// WaitingCases returns up to limit open, unassigned cases, oldest first,
+// optionally of one department.
+func (s *Store) WaitingCases(ctx context.Context, departmentID string, limit int) ([]string, error) {
+	q := s.db.WithContext(ctx).Model(&caseRow{}).Where("assignee_id IS NULL AND status IN ?", openStatuses())
+	if departmentID != "" {
+		q = q.Where("department_id = ?", departmentID)
+	}
+	var ids []string
+	err := q.Order("id").Limit(limit).Pluck("id", &ids).Error
+	return ids, err
+}
+
+// openStatuses lists the statuses of cases that still need work.
+func openStatuses() []string {
+	var out []string
+	for _, st := range jihat.Statuses {
+		if st.Open() {
+			out = append(out, string(st))
+		}
+	}
+	return out
+}

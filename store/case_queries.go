@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/jihat/jihat"
+)
+
+// CaseQuery selects cases for a list or a search. The server fills the scope
+// from the caller's rights; the store only applies it.
+type CaseQuery struct {
+	// Scope: every non-empty field restricts; AllEntities lifts the entity
+	// restriction for oversight and platform admins.
+	RequesterID  string
+	EntityID     string
+	DepartmentID string
+	AssigneeID   string
+	AllEntities  bool
+
+	Statuses     []jihat.Status
+	Priority     jihat.Priority
+	Late         *bool
+	Number       string   // exact case number
+	RequesterIDs []string // cases of these requesters (search by national ID or mobile)
+	Terms        []string // normalised words that must all appear in subject or body
+	Cursor       string   // the last ID of the previous page
+	Limit        int
+	Now          time.Time
+}
+
+// ListCases returns one page of cases, newest first (IDs are time-ordered
+// UUIDv7, so the ID is the keyset), and the cursor of the next page.
+func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]jihat.Case, string, error) {
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 50
+	}
+	db := s.db.WithContext(ctx).Model(&caseRow{})
+	if !q.AllEntities && q.EntityID == "" && q.RequesterID == "" && q.AssigneeID == "" {
+		return nil, "", nil // no scope, nothing to see
+	}
+	for col, v := range map[string]string{"requester_id": q.RequesterID, "entity_id": q.EntityID,
+		"department_id": q.DepartmentID, "assignee_id": q.AssigneeID, "number": q.Number, "priority": string(q.Priority)} {
+		if v != "" {
+			db = db.Where(col+" = ?", v)
+		}
+	}
+	if len(q.Statuses) > 0 {
+		db = db.Where("status IN ?", q.Statuses)
+	}
+	if q.Late != nil {
+		if *q.Late {
+			db = db.Where("status IN ? AND due_at < ?", openStatuses(), q.Now.UTC())
+		} else {
+			db = db.Where("NOT (status IN ? AND due_at < ?)", openStatuses(), q.Now.UTC())
+		}
+	}
+	if q.RequesterIDs != nil {
+		db = db.Where("requester_id IN ?", append(q.RequesterIDs, ""))
+	}
+	if len(q.Terms) > 0 {
+		db = s.matchTerms(db, q.Terms)
+	}
+	if q.Cursor != "" {
+		db = db.Where("id < ?", q.Cursor)
+	}
+	var rows []caseRow
+	if err := db.Omit("search_text").Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(rows) > q.Limit {
+		rows = rows[:q.Limit]
+		next = rows[len(rows)-1].ID
+	}
+	out := make([]jihat.Case, len(rows))
+	for i, r := range rows {
+		out[i] = caseFromRow(r)
+	}
+	return out, next, nil
+}
+
+// matchTerms restricts db to cases whose normalised text holds every term,
+// with the database's own index: trigram GIN on PostgreSQL, FTS5 on SQLite.
+func (s *Store) matchTerms(db *gorm.DB, terms []string) *gorm.DB {
+	if s.postgre {
+		for _, t := range terms {
+			db = db.Where(`search_text LIKE ? ESCAPE '\'`, "%"+likeEscape(t)+"%")
+		}
+		return db
+	}
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
+	}
+	return db.Where("rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)", strings.Join(quoted, " AND "))
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UserNames returns the names of the given users.
+func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Select("id", "name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// UserIDByIdentifier returns the ID of the user with a national ID or mobile
+// (normalised), or "" when nobody has it.
+func (s *Store) UserIDByIdentifier(ctx context.Context, kind, value string) (string, error) {
+	u, _, err := s.UserByLogin(ctx, kind, value)
+	if jihat.ErrorCode(err) == jihat.ENOTFOUND {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.ID, nil
+}
+
+// Events returns the events of one channel with seq > since, in order.
+func (s *Store) Events(ctx context.Context, channel string, since int64, limit int) ([]jihat.CaseEvent, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	var rows []caseEventRow
+	err := s.db.WithContext(ctx).Where("channel = ? AND seq > ?", channel, since).Order("seq").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]jihat.CaseEvent, len(rows))
+	for i, r := range rows {
+		out[i] = caseEvent(r)
+	}
+	return out, nil
+}
+
+// LastSeq returns the latest sequence number of a channel (0 when none).
+func (s *Store) LastSeq(ctx context.Context, channel string) (int64, error) {
+	var seq int64
+	err := s.db.WithContext(ctx).Model(&channelSeqRow{}).Where("channel = ?", channel).Pluck("last_seq", &seq).Error
+	return seq, err
+}
+
+// RecentEvents returns the newest events of an entity ("" = every entity),
+// newest first; publicOnly leaves out internal ones. Feeds start with these.
+func (s *Store) RecentEvents(ctx context.Context, entityID string, publicOnly bool, limit int) ([]jihat.CaseEvent, error) {
+	db := s.db.WithContext(ctx)
+	if entityID != "" {
+		db = db.Where("entity_id = ?", entityID)
+	}
+	if publicOnly {
+		db = db.Where("visibility = ?", string(jihat.VisibilityPublic))
+	}
+	var rows []caseEventRow
+	if err := db.Order("created_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]jihat.CaseEvent, len(rows))
+	for i, r := range rows {
+		out[i] = caseEvent(r)
+	}
+	return out, nil
+}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/jihat/jihat"
+)
+
+// CaseTx is one change to one case inside one transaction. The application
+// service gets it from CreateCase or UpdateCase, applies the domain rules to
+// Case, and records what happened with Event and Notify; the store saves the
+// case, keeps employees' open-case counts right, appends the audit entry and
+// commits — or writes nothing when the service returns an error.
+//
+// A CaseTx must not be used after its callback returns.
+type CaseTx struct {
+	s      *Store
+	tx     *gorm.DB
+	Case   *jihat.Case // the case as the service changes it
+	before jihat.Case  // as loaded, to know what changed
+	events []jihat.CaseEvent
+	Now    time.Time
+}
+
+// Event appends an event to the case's public or staff channel with the next
+// sequence number of that channel.
+// data is the event's payload (one of the jihat.*Data types) or nil.
+func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibility, data any) (*jihat.CaseEvent, error) {
+	channel := jihat.CaseEventChannel(m.Case.ID, vis)
+	seq, err := m.s.nextSeq(m.tx, channel)
+	if err != nil {
+		return nil, err
+	}
+	raw := []byte("{}")
+	if data != nil {
+		if raw, err = json.Marshal(data); err != nil {
+			return nil, err
+		}
+	}
+	row := caseEventRow{ID: newID(), CaseID: m.Case.ID, EntityID: m.Case.EntityID, Channel: channel, Seq: seq, Type: string(typ),
+		ActorID: actorID, Visibility: string(vis), Data: string(raw), CreatedAt: m.Now}
+	if err := m.tx.Create(&row).Error; err != nil {
+		return nil, err
+	}
+	ev := caseEvent(row)
+	m.events = append(m.events, ev)
+	return &m.events[len(m.events)-1], nil
+}
+
+// Notify records the intent to tell a person something, in the outbox, in
+// this transaction. The notifications worker delivers it.
+func (m *CaseTx) Notify(kind, recipientID string, data map[string]any) error {
+	return m.s.enqueue(m.tx, kind, recipientID, m.Case.ID, data, m.Now)
+}
+
+// User loads a user inside the transaction.
+func (m *CaseTx) User(id string) (*jihat.User, error) {
+	var r userRow
+	if err := m.tx.Where("id = ?", id).Take(&r).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return m.s.user(&r)
+}
+
+// nextSeq returns the next sequence number of channel, atomically: the
+// upsert locks the channel's counter row until the transaction ends, so
+// sequence numbers are dense and in commit order per channel.
+func (s *Store) nextSeq(tx *gorm.DB, channel string) (int64, error) {
+	var seq int64
+	err := tx.Raw(`INSERT INTO channel_seqs (channel, last_seq) VALUES (?, 1)
+ON CONFLICT (channel) DO UPDATE SET last_seq = channel_seqs.last_seq + 1 RETURNING last_seq`, channel).Scan(&seq).Error
+	return seq, err
+}
+
+// enqueue writes one outbox row.
+func (s *Store) enqueue(tx *gorm.DB, kind, recipientID, caseID string, data map[string]any, now time.Time) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		raw = []byte("{}")
+	}
+	return tx.Create(&outboxRow{ID: newID(), Kind: kind, RecipientID: recipientID, CaseID: ptr(caseID), Data: string(raw),
+		Status: "pending", AvailableAt: now, CreatedAt: now}).Error
+}
+
+// UpdateCase loads case id under a row lock, runs fn, and saves what fn
+// changed together with its events, notifications and the audit entry a.
+// It returns the saved case and the events to publish after commit.
+func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+	var out *CaseTx
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var row caseRow
+		q := tx
+		if s.postgre {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
+			return notFound(err)
+		}
+		c := caseFromRow(row)
+		m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond)}
+		if err := fn(m); err != nil {
+			return err
+		}
+		if err := m.save(); err != nil {
+			return err
+		}
+		a.Target = "case:" + id
+		if err := s.appendAudit(tx, a); err != nil {
+			return err
+		}
+		out = m
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out.Case, out.events, nil
+}
+
+// save writes the case's changed columns and moves open-case counts when the
+// assignee changed or the case closed or re-opened.
+func (m *CaseTx) save() error {
+	c, b := m.Case, m.before
+	c.UpdatedAt = m.Now
+	row := caseToRow(c)
+	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit("id", "number", "created_at", "search_text").
+		Updates(&row).Error; err != nil {
+		return fmt.Errorf("save case: %w", err)
+	}
+	wasOpen, isOpen := b.Status.Open(), c.Status.Open()
+	if b.AssigneeID != "" && wasOpen && (b.AssigneeID != c.AssigneeID || !isOpen) {
+		if err := m.s.addOpenCases(m.tx, b.AssigneeID, -1, nil); err != nil {
+			return err
+		}
+	}
+	if c.AssigneeID != "" && isOpen && (b.AssigneeID != c.AssigneeID || !wasOpen) {
+		var at *time.Time
+		if b.AssigneeID != c.AssigneeID {
+			at = &m.Now
+		}
+		if err := m.s.addOpenCases(m.tx, c.AssigneeID, +1, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addOpenCases moves a user's open-case count by delta and, when assignedAt
+// is given, records it as the user's last assignment (round-robin order).
+func (s *Store) addOpenCases(tx *gorm.DB, userID string, delta int, assignedAt *time.Time) error {
+	updates := map[string]any{"open_cases": gorm.Expr("open_cases + ?", delta)}
+	if assignedAt != nil {
+		updates["last_assigned_at"] = *assignedAt
+	}
+	return tx.Model(&userRow{}).Where("id = ?", userID).Updates(updates).Error
+}
