@@ -4,6 +4,7 @@
 //	jihat [serve]        start the server (default)
 //	jihat migrate        apply database migrations and exit
 //	jihat audit verify   check the audit log's hash chain
+//	jihat health         ask a running server's /healthz (for container health checks)
 //	jihat version        print the version
 //
 // Configuration comes from flags and environment variables (see config.go and
@@ -50,14 +51,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("usage: jihat audit verify")
 		}
 		return auditVerify(ctx, args[1:], stdout, stderr)
+	case "health":
+		return health(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "jihat", version)
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: jihat [serve|migrate|audit verify|version] [flags]")
+		fmt.Fprintln(stdout, "usage: jihat [serve|migrate|audit verify|health|version] [flags]")
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, audit verify, version)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, audit verify, health, version)", cmd)
 }
 
 // newLogger writes JSON logs to w.
