@@ -84,8 +84,14 @@ func foldArabic(r rune) rune {
 	case r == 'ک':
 		return 'ك'
 	}
+	if r >= 0x0621 && r <= 0x064A { // the other Arabic letters, kept as they are
+		return r
+	}
 	if d := digitValue(r); d >= 0 {
 		return '0' + rune(d)
+	}
+	if unicode.IsLetter(r) {
+		return unicode.ToLower(r)
 	}
 	switch {
 	case r == utf8.RuneError, unicode.IsPunct(r), unicode.IsSymbol(r),

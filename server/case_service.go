@@ -74,7 +74,7 @@ const reminderFraction = 0.75
 // autoAssign gives a new or waiting case to a competent employee, if any.
 func (s *Server) autoAssign(m *store.CaseTx) error {
 	c := m.Case
-	id, err := m.AutoAssign()
+	id, err := m.AutoAssign(s.online)
 	if err != nil || id == "" {
 		return err
 	}

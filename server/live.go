@@ -1,33 +1,51 @@
 package server
 
-import "context"
+import (
+	"context"
+	"log/slog"
+	"time"
 
-// Live is what the server needs from the live hub: publishing committed
-// events (with their channel sequence number; 0 for live-only channels),
-// ending a session's or a user's sockets on every node, and re-checking a
-// user's subscriptions when their permissions change. A nil Live (no hub
-// wired) does nothing.
-type Live interface {
-	Publish(ctx context.Context, channel string, seq int64, payload []byte) error
-	DisconnectSession(ctx context.Context, sessionID string) error
-	DisconnectUser(ctx context.Context, userID string) error
-	Reauthorize(ctx context.Context, userID string) error
-}
+	"github.com/jihat/jihat/hub"
+)
 
-// sessionEnded tells the hub that a session is over (logout).
+// The server's side of the live hub: what it tells the hub (sessions that
+// ended, permissions that changed) and what it asks of it (who is online).
+
+// sessionEnded closes a session's sockets on every node (logout).
 func (s *Server) sessionEnded(ctx context.Context, sessionID string) {
-	if s.cfg.Live != nil {
-		if err := s.cfg.Live.DisconnectSession(ctx, sessionID); err != nil {
-			s.log.WarnContext(ctx, "disconnect session", "err", err)
-		}
+	if err := s.hub.DisconnectSession(ctx, sessionID); err != nil {
+		s.log.WarnContext(ctx, "disconnect session", slog.Any("err", err))
 	}
 }
 
-// permissionsChanged asks the hub to re-check the user's subscriptions.
+// userRevoked closes every socket of a user (account disabled).
+func (s *Server) userRevoked(ctx context.Context, userID string) {
+	if err := s.hub.DisconnectUser(ctx, userID, "account disabled"); err != nil {
+		s.log.WarnContext(ctx, "disconnect user", slog.Any("err", err))
+	}
+}
+
+// permissionsChanged asks every node to re-check the user's subscriptions.
 func (s *Server) permissionsChanged(ctx context.Context, userID string) {
-	if s.cfg.Live != nil {
-		if err := s.cfg.Live.Reauthorize(ctx, userID); err != nil {
-			s.log.WarnContext(ctx, "reauthorize user", "err", err)
-		}
+	if err := s.hub.Reauthorize(ctx, userID); err != nil {
+		s.log.WarnContext(ctx, "reauthorize user", slog.Any("err", err))
+	}
+}
+
+// online tells assignment which employees are connected now, from the hub's
+// presence (shared across nodes through Redis).
+func (s *Server) online(ids []string) (map[string]bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	return s.hub.Online(ctx, ids)
+}
+
+// connected is the hub's OnConnect hook: a user who opens a socket counts as
+// seen, for the "online recently" fallback of assignment.
+func (s *Server) connected(ev hub.SessionEvent) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.store.TouchUser(ctx, ev.UserID, ev.At); err != nil {
+		s.log.Warn("touch user", slog.Any("err", err))
 	}
 }

@@ -22,6 +22,7 @@ var operations = []op{
 	{"get", "/readyz", "Database and Redis reachable", "ops", false, "", "200", ""},
 	{"get", "/metrics", "Prometheus metrics", "ops", false, "", "200", ""},
 	{"get", "/api/v1/openapi.json", "This document", "ops", false, "", "200", ""},
+	{"get", "/ws", "The live WebSocket (JSON envelopes; see API.md). Authenticate with the cookie, a Bearer header or a first auth message", "live", false, "", "101", ""},
 
 	{"post", "/api/v1/auth/register", "Register as a citizen or resident", "accounts", false, "RegisterRequest", "201", "UserAnswer"},
 	{"post", "/api/v1/auth/login", "Log in with a national ID, e-mail or mobile", "accounts", false, "LoginRequest", "200", "LoginAnswer"},

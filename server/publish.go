@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
 )
 
 // publish hands committed events to the live hub: each on its case channel
@@ -14,7 +15,7 @@ import (
 // only). Publishing never fails the request: the database already has the
 // events, and clients that miss one catch up with "since".
 func (s *Server) publish(ctx context.Context, events []jihat.CaseEvent) {
-	if s.cfg.Live == nil || len(events) == 0 {
+	if len(events) == 0 {
 		return
 	}
 	ids := make([]string, 0, len(events))
@@ -42,7 +43,7 @@ func (s *Server) publish(ctx context.Context, events []jihat.CaseEvent) {
 }
 
 func (s *Server) live(ctx context.Context, channel string, seq int64, payload []byte) {
-	if err := s.cfg.Live.Publish(ctx, channel, seq, payload); err != nil {
+	if err := s.hub.Publish(ctx, channel, hub.Event{Seq: seq, Data: payload}); err != nil {
 		s.log.WarnContext(ctx, "publish", slog.String("channel", channel), slog.Any("err", err))
 	}
 }

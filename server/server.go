@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/store"
 )
 
@@ -31,7 +32,14 @@ type Config struct {
 	Limiter  Limiter  // login throttling; default in-memory
 	Notifier Notifier // e-mail/SMS; default prints to the log
 	Ready    []Check  // extra readiness checks beside the database
-	Live     Live     // the hub, once wired; nil = no live part
+
+	// The live hub. NewBus carries events to the other nodes (nil: this
+	// node only, in process); Presence is shared through Redis or kept in
+	// memory (nil); WS configures /ws (allowed origins, timeouts, limits).
+	NewBus   func(hub.BusHandler) (hub.Bus, error)
+	Presence hub.Presence
+	WS       hub.ServerConfig
+	NodeID   string
 	Version  string
 
 	Argon2        Argon2Params  // default DefaultArgon2
@@ -62,6 +70,7 @@ type Server struct {
 	app     *fiber.App
 	mux     *http.ServeMux
 	metrics *metrics
+	hub     *hub.Hub
 	openapi []byte        // the encoded OpenAPI document
 	wake    chan struct{} // wakes the sweeper early
 	now     func() time.Time
@@ -126,13 +135,32 @@ func New(cfg Config) (*Server, error) {
 	})
 	s.routes()
 
+	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
+		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
+	ws, err := hub.NewServer(s.hub, liveBackend{s}, cfg.WS)
+	if err != nil {
+		s.hub.Close(context.Background())
+		return nil, err
+	}
+
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.mux.Handle("GET /ws", ws)
 	s.mux.Handle("/", bridge(s.app, cfg.MaxBodyBytes))
 	return s, nil
 }
+
+// Hub is the live hub (tests publish and inspect through it).
+func (s *Server) Hub() *hub.Hub { return s.hub }
+
+// Close stops the live hub: its sockets, bus and background work. Call it
+// after Serve returns.
+func (s *Server) Close(ctx context.Context) error { return s.hub.Close(ctx) }
 
 // Registry exposes the metrics registry so other parts (the hub) can add theirs.
 func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }

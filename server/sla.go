@@ -112,7 +112,7 @@ func (s *Server) assignWaiting(m *store.CaseTx) error {
 	if !c.Status.Open() || c.AssigneeID != "" {
 		return errNothing
 	}
-	id, err := m.AutoAssign()
+	id, err := m.AutoAssign(s.online)
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,14 @@ import (
 // heartbeat or a request) to count as online for assignment.
 const OnlineWindow = 2 * time.Minute
 
+// Online tells which of the given users are connected now (the live hub's
+// presence). The store calls it inside the assignment's transaction.
+type Online func(userIDs []string) (map[string]bool, error)
+
 // AutoAssign picks a competent employee for the case with the entity's rule
-// (jihat.ChooseAssignee); the caller makes them the assignee. Candidates are the
+// (jihat.ChooseAssignee); the caller makes them the assignee. online, when
+// not nil and answering, says who is connected now; otherwise "online" means
+// seen within OnlineWindow. Candidates are the
 // active staff of the department that owns the case type who hold
 // case.handle and are under capacity; online ones are preferred. It returns
 // "" when nobody can take the case now (it then waits, see AssignWaiting).
@@ -21,7 +27,7 @@ const OnlineWindow = 2 * time.Minute
 // on PostgreSQL, the single writer on SQLite — so concurrent creations on
 // any number of nodes see each other's assignments and nobody goes over
 // capacity.
-func (m *CaseTx) AutoAssign(exclude ...string) (string, error) {
+func (m *CaseTx) AutoAssign(online Online) (string, error) {
 	tx, c := m.tx, m.Case
 	if m.s.postgre {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "assign:"+c.DepartmentID).Error; err != nil {
@@ -40,11 +46,16 @@ func (m *CaseTx) AutoAssign(exclude ...string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var live map[string]bool
+	if online != nil && len(rows) > 0 {
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		live, _ = online(ids) // on error: fall back to last_seen_at
+	}
 	cands := make([]jihat.Candidate, 0, len(rows))
 	for _, r := range rows {
-		if contains(exclude, r.ID) {
-			continue
-		}
 		u := jihat.User{Role: jihat.Role(r.Role), Grants: splitPerms(r.Grants), Revokes: splitPerms(r.Revokes), Active: true}
 		if !u.Can(jihat.PermCaseHandle) {
 			continue
@@ -55,6 +66,9 @@ func (m *CaseTx) AutoAssign(exclude ...string) (string, error) {
 		}
 		cand := jihat.Candidate{UserID: r.ID, OpenCases: r.OpenCases, Capacity: capacity,
 			Online: r.LastSeenAt != nil && m.Now.Sub(*r.LastSeenAt) < OnlineWindow}
+		if live != nil {
+			cand.Online = live[r.ID]
+		}
 		if r.LastAssignedAt != nil {
 			cand.LastAssignedAt = *r.LastAssignedAt
 		}
@@ -65,15 +79,6 @@ func (m *CaseTx) AutoAssign(exclude ...string) (string, error) {
 		return "", nil
 	}
 	return id, nil
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // WaitingCases returns up to limit open, unassigned cases, oldest first,

@@ -176,3 +176,20 @@ func (s *Store) RecentEvents(ctx context.Context, entityID string, publicOnly bo
 	}
 	return out, nil
 }
+
+// LastSeqs returns the latest sequence number of each of channels that has
+// events.
+func (s *Store) LastSeqs(ctx context.Context, channels []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(channels))
+	if len(channels) == 0 {
+		return out, nil
+	}
+	var rows []channelSeqRow
+	if err := s.db.WithContext(ctx).Where("channel IN ?", channels).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.Channel] = r.LastSeq
+	}
+	return out, nil
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
 )
@@ -60,7 +61,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 
-	scfg := server.Config{Store: st, Logger: log, Version: version, SecureCookies: c.SecureCookies}
+	scfg := server.Config{Store: st, Logger: log, Version: version, SecureCookies: c.SecureCookies,
+		WS: hub.ServerConfig{AllowedOrigins: splitComma(c.Origins)}}
 	if c.RedisURL != "" {
 		opts, err := redis.ParseURL(c.RedisURL)
 		if err != nil {
@@ -72,11 +74,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		scfg.Ready = append(scfg.Ready, server.Check{Name: "redis", Fn: func(ctx context.Context) error {
 			return rdb.Ping(ctx).Err()
 		}})
+		scfg.NewBus = func(h hub.BusHandler) (hub.Bus, error) {
+			return hub.NewRedisBus(hub.RedisBusConfig{Client: rdb, Handler: h, Logger: log})
+		}
+		if scfg.Presence, err = hub.NewRedisPresence(hub.RedisPresenceConfig{Client: rdb}); err != nil {
+			return err
+		}
 	}
 	srv, err := server.New(scfg)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Close(ctx) // the live hub: sockets, bus, presence
+	}()
 	boot, err := srv.Bootstrap(ctx, server.BootstrapConfig{
 		AdminLogin: c.AdminLogin, AdminPassword: c.AdminPassword,
 		Demo: !c.NoDemo && c.DatabaseURL == "",
@@ -97,6 +110,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	err = srv.Serve(ctx, ln)
 	log.Info("jihat stopped", slog.Any("err", err))
 	return err
+}
+
+// splitComma splits a comma-separated list, dropping empty items.
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into "localhost:8080".

@@ -1,0 +1,207 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// frameWriter writes frames to one client: the WebSocket in production, a
+// recorder in tests and benchmarks.
+type frameWriter interface {
+	// writeFrames writes frames in order as one batch and returns how many
+	// it wrote; it stops early when stop reports true.
+	writeFrames(frames [][]byte, stop func() bool) (int, error)
+	// close closes the connection with code and reason.
+	close(code websocket.StatusCode, reason string)
+}
+
+// conn is one client connection. Frames reach it through a bounded queue
+// that a writer goroutine drains; the writer runs only while there is
+// something to write (an idle connection costs no goroutine of its own), and
+// it writes everything pending in one batch: that is where frames coalesce
+// when a connection is behind.
+type conn struct {
+	h     *Hub
+	srv   *Server // nil for connections made by tests and benchmarks
+	id    string
+	p     Principal
+	w     frameWriter
+	since time.Time // connected at
+
+	closing  atomic.Bool   // set once; no frame is queued after it
+	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client
+	space    chan struct{} // signalled when the writer took a batch
+	done     chan struct{} // closed when the socket is closed
+
+	mu          sync.Mutex // guards the following fields
+	pending     [][]byte
+	spare       [][]byte // the previous batch's array, reused
+	writing     bool     // a writer goroutine is running
+	closeCode   websocket.StatusCode
+	closeReason string
+	why         string // disconnect reason for metrics and hooks
+	subs        map[string]*subscription
+}
+
+func (h *Hub) newConn(srv *Server, p Principal, w frameWriter) *conn {
+	c := &conn{
+		h:     h,
+		srv:   srv,
+		id:    h.cfg.NodeID + "/" + itoa(h.connSeq.Add(1)),
+		p:     p,
+		w:     w,
+		since: h.cfg.Now(),
+		space: make(chan struct{}, 1),
+		done:  make(chan struct{}),
+		subs:  map[string]*subscription{},
+	}
+	c.lastSeen.Store(c.since.UnixNano())
+	return c
+}
+
+// enqueueLocked queues frame; it reports overflow when the queue is full.
+// c.mu is held.
+func (c *conn) enqueueLocked(frame []byte) (overflow bool) {
+	if c.closing.Load() {
+		return false
+	}
+	if len(c.pending) >= c.h.cfg.QueueSize {
+		return true
+	}
+	c.pending = append(c.pending, frame)
+	if !c.writing {
+		c.writing = true
+		go c.drain()
+	}
+	return false
+}
+
+// send queues a frame for this connection alone (ack, error, snapshot...).
+// A full queue disconnects the client with CloseResync.
+func (c *conn) send(frame []byte) {
+	c.mu.Lock()
+	overflow := c.enqueueLocked(frame)
+	c.mu.Unlock()
+	if overflow {
+		c.closeWith(CloseResync, "resync", reasonResync)
+	}
+}
+
+var errConnClosed = errors.New("hub: connection closed")
+
+// sendWait queues a replayed frame, waiting while the queue is more than
+// half full so that a long replay never crowds out live frames (whose
+// overflow would disconnect the client).
+func (c *conn) sendWait(ctx context.Context, frame []byte) error {
+	for {
+		c.mu.Lock()
+		if c.closing.Load() {
+			c.mu.Unlock()
+			return errConnClosed
+		}
+		if len(c.pending) < max(1, c.h.cfg.QueueSize/2) {
+			c.enqueueLocked(frame)
+			c.mu.Unlock()
+			return nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-c.space:
+		case <-c.done:
+			return errConnClosed
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// drain is the writer goroutine: it writes all pending frames as one batch
+// until none is left, then exits; when the connection is closing it closes
+// the socket instead.
+func (c *conn) drain() {
+	for {
+		c.mu.Lock()
+		if c.closing.Load() {
+			c.pending, c.spare = nil, nil
+			code, reason := c.closeCode, c.closeReason
+			c.mu.Unlock()
+			c.w.close(code, reason)
+			close(c.done)
+			return
+		}
+		if len(c.pending) == 0 {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		batch := c.pending
+		c.pending, c.spare = c.spare, nil
+		c.mu.Unlock()
+		select {
+		case c.space <- struct{}{}:
+		default:
+		}
+		n, err := c.w.writeFrames(batch, c.closing.Load)
+		c.h.m.framesSent.Add(float64(n))
+		c.h.m.writeBatch.Observe(float64(len(batch)))
+		clear(batch)
+		if cap(batch) <= 64 { // keep small arrays; let a burst's big one go
+			c.mu.Lock()
+			c.spare = batch[:0]
+			c.mu.Unlock()
+		}
+		if err != nil {
+			c.closeWith(CloseGoingAway, "write failed", reasonWriteError)
+		}
+	}
+}
+
+// closeWith starts closing the connection: from now on nothing is queued
+// (pending frames are dropped), and the writer closes the socket with code.
+// Only the first call counts.
+func (c *conn) closeWith(code websocket.StatusCode, reason, why string) {
+	c.mu.Lock()
+	if c.closing.Load() {
+		c.mu.Unlock()
+		return
+	}
+	c.closing.Store(true)
+	c.closeCode, c.closeReason, c.why = code, reason, why
+	c.pending = nil
+	start := !c.writing
+	c.writing = true
+	c.mu.Unlock()
+	c.h.m.disconnects.WithLabelValues(why).Inc()
+	select {
+	case c.space <- struct{}{}:
+	default:
+	}
+	if start {
+		go c.drain()
+	}
+}
+
+// reason returns the disconnect reason once closing.
+func (c *conn) reason() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.why
+}
+
+func itoa(n uint64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}

@@ -1,0 +1,2 @@
+// Package hub is the live side of Jihat.
+package hub

@@ -1,0 +1,271 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/jihat/jihat"
+)
+
+// Config configures a Hub. Zero values take the documented defaults.
+type Config struct {
+	// NewBus creates this node's bus, delivering other nodes' messages to
+	// the handler it is given. Nil: an in-process MemoryBus of its own (a
+	// single node). For Redis:
+	//
+	//	NewBus: func(h hub.BusHandler) (hub.Bus, error) {
+	//		return hub.NewRedisBus(hub.RedisBusConfig{Client: rdb, Handler: h})
+	//	}
+	NewBus func(BusHandler) (Bus, error)
+	// Presence is shared by the nodes (RedisPresence) or local
+	// (MemoryPresence, the default). The caller owns it.
+	Presence Presence
+	// Events reads durable events back from the database. Nil: no replay
+	// on subscribe, no gap filling, no position messages.
+	Events EventSource
+	// Logger; slog.Default() when nil.
+	Logger *slog.Logger
+	// Metrics registers the hub's collectors; nil registers nothing.
+	Metrics prometheus.Registerer
+	// NodeID names this node in connection IDs; a random UUID when empty.
+	NodeID string
+
+	// Shards of the channel map (64).
+	Shards int
+	// QueueSize bounds each connection's send queue, in frames (256). A
+	// subscriber whose queue is full is disconnected with CloseResync.
+	QueueSize int
+	// SeamBuffer bounds the live frames held for one subscription while
+	// its replay from the database runs (1024); beyond: CloseResync.
+	SeamBuffer int
+	// ReplayPage is the limit given to EventSource.Replay (500).
+	ReplayPage int
+	// GapWait is how long a sequenced channel holds an event that arrived
+	// before its predecessor, waiting for it, before it reads the missing
+	// events from the database (200 ms).
+	GapWait time.Duration
+	// MaxHeld bounds the events a channel holds while it waits (1024).
+	MaxHeld int
+	// PositionInterval is how often each subscriber of a sequenced channel
+	// is told the channel's latest sequence in the database (5 s).
+	PositionInterval time.Duration
+	// WriteTimeout bounds one socket write of a batch of frames (10 s).
+	WriteTimeout time.Duration
+
+	// OnConnect and OnDisconnect, when set, are called for every connection
+	// of this node (from a goroutine of the connection; they must not block
+	// for long). For statistics such as hours worked.
+	OnConnect    func(SessionEvent)
+	OnDisconnect func(SessionEvent)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// SessionEvent describes a connection that came or went.
+type SessionEvent struct {
+	UserID, SessionID, ConnID string
+	ConnectedAt               time.Time
+	At                        time.Time // when it happened; DisconnectedAt for OnDisconnect
+	// Online is true in OnConnect when the user had no other connection on
+	// any node, and in OnDisconnect when this was the user's last one: the
+	// edges of "online" for time tracking. A node that dies reports nothing;
+	// its connections expire from presence after the presence TTL.
+	Online bool
+	// Reason is the disconnect reason (a label of jihat_hub_disconnects_total).
+	Reason string
+}
+
+func (c *Config) setDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.NodeID == "" {
+		c.NodeID = uuid.NewString()
+	}
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.Shards, 64)
+	def(&c.QueueSize, 256)
+	def(&c.SeamBuffer, 1024)
+	def(&c.ReplayPage, 500)
+	def(&c.MaxHeld, 1024)
+	defd := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defd(&c.GapWait, 200*time.Millisecond)
+	defd(&c.PositionInterval, 5*time.Second)
+	defd(&c.WriteTimeout, 10*time.Second)
+	if c.Presence == nil {
+		c.Presence = NewMemoryPresence(MemoryPresenceConfig{Now: c.Now})
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Hub fans out frames to the subscribers of channels on this node and, over
+// the Bus, to the other nodes. It is safe for concurrent use.
+type Hub struct {
+	cfg      Config
+	log      *slog.Logger
+	bus      Bus
+	presence Presence
+	events   EventSource
+	m        *metrics
+
+	seed     maphash.Seed
+	shards   []*shard
+	interest []*interestStripe
+	reg      registry
+
+	connSeq   atomic.Uint64
+	connMu    sync.Mutex      // orders register against Close
+	closed    atomic.Bool     // set under connMu
+	ctx       context.Context // the hub's lifetime, for background work
+	cancel    context.CancelFunc
+	bgMu      sync.Mutex // guards bgStopped and bg.Add
+	bgStopped bool
+	bg        sync.WaitGroup // background goroutines
+	conns     sync.WaitGroup // connections being served
+}
+
+// New returns a running Hub. Close it when done.
+func New(cfg Config) (*Hub, error) {
+	cfg.setDefaults()
+	m, err := newMetrics(cfg.Metrics)
+	if err != nil {
+		return nil, fmt.Errorf("hub: register metrics: %w", err)
+	}
+	h := &Hub{cfg: cfg, log: cfg.Logger, presence: cfg.Presence, events: cfg.Events, m: m, seed: maphash.MakeSeed()}
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	h.shards = make([]*shard, cfg.Shards)
+	for i := range h.shards {
+		h.shards[i] = &shard{channels: map[string]*channelState{}}
+	}
+	h.interest = make([]*interestStripe, cfg.Shards)
+	for i := range h.interest {
+		h.interest[i] = &interestStripe{subscribed: map[string]bool{}}
+	}
+	h.reg.init()
+	if cfg.NewBus == nil {
+		h.bus = NewMemoryBus(MemoryBusConfig{NodeID: cfg.NodeID, Handler: h.handleBus})
+	} else if h.bus, err = cfg.NewBus(h.handleBus); err != nil {
+		h.cancel()
+		return nil, fmt.Errorf("hub: bus: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(h.ctx, 5*time.Second)
+	defer cancel()
+	for _, ch := range []string{controlChannel, nodeChannel(cfg.NodeID)} {
+		// Recorded even on error: the bus establishes it when it can.
+		if err := h.bus.Subscribe(ctx, ch); err != nil {
+			h.m.busErrors.WithLabelValues("subscribe").Inc()
+			h.log.Warn("hub: bus subscribe", "channel", ch, "err", err)
+		}
+	}
+	h.startBackground()
+	return h, nil
+}
+
+// NodeID returns this node's ID.
+func (h *Hub) NodeID() string { return h.cfg.NodeID }
+
+// Ping reports whether the bus reaches the other nodes (for /readyz).
+func (h *Hub) Ping(ctx context.Context) error { return h.bus.Ping(ctx) }
+
+// Publish delivers ev on channel to the subscribers of this node, then to
+// the other nodes through the bus. The frame is encoded once and the same
+// bytes go to every subscriber. A durable event carries the Seq the
+// database assigned; call Publish after the transaction commits.
+//
+// Errors are for a bad channel or payload only. When the bus fails the
+// local delivery has happened, the failure is logged and counted, and the
+// other nodes repair the gap from the database (positions, gap filling).
+func (h *Hub) Publish(ctx context.Context, channel string, ev Event) error {
+	if !ValidChannel(channel) {
+		return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+	}
+	if ev.Type == "" {
+		ev.Type = TypeEvent
+	}
+	if !validServerType(ev.Type) || ev.Seq < 0 || len(ev.Data) > 0 && !json.Valid(ev.Data) {
+		return jihat.Errorf(jihat.EINVALID, "invalid_input")
+	}
+	frame := encodeFrame(ev.Type, "", channel, ev.Seq, ev.Data)
+	h.publishFrame(ctx, channel, frame, ev.Seq, nil)
+	return nil
+}
+
+// publishFrame delivers a ready frame locally (except to exclude) and to the
+// other nodes.
+func (h *Hub) publishFrame(ctx context.Context, channel string, frame []byte, seq int64, exclude *conn) {
+	h.m.published.WithLabelValues("local").Inc()
+	h.arrive(channel, frame, seq, exclude)
+	if err := h.bus.Publish(ctx, channel, encodeBusFrame(seq, frame)); err != nil {
+		h.m.busErrors.WithLabelValues("publish").Inc()
+		h.log.Warn("hub: bus publish", "channel", channel, "err", err)
+	}
+}
+
+// validServerType accepts the types the application may publish.
+func validServerType(t string) bool {
+	if t == "" || len(t) > 32 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !('a' <= c && c <= 'z' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrClosed is returned by a closed hub.
+var ErrClosed = errors.New("hub: closed")
+
+// Close disconnects every connection of this node (CloseGoingAway, so
+// clients reconnect to another node), waits for them until ctx ends, stops
+// the background work and closes the bus. The Presence is the caller's.
+func (h *Hub) Close(ctx context.Context) error {
+	h.connMu.Lock()
+	already := h.closed.Swap(true)
+	h.connMu.Unlock()
+	if already {
+		return nil
+	}
+	for _, c := range h.reg.all() {
+		c.closeWith(CloseGoingAway, "server shutting down", reasonShutdown)
+	}
+	done := make(chan struct{})
+	go func() { h.conns.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	h.cancel()
+	h.bgMu.Lock()
+	h.bgStopped = true
+	h.bgMu.Unlock()
+	h.bg.Wait()
+	if berr := h.bus.Close(); err == nil {
+		err = berr
+	}
+	return err
+}

@@ -1,0 +1,78 @@
+package hub
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Disconnect reasons, the "reason" label of jihat_hub_disconnects_total.
+const (
+	reasonClient      = "client"       // the client closed or went away
+	reasonResync      = "resync"       // slow consumer: send queue or seam buffer full
+	reasonRevoked     = "revoked"      // DisconnectUser / DisconnectSession
+	reasonRateLimit   = "rate_limit"   // sustained abuse of the message rate
+	reasonAuthTimeout = "auth_timeout" // no auth message in time
+	reasonAuthFailed  = "auth_failed"  // bad token, or another message before auth
+	reasonIdle        = "idle"         // no pong in time
+	reasonTooBig      = "too_big"      // a message over the read limit
+	reasonWriteError  = "write_error"  // the socket failed or timed out while writing
+	reasonShutdown    = "shutdown"     // the hub is closing
+)
+
+// metrics are the hub's Prometheus collectors.
+type metrics struct {
+	connections   prometheus.Gauge
+	subscriptions prometheus.Gauge
+	channels      prometheus.Gauge
+	disconnects   *prometheus.CounterVec
+	published     *prometheus.CounterVec // by origin: local, bus
+	framesSent    prometheus.Counter
+	writeBatch    prometheus.Histogram
+	busErrors     *prometheus.CounterVec // by op
+	gapFills      prometheus.Counter
+	duplicates    prometheus.Counter
+	rateLimited   prometheus.Counter
+	refused       *prometheus.CounterVec // upgrades refused, by reason
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		connections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "jihat_hub_connections", Help: "Open WebSocket connections on this node."}),
+		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "jihat_hub_subscriptions", Help: "Channel subscriptions on this node."}),
+		channels: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "jihat_hub_channels", Help: "Channels with at least one subscriber on this node."}),
+		disconnects: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jihat_hub_disconnects_total", Help: "Closed connections by reason."}, []string{"reason"}),
+		published: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jihat_hub_published_total", Help: "Frames fanned out on this node, by origin (local or bus)."}, []string{"origin"}),
+		framesSent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_frames_sent_total", Help: "Frames written to sockets."}),
+		writeBatch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "jihat_hub_write_batch_frames", Help: "Frames written per socket write (coalescing).",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
+		busErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jihat_hub_bus_errors_total", Help: "Failed bus operations, by op."}, []string{"op"}),
+		gapFills: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_gap_fills_total", Help: "Channel gaps filled from the database."}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_duplicates_total", Help: "Durable events dropped because already delivered."}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_rate_limited_total", Help: "Client messages refused by the rate limit."}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jihat_hub_upgrades_refused_total", Help: "WebSocket upgrades refused, by reason."}, []string{"reason"}),
+	}
+	for _, r := range []string{reasonClient, reasonResync, reasonRevoked, reasonRateLimit, reasonAuthTimeout,
+		reasonAuthFailed, reasonIdle, reasonTooBig, reasonWriteError, reasonShutdown} {
+		m.disconnects.WithLabelValues(r) // export zeros, so a rate() has a series
+	}
+	if reg != nil {
+		for _, c := range []prometheus.Collector{m.connections, m.subscriptions, m.channels, m.disconnects,
+			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.rateLimited, m.refused} {
+			if err := reg.Register(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return m, nil
+}

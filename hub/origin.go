@@ -1,0 +1,63 @@
+package hub
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// parseOrigins checks and normalises the allow-list: each entry must be a
+// serialised origin, scheme "://" host [":" port], with nothing else.
+func parseOrigins(list []string) (map[string]bool, error) {
+	set := make(map[string]bool, len(list))
+	for _, o := range list {
+		norm, ok := normOrigin(o)
+		if !ok {
+			return nil, fmt.Errorf("hub: allowed origin %q is not scheme://host[:port]", o)
+		}
+		set[norm] = true
+	}
+	return set, nil
+}
+
+// normOrigin returns the origin in lower case, or false when s is not
+// exactly scheme://host[:port] with an http(s) scheme: no path, query,
+// fragment, user info, wildcard or trailing dot.
+func normOrigin(s string) (string, bool) {
+	if s == "" || strings.ContainsAny(s, " \t\r\n*\\") {
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" || u.User != nil || u.Path != "" || u.RawQuery != "" ||
+		u.Fragment != "" || u.ForceQuery || strings.HasSuffix(s, "#") {
+		return "", false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return "", false
+	}
+	host := strings.ToLower(u.Host)
+	if host == "" || strings.HasSuffix(u.Hostname(), ".") || strings.HasSuffix(host, ":") {
+		return "", false
+	}
+	norm := scheme + "://" + host
+	if norm != strings.ToLower(s) {
+		return "", false // anything url.Parse forgave
+	}
+	return norm, true
+}
+
+// originAllowed reports whether the request may be upgraded: no Origin
+// header (not a browser), or one Origin that is exactly in the allow-list.
+func (s *Server) originAllowed(r *http.Request) bool {
+	vals := r.Header.Values("Origin")
+	switch len(vals) {
+	case 0:
+		return true
+	case 1:
+		norm, ok := normOrigin(vals[0])
+		return ok && s.origins[norm]
+	}
+	return false
+}

@@ -1,0 +1,224 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/jihat/jihat"
+)
+
+// wsWriter is the frameWriter of a WebSocket.
+type wsWriter struct {
+	ws      *websocket.Conn
+	cork    *corkConn
+	timeout time.Duration
+}
+
+// writeFrames writes the batch under one deadline, corked: one system call
+// for the whole batch (see cork.go).
+func (w *wsWriter) writeFrames(frames [][]byte, stop func() bool) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+	defer cancel()
+	deadline, _ := ctx.Deadline()
+	w.cork.cork(deadline)
+	n := 0
+	var err error
+	for _, f := range frames {
+		if stop() {
+			break
+		}
+		if err = w.ws.Write(ctx, websocket.MessageText, f); err != nil {
+			break
+		}
+		n++
+	}
+	if uerr := w.cork.uncork(); err == nil {
+		err = uerr
+	}
+	return n, err
+}
+
+func (w *wsWriter) close(code websocket.StatusCode, reason string) {
+	w.ws.Close(code, reason)
+}
+
+func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
+
+// serve runs one socket: authentication, then the read loop, until it
+// closes. It returns when every goroutine of the socket has ended.
+func (s *Server) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.Lang) {
+	ws.SetReadLimit(s.cfg.ReadLimit)
+	ctx, cancel := context.WithCancel(context.Background()) // not r.Context(): the connection was hijacked
+	defer cancel()
+	defer func() { <-c.done }()
+	if !authed && !s.authenticate(ctx, c, ws, lang) {
+		return
+	}
+	if !s.h.register(ctx, c) {
+		c.closeWith(CloseGoingAway, "server shutting down", reasonShutdown)
+		return
+	}
+	defer s.h.unregister(c)
+	ka := s.startKeepalive(ctx, c, ws)
+	defer func() {
+		cancel() // ends a ping in flight
+		ka.stop()
+	}()
+	limit := rate.NewLimiter(s.cfg.RateLimit, s.cfg.RateBurst)
+	abuse := rate.NewLimiter(1, s.cfg.AbuseLimit)
+	for {
+		typ, data, err := ws.Read(ctx)
+		if err != nil {
+			why := reasonClient
+			if errors.Is(err, websocket.ErrMessageTooBig) {
+				why = reasonTooBig
+			}
+			c.closeWith(websocket.StatusNormalClosure, "", why)
+			return
+		}
+		c.touch()
+		if !limit.Allow() {
+			s.h.m.rateLimited.Inc()
+			if !abuse.Allow() {
+				c.closeWith(ClosePolicy, "rate limit exceeded", reasonRateLimit)
+				return
+			}
+			env, _ := DecodeEnvelope(data)
+			c.sendError(env, jihat.Errorf(jihat.ERATELIMIT, "rate_limited"))
+			continue
+		}
+		env, err := DecodeEnvelope(data)
+		if err == nil && typ != websocket.MessageText {
+			err = errBadEnvelope
+		}
+		if err != nil {
+			if !abuse.Allow() {
+				c.closeWith(ClosePolicy, "too many bad messages", reasonRateLimit)
+				return
+			}
+			c.sendError(env, err)
+			continue
+		}
+		s.dispatch(ctx, c, env)
+	}
+}
+
+// authenticate waits for the first message, which must be a valid auth
+// message, for at most AuthTimeout.
+func (s *Server) authenticate(ctx context.Context, c *conn, ws *websocket.Conn, lang jihat.Lang) bool {
+	c.p.Lang = lang
+	timer := time.AfterFunc(s.cfg.AuthTimeout, func() {
+		c.closeWith(ClosePolicy, "authentication timeout", reasonAuthTimeout)
+	})
+	_, data, err := ws.Read(ctx)
+	if !timer.Stop() {
+		return false // timed out; the socket is closing
+	}
+	if err != nil {
+		c.closeWith(websocket.StatusNormalClosure, "", reasonClient)
+		return false
+	}
+	c.touch()
+	env, err := DecodeEnvelope(data)
+	var token struct {
+		Token string `json:"token"`
+	}
+	if err == nil && env.Type == TypeAuth {
+		err = json.Unmarshal(env.Data, &token)
+	}
+	if err != nil || env.Type != TypeAuth || token.Token == "" {
+		c.sendError(env, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized"))
+		c.closeWith(ClosePolicy, "authentication required", reasonAuthFailed)
+		return false
+	}
+	actx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
+	p, err := s.backend.AuthenticateToken(actx, token.Token)
+	cancel()
+	if err != nil {
+		if jihat.ErrorCode(err) == jihat.EINTERNAL {
+			s.h.log.Error("hub: authenticate token", "err", err)
+		}
+		c.sendError(env, err)
+		c.closeWith(ClosePolicy, "authentication failed", reasonAuthFailed)
+		return false
+	}
+	if p.Lang == "" {
+		p.Lang = lang
+	}
+	c.p = p
+	c.sendAck(env, c.helloData())
+	return true
+}
+
+// helloData is the data of the auth ack.
+func (c *conn) helloData() []byte {
+	b := []byte(`{"user_id":`)
+	b = appendString(b, c.p.UserID)
+	b = append(b, `,"conn_id":`...)
+	b = appendString(b, c.id)
+	return append(b, '}')
+}
+
+// keepalive pings an idle client and closes one that stays silent.
+type keepalive struct {
+	s     *Server
+	c     *conn
+	ws    *websocket.Conn
+	ctx   context.Context
+	timer *time.Timer
+
+	mu      sync.Mutex // guards stopped and wg.Add
+	stopped bool
+	wg      sync.WaitGroup
+}
+
+func (s *Server) startKeepalive(ctx context.Context, c *conn, ws *websocket.Conn) *keepalive {
+	k := &keepalive{s: s, c: c, ws: ws, ctx: ctx}
+	k.mu.Lock()
+	k.timer = time.AfterFunc(s.cfg.PingInterval, k.tick)
+	k.mu.Unlock()
+	return k
+}
+
+func (k *keepalive) tick() {
+	k.mu.Lock()
+	if k.stopped {
+		k.mu.Unlock()
+		return
+	}
+	k.wg.Add(1)
+	k.mu.Unlock()
+	defer k.wg.Done()
+	cfg := k.s.cfg
+	idle := time.Since(time.Unix(0, k.c.lastSeen.Load()))
+	next := cfg.PingInterval - idle
+	switch {
+	case idle >= cfg.IdleTimeout:
+		k.c.closeWith(CloseIdle, "idle timeout", reasonIdle)
+		return
+	case idle >= cfg.PingInterval:
+		ctx, cancel := context.WithTimeout(k.ctx, cfg.IdleTimeout-idle)
+		k.ws.Ping(ctx) // a pong updates lastSeen; silence is judged next tick
+		cancel()
+		next = min(cfg.PingInterval, max(time.Millisecond, cfg.IdleTimeout-time.Since(time.Unix(0, k.c.lastSeen.Load()))))
+	}
+	k.mu.Lock()
+	if !k.stopped {
+		k.timer.Reset(next)
+	}
+	k.mu.Unlock()
+}
+
+func (k *keepalive) stop() {
+	k.mu.Lock()
+	k.stopped = true
+	k.timer.Stop()
+	k.mu.Unlock()
+	k.wg.Wait()
+}

@@ -1,0 +1,131 @@
+package hub
+
+import (
+	"context"
+
+	"github.com/jihat/jihat"
+)
+
+// subscribe authorises and adds a subscription, then replays from the
+// database (since, or the channel's initial history) before live frames.
+// Subscribing again to a subscribed channel with since is a fetch.
+func (s *Server) subscribe(ctx context.Context, c *conn, env Envelope) {
+	if sub := c.subscription(env.Channel); sub != nil {
+		c.sendAck(env, nil)
+		if env.Since != nil {
+			if err := c.replay(ctx, sub, *env.Since, true); err != nil {
+				c.sendError(env, err)
+			}
+		}
+		return
+	}
+	c.mu.Lock()
+	n := len(c.subs)
+	c.mu.Unlock()
+	if n >= s.cfg.MaxSubscriptions {
+		c.sendError(env, jihat.Errorf(jihat.EINVALID, "ws_too_many_subscriptions"))
+		return
+	}
+	if err := s.backend.Authorize(ctx, c.p, env.Channel); err != nil {
+		c.sendError(env, err)
+		return
+	}
+	info, _ := ParseChannel(env.Channel) // DecodeEnvelope checked it
+	// Live frames are held from the moment the subscription is attached
+	// until the replay is done: nothing published meanwhile is missed.
+	sub := &subscription{c: c, name: env.Channel, info: info, idx: -1, replaying: true}
+	since := int64(-1)
+	if env.Since != nil {
+		since = *env.Since
+		sub.last = since
+	}
+	c.mu.Lock()
+	if c.closing.Load() {
+		c.mu.Unlock()
+		return
+	}
+	c.subs[sub.name] = sub
+	c.mu.Unlock()
+	h := s.h
+	created := h.attach(sub, info)
+	h.reconcile(ctx, sub.name)
+	if created && info.Sequenced() && h.events != nil {
+		if pos, err := h.events.Positions(ctx, []string{sub.name}); err == nil {
+			h.setBaseline(sub.ch, pos[sub.name])
+		} else {
+			h.log.Warn("hub: baseline position", "channel", sub.name, "err", err)
+		}
+	}
+	c.sendAck(env, nil)
+	if info.HasPresence() {
+		h.joinPresence(ctx, sub)
+	}
+	if err := c.replay(ctx, sub, since, false); err != nil {
+		c.sendError(env, err)
+	}
+}
+
+// fetch resends the durable events after since on a subscribed channel,
+// for a client that saw a gap in seq (or a position ahead of its last seq).
+func (s *Server) fetch(ctx context.Context, c *conn, env Envelope) {
+	sub := c.subscription(env.Channel)
+	if sub == nil {
+		c.sendError(env, jihat.Errorf(jihat.EINVALID, "ws_not_subscribed"))
+		return
+	}
+	c.sendAck(env, nil)
+	if err := c.replay(ctx, sub, *env.Since, true); err != nil {
+		c.sendError(env, err)
+	}
+}
+
+// drop removes a subscription: unsubscribe, a failed re-authorisation, or
+// a closing socket. It is safe to call twice.
+func (h *Hub) drop(ctx context.Context, sub *subscription) {
+	c := sub.c
+	c.mu.Lock()
+	if c.subs[sub.name] == sub {
+		delete(c.subs, sub.name)
+	}
+	already := sub.removed
+	sub.removed = true
+	sub.held = nil
+	joined := sub.joined
+	c.mu.Unlock()
+	if already {
+		return
+	}
+	if h.detach(sub) {
+		h.reconcile(ctx, sub.name)
+	}
+	if joined {
+		h.leavePresence(ctx, sub)
+	}
+}
+
+// reauthorize runs Backend.Authorize again for each subscription of the
+// socket and drops those refused, telling the client with "unsubscribed".
+// A failure of the check itself (EINTERNAL) keeps the subscription.
+func (c *conn) reauthorize(ctx context.Context) {
+	if c.srv == nil || c.closing.Load() {
+		return
+	}
+	c.mu.Lock()
+	subs := make([]*subscription, 0, len(c.subs))
+	for _, s := range c.subs {
+		subs = append(subs, s)
+	}
+	c.mu.Unlock()
+	for _, sub := range subs {
+		err := c.srv.backend.Authorize(ctx, c.p, sub.name)
+		if err == nil {
+			continue
+		}
+		if jihat.ErrorCode(err) == jihat.EINTERNAL {
+			c.h.log.Error("hub: reauthorize", "channel", sub.name, "conn", c.id, "err", err)
+			continue
+		}
+		c.h.drop(ctx, sub)
+		c.send(encodeFrame(TypeUnsubscribed, "", sub.name, 0, errorPayload(err, c.p.Lang)))
+	}
+}

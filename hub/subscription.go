@@ -1,0 +1,155 @@
+package hub
+
+import (
+	"context"
+	"time"
+)
+
+// subscription is one connection's subscription to one channel.
+type subscription struct {
+	c    *conn
+	name string
+	info Channel
+
+	ch  *channelState // set by attach
+	idx int           // position in ch.subs, -1 once detached; guarded by ch.mu
+
+	// Guarded by c.mu:
+	last      int64 // highest Seq delivered
+	replaying bool  // a replay from the database is running: live frames wait in held
+	held      []heldFrame
+	removed   bool
+	typingAt  time.Time // last typing relayed, to throttle
+	joined    bool      // presence recorded
+}
+
+type heldFrame struct {
+	frame []byte
+	seq   int64
+}
+
+// deliver queues a live frame. Durable frames are delivered once each: a
+// Seq at or below the last delivered one is dropped on a sequenced channel.
+// During a replay, durable frames wait until the replay is done. Called
+// with ch.mu held.
+func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
+	c := s.c
+	c.mu.Lock()
+	if s.removed || c.closing.Load() {
+		c.mu.Unlock()
+		return
+	}
+	if seq > 0 {
+		if s.replaying {
+			if len(s.held) >= c.h.cfg.SeamBuffer {
+				c.mu.Unlock()
+				c.closeWith(CloseResync, "resync", reasonResync)
+				return
+			}
+			s.held = append(s.held, heldFrame{frame, seq})
+			c.mu.Unlock()
+			return
+		}
+		if sequenced && seq <= s.last {
+			c.mu.Unlock()
+			c.h.m.duplicates.Inc()
+			return
+		}
+		s.last = max(s.last, seq)
+	}
+	overflow := c.enqueueLocked(frame)
+	c.mu.Unlock()
+	if overflow {
+		c.closeWith(CloseResync, "resync", reasonResync)
+	}
+}
+
+// sendPosition queues a position frame unless a replay is running (the
+// client will get the events themselves). Called with ch.mu held.
+func (s *subscription) sendPosition(frame []byte) {
+	c := s.c
+	c.mu.Lock()
+	if s.removed || s.replaying {
+		c.mu.Unlock()
+		return
+	}
+	overflow := c.enqueueLocked(frame)
+	c.mu.Unlock()
+	if overflow {
+		c.closeWith(CloseResync, "resync", reasonResync)
+	}
+}
+
+// replay delivers the durable events after since from the database, then
+// the live frames that arrived meanwhile, without duplicates or gaps at the
+// seam: the subscription was receiving (holding) live frames before the
+// database was read, and after the replay only held frames newer than the
+// last delivered Seq go out.
+//
+// With resend (a fetch), events after since are sent even when they were
+// delivered before; otherwise each Seq goes out once. since < 0 asks for
+// the channel's initial history (EventSource.Replay). Runs on the
+// connection's reading goroutine, one replay at a time.
+func (c *conn) replay(ctx context.Context, s *subscription, since int64, resend bool) error {
+	c.mu.Lock()
+	s.replaying = true
+	c.mu.Unlock()
+	err := c.replayEvents(ctx, s, since, resend)
+	c.mu.Lock()
+	held := s.held
+	s.held, s.replaying = nil, false
+	overflow := false
+	for _, hf := range held {
+		if s.removed || hf.seq <= s.last {
+			continue
+		}
+		s.last = hf.seq
+		overflow = overflow || c.enqueueLocked(hf.frame)
+	}
+	c.mu.Unlock()
+	if overflow {
+		c.closeWith(CloseResync, "resync", reasonResync)
+	}
+	return err
+}
+
+func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, resend bool) error {
+	src := c.h.events
+	if src == nil {
+		return nil
+	}
+	page := c.h.cfg.ReplayPage
+	cursor := since
+	for {
+		evs, err := src.Replay(ctx, s.name, cursor, page)
+		if err != nil {
+			return err
+		}
+		advanced := false
+		for _, ev := range evs {
+			if cursor >= 0 && ev.Seq <= cursor {
+				continue // the source must return Seq > since; be safe
+			}
+			c.mu.Lock()
+			if s.removed {
+				c.mu.Unlock()
+				return nil
+			}
+			send := ev.Seq > s.last || ev.Seq == 0 || resend && ev.Seq > since
+			s.last = max(s.last, ev.Seq)
+			c.mu.Unlock()
+			if ev.Seq > cursor {
+				cursor, advanced = ev.Seq, true
+			}
+			if !send {
+				continue
+			}
+			if err := c.sendWait(ctx, encodeFrame(eventType(ev), "", s.name, ev.Seq, ev.Data)); err != nil {
+				return err
+			}
+		}
+		if len(evs) < page || !advanced {
+			return nil
+		}
+	}
+}

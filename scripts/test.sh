@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# test.sh — run Jihat's tests against a private PostgreSQL and Redis.
+#
+#   scripts/test.sh [test|bench|fuzz-smoke]     (default: test; `make test` calls it)
+#
+# It installs PostgreSQL and Redis with apt-get when they are missing, starts
+# both on free loopback ports in a temp dir (scripts/services.sh), exports the
+# JIHAT_TEST_* variables, runs the Go tools, and stops the servers and removes
+# the temp dir on exit, whether the tests pass or not. It exits with the
+# tests' status.
+#
+# Environment:
+#   PKG        packages, space separated (default ./...)
+#   TESTFLAGS  extra flags for go test, e.g. -run=TestFoo -v
+#   BENCHFLAGS extra flags for go test in bench mode (default -benchtime=1x)
+#   FUZZTIME   per fuzz target in fuzz-smoke mode (default 10s)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="/usr/local/go/bin:${HOME:-/root}/go/bin:$PATH"
+# shellcheck source=scripts/services.sh
+. scripts/services.sh
+
+mode=${1:-test}
+read -r -a pkgs <<<"${PKG:-./...}"
+read -r -a testflags <<<"${TESTFLAGS:-}"
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+finish() {
+	local rc=$? t
+	trap - EXIT INT TERM
+	if [[ -n ${JIHAT_TEST_STATE_DIR:-} ]]; then
+		t=$(now)
+		svc_log "stopping PostgreSQL and Redis"
+		svc_stop "$JIHAT_TEST_STATE_DIR" || { ((rc)) || rc=1; }
+		svc_log "stopped in $(since "$t")"
+	fi
+	exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+command -v go >/dev/null || { svc_die "go not found (expected in /usr/local/go/bin)"; exit 1; }
+
+t0=$(now)
+svc_install
+svc_start
+svc_log "services ready in $(since "$t0"): JIHAT_TEST_DATABASE_URL, JIHAT_TEST_REDIS_URL, JIHAT_TEST_REDIS_CONF exported"
+
+status=0
+case $mode in
+test)
+	svc_log "go vet ${pkgs[*]}"
+	go vet "${pkgs[@]}" || { status=$?; svc_log "go vet failed ($status); running the tests anyway"; }
+	svc_log "go test -race -count=1 -timeout 20m ${testflags[*]} ${pkgs[*]}"
+	t=$(now)
+	go test -race -count=1 -timeout 20m "${testflags[@]}" "${pkgs[@]}" || status=$?
+	svc_log "go test finished in $(since "$t") (exit $status)"
+	;;
+bench)
+	read -r -a benchflags <<<"${BENCHFLAGS:--benchtime=1x}"
+	svc_log "go test -run=^\$ -bench=. -benchmem ${benchflags[*]} ${testflags[*]} ${pkgs[*]}"
+	go test -run='^$' -bench=. -benchmem "${benchflags[@]}" "${testflags[@]}" "${pkgs[@]}" || status=$?
+	;;
+fuzz-smoke)
+	# go test fuzzes one target of one package at a time: list them, run each.
+	fuzztime=${FUZZTIME:-10s}
+	list=$(go test -list '^Fuzz' "${pkgs[@]}") || status=$?
+	targets=0
+	names=()
+	while read -r word pkg _; do
+		case $word in
+		Fuzz*) names+=("$word") ;;
+		ok)
+			for name in "${names[@]}"; do
+				svc_log "fuzz $pkg $name for $fuzztime"
+				targets=$((targets + 1))
+				go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" "${testflags[@]}" "$pkg" || status=$?
+			done
+			names=()
+			;;
+		esac
+	done < <(printf '%s\n' "$list"; echo)
+	svc_log "fuzzed $targets targets"
+	;;
+*)
+	svc_die "unknown mode $mode (want test, bench or fuzz-smoke)"
+	status=2
+	;;
+esac
+exit "$status"

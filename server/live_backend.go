@@ -1,0 +1,204 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
+)
+
+// liveBackend is the server's side of the /ws endpoint: authentication,
+// the one place where subscriptions are authorised, the commands that run
+// the same services as REST, and reading durable events back from the
+// database for replay. It implements hub.Backend and hub.EventSource.
+type liveBackend struct{ s *Server }
+
+// AuthenticateRequest reads the session from the Authorization bearer or the
+// session cookie of the upgrade request (never from the URL).
+func (b liveBackend) AuthenticateRequest(r *http.Request) (hub.Principal, error) {
+	cookie := ""
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		cookie = c.Value
+	}
+	token := bearerOrCookie(r.Header.Get("Authorization"), cookie)
+	if token == "" {
+		return hub.Principal{}, hub.ErrNoCredentials
+	}
+	return b.AuthenticateToken(r.Context(), token)
+}
+
+// AuthenticateToken checks a session token from a first "auth" message.
+func (b liveBackend) AuthenticateToken(ctx context.Context, token string) (hub.Principal, error) {
+	if token == "" || len(token) > 128 {
+		return hub.Principal{}, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+	}
+	sess, u, err := b.s.store.SessionByTokenHash(ctx, tokenHash(token))
+	if err != nil {
+		return hub.Principal{}, err
+	}
+	if u.MustChangePass {
+		return hub.Principal{}, jihat.Errorf(jihat.EFORBIDDEN, "password_change_required")
+	}
+	return hub.Principal{UserID: u.ID, SessionID: sess.ID, Lang: u.Lang}, nil
+}
+
+// Authorize is the one place that decides who may subscribe to what. It
+// reads the user afresh, so a re-check after a permission change sees it.
+//   - case:<id>: whoever may see the case (requester, assignee, staff in scope, oversight);
+//   - case:<id>:staff: staff who may see its internal notes — never the requester;
+//   - entity:<id>:feed: the entity's staff with reports.view and case.view_internal, platform admins;
+//   - feed: oversight and platform admins (public events only);
+//   - user:<id>: that user.
+func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel string) error {
+	u, err := b.s.store.UserByID(ctx, p.UserID)
+	if err != nil || !u.Active {
+		return jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+	}
+	ch, err := jihat.ParseChannel(channel)
+	if err != nil {
+		return err
+	}
+	forbidden := jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+	switch ch.Kind {
+	case jihat.ChannelCase, jihat.ChannelCaseStaff:
+		c, err := b.s.store.Case(ctx, ch.ID)
+		if err != nil || !canSeeCase(u, c) {
+			return hidden()
+		}
+		if ch.Kind == jihat.ChannelCaseStaff && !canSeeInternal(u, c) {
+			return forbidden
+		}
+		return nil
+	case jihat.ChannelEntityFeed:
+		if u.IsPlatformAdmin() || (u.InEntity(ch.ID) && u.Can(jihat.PermReportsView) && u.Can(jihat.PermCaseViewInternal)) {
+			return nil
+		}
+	case jihat.ChannelFeed:
+		if u.IsPlatformAdmin() || u.Can(jihat.PermOversight) {
+			return nil
+		}
+	case jihat.ChannelUser:
+		if ch.ID == u.ID {
+			return nil
+		}
+	}
+	return forbidden
+}
+
+// commentCommand is the data of a "comment" command.
+type commentCommand struct {
+	Body       string `json:"body"`
+	Visibility string `json:"visibility"`
+}
+
+// Command runs a client command through the same services as REST.
+func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub.Envelope) (any, error) {
+	u, err := b.s.store.UserByID(ctx, cc.Principal.UserID)
+	if err != nil || !u.Active {
+		return nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+	}
+	switch env.Type {
+	case "comment":
+		ch, err := jihat.ParseChannel(env.Channel)
+		if err != nil || (ch.Kind != jihat.ChannelCase && ch.Kind != jihat.ChannelCaseStaff) {
+			return nil, jihat.Invalid(map[string]string{"channel": "invalid_value"})
+		}
+		var cmd commentCommand
+		dec := json.NewDecoder(strings.NewReader(string(env.Data)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cmd); err != nil {
+			return nil, jihat.Errorf(jihat.EINVALID, "malformed_json")
+		}
+		if cmd.Visibility == "" && ch.Kind == jihat.ChannelCaseStaff {
+			cmd.Visibility = string(jihat.VisibilityInternal)
+		}
+		vis, err := jihat.ParseVisibility(cmd.Visibility)
+		if err != nil {
+			return nil, err
+		}
+		a := jihat.AuditEntry{ActorID: u.ID, Action: "case.comment", Details: `{"via":"ws"}`}
+		ev, err := b.s.AddComment(ctx, u, a, ch.ID, cmd.Body, vis)
+		if err != nil {
+			return nil, err
+		}
+		return fiberlessEvent(ev, u), nil
+	}
+	return nil, jihat.Invalid(map[string]string{"type": "invalid_value"})
+}
+
+func fiberlessEvent(ev *jihat.CaseEvent, u *jihat.User) eventView {
+	return newEventView(ev, map[string]string{u.ID: u.Name})
+}
+
+// feedTail is how many recent events a feed subscription starts with.
+const feedTail = 50
+
+// Replay reads durable events back from the database: a case channel's
+// events after since (nothing for since < 0: clients load history over
+// REST), or the latest events of a feed.
+func (b liveBackend) Replay(ctx context.Context, channel string, since int64, limit int) ([]hub.Event, error) {
+	ch, err := jihat.ParseChannel(channel)
+	if err != nil {
+		return nil, err
+	}
+	var events []jihat.CaseEvent
+	switch ch.Kind {
+	case jihat.ChannelCase, jihat.ChannelCaseStaff:
+		if since < 0 {
+			return nil, nil
+		}
+		if events, err = b.s.store.Events(ctx, channel, since, limit); err != nil {
+			return nil, err
+		}
+	case jihat.ChannelEntityFeed, jihat.ChannelFeed:
+		if since >= 0 {
+			return nil, nil // feeds are live tails, not sequenced
+		}
+		entity := ""
+		if ch.Kind == jihat.ChannelEntityFeed {
+			entity = ch.ID
+		}
+		if events, err = b.s.store.RecentEvents(ctx, entity, ch.Kind == jihat.ChannelFeed, min(limit, feedTail)); err != nil {
+			return nil, err
+		}
+		slices.Reverse(events) // oldest first
+	default:
+		return nil, nil
+	}
+	return b.s.hubEvents(ctx, events, ch.Kind == jihat.ChannelCase || ch.Kind == jihat.ChannelCaseStaff)
+}
+
+// hubEvents encodes events for the hub, with their sequence numbers when
+// the channel is sequenced.
+func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequenced bool) ([]hub.Event, error) {
+	ids := make([]string, 0, len(events))
+	for _, e := range events {
+		ids = append(ids, e.ActorID)
+	}
+	names, err := s.store.UserNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]hub.Event, 0, len(events))
+	for i := range events {
+		data, err := json.Marshal(newEventView(&events[i], names))
+		if err != nil {
+			return nil, err
+		}
+		ev := hub.Event{Data: data}
+		if sequenced {
+			ev.Seq = events[i].Seq
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// Positions returns the latest sequence of each case channel.
+func (b liveBackend) Positions(ctx context.Context, channels []string) (map[string]int64, error) {
+	return b.s.store.LastSeqs(ctx, channels)
+}
