@@ -1,14 +1,17 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/jihat/jihat"
 )
@@ -56,18 +59,49 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if token == "" {
 		return c.Next()
 	}
-	if len(token) > 128 {
-		return jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
-	}
-	sess, u, err := s.store.SessionByTokenHash(c.UserContext(), tokenHash(token))
+	p, err := s.resolveToken(c.UserContext(), token)
 	if err != nil {
 		if jihat.ErrorCode(err) == jihat.EUNAUTHORIZED {
 			s.clearCookie(c)
 		}
 		return err
 	}
-	c.Locals(localPrincipal, &principal{user: u, sessionID: sess.ID})
+	c.Locals(localPrincipal, p)
 	return c.Next()
+}
+
+// resolveToken returns the principal of a session token, EUNAUTHORIZED when
+// the session is unknown, expired or revoked or the account disabled.
+func (s *Server) resolveToken(ctx context.Context, token string) (*principal, error) {
+	if len(token) > 128 {
+		return nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+	}
+	sess, u, err := s.store.SessionByTokenHash(ctx, tokenHash(token))
+	if err != nil {
+		return nil, err
+	}
+	return &principal{user: u, sessionID: sess.ID}, nil
+}
+
+// requestUser authenticates a plain net/http request (uploads, downloads)
+// like requireUser does for the Fiber app.
+func (s *Server) requestUser(r *http.Request) (*jihat.User, error) {
+	cookie := ""
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		cookie = c.Value
+	}
+	token := bearerOrCookie(r.Header.Get("Authorization"), cookie)
+	if token == "" {
+		return nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+	}
+	p, err := s.resolveToken(r.Context(), token)
+	if err != nil {
+		return nil, err
+	}
+	if p.user.MustChangePass {
+		return nil, jihat.Errorf(jihat.EFORBIDDEN, "password_change_required")
+	}
+	return p.user, nil
 }
 
 // caller returns the authenticated principal or nil.
@@ -123,5 +157,8 @@ func (s *Server) setCookie(c *fiber.Ctx, token string) {
 
 func (s *Server) clearCookie(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true,
-		Secure: s.cfg.SecureCookies || overTLS(c), SameSite: fiber.CookieSameSiteStrictMode, MaxAge: -1})
+		Secure: s.cfg.SecureCookies || overTLS(c), SameSite: fiber.CookieSameSiteStrictMode,
+		// An expiry in the past deletes the cookie; fasthttp writes no
+		// Max-Age for a negative one, which would leave an empty cookie behind.
+		Expires: fasthttp.CookieExpireDelete})
 }

@@ -57,6 +57,11 @@ var operations = []op{
 	{"post", "/api/v1/cases/{id}/rating", "Rate a resolved case once (requester)", "cases", true, "RatingRequest", "200", "CaseAnswer"},
 	{"post", "/api/v1/cases/{id}/transition", "Start, await the citizen, resume or close", "cases", true, "TransitionRequest", "200", "CaseAnswer"},
 
+	{"post", "/api/v1/cases/{id}/attachments", "Attach a document or image (multipart: file, visibility); streamed, type sniffed from the bytes", "files", true, "", "201", "AttachmentAnswer"},
+	{"post", "/api/v1/cases/{id}/voice", "Attach a voice note (multipart: audio, visibility, duration_ms)", "files", true, "", "201", "AttachmentAnswer"},
+	{"get", "/api/v1/attachments/{id}", "Download (Range supported)", "files", true, "", "200", ""},
+	{"get", "/api/v1/attachments", "The document archive (case_id, number, requester_id, entity_id, kind, q, from, to, cursor, limit)", "files", true, "", "200", "AttachmentList"},
+
 	{"get", "/api/v1/audit", "The audit log (platform admin)", "audit", true, "", "200", "AuditList"},
 }
 
@@ -148,6 +153,11 @@ func schemas() map[string]any {
 		"RatingRequest":     object([]string{"score"}, map[string]any{"score": integer(), "comment": str()}),
 		"TransitionRequest": object([]string{"action"}, map[string]any{"action": map[string]any{"type": "string", "enum": []string{"start", "await_citizen", "resume", "close"}}}),
 		"PostponementList":  object([]string{"postponements"}, map[string]any{"postponements": arrayOf(map[string]any{"type": "object"})}),
+		"Attachment": object([]string{"id", "case_id", "name", "kind", "content_type", "size", "visibility", "url", "created_at"}, map[string]any{
+			"id": strFmt("uuid"), "case_id": strFmt("uuid"), "case_number": str(), "name": str(), "kind": str(), "content_type": str(),
+			"size": integer(), "duration_ms": integer(), "visibility": str(), "uploader_id": strFmt("uuid"), "url": str(), "created_at": strFmt("date-time")}),
+		"AttachmentAnswer": object([]string{"attachment"}, map[string]any{"attachment": ref("Attachment")}),
+		"AttachmentList":   object([]string{"attachments", "next_cursor"}, map[string]any{"attachments": arrayOf(ref("Attachment")), "next_cursor": map[string]any{"type": "string", "nullable": true}}),
 		"AuditList": object([]string{"entries"}, map[string]any{"entries": arrayOf(object(nil, map[string]any{
 			"seq": integer(), "actor_id": str(), "action": str(), "target": str(), "ip": str(), "user_agent": str(),
 			"details": map[string]any{"type": "object"}, "at": strFmt("date-time"), "hash": str()}))}),

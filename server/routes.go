@@ -41,5 +41,7 @@ func (s *Server) routes() {
 	v1.Post("/cases/:id/rating", s.rateCase)
 	v1.Post("/cases/:id/transition", s.transitionCase)
 
+	v1.Get("/attachments", s.listAttachments)
+
 	v1.Get("/audit", s.auditLog)
 }

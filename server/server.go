@@ -15,6 +15,7 @@ import (
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
+	"github.com/jihat/jihat/media"
 	"github.com/jihat/jihat/store"
 )
 
@@ -32,6 +33,12 @@ type Config struct {
 	Limiter  Limiter  // login throttling; default in-memory
 	Notifier Notifier // e-mail/SMS; default prints to the log
 	Ready    []Check  // extra readiness checks beside the database
+
+	// Media stores uploaded files (required); MaxUploadBytes and
+	// MaxVoiceDuration must match its configuration (defaults: media's).
+	Media            media.Store
+	MaxUploadBytes   int64
+	MaxVoiceDuration time.Duration
 
 	// The live hub. NewBus carries events to the other nodes (nil: this
 	// node only, in process); Presence is shared through Redis or kept in
@@ -71,6 +78,7 @@ type Server struct {
 	mux     *http.ServeMux
 	metrics *metrics
 	hub     *hub.Hub
+	media   media.Store
 	openapi []byte        // the encoded OpenAPI document
 	wake    chan struct{} // wakes the sweeper early
 	now     func() time.Time
@@ -78,8 +86,14 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("server: a store is required")
+	if cfg.Store == nil || cfg.Media == nil {
+		return nil, errors.New("server: a store and a media store are required")
+	}
+	if cfg.MaxUploadBytes == 0 {
+		cfg.MaxUploadBytes = media.DefaultMaxFileSize
+	}
+	if cfg.MaxVoiceDuration == 0 {
+		cfg.MaxVoiceDuration = media.DefaultMaxVoiceDuration
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -117,7 +131,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 30 * time.Second
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
+	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)
@@ -151,6 +165,9 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.mux.Handle("GET /ws", ws)
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
+	s.mux.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
+	s.mux.HandleFunc("GET /api/v1/attachments/{id}", s.download)
 	s.mux.Handle("/", bridge(s.app, cfg.MaxBodyBytes))
 	return s, nil
 }

@@ -10,14 +10,17 @@ import (
 	"github.com/jihat/jihat/store"
 )
 
-// RunSweeper does the timed work of cases until ctx ends: reminders before
+// RunSweeper does the timed work until ctx ends: reminders before
 // deadlines, telling supervisors of late cases, assigning cases that wait
-// for someone with room, and closing resolved cases whose objection window
-// has ended. Every step re-checks its condition on the locked case, so
+// for someone with room, closing resolved cases whose objection window has
+// ended, and (hourly) removing files of interrupted uploads. Every step re-checks its condition on the locked case, so
 // several nodes may sweep at once without doing anything twice.
 func (s *Server) RunSweeper(ctx context.Context) {
 	t := time.NewTicker(s.cfg.SweepEvery)
 	defer t.Stop()
+	media := time.NewTicker(mediaGrace)
+	defer media.Stop()
+	s.sweepMedia(ctx)
 	for {
 		s.Sweep(ctx)
 		select {
@@ -25,6 +28,8 @@ func (s *Server) RunSweeper(ctx context.Context) {
 			return
 		case <-t.C:
 		case <-s.wake:
+		case <-media.C:
+			s.sweepMedia(ctx)
 		}
 	}
 }

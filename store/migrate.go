@@ -31,6 +31,9 @@ var migrations = []migration{
 		}
 		return s.searchIndex(tx)
 	}},
+	{3, "attachments", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&attachmentRow{})
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text

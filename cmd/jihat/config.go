@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jihat/jihat/store"
 )
@@ -29,6 +31,8 @@ type config struct {
 	Origins       string
 	SecureCookies bool
 	LogLevel      string
+	MaxUploadMB   int64
+	MaxVoice      time.Duration
 }
 
 // parseConfig reads flags for the command named name.
@@ -43,12 +47,17 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 	fs.BoolVar(&c.NoDemo, "no-demo", env("JIHAT_NO_DEMO", "") != "", "do not seed the demo on an empty embedded database (JIHAT_NO_DEMO)")
 	fs.StringVar(&c.Origins, "origins", env("JIHAT_ORIGINS", ""), "comma-separated exact Origins allowed for WebSockets, e.g. https://jihat.example (JIHAT_ORIGINS)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("JIHAT_SECURE_COOKIES", "") != "", "mark the session cookie Secure even without TLS here (behind a TLS proxy) (JIHAT_SECURE_COOKIES)")
+	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", envInt("JIHAT_MAX_UPLOAD_MB", 25), "largest attachment in MiB (JIHAT_MAX_UPLOAD_MB)")
+	fs.DurationVar(&c.MaxVoice, "max-voice", envDuration("JIHAT_MAX_VOICE", 5*time.Minute), "longest voice note (JIHAT_MAX_VOICE)")
 	fs.StringVar(&c.LogLevel, "log-level", env("JIHAT_LOG_LEVEL", "info"), "debug, info, warn or error (JIHAT_LOG_LEVEL)")
 	c.AdminLogin = os.Getenv("JIHAT_ADMIN_LOGIN")
 	c.AdminPassword = os.Getenv("JIHAT_ADMIN_PASSWORD")
 	c.DataKey = os.Getenv("JIHAT_DATA_KEY")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if c.MaxUploadMB < 1 || c.MaxUploadMB > 4096 || c.MaxVoice < time.Second {
+		return nil, fmt.Errorf("--max-upload-mb must be 1..4096 and --max-voice at least 1s")
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
@@ -58,6 +67,20 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 
 func env(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+func envInt(key string, def int64) int64 {
+	if v, err := strconv.ParseInt(os.Getenv(key), 10, 64); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(key)); err == nil && v > 0 {
 		return v
 	}
 	return def

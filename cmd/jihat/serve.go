@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"net"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/jihat/jihat/hub"
+	"github.com/jihat/jihat/media"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
 )
@@ -61,7 +63,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 
+	files, err := media.NewLocal(media.Config{Root: filepath.Join(c.DataDir, "files"), Logger: log,
+		MaxFileSize: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice})
+	if err != nil {
+		return err
+	}
 	scfg := server.Config{Store: st, Logger: log, Version: version, SecureCookies: c.SecureCookies,
+		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
 		WS: hub.ServerConfig{AllowedOrigins: splitComma(c.Origins)}}
 	if c.RedisURL != "" {
 		opts, err := redis.ParseURL(c.RedisURL)

@@ -1,0 +1,247 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/store"
+)
+
+// Uploads and downloads are served by the net/http front, not Fiber: Fiber
+// (and its adaptor) read a whole body into memory, and uploads must stream
+// from the socket to the media store; downloads need http.ServeContent for
+// Range requests.
+
+// attachmentView is an attachment as the API shows it.
+type attachmentView struct {
+	ID         string `json:"id"`
+	CaseID     string `json:"case_id"`
+	CaseNumber string `json:"case_number"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"`
+	MIME       string `json:"content_type"`
+	Size       int64  `json:"size"`
+	DurationMS int64  `json:"duration_ms,omitempty"`
+	Visibility string `json:"visibility"`
+	UploaderID string `json:"uploader_id"`
+	URL        string `json:"url"`
+	CreatedAt  string `json:"created_at"`
+}
+
+func newAttachmentView(a *store.Attachment) attachmentView {
+	return attachmentView{ID: a.ID, CaseID: a.CaseID, CaseNumber: a.CaseNumber, Name: a.Name, Kind: a.Kind, MIME: a.MIME,
+		Size: a.Size, DurationMS: a.DurationMS, Visibility: string(a.Visibility), UploaderID: a.UploaderID,
+		URL: "/api/v1/attachments/" + a.ID, CreatedAt: rfc3339(a.CreatedAt)}
+}
+
+// httpFail renders err on a plain net/http response, logging internal ones.
+func (s *Server) httpFail(w http.ResponseWriter, r *http.Request, err error) {
+	e := jihat.AsError(err)
+	status := statusOf(e.Code)
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	writeJSONError(w, r, status, e)
+}
+
+// uploadPartSlack is what a multipart body may carry beyond the file itself
+// (boundaries, headers, the small fields).
+const uploadPartSlack = 64 << 10
+
+// upload serves POST /api/v1/cases/{id}/attachments (multipart "file") and
+// /voice (multipart "audio" with duration_ms). The file streams into the
+// media store's temporary space while its type is sniffed; the row, the
+// event and the blob's commit happen in one transaction, so a refused or
+// interrupted upload leaves neither a row nor a visible file.
+func (s *Server) upload(voice bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		u, err := s.requestUser(r)
+		if err != nil {
+			s.httpFail(w, r, err)
+			return
+		}
+		caseID := strings.ToLower(r.PathValue("id"))
+		if !validUUID(caseID) {
+			s.httpFail(w, r, jihat.Errorf(jihat.EINVALID, "invalid_id"))
+			return
+		}
+		if c, err := s.store.Case(ctx, caseID); err != nil || !canSeeCase(u, c) {
+			s.httpFail(w, r, hidden()) // before reading a byte of the body
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+uploadPartSlack)
+		up, err := s.readUpload(ctx, r, voice)
+		if up.pending != nil {
+			defer up.pending.Discard()
+		}
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				err = jihat.Errorf(jihat.ETOOLARGE, "too_large")
+			}
+			s.httpFail(w, r, err)
+			return
+		}
+		action := "case.attachment"
+		if voice {
+			action = "case.voice"
+		}
+		a := jihat.AuditEntry{ActorID: u.ID, Action: action, IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 512)}
+		att, err := s.AddAttachment(ctx, u, a, caseID, up, voice)
+		if err != nil {
+			s.httpFail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(map[string]any{"attachment": newAttachmentView(att)})
+	}
+}
+
+// incomingUpload is a parsed multipart upload.
+type incomingUpload struct {
+	pending    media.Pending
+	name       string
+	visibility jihat.Visibility
+	claimed    time.Duration // voice: the client's duration_ms
+}
+
+// readUpload reads the multipart parts: the file (streamed into a pending
+// blob), visibility and, for voice notes, duration_ms. Unknown parts are
+// refused.
+func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (incomingUpload, error) {
+	up := incomingUpload{visibility: jihat.VisibilityPublic}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return up, jihat.Invalid(map[string]string{"file": "multipart_required"})
+	}
+	fileField, limits := "file", media.AttachmentLimits()
+	if voice {
+		fileField, limits = "audio", media.VoiceLimits(0)
+	}
+	durationSeen := false
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return up, err
+		}
+		switch name := part.FormName(); {
+		case name == fileField && up.pending == nil:
+			up.name = media.CleanName(part.FileName())
+			if up.pending, err = s.media.Put(ctx, part, limits); err != nil {
+				return up, err
+			}
+		case name == "visibility":
+			v, err := smallField(part)
+			if err != nil {
+				return up, err
+			}
+			if up.visibility, err = jihat.ParseVisibility(v); err != nil {
+				return up, err
+			}
+		case name == "duration_ms" && voice:
+			v, err := smallField(part)
+			if err != nil {
+				return up, err
+			}
+			ms, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || ms <= 0 {
+				return up, jihat.Invalid(map[string]string{"duration_ms": "invalid_value"})
+			}
+			up.claimed, durationSeen = time.Duration(ms)*time.Millisecond, true
+		default:
+			return up, &jihat.Error{Code: jihat.EINVALID, Key: "unknown_field", Args: []any{name},
+				Fields: map[string]string{name: "unknown_field"}}
+		}
+	}
+	if up.pending == nil {
+		return up, jihat.Invalid(map[string]string{fileField: "required"})
+	}
+	if voice {
+		if !durationSeen {
+			return up, jihat.Invalid(map[string]string{"duration_ms": "required"})
+		}
+		if err := media.CheckVoiceDuration(up.pending.Blob().Duration, up.claimed, s.cfg.MaxVoiceDuration); err != nil {
+			return up, err
+		}
+	}
+	return up, nil
+}
+
+// smallField reads a form field of at most 64 bytes.
+func smallField(p *multipart.Part) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(p, 65))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > 64 {
+		return "", jihat.Invalid(map[string]string{p.FormName(): "too_long"})
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// AddAttachment records an uploaded file or voice note on the case: who may
+// add what is checked on the locked case (the requester adds public files;
+// handlers add public or internal ones; internal needs case.view_internal),
+// then the row and the event are written and the blob committed as the last
+// step of the same transaction.
+func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, up incomingUpload, voice bool) (*store.Attachment, error) {
+	blob := up.pending.Blob()
+	att := &store.Attachment{UploaderID: u.ID, Visibility: up.visibility, Kind: string(blob.Kind), Name: up.name,
+		MIME: blob.MIME, Size: blob.Size, SHA256: blob.SHA256, DurationMS: blob.Duration.Milliseconds()}
+	if att.Name == "" {
+		att.Name = "file" + blob.Ext
+	}
+	_, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+		c := m.Case
+		switch {
+		case !canSeeCase(u, c):
+			return hidden()
+		case up.visibility == jihat.VisibilityInternal && !canSeeInternal(u, c):
+			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		case u.ID != c.RequesterID && !canHandle(u, c):
+			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		case c.Status == jihat.StatusClosed:
+			return jihat.Errorf(jihat.ECONFLICT, "case_closed")
+		}
+		if err := m.AddAttachment(att); err != nil {
+			return err
+		}
+		typ := jihat.CaseEventAttachment
+		if voice {
+			typ = jihat.CaseEventVoice
+		}
+		if _, err := m.Event(typ, u.ID, up.visibility, jihat.AttachmentData{AttachmentID: att.ID, Name: att.Name,
+			ContentType: att.MIME, Size: att.Size, DurationMS: att.DurationMS}); err != nil {
+			return err
+		}
+		return up.pending.Commit(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return att, nil
+}
+
+// clientIP is the peer address of a plain net/http request.
+func clientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
