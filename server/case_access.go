@@ -1,6 +1,10 @@
 package server
 
-import "github.com/jihat/jihat"
+import (
+	"time"
+
+	"github.com/jihat/jihat"
+)
 
 // Who may see and do what on a case. Every case handler and the live hub's
 // subscription check go through these functions.
@@ -76,4 +80,31 @@ func eventVisible(u *jihat.User, c *jihat.Case, ev *jihat.CaseEvent) bool {
 		return canSeeInternal(u, c)
 	}
 	return canSeeCase(u, c)
+}
+
+// callerActions lists the actions of the state machine that u may take on c
+// now (window: the objection window), for the buttons a client shows. The services check again.
+func callerActions(u *jihat.User, c *jihat.Case, now time.Time, window time.Duration) []jihat.Action {
+	var out []jihat.Action
+	for _, a := range jihat.AllowedActions(c.Status) {
+		ok := false
+		switch a {
+		case jihat.ActionCitizenReply:
+			ok = u.ID == c.RequesterID
+		case jihat.ActionObject:
+			ok = u.ID == c.RequesterID && c.CanObject(now, window) == nil
+		case jihat.ActionAssign:
+			ok = canManage(u, c, jihat.PermCaseReassign)
+		case jihat.ActionUnassign:
+			ok = false // done by the system when nobody can work the case
+		case jihat.ActionPostpone:
+			ok = canHandle(u, c) // without case.postpone it becomes a request
+		default:
+			ok = canHandle(u, c)
+		}
+		if ok {
+			out = append(out, a)
+		}
+	}
+	return out
 }

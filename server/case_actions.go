@@ -97,7 +97,7 @@ func (s *Server) postponeCase(c *fiber.Ctx) error {
 			return err
 		}
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
-			"case":    newCaseView(cs, names, langOf(c), s.now()),
+			"case":    newCaseView(caller(c).user, cs, names, langOf(c), s.now(), s.cfg.ObjectionWindow),
 			"request": fiber.Map{"id": pending.ID, "until": rfc3339(pending.Until), "reason": pending.Reason, "status": pending.Status},
 		})
 	}

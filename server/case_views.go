@@ -49,7 +49,8 @@ type caseView struct {
 	UpdatedAt       string        `json:"updated_at"`
 }
 
-func newCaseView(c *jihat.Case, names map[string]string, lang jihat.Lang, now time.Time) caseView {
+// newCaseView renders c for viewer u: actions lists what u may do now.
+func newCaseView(u *jihat.User, c *jihat.Case, names map[string]string, lang jihat.Lang, now time.Time, window time.Duration) caseView {
 	v := caseView{
 		ID: c.ID, Number: c.Number, EntityID: c.EntityID, CaseTypeID: c.CaseTypeID, DepartmentID: c.DepartmentID,
 		Subject: c.Subject, Body: c.Body, Priority: string(c.Priority), PriorityLabel: c.Priority.Label(lang),
@@ -59,7 +60,7 @@ func newCaseView(c *jihat.Case, names map[string]string, lang jihat.Lang, now ti
 		Resolution: c.Resolution, ResolvedAt: rfc3339(c.ResolvedAt), Rating: c.Rating, RatingComment: c.RatingComment,
 		Actions: []string{}, CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt),
 	}
-	for _, a := range jihat.AllowedActions(c.Status) {
+	for _, a := range callerActions(u, c, now, window) {
 		v.Actions = append(v.Actions, string(a))
 	}
 	if c.AssigneeID != "" {

@@ -53,7 +53,7 @@ func (s *Server) renderCase(c *fiber.Ctx, status int, cs *jihat.Case) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(status).JSON(fiber.Map{"case": newCaseView(cs, names, langOf(c), s.now())})
+	return c.Status(status).JSON(fiber.Map{"case": newCaseView(caller(c).user, cs, names, langOf(c), s.now(), s.cfg.ObjectionWindow)})
 }
 
 // visibleCase loads case {id} if the caller may see it (ENOTFOUND otherwise).
@@ -221,7 +221,7 @@ func (s *Server) listCases(c *fiber.Ctx) error {
 	}
 	out := make([]caseView, len(cases))
 	for i := range cases {
-		out[i] = newCaseView(&cases[i], names, langOf(c), q.Now)
+		out[i] = newCaseView(u, &cases[i], names, langOf(c), q.Now, s.cfg.ObjectionWindow)
 	}
 	var cursor any
 	if next != "" {
