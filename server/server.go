@@ -47,7 +47,10 @@ type Config struct {
 	Presence hub.Presence
 	WS       hub.ServerConfig
 	NodeID   string
-	Version  string
+	// PositionInterval is how often subscribers are told their channels'
+	// latest sequence, so a lost last event is noticed (hub default: 5 s).
+	PositionInterval time.Duration
+	Version          string
 
 	Argon2        Argon2Params  // default DefaultArgon2
 	SessionTTL    time.Duration // default 12h
@@ -150,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
-		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now})
+		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval})
 	if err != nil {
 		return nil, err
 	}
