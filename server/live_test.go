@@ -124,7 +124,7 @@ func (n *node) api(t *testing.T, method, path, token string, body any, want int)
 // world is an entity with one employee and one citizen who opened a case.
 type world struct {
 	admin, employee, supervisor, citizen string // tokens
-	caseID                                   string
+	caseID                               string
 }
 
 func newWorld(t *testing.T, n *node) world {
