@@ -9,6 +9,7 @@ var moreMessages = map[string]text{
 	"already_assigned":        {"المعاملة مسندة لهذا الموظف بالفعل", "The case is already assigned to this employee"},
 	"postponement_pending":    {"يوجد طلب تأجيل بانتظار القرار", "A postponement request is already waiting for a decision"},
 	"case_closed":             {"المعاملة مغلقة", "The case is closed"},
+	"multipart_required":      {"يجب إرسال الملف بصيغة multipart/form-data", "Send the file as multipart/form-data"},
 
 	"mail_credentials_subject": {"بيانات الدخول إلى منصة جهات", "Your Jihat login"},
 	"mail_credentials_body": {"مرحباً %s،\nأنشئ لك حساب موظف في منصة جهات.\nاسم الدخول: %s\nكلمة المرور المؤقتة: %s\nيجب تغيير كلمة المرور عند أول دخول.",
