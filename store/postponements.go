@@ -161,13 +161,5 @@ func (s *Store) supervisors(db *gorm.DB, entityID, departmentID string, level in
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*jihat.User, 0, len(rows))
-	for i := range rows {
-		u, err := s.user(&rows[i])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, nil
+	return s.users(rows)
 }

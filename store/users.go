@@ -155,29 +155,20 @@ func (s *Store) UserExists(ctx context.Context, role jihat.Role) (bool, error) {
 // UpdateProfile changes the fields a user may change on themselves: name and
 // language. Role, entity and permissions are never touched here.
 func (s *Store) UpdateProfile(ctx context.Context, id, name string, lang jihat.Lang, a jihat.AuditEntry) (*jihat.User, error) {
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&userRow{}).Where("id = ?", id).Updates(map[string]any{
-			"name": name, "lang": string(lang), "updated_at": s.now().UTC()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return jihat.Errorf(jihat.ENOTFOUND, "not_found")
-		}
-		a.Target = "user:" + id
-		return s.appendAudit(tx, a)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.UserByID(ctx, id)
+	return s.updateUser(ctx, id, map[string]any{"name": name, "lang": string(lang)}, a)
 }
 
 // SetPermissions stores a user's grants and revocations.
 func (s *Store) SetPermissions(ctx context.Context, id string, grants, revokes []jihat.Permission, a jihat.AuditEntry) (*jihat.User, error) {
+	return s.updateUser(ctx, id, map[string]any{"grants": joinPerms(grants), "revokes": joinPerms(revokes)}, a)
+}
+
+// updateUser applies updates to user id with its audit entry, in one
+// transaction, and returns the user as saved.
+func (s *Store) updateUser(ctx context.Context, id string, updates map[string]any, a jihat.AuditEntry) (*jihat.User, error) {
+	updates["updated_at"] = s.now().UTC()
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&userRow{}).Where("id = ?", id).Updates(map[string]any{
-			"grants": joinPerms(grants), "revokes": joinPerms(revokes), "updated_at": s.now().UTC()})
+		res := tx.Model(&userRow{}).Where("id = ?", id).Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -249,6 +240,11 @@ func (s *Store) ListEmployees(ctx context.Context, entityID string) ([]*jihat.Us
 	if err := s.db.WithContext(ctx).Where("entity_id = ?", entityID).Order("name, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
+	return s.users(rows)
+}
+
+// users maps rows to domain users.
+func (s *Store) users(rows []userRow) ([]*jihat.User, error) {
 	out := make([]*jihat.User, 0, len(rows))
 	for i := range rows {
 		u, err := s.user(&rows[i])
