@@ -74,6 +74,19 @@ func canManage(u *jihat.User, c *jihat.Case, perm jihat.Permission) bool {
 	return c.AssigneeID == u.ID || inScope(u, c)
 }
 
+// allowed is the check at the start of every case service: a case the
+// caller may not see does not exist for them (404, so IDs cannot be probed);
+// one they see but may not act on this way is 403.
+func allowed(u *jihat.User, c *jihat.Case, may bool) error {
+	if !canSeeCase(u, c) {
+		return hidden()
+	}
+	if !may {
+		return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+	}
+	return nil
+}
+
 // eventVisible reports whether u may see ev of case c.
 func eventVisible(u *jihat.User, c *jihat.Case, ev *jihat.CaseEvent) bool {
 	if ev.Visibility == jihat.VisibilityInternal {

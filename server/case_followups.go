@@ -19,11 +19,8 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 	}
 	c, _, err = s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if !canSeeCase(u, c) {
-			return hidden()
-		}
-		if !canHandle(u, c) {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		if err := allowed(u, c, canHandle(u, c)); err != nil {
+			return err
 		}
 		if _, err := jihat.Transition(c.Status, jihat.ActionPostpone); err != nil {
 			return err
@@ -90,11 +87,8 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if !canSeeCase(u, c) {
-			return hidden()
-		}
-		if !canManage(u, c, jihat.PermCaseApprove) {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		if err := allowed(u, c, canManage(u, c, jihat.PermCaseApprove)); err != nil {
+			return err
 		}
 		if approve {
 			if _, err := jihat.Transition(c.Status, jihat.ActionPostpone); err != nil {
@@ -135,11 +129,8 @@ func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, 
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if !canSeeCase(u, c) {
-			return hidden()
-		}
-		if u.ID != c.RequesterID {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
+			return err
 		}
 		if err := c.CanObject(m.Now, s.cfg.ObjectionWindow); err != nil {
 			return err
@@ -205,11 +196,8 @@ func (s *Server) Rate(ctx context.Context, u *jihat.User, a jihat.AuditEntry, ca
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if !canSeeCase(u, c) {
-			return hidden()
-		}
-		if u.ID != c.RequesterID {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
+			return err
 		}
 		if err := c.CanRate(c.Rating != 0); err != nil {
 			return err

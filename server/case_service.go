@@ -160,11 +160,8 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, employeeID string) (*jihat.Case, error) {
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if !canSeeCase(u, c) {
-			return hidden()
-		}
-		if !canManage(u, c, jihat.PermCaseReassign) {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		if err := allowed(u, c, canManage(u, c, jihat.PermCaseReassign)); err != nil {
+			return err
 		}
 		emp, err := m.User(employeeID)
 		if err != nil || !emp.Active || !emp.InEntity(c.EntityID) || !emp.Can(jihat.PermCaseHandle) {
@@ -192,11 +189,8 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if !canSeeCase(u, c) {
-			return hidden()
-		}
-		if !canHandle(u, c) {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		if err := allowed(u, c, canHandle(u, c)); err != nil {
+			return err
 		}
 		var err error
 		if c.Status, err = jihat.Transition(c.Status, jihat.ActionResolve); err != nil {
@@ -227,11 +221,8 @@ func (s *Server) Transition(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if !canSeeCase(u, c) {
-			return hidden()
-		}
-		if !canHandle(u, c) {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		if err := allowed(u, c, canHandle(u, c)); err != nil {
+			return err
 		}
 		from := c.Status
 		var err error
