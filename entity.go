@@ -27,8 +27,18 @@ type Entity struct {
 	NameAR     string
 	NameEN     string
 	Sector     Sector
-	AssignRule string // how new cases are distributed; see assign.go
+	AssignRule string         // how new cases are distributed; see assign.go
+	Calendar   CalendarConfig // working days, hours and holidays for SLA deadlines
 	CreatedAt  time.Time
+}
+
+// WorkingCalendar returns the entity's calendar, or the default one when its
+// configuration does not parse (it was validated when saved).
+func (e *Entity) WorkingCalendar() Calendar {
+	if c, err := e.Calendar.Calendar(); err == nil {
+		return c
+	}
+	return DefaultCalendar()
 }
 
 // Department is a unit of an entity that owns case types.

@@ -67,8 +67,12 @@ func postpone(m *store.CaseTx, by string, until time.Time, reason string) error 
 	if c.Status, err = jihat.Transition(c.Status, jihat.ActionPostpone); err != nil {
 		return err
 	}
+	cal, err := m.Calendar()
+	if err != nil {
+		return err
+	}
 	c.PostponedUntil, c.DueAt = until.UTC(), until.UTC()
-	c.RemindAt = jihat.DefaultCalendar().ReminderAt(m.Now, c.DueAt, reminderFraction)
+	c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
 	c.RemindedAt, c.LateNotifiedAt = time.Time{}, time.Time{}
 	if _, err := m.Event(jihat.CaseEventPostponed, by, jihat.VisibilityPublic,
 		jihat.PostponedData{Until: c.PostponedUntil, Reason: reason, DueAt: c.DueAt}); err != nil {
@@ -144,7 +148,10 @@ func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, 
 		if err != nil {
 			return err
 		}
-		cal := jihat.DefaultCalendar()
+		cal, err := m.Calendar()
+		if err != nil {
+			return err
+		}
 		c.DueAt = jihat.DueAt(cal, ct.SLA.HoursFor(c.Priority), m.Now)
 		c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
 		c.RemindedAt, c.LateNotifiedAt, c.ClosedAt = time.Time{}, time.Time{}, time.Time{}

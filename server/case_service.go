@@ -42,8 +42,12 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err != nil || ct.EntityID != in.EntityID {
 		return nil, jihat.Invalid(map[string]string{"case_type_id": "case_type_not_in_entity"})
 	}
+	ent, err := s.store.Entity(ctx, in.EntityID)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
-	cal := jihat.DefaultCalendar()
+	cal := ent.WorkingCalendar()
 	c := &jihat.Case{
 		EntityID: in.EntityID, CaseTypeID: ct.ID, DepartmentID: ct.DepartmentID, Subject: in.Subject, Body: in.Body,
 		Priority: in.Priority, Kind: in.Kind, Category: in.Category, Location: in.Location, Status: jihat.StatusNew,

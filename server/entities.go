@@ -204,3 +204,57 @@ func (s *Server) listCaseTypes(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"case_types": out})
 }
+
+// entityPatch is what an entity admin may change on their entity.
+type entityPatch struct {
+	NameAR     *string               `json:"name_ar"`
+	NameEN     *string               `json:"name_en"`
+	AssignRule *string               `json:"assign_rule"`
+	Calendar   *jihat.CalendarConfig `json:"calendar"`
+}
+
+// updateEntity: PATCH /api/v1/entities/{id} — names, the distribution rule
+// (round_robin, least_load) and the working calendar (time zone, work days,
+// hours, holidays) that SLA deadlines are counted on.
+func (s *Server) updateEntity(c *fiber.Ctx) error {
+	_, id, err := s.entityManager(c, (*jihat.User).CanManageEntity)
+	if err != nil {
+		return err
+	}
+	var req entityPatch
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	e, err := s.store.Entity(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	if req.NameAR != nil {
+		e.NameAR = strings.TrimSpace(*req.NameAR)
+	}
+	if req.NameEN != nil {
+		e.NameEN = strings.TrimSpace(*req.NameEN)
+	}
+	jihat.ValidateNames(fields, e.NameAR, e.NameEN)
+	if req.AssignRule != nil {
+		rule, err := jihat.ParseAssignRule(*req.AssignRule)
+		if err != nil {
+			fields["assign_rule"] = "invalid_value"
+		}
+		e.AssignRule = string(rule)
+	}
+	if req.Calendar != nil {
+		if _, err := req.Calendar.Calendar(); err != nil {
+			fields["calendar"] = jihat.AsError(err).Key
+		}
+		e.Calendar = *req.Calendar
+	}
+	if len(fields) > 0 {
+		return jihat.Invalid(fields)
+	}
+	if err := s.store.UpdateEntity(c.UserContext(), e, audit(c, "entity.update")); err != nil {
+		return err
+	}
+	return c.JSON(newEntityView(e))
+}

@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	v1.Post("/entities", s.createEntity)
 	v1.Get("/entities", s.listEntities)
 	v1.Get("/entities/:id", s.getEntity)
+	v1.Patch("/entities/:id", s.updateEntity)
 	v1.Post("/entities/:id/departments", s.createDepartment)
 	v1.Get("/entities/:id/departments", s.listDepartments)
 	v1.Post("/entities/:id/case-types", s.createCaseType)

@@ -48,17 +48,18 @@ func newUserView(u *jihat.User, personal bool) userView {
 }
 
 type entityView struct {
-	ID         string `json:"id"`
-	NameAR     string `json:"name_ar"`
-	NameEN     string `json:"name_en"`
-	Sector     string `json:"sector"`
-	AssignRule string `json:"assign_rule"`
-	CreatedAt  string `json:"created_at"`
+	ID         string               `json:"id"`
+	NameAR     string               `json:"name_ar"`
+	NameEN     string               `json:"name_en"`
+	Sector     string               `json:"sector"`
+	AssignRule string               `json:"assign_rule"`
+	Calendar   jihat.CalendarConfig `json:"calendar"`
+	CreatedAt  string               `json:"created_at"`
 }
 
 func newEntityView(e *jihat.Entity) entityView {
 	return entityView{ID: e.ID, NameAR: e.NameAR, NameEN: e.NameEN, Sector: string(e.Sector), AssignRule: e.AssignRule,
-		CreatedAt: rfc3339(e.CreatedAt)}
+		Calendar: e.WorkingCalendar().Config(), CreatedAt: rfc3339(e.CreatedAt)}
 }
 
 type departmentView struct {

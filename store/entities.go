@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 
 	"gorm.io/gorm"
 
@@ -51,8 +52,43 @@ func (s *Store) ListEntities(ctx context.Context) ([]*jihat.Entity, error) {
 }
 
 func entity(r entityRow) *jihat.Entity {
-	return &jihat.Entity{ID: r.ID, NameAR: r.NameAR, NameEN: r.NameEN, Sector: jihat.Sector(r.Sector),
+	e := &jihat.Entity{ID: r.ID, NameAR: r.NameAR, NameEN: r.NameEN, Sector: jihat.Sector(r.Sector),
 		AssignRule: r.AssignRule, CreatedAt: r.CreatedAt}
+	if r.Calendar != "" {
+		_ = json.Unmarshal([]byte(r.Calendar), &e.Calendar) // validated when saved
+	}
+	return e
+}
+
+// UpdateEntity saves an entity's names, distribution rule and working
+// calendar.
+func (s *Store) UpdateEntity(ctx context.Context, e *jihat.Entity, a jihat.AuditEntry) error {
+	cal, err := json.Marshal(e.Calendar)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&entityRow{}).Where("id = ?", e.ID).Updates(map[string]any{
+			"name_ar": e.NameAR, "name_en": e.NameEN, "assign_rule": e.AssignRule, "calendar": string(cal)})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return jihat.Errorf(jihat.ENOTFOUND, "not_found")
+		}
+		a.Target = "entity:" + e.ID
+		return s.appendAudit(tx, a)
+	})
+}
+
+// Calendar returns the working calendar of the case's entity, inside the
+// transaction.
+func (m *CaseTx) Calendar() (jihat.Calendar, error) {
+	var r entityRow
+	if err := m.tx.Where("id = ?", m.Case.EntityID).Take(&r).Error; err != nil {
+		return jihat.Calendar{}, notFound(err)
+	}
+	return entity(r).WorkingCalendar(), nil
 }
 
 // CreateDepartment inserts d into its entity (ENOTFOUND when the entity does not exist).
