@@ -43,8 +43,9 @@ func isArabic(r rune) bool { return unicode.Is(unicode.Arabic, r) }
 // TestMessageKeysExist reads the code of the root package, store and server
 // and checks that every message key it passes to an error or a message has a
 // text (HasMessage). Keys are found where the code names them: Errorf(code,
-// "key"), Message(lang, "key"), Error{Key: "key"}, field maps
-// (map[string]string{field: "key"}, fields[f] = "key") and fail("key").
+// "key"), Message(lang, "key"), Key: "key", field maps (Fields:
+// map[string]string{field: "key"}, Invalid(map…), e.Fields = map…,
+// fields[f] = "key") and fail("key").
 func TestMessageKeysExist(t *testing.T) {
 	keys := map[string]token.Position{}
 	fset := token.NewFileSet()
@@ -87,6 +88,16 @@ func collectKeys(fset *token.FileSet, f *ast.File, keys map[string]token.Positio
 			}
 		}
 	}
+	// addFields adds the values of a field map literal (field → key).
+	addFields := func(e ast.Expr) {
+		if m, ok := e.(*ast.CompositeLit); ok && isStringMap(m.Type) {
+			for _, el := range m.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					add(kv.Value)
+				}
+			}
+		}
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
@@ -95,26 +106,26 @@ func collectKeys(fset *token.FileSet, f *ast.File, keys map[string]token.Positio
 				add(n.Args[1])
 			case name == "fail" && len(n.Args) >= 1:
 				add(n.Args[0])
+			case name == "Invalid" && len(n.Args) == 1:
+				addFields(n.Args[0])
 			}
-		case *ast.CompositeLit:
-			if isErrorType(n.Type) {
-				for _, el := range n.Elts {
-					if kv, ok := el.(*ast.KeyValueExpr); ok && isIdent(kv.Key, "Key") {
-						add(kv.Value)
-					}
-				}
+		case *ast.KeyValueExpr:
+			if isIdent(n.Key, "Key") {
+				add(n.Value)
 			}
-			if isStringMap(n.Type) {
-				for _, el := range n.Elts {
-					if kv, ok := el.(*ast.KeyValueExpr); ok {
-						add(kv.Value)
-					}
-				}
+			if isIdent(n.Key, "Fields") {
+				addFields(n.Value)
 			}
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
-				if ix, ok := lhs.(*ast.IndexExpr); ok && i < len(n.Rhs) && strings.EqualFold(funcName(ix.X), "fields") {
-					add(n.Rhs[i])
+				if i >= len(n.Rhs) {
+					break
+				}
+				if ix, ok := lhs.(*ast.IndexExpr); ok && strings.EqualFold(funcName(ix.X), "fields") {
+					add(n.Rhs[i]) // fields["x"] = "key"
+				}
+				if strings.EqualFold(funcName(lhs), "fields") {
+					addFields(n.Rhs[i]) // e.Fields = map[string]string{...}
 				}
 			}
 		}
@@ -142,13 +153,6 @@ func isFmt(e ast.Expr) bool {
 func isIdent(e ast.Expr, name string) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == name
-}
-
-func isErrorType(e ast.Expr) bool {
-	if u, ok := e.(*ast.UnaryExpr); ok {
-		e = u.X
-	}
-	return funcName(e) == "Error"
 }
 
 // isStringMap reports map[string]string, the type of Error.Fields.

@@ -45,6 +45,7 @@ type conn struct {
 	closeCode   websocket.StatusCode
 	closeReason string
 	why         string // disconnect reason for metrics and hooks
+	last        []byte // a frame written just before the close (the reason an auth failed)
 	subs        map[string]*subscription
 }
 
@@ -128,8 +129,11 @@ func (c *conn) drain() {
 		c.mu.Lock()
 		if c.closing.Load() {
 			c.pending, c.spare = nil, nil
-			code, reason := c.closeCode, c.closeReason
+			code, reason, last := c.closeCode, c.closeReason, c.last
 			c.mu.Unlock()
+			if last != nil {
+				c.w.writeFrames([][]byte{last}, func() bool { return false })
+			}
 			c.w.close(code, reason)
 			close(c.done)
 			return
@@ -165,12 +169,19 @@ func (c *conn) drain() {
 // (pending frames are dropped), and the writer closes the socket with code.
 // Only the first call counts.
 func (c *conn) closeWith(code websocket.StatusCode, reason, why string) {
+	c.closeAfter(nil, code, reason, why)
+}
+
+// closeAfter is closeWith that writes one last frame (when not nil) before
+// the close frame, so a client learns why it is closed.
+func (c *conn) closeAfter(last []byte, code websocket.StatusCode, reason, why string) {
 	c.mu.Lock()
 	if c.closing.Load() {
 		c.mu.Unlock()
 		return
 	}
 	c.closing.Store(true)
+	c.last = last
 	c.closeCode, c.closeReason, c.why = code, reason, why
 	c.pending = nil
 	start := !c.writing

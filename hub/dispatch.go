@@ -100,10 +100,15 @@ func (c *conn) sendAck(env Envelope, data []byte) {
 // sendError answers env with an error in the user's language. Internal
 // errors are logged here and reach the client as EINTERNAL, without detail.
 func (c *conn) sendError(env Envelope, err error) {
+	c.send(c.errorFrame(env, err))
+}
+
+// errorFrame encodes err as the error answer to env.
+func (c *conn) errorFrame(env Envelope, err error) []byte {
 	if jihat.ErrorCode(err) == jihat.EINTERNAL {
 		c.h.log.Error("hub: command failed", "type", env.Type, "channel", env.Channel, "conn", c.id, "err", err)
 	}
-	c.send(encodeFrame(TypeError, env.ID, env.Channel, 0, errorPayload(err, c.p.Lang)))
+	return encodeFrame(TypeError, env.ID, env.Channel, 0, errorPayload(err, c.p.Lang))
 }
 
 // subscription returns the socket's subscription to name, or nil.

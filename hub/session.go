@@ -133,8 +133,8 @@ func (s *Server) authenticate(ctx context.Context, c *conn, ws *websocket.Conn, 
 		err = json.Unmarshal(env.Data, &token)
 	}
 	if err != nil || env.Type != TypeAuth || token.Token == "" {
-		c.sendError(env, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized"))
-		c.closeWith(ClosePolicy, "authentication required", reasonAuthFailed)
+		c.closeAfter(c.errorFrame(env, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")),
+			ClosePolicy, "authentication required", reasonAuthFailed)
 		return false
 	}
 	actx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
@@ -144,8 +144,7 @@ func (s *Server) authenticate(ctx context.Context, c *conn, ws *websocket.Conn, 
 		if jihat.ErrorCode(err) == jihat.EINTERNAL {
 			s.h.log.Error("hub: authenticate token", "err", err)
 		}
-		c.sendError(env, err)
-		c.closeWith(ClosePolicy, "authentication failed", reasonAuthFailed)
+		c.closeAfter(c.errorFrame(env, err), ClosePolicy, "authentication failed", reasonAuthFailed)
 		return false
 	}
 	if p.Lang == "" {

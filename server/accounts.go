@@ -2,6 +2,7 @@ package server
 
 import (
 	"log/slog"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -89,11 +90,12 @@ func (s *Server) register(c *fiber.Ctx) error {
 			Fields: map[string]string{"national_id": "identifier_required", "email": "identifier_required", "mobile": "identifier_required"}}
 	}
 	if err := jihat.ValidatePassword(req.Password); err != nil {
+		// The password's error is the one returned, with the other fields
+		// added: it carries the arguments of its message (the length bound),
+		// which a field of jihat.Invalid would lose.
 		e := jihat.AsError(err)
-		if len(fields) == 0 {
-			return e
-		}
-		fields["password"] = e.Fields["password"]
+		maps.Copy(e.Fields, fields)
+		return e
 	}
 	if len(fields) > 0 {
 		return jihat.Invalid(fields)

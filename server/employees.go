@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"log/slog"
+	"maps"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,7 +72,11 @@ func (s *Server) createEmployee(c *fiber.Ctx) error {
 	if req.Password != nil {
 		password = *req.Password
 		if err := jihat.ValidatePassword(password); err != nil {
-			fields["password"] = jihat.AsError(err).Key
+			// Returned with the other fields added, so the message keeps
+			// its arguments (the length bound).
+			e := jihat.AsError(err)
+			maps.Copy(e.Fields, fields)
+			return e
 		}
 	} else {
 		password, u.MustChangePass = generatePassword(), true
@@ -92,7 +98,10 @@ func (s *Server) createEmployee(c *fiber.Ctx) error {
 			Subject: jihat.Message(lang, "mail_credentials_subject"),
 			Text:    fmt.Sprintf(jihat.Message(lang, "mail_credentials_body"), u.Name, u.Email, password)})
 		if err != nil {
-			return err
+			// The account is committed: answering 500 would tell the admin
+			// nothing was created (a retry then meets ECONFLICT). Log it for
+			// the operator; the durable outbox will retry deliveries.
+			s.log.ErrorContext(ctx, "employee credentials not delivered", slog.String("user", u.ID), slog.Any("err", err))
 		}
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": newUserView(u, true)})

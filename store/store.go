@@ -79,8 +79,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("store: data dir: %w", err)
 		}
+		// _txlock=immediate: a transaction takes the write lock when it
+		// begins, so a second process on the same file (jihat migrate beside
+		// jihat serve) waits for busy_timeout instead of failing with
+		// SQLITE_BUSY when its read lock cannot be upgraded.
 		dsn := "file:" + filepath.Join(cfg.DataDir, "jihat.db") +
-			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		s.db, err = gorm.Open(sqlite.Open(dsn), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "github.com/glebarez/go-sqlite"  // database/sql driver "sqlite" for DB
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for DB
@@ -65,11 +66,24 @@ type TestServer struct {
 	Notifier *Notifier      // every notification the server sent
 	Postgres bool           // whether the store is PostgreSQL
 
-	tb      testing.TB
+	tb     testing.TB
+	shared *shared // state shared with the copies For returns
+}
+
+// shared is the mutable state of a TestServer and of its copies.
+type shared struct {
 	prefix  string       // makes fixture names unique across servers
 	n       atomic.Int64 // fixture counter
 	adminMu sync.Mutex   // guards admin
 	admin   string       // the admin's token, once logged in
+}
+
+// For returns the same server with its helpers bound to tb, for use inside
+// a subtest (a helper must fail the test that runs it, not the parent).
+func (ts *TestServer) For(tb testing.TB) *TestServer {
+	c := *ts
+	c.tb = tb
+	return &c
 }
 
 // Start builds, bootstraps and serves a server for the test.
@@ -129,6 +143,11 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	if err != nil {
 		tb.Fatalf("testserver: server.New: %v", err)
 	}
+	tb.Cleanup(func() { // after the HTTP server below has closed
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Close(ctx)
+	})
 	if _, err := srv.Bootstrap(ctx, server.BootstrapConfig{AdminLogin: AdminLogin, AdminPassword: AdminPassword}); err != nil {
 		tb.Fatalf("testserver: bootstrap: %v", err)
 	}
@@ -142,7 +161,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	return &TestServer{URL: hs.URL, Client: hs.Client(), Server: srv, Store: st, DB: db, Notifier: notifier,
-		Postgres: o.postgres, tb: tb, prefix: fmt.Sprintf("%x", b)}
+		Postgres: o.postgres, tb: tb, shared: &shared{prefix: fmt.Sprintf("%x", b)}}
 }
 
 // Count returns the number of rows in table, read over the raw connection.

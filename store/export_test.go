@@ -1,0 +1,5 @@
+package store
+
+// LatestMigration is the version of the last migration step, for tests that
+// check Migrate and SchemaVersion.
+func LatestMigration() int { return migrations[len(migrations)-1].version }
