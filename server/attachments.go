@@ -97,7 +97,7 @@ func (s *Server) upload(voice bool) http.HandlerFunc {
 		if voice {
 			action = "case.voice"
 		}
-		a := jihat.AuditEntry{ActorID: u.ID, Action: action, IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 512)}
+		a := jihat.AuditEntry{ActorID: u.ID, Action: action, IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 512)}
 		att, err := s.AddAttachment(ctx, u, a, caseID, up, voice)
 		if err != nil {
 			s.httpFail(w, r, err)
@@ -235,13 +235,4 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 		return nil, err
 	}
 	return att, nil
-}
-
-// clientIP is the peer address of a plain net/http request.
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
 }

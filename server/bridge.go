@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,7 +26,7 @@ const (
 // handlers as c.UserContext() (so a client that goes away cancels its
 // database work), and whether the request came over TLS is known (for the
 // Secure cookie flag).
-func bridge(app *fiber.App, maxBody int64) http.HandlerFunc {
+func (s *Server) bridge(app *fiber.App, maxBody int64) http.HandlerFunc {
 	handler := app.Handler()
 	return func(w http.ResponseWriter, r *http.Request) {
 		req := fasthttp.AcquireRequest()
@@ -57,12 +56,8 @@ func bridge(app *fiber.App, maxBody int64) http.HandlerFunc {
 				req.Header.Add(key, v)
 			}
 		}
-		remote, err := net.ResolveTCPAddr("tcp", r.RemoteAddr)
-		if err != nil {
-			remote = &net.TCPAddr{IP: net.IPv4zero}
-		}
 		var fctx fasthttp.RequestCtx
-		fctx.Init(req, remote, nil)
+		fctx.Init(req, s.tcpAddr(r), nil) // c.IP() is the client's address, proxies resolved
 		fctx.SetUserValue(ctxKeyRequest, r.Context())
 		fctx.SetUserValue(ctxKeyTLS, r.TLS != nil)
 		handler(&fctx)

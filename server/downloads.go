@@ -47,7 +47,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Range") == "" || strings.HasPrefix(r.Header.Get("Range"), "bytes=0-") {
 		// One audit entry per download, not per seek of an audio player.
 		a := jihat.AuditEntry{ActorID: u.ID, Action: "attachment.download", Target: "attachment:" + att.ID,
-			IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 512)}
+			IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 512)}
 		if err := s.store.Audit(ctx, a); err != nil {
 			s.httpFail(w, r, err)
 			return

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,7 +56,10 @@ type Config struct {
 	Argon2        Argon2Params  // default DefaultArgon2
 	SessionTTL    time.Duration // default 12h
 	SecureCookies bool          // always mark the session cookie Secure (behind a TLS proxy)
-	MaxBodyBytes  int64         // JSON body limit; default 1 MiB
+	// TrustedProxies are the load balancers and reverse proxies whose
+	// X-Forwarded-For is believed (see clientAddr). Empty: none.
+	TrustedProxies []netip.Prefix
+	MaxBodyBytes   int64 // JSON body limit; default 1 MiB
 
 	// Login throttling: attempts per window per client IP and per account.
 	LoginPerIP      int           // default 50
@@ -171,7 +175,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
 	s.mux.HandleFunc("GET /api/v1/attachments/{id}", s.download)
-	s.mux.Handle("/", bridge(s.app, cfg.MaxBodyBytes))
+	s.mux.Handle("/", s.bridge(s.app, cfg.MaxBodyBytes))
 	return s, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,19 +21,20 @@ import (
 // config is everything read from flags and the environment. Flags win over
 // environment variables.
 type config struct {
-	Addr          string
-	DataDir       string
-	DatabaseURL   string
-	RedisURL      string
-	NoDemo        bool
-	AdminLogin    string
-	AdminPassword string
-	DataKey       string
-	Origins       string
-	SecureCookies bool
-	LogLevel      string
-	MaxUploadMB   int64
-	MaxVoice      time.Duration
+	Addr           string
+	DataDir        string
+	DatabaseURL    string
+	RedisURL       string
+	NoDemo         bool
+	AdminLogin     string
+	AdminPassword  string
+	DataKey        string
+	Origins        string
+	SecureCookies  bool
+	LogLevel       string
+	TrustedProxies string
+	MaxUploadMB    int64
+	MaxVoice       time.Duration
 }
 
 // parseConfig reads flags for the command named name.
@@ -47,6 +49,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 	fs.BoolVar(&c.NoDemo, "no-demo", env("JIHAT_NO_DEMO", "") != "", "do not seed the demo on an empty embedded database (JIHAT_NO_DEMO)")
 	fs.StringVar(&c.Origins, "origins", env("JIHAT_ORIGINS", ""), "comma-separated exact Origins allowed for WebSockets, e.g. https://jihat.example (JIHAT_ORIGINS)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("JIHAT_SECURE_COOKIES", "") != "", "mark the session cookie Secure even without TLS here (behind a TLS proxy) (JIHAT_SECURE_COOKIES)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("JIHAT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (JIHAT_TRUSTED_PROXIES)")
 	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", envInt("JIHAT_MAX_UPLOAD_MB", 25), "largest attachment in MiB (JIHAT_MAX_UPLOAD_MB)")
 	fs.DurationVar(&c.MaxVoice, "max-voice", envDuration("JIHAT_MAX_VOICE", 5*time.Minute), "longest voice note (JIHAT_MAX_VOICE)")
 	fs.StringVar(&c.LogLevel, "log-level", env("JIHAT_LOG_LEVEL", "info"), "debug, info, warn or error (JIHAT_LOG_LEVEL)")
@@ -84,6 +87,23 @@ func envDuration(key string, def time.Duration) time.Duration {
 		return v
 	}
 	return def
+}
+
+// proxies parses --trusted-proxies.
+func (c *config) proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range splitComma(c.TrustedProxies) {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is not a CIDR or an address", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // dataKey returns the 32-byte key for personal data. JIHAT_DATA_KEY (64 hex

@@ -68,7 +68,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scfg := server.Config{Store: st, Logger: log, Version: version, SecureCookies: c.SecureCookies,
+	proxies, err := c.proxies()
+	if err != nil {
+		return err
+	}
+	scfg := server.Config{Store: st, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
 		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
 		WS: hub.ServerConfig{AllowedOrigins: splitComma(c.Origins)}}
 	if c.RedisURL != "" {
