@@ -41,11 +41,15 @@ func (s *Server) online(ids []string) (map[string]bool, error) {
 }
 
 // connected is the hub's OnConnect hook: a user who opens a socket counts as
-// seen, for the "online recently" fallback of assignment.
+// seen, for the "online recently" fallback of assignment, and cases waiting
+// for someone are offered again.
 func (s *Server) connected(ev hub.SessionEvent) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := s.store.TouchUser(ctx, ev.UserID, ev.At); err != nil {
 		s.log.Warn("touch user", slog.Any("err", err))
+	}
+	if ev.Online {
+		s.wakeSweeper() // an employee came online: a waiting case may be theirs now
 	}
 }
