@@ -38,7 +38,9 @@ func Message(lang Lang, key string, args ...any) string {
 	t, ok := catalogue[key]
 	if !ok {
 		if t, ok = moreMessages[key]; !ok {
-			return key
+			if t, ok = notifyMessages[key]; !ok {
+				return key
+			}
 		}
 	}
 	s := t.ar
@@ -56,7 +58,8 @@ func Message(lang Lang, key string, args ...any) string {
 func HasMessage(key string) bool {
 	_, ok := catalogue[key]
 	_, more := moreMessages[key]
-	return ok || more
+	_, notify := notifyMessages[key]
+	return ok || more || notify
 }
 
 // catalogue holds every text a person may see in an error, in both

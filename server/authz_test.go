@@ -226,6 +226,23 @@ var authzRows = []authzRow{
 		}},
 	{method: "GET", path: "/api/v1/attachments/{attachment}", want: onCase(200, caseViewers...)},
 	{method: "GET", path: "/api/v1/attachments", want: signedIn(200)},
+
+	// Notifications: everyone reads and marks only their own; someone
+	// else's notification does not exist for them.
+	{method: "GET", path: "/api/v1/notifications", want: signedIn(200)},
+	{method: "POST", path: "/api/v1/notifications/read-all", want: signedIn(200)},
+	{method: "POST", path: "/api/v1/notifications/{notification}/read", setup: setupNotification,
+		want: signedIn(http.StatusNotFound).with(200, citizen)},
+	{method: "GET", path: "/api/v1/me/notification-preferences", want: signedIn(200)},
+	{method: "PUT", path: "/api/v1/me/notification-preferences", want: signedIn(200),
+		body: func(*authzWorld, cell) any {
+			return map[string]any{"preferences": map[string]map[string]bool{"case.reply": {"sms": false}}}
+		}},
+	{method: "GET", path: "/api/v1/entities/{entity}/templates/{kind}", want: only(200, entityAdmin, platformAdmin)},
+	{method: "PUT", path: "/api/v1/entities/{entity}/templates/{kind}", want: only(200, entityAdmin, platformAdmin),
+		body: func(*authzWorld, cell) any {
+			return map[string]any{"templates": []map[string]string{{"lang": "ar", "channel": "sms", "body": "فتحت معاملتك {{.Number}}"}}}
+		}},
 }
 
 // authzExempt lists operations the matrix leaves to other tests, with why.
@@ -252,7 +269,7 @@ func newAuthzWorld(t *testing.T, opts ...testserver.Option) *authzWorld {
 	a, b := ts.CreateEntity(admin), ts.CreateEntity(admin)
 	d, db := ts.CreateDepartment(admin, a), ts.CreateDepartment(admin, b)
 	w := &authzWorld{t: t, ts: ts, accounts: map[role]testserver.Account{}, tokens: map[role]string{}, ids: map[string]string{
-		"{entity}": a, "{other_entity}": b, "{department}": d, "{case_type}": ts.CreateCaseType(admin, a, d),
+		"{entity}": a, "{other_entity}": b, "{department}": d, "{kind}": "case.created", "{case_type}": ts.CreateCaseType(admin, a, d),
 	}}
 	w.accounts[platformAdmin] = testserver.Account{Login: testserver.AdminLogin, Password: testserver.AdminPassword}
 	w.accounts[citizen] = ts.RegisterCitizen()
@@ -288,6 +305,17 @@ func setupCase(t *testing.T, w *authzWorld) map[string]string {
 		ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/assign", w.token(t, platformAdmin), map[string]any{"employee_id": w.accounts[employee].ID})
 	}
 	return map[string]string{"{case}": id}
+}
+
+// setupNotification is a setup: a new case, its notifications delivered,
+// and the newest in-app notification of the citizen who opened it.
+func setupNotification(t *testing.T, w *authzWorld) map[string]string {
+	t.Helper()
+	ids := setupCase(t, w)
+	flush(t, w.ts.Server)
+	m := w.ts.For(t).Must(http.StatusOK, "GET", "/api/v1/notifications?limit=1", w.token(t, citizen), nil)
+	ids["{notification}"] = testserver.Str(m, "notifications.0.id")
+	return ids
 }
 
 // setupResolvedCase is a setup: a new case the employee has resolved.

@@ -22,6 +22,7 @@ func (s *Server) mutate(ctx context.Context, id string, a jihat.AuditEntry, fn f
 		return nil, nil, err
 	}
 	s.publish(ctx, events)
+	s.wakeNotifier() // the change may have queued notifications
 	return c, events, nil
 }
 
@@ -68,6 +69,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		return nil, err
 	}
 	s.publish(ctx, events)
+	s.wakeNotifier()
 	return c, nil
 }
 

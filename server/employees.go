@@ -1,14 +1,13 @@
 package server
 
 import (
-	"fmt"
-	"log/slog"
 	"maps"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/store"
 )
 
 type employeeRequest struct {
@@ -88,22 +87,18 @@ func (s *Server) createEmployee(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	if err := s.store.CreateUser(ctx, u, hash, audit(c, "employee.create")); err != nil {
+	// The generated password goes through the outbox, written with the
+	// account: it is sent (and retried) by the notifications worker, and
+	// kept encrypted until then.
+	var notices []store.Notice
+	if u.MustChangePass {
+		notices = append(notices, store.Notice{Kind: KindCredentials, Secret: true,
+			Data: map[string]any{"login": u.Email, "password": password, "entity_id": entityID}})
+	}
+	if err := s.store.CreateUser(c.UserContext(), u, hash, audit(c, "employee.create"), notices...); err != nil {
 		return err
 	}
-	if u.MustChangePass {
-		lang := u.Lang
-		err := s.cfg.Notifier.Notify(ctx, Message{Kind: "employee.credentials", Email: u.Email,
-			Subject: jihat.Message(lang, "mail_credentials_subject"),
-			Text:    fmt.Sprintf(jihat.Message(lang, "mail_credentials_body"), u.Name, u.Email, password)})
-		if err != nil {
-			// The account is committed: answering 500 would tell the admin
-			// nothing was created (a retry then meets ECONFLICT). Log it for
-			// the operator; the durable outbox will retry deliveries.
-			s.log.ErrorContext(ctx, "employee credentials not delivered", slog.String("user", u.ID), slog.Any("err", err))
-		}
-	}
+	s.wakeNotifier()
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": newUserView(u, true)})
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/internal/testserver"
 	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/store"
 )
 
 // generated finds the generated password in a credentials message.
@@ -33,6 +34,10 @@ func TestEmployeeFirstLogin(t *testing.T) {
 		if testserver.Get(m, "user.must_change_password") != true || testserver.Str(m, "user.entity_id") != entity ||
 			testserver.Str(m, "user.department_id") != dept || testserver.Str(m, "user.role") != "employee" {
 			t.Fatalf("created employee = %v", m)
+		}
+		// The credentials go through the outbox; deliver what is due now.
+		if _, err := ts.Server.FlushNotifications(t.Context()); err != nil {
+			t.Fatal(err)
 		}
 		msgs := ts.Notifier.To(email)
 		if len(msgs) != 1 || msgs[0].Kind != "employee.credentials" || !strings.Contains(msgs[0].Text, email) {
@@ -96,8 +101,9 @@ func TestEmployeeFirstLogin(t *testing.T) {
 }
 
 // TestEmployeeCredentialsUndelivered: when the notification cannot be
-// sent, the account (already committed) is still answered 201, and the
-// failure is not hidden from the operator.
+// sent, the account (already committed) is still answered 201, the failure
+// is not hidden from the operator, and the message waits in the outbox for
+// a retry.
 func TestEmployeeCredentialsUndelivered(t *testing.T) {
 	var logs syncBuffer
 	ts := testserver.Start(t, testserver.Configure(func(c *server.Config) {
@@ -113,8 +119,20 @@ func TestEmployeeCredentialsUndelivered(t *testing.T) {
 	if _, _, err := ts.Store.UserByLogin(t.Context(), jihat.IdentEmail, email); err != nil {
 		t.Fatalf("the employee was not created: %v", err)
 	}
-	if out := logs.String(); !strings.Contains(out, "employee credentials not delivered") || !strings.Contains(out, "connection refused") {
+	if _, err := ts.Server.FlushNotifications(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if out := logs.String(); !strings.Contains(out, "notification not delivered") || !strings.Contains(out, "connection refused") ||
+		!strings.Contains(out, "employee.credentials") {
 		t.Errorf("the failure is not logged:\n%s", out)
+	}
+	id, err := ts.Store.UserIDByIdentifier(t.Context(), jihat.IdentEmail, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued, err := ts.Store.OutboxFor(t.Context(), id)
+	if err != nil || len(queued) != 1 || queued[0].Status != store.OutboxPending || !strings.Contains(queued[0].LastError, "connection refused") {
+		t.Fatalf("outbox = %+v, %v; want the credentials pending a retry", queued, err)
 	}
 }
 

@@ -64,6 +64,14 @@ var operations = []op{
 	{"get", "/api/v1/attachments", "The document archive (case_id, number, requester_id, entity_id, kind, q, from, to, cursor, limit)", "files", true, "", "200", "AttachmentList"},
 
 	{"get", "/api/v1/audit", "The audit log (platform admin)", "audit", true, "", "200", "AuditList"},
+
+	{"get", "/api/v1/notifications", "The caller's in-app notifications, newest first (unread, cursor, limit)", "notifications", true, "", "200", "NotificationList"},
+	{"post", "/api/v1/notifications/{id}/read", "Mark one of one's notifications read", "notifications", true, "", "200", "NotificationAnswer"},
+	{"post", "/api/v1/notifications/read-all", "Mark all of one's notifications read", "notifications", true, "", "200", "ReadAllAnswer"},
+	{"get", "/api/v1/me/notification-preferences", "The channels of each kind of notification", "notifications", true, "", "200", "Preferences"},
+	{"put", "/api/v1/me/notification-preferences", "Turn channels of kinds of notification on or off", "notifications", true, "PreferencesRequest", "200", "Preferences"},
+	{"get", "/api/v1/entities/{id}/templates/{kind}", "The entity's notification texts of one kind (entity.manage)", "notifications", true, "", "200", "Templates"},
+	{"put", "/api/v1/entities/{id}/templates/{kind}", "Replace the entity's notification texts of one kind (entity.manage)", "notifications", true, "TemplatesRequest", "200", "Templates"},
 }
 
 func str() map[string]any            { return map[string]any{"type": "string"} }
@@ -193,7 +201,11 @@ func openAPIDocument(version string) map[string]any {
 		var params []any
 		for _, seg := range strings.Split(o.path, "/") {
 			if strings.HasPrefix(seg, "{") {
-				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": strFmt("uuid")})
+				schema := strFmt("uuid")
+				if seg == "{kind}" { // a notification kind, e.g. case.created
+					schema = str()
+				}
+				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": schema})
 			}
 		}
 		if params != nil {
@@ -210,7 +222,7 @@ func openAPIDocument(version string) map[string]any {
 			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": schemas(),
+			"schemas": withSchemas(schemas(), notifySchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

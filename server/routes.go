@@ -45,4 +45,12 @@ func (s *Server) routes() {
 	v1.Get("/attachments", s.listAttachments)
 
 	v1.Get("/audit", s.auditLog)
+
+	v1.Get("/notifications", s.listNotifications)
+	v1.Post("/notifications/read-all", s.readAllNotifications)
+	v1.Post("/notifications/:id/read", s.readNotification)
+	v1.Get("/me/notification-preferences", s.getPreferences)
+	v1.Put("/me/notification-preferences", s.putPreferences)
+	v1.Get("/entities/:id/templates/:kind", s.getTemplates)
+	v1.Put("/entities/:id/templates/:kind", s.putTemplates)
 }

@@ -72,6 +72,9 @@ type Config struct {
 	// SweepEvery is the period of the SLA sweeper (reminders, late cases,
 	// waiting cases, closing resolved cases); default 30 s.
 	SweepEvery time.Duration
+	// Notify tunes the notifications worker (RunNotifier): polling, lease,
+	// attempts and backoff. Notifier above delivers its e-mail and SMS.
+	Notify NotifyConfig
 
 	Now func() time.Time
 }
@@ -88,6 +91,7 @@ type Server struct {
 	media   media.Store
 	openapi []byte        // the encoded OpenAPI document
 	wake    chan struct{} // wakes the sweeper early
+	notify  *notifier     // the notifications worker's state
 	now     func() time.Time
 }
 
@@ -142,6 +146,7 @@ func New(cfg Config) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)
+	s.notify = newNotifier(cfg.Notify, reg)
 	doc, err := json.Marshal(openAPIDocument(cfg.Version))
 	if err != nil {
 		return nil, err

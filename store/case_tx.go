@@ -26,6 +26,12 @@ type CaseTx struct {
 	before jihat.Case  // as loaded, to know what changed
 	events []jihat.CaseEvent
 	Now    time.Time
+	// auto is AutoAssign's choice and the round-robin stamp to record when
+	// the case goes to them (see AutoAssign).
+	auto struct {
+		userID string
+		at     time.Time
+	}
 }
 
 // Event appends an event to the case's public or staff channel with the next
@@ -146,6 +152,9 @@ func (m *CaseTx) save() error {
 		var at *time.Time
 		if b.AssigneeID != c.AssigneeID {
 			at = &m.Now
+			if c.AssigneeID == m.auto.userID {
+				at = &m.auto.at
+			}
 		}
 		if err := m.s.addOpenCases(m.tx, c.AssigneeID, +1, at); err != nil {
 			return err

@@ -34,6 +34,12 @@ var migrations = []migration{
 	{3, "attachments", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&attachmentRow{})
 	}},
+	{4, "notifications: deliveries, in-app, preferences, templates", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&deliveryRow{}, &notificationRow{}, &notificationPrefRow{}, &templateRow{})
+	}},
+	{5, "case search by substring on SQLite", func(s *Store, tx *gorm.DB) error {
+		return s.searchSubstrings(tx)
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text
@@ -57,6 +63,34 @@ CREATE TRIGGER IF NOT EXISTS cases_fts_update AFTER UPDATE OF search_text ON cas
   INSERT INTO cases_fts(rowid, text) VALUES (new.rowid, new.search_text);
 END;
 CREATE TRIGGER IF NOT EXISTS cases_fts_delete AFTER DELETE ON cases BEGIN
+  DELETE FROM cases_fts WHERE rowid = old.rowid;
+END;`).Error
+}
+
+// searchSubstrings rebuilds SQLite's search table with the trigram
+// tokenizer, so a word matches inside longer words as it does with LIKE on
+// PostgreSQL (مدرسه finds المدرسه; unicode61 only matched whole words or
+// their prefixes). Words shorter than three letters are matched with LIKE
+// (see matchTerms). PostgreSQL needs nothing.
+func (s *Store) searchSubstrings(tx *gorm.DB) error {
+	if s.postgre {
+		return nil
+	}
+	return tx.Exec(`
+DROP TRIGGER IF EXISTS cases_fts_insert;
+DROP TRIGGER IF EXISTS cases_fts_update;
+DROP TRIGGER IF EXISTS cases_fts_delete;
+DROP TABLE IF EXISTS cases_fts;
+CREATE VIRTUAL TABLE cases_fts USING fts5(text, tokenize = 'trigram');
+INSERT INTO cases_fts(rowid, text) SELECT rowid, search_text FROM cases;
+CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO cases_fts(rowid, text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER cases_fts_update AFTER UPDATE OF search_text ON cases BEGIN
+  DELETE FROM cases_fts WHERE rowid = old.rowid;
+  INSERT INTO cases_fts(rowid, text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN
   DELETE FROM cases_fts WHERE rowid = old.rowid;
 END;`).Error
 }

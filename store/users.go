@@ -13,8 +13,9 @@ import (
 // CreateUser inserts u with its password hash and the audit entry a, in one
 // transaction. A staff account's entity must exist and its department belong
 // to that entity. A national ID, e-mail or mobile already registered is
-// ECONFLICT ("identifier_taken") and nothing is written.
-func (s *Store) CreateUser(ctx context.Context, u *jihat.User, passHash string, a jihat.AuditEntry) error {
+// ECONFLICT ("identifier_taken") and nothing is written. notices are queued
+// in the same transaction (a notice without a recipient goes to the new user).
+func (s *Store) CreateUser(ctx context.Context, u *jihat.User, passHash string, a jihat.AuditEntry, notices ...Notice) error {
 	row, err := s.userRow(u)
 	if err != nil {
 		return err
@@ -34,6 +35,14 @@ func (s *Store) CreateUser(ctx context.Context, u *jihat.User, passHash string, 
 		}
 		if err := tx.Create(row).Error; err != nil {
 			return err
+		}
+		for _, n := range notices {
+			if n.RecipientID == "" {
+				n.RecipientID = row.ID
+			}
+			if err := s.enqueueNotice(tx, n, row.CreatedAt); err != nil {
+				return err
+			}
 		}
 		a.Target = "user:" + row.ID
 		if a.ActorID == "" {

@@ -35,6 +35,7 @@ type config struct {
 	TrustedProxies string
 	MaxUploadMB    int64
 	MaxVoice       time.Duration
+	Notify         notifyConfig // SMTP_* and SMS_* (environment only)
 }
 
 // parseConfig reads flags for the command named name.
@@ -56,6 +57,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 	c.AdminLogin = os.Getenv("JIHAT_ADMIN_LOGIN")
 	c.AdminPassword = os.Getenv("JIHAT_ADMIN_PASSWORD")
 	c.DataKey = os.Getenv("JIHAT_DATA_KEY")
+	c.Notify = notifyFromEnv()
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

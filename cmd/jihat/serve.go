@@ -93,6 +93,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if scfg.Notifier, err = c.Notify.delivery(log); err != nil {
+		return err
+	}
 	srv, err := server.New(scfg)
 	if err != nil {
 		return err
@@ -119,6 +122,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		slog.Bool("redis", c.RedisURL != ""))
 	banner(stderr, url, boot)
 	go srv.RunSweeper(ctx)
+	go srv.RunNotifier(ctx)
 	err = srv.Serve(ctx, ln)
 	log.Info("jihat stopped", slog.Any("err", err))
 	return err

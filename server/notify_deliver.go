@@ -1,0 +1,229 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
+	"github.com/jihat/jihat/store"
+)
+
+// recipient is what rendering one message needs: the person, their
+// language, the entity whose texts apply, and the template data.
+type recipient struct {
+	user      *jihat.User
+	lang      jihat.Lang
+	overrides []store.Template
+	data      templateData
+}
+
+// deliverChannels sends message m on each of its recipient's channels not
+// already done, and returns what each did. An error concerns the message as
+// a whole (Permanent when its recipient is gone).
+func (s *Server) deliverChannels(ctx context.Context, m *store.OutboxMessage) ([]store.Delivery, error) {
+	r, err := s.recipient(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	prefs, err := s.store.NotificationPrefs(ctx, r.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Delivery
+	for _, ch := range channelsFor(m.Kind, prefs) {
+		if m.Done[ch] || ctx.Err() != nil {
+			continue
+		}
+		d, skip := s.deliverChannel(ctx, m, r, ch)
+		if !skip {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// recipient loads the person, the case and entity, and the entity's
+// templates for m.
+func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipient, error) {
+	u, err := s.store.UserByID(ctx, m.RecipientID)
+	if jihat.ErrorCode(err) == jihat.ENOTFOUND {
+		return nil, Permanent(errors.New("recipient not found"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active {
+		return nil, Permanent(errors.New("recipient account disabled"))
+	}
+	r := &recipient{user: u, lang: jihat.LangAR}
+	if u.Lang == jihat.LangEN {
+		r.lang = jihat.LangEN
+	}
+	entityID := u.EntityID
+	var c *jihat.Case
+	if m.CaseID != "" {
+		if c, err = s.store.Case(ctx, m.CaseID); err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
+			return nil, err
+		}
+		if c != nil {
+			entityID = c.EntityID
+		}
+	}
+	if id, _ := m.Data["entity_id"].(string); id != "" {
+		entityID = id
+	}
+	entity, loc := "", jihat.DefaultCalendar().Location
+	if entityID != "" {
+		e, err := s.store.Entity(ctx, entityID)
+		if err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
+			return nil, err
+		}
+		if e != nil {
+			entity, loc = e.NameAR, e.WorkingCalendar().Location
+			if r.lang == jihat.LangEN && e.NameEN != "" {
+				entity = e.NameEN
+			}
+			if r.overrides, err = s.store.Templates(ctx, entityID, m.Kind); err != nil {
+				return nil, err
+			}
+		}
+	}
+	r.data = newTemplateData(u.Name, entity, m.Data, loc)
+	if c != nil {
+		if r.data.Number == "" {
+			r.data.Number = c.Number
+		}
+		if r.data.Subject == "" {
+			r.data.Subject = c.Subject
+		}
+	}
+	if m.Kind == KindCredentials && r.data.Login == "" {
+		r.data.Login = u.Email
+	}
+	return r, nil
+}
+
+// deliverChannel renders and sends m on one channel. skip is true when the
+// person has no address for it (a citizen registered without e-mail).
+func (s *Server) deliverChannel(ctx context.Context, m *store.OutboxMessage, r *recipient, ch string) (d store.Delivery, skip bool) {
+	d.Channel = ch
+	subject, body := s.renderChannel(ctx, m, r, ch)
+	var id string
+	var err error
+	switch ch {
+	case ChannelInApp:
+		id, err = s.deliverInApp(ctx, m, r.user.ID, subject, body)
+	case ChannelEmail, ChannelSMS:
+		msg := Message{ID: m.ID, Kind: m.Kind, Channel: ch, Subject: subject, Text: body}
+		if ch == ChannelEmail {
+			if msg.Email = r.user.Email; msg.Email == "" {
+				return d, true
+			}
+			msg.Attachments = attachments(m.Data)
+		} else if msg.Mobile = r.user.Mobile; msg.Mobile == "" {
+			return d, true
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, s.notify.cfg.Lease/2)
+		id, err = send(sendCtx, s.cfg.Notifier, msg)
+		cancel()
+	}
+	switch {
+	case err == nil:
+		d.Status, d.ProviderID = store.DeliverySent, id
+		if d.ProviderID == "" {
+			d.ProviderID = "ok"
+		}
+	case IsPermanent(err):
+		d.Status, d.Error = store.DeliveryFailed, err.Error()
+	default:
+		d.Status, d.Error = store.DeliveryRetry, err.Error()
+	}
+	return d, false
+}
+
+// renderChannel renders the entity's template for the channel, or the
+// default one when there is none or it fails.
+func (s *Server) renderChannel(ctx context.Context, m *store.OutboxMessage, r *recipient, ch string) (subject, body string) {
+	def := defaultTemplate(m.Kind, r.lang, ch)
+	for _, t := range r.overrides {
+		if t.Lang != r.lang || t.Channel != ch {
+			continue
+		}
+		subject, errS := render(t.Subject, r.data)
+		body, errB := render(t.Body, r.data)
+		if errS == nil && errB == nil && body != "" && (subject != "" || ch == ChannelSMS) {
+			return subject, body
+		}
+		s.log.WarnContext(ctx, "notification template of the entity failed; using the default",
+			slog.String("outbox", m.ID), slog.String("channel", ch), slog.Any("err", errors.Join(errS, errB)))
+	}
+	subject, errS := render(def.Subject, r.data)
+	body, errB := render(def.Body, r.data)
+	if err := errors.Join(errS, errB); err != nil { // the catalogue is tested; this is a bug
+		s.log.ErrorContext(ctx, "notification default template failed", slog.String("outbox", m.ID), slog.Any("err", err))
+	}
+	return subject, body
+}
+
+// deliverInApp stores the in-app notification (once, whatever the retries)
+// and publishes it on the person's channel.
+func (s *Server) deliverInApp(ctx context.Context, m *store.OutboxMessage, userID, title, body string) (string, error) {
+	n := &store.Notification{ID: m.ID, UserID: userID, Kind: m.Kind, Title: title, Body: body, CaseID: m.CaseID, CreatedAt: m.CreatedAt}
+	if _, err := s.store.AddNotification(ctx, n); err != nil {
+		return "", err
+	}
+	payload, err := json.Marshal(newNotificationView(n))
+	if err != nil {
+		return "", err
+	}
+	if err := s.hub.Publish(ctx, jihat.UserChannel(userID), hub.Event{Data: payload}); err != nil {
+		// Stored: the list has it; only the live copy is lost.
+		s.log.WarnContext(ctx, "notification not published", slog.String("outbox", m.ID), slog.Any("err", err))
+	}
+	return m.ID, nil
+}
+
+// attachments returns the files a message carries: a meeting's iCalendar
+// invitation in data["ics"] (made with ICS).
+func attachments(data map[string]any) []Attachment {
+	ics, _ := data["ics"].(string)
+	if ics == "" {
+		return nil
+	}
+	method := "REQUEST"
+	if strings.Contains(ics, "\nMETHOD:CANCEL") {
+		method = "CANCEL"
+	}
+	return []Attachment{{Name: "invite.ics", ContentType: fmt.Sprintf("text/calendar; method=%s; charset=UTF-8", method), Data: []byte(ics)}}
+}
+
+// notificationView is an in-app notification on the wire.
+type notificationView struct {
+	ID        string  `json:"id"`
+	Kind      string  `json:"kind"`
+	Title     string  `json:"title"`
+	Body      string  `json:"body"`
+	CaseID    *string `json:"case_id"`
+	Read      bool    `json:"read"`
+	ReadAt    *string `json:"read_at"`
+	CreatedAt string  `json:"created_at"`
+}
+
+func newNotificationView(n *store.Notification) notificationView {
+	v := notificationView{ID: n.ID, Kind: n.Kind, Title: n.Title, Body: n.Body, Read: !n.ReadAt.IsZero(),
+		CreatedAt: n.CreatedAt.UTC().Format(time.RFC3339)}
+	if n.CaseID != "" {
+		v.CaseID = &n.CaseID
+	}
+	if v.Read {
+		at := n.ReadAt.UTC().Format(time.RFC3339)
+		v.ReadAt = &at
+	}
+	return v
+}
