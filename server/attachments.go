@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -122,13 +123,13 @@ type incomingUpload struct {
 // refused.
 func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (incomingUpload, error) {
 	up := incomingUpload{visibility: jihat.VisibilityPublic}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return up, jihat.Invalid(map[string]string{"file": "multipart_required"})
-	}
 	fileField, limits := "file", media.AttachmentLimits()
 	if voice {
 		fileField, limits = "audio", media.VoiceLimits(0)
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return up, jihat.Invalid(map[string]string{fileField: "multipart_required"})
 	}
 	durationSeen := false
 	for {
@@ -137,11 +138,13 @@ func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (i
 			break
 		}
 		if err != nil {
-			return up, err
+			return up, bodyError(err)
 		}
 		switch name := part.FormName(); {
 		case name == fileField && up.pending == nil:
-			up.name = media.CleanName(part.FileName())
+			if name := part.FileName(); name != "" { // none: AddAttachment names it "file" + the sniffed extension
+				up.name = media.CleanName(name)
+			}
 			if up.pending, err = s.media.Put(ctx, part, limits); err != nil {
 				return up, err
 			}
@@ -182,11 +185,23 @@ func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (i
 	return up, nil
 }
 
+// bodyError is the error for a request body that could not be read to its
+// end: too large (kept, the handler answers 413), or cut short or malformed
+// (a broken connection, a bad multipart encoding), which is the client's
+// problem, not an internal error.
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", jihat.Errorf(jihat.EINVALID, media.KeyUploadIncomplete), err)
+}
+
 // smallField reads a form field of at most 64 bytes.
 func smallField(p *multipart.Part) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(p, 65))
 	if err != nil {
-		return "", err
+		return "", bodyError(err)
 	}
 	if len(b) > 64 {
 		return "", jihat.Invalid(map[string]string{p.FormName(): "too_long"})
@@ -206,6 +221,10 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	if att.Name == "" {
 		att.Name = "file" + blob.Ext
 	}
+	// The audit entry names the file: its target is the case, and the
+	// attachment's ID is made inside the transaction.
+	a.Details = detailsJSON(map[string]any{"name": att.Name, "kind": att.Kind, "size": att.Size, "sha256": att.SHA256,
+		"visibility": att.Visibility})
 	_, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		switch {

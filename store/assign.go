@@ -55,7 +55,11 @@ func (m *CaseTx) AutoAssign(online Online) (string, error) {
 		live, _ = online(ids) // on error: fall back to last_seen_at
 	}
 	cands := make([]jihat.Candidate, 0, len(rows))
+	var latest time.Time // the department's last assignment, read under the lock
 	for _, r := range rows {
+		if r.LastAssignedAt != nil && r.LastAssignedAt.After(latest) {
+			latest = *r.LastAssignedAt
+		}
 		u := jihat.User{Role: jihat.Role(r.Role), Grants: splitPerms(r.Grants), Revokes: splitPerms(r.Revokes), Active: true}
 		if !u.Can(jihat.PermCaseHandle) {
 			continue
@@ -77,6 +81,16 @@ func (m *CaseTx) AutoAssign(online Online) (string, error) {
 	id, ok := jihat.ChooseAssignee(jihat.AssignRule(rule), cands)
 	if !ok {
 		return "", nil
+	}
+	// Round-robin orders by last_assigned_at, so the stamp must follow the
+	// order in which assignments take the lock: m.Now is when the
+	// transaction began, possibly before an assignment that waited less,
+	// and clocks of several nodes differ. The stamp is now, but always
+	// after the latest one of the department.
+	m.auto.userID = id
+	m.auto.at = m.s.now().UTC().Truncate(time.Microsecond)
+	if !latest.IsZero() && !m.auto.at.After(latest) {
+		m.auto.at = latest.UTC().Add(time.Microsecond)
 	}
 	return id, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -84,17 +85,21 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]jihat.Case, strin
 }
 
 // matchTerms restricts db to cases whose normalised text holds every term,
-// with the database's own index: trigram GIN on PostgreSQL, FTS5 on SQLite.
+// anywhere (inside longer words too), with the database's own index:
+// trigram GIN on PostgreSQL, FTS5 with the trigram tokenizer on SQLite.
+// Trigram FTS5 cannot match a term shorter than three letters; those are
+// checked with LIKE on the rows the other terms (and the scope) leave.
 func (s *Store) matchTerms(db *gorm.DB, terms []string) *gorm.DB {
-	if s.postgre {
-		for _, t := range terms {
+	var quoted []string
+	for _, t := range terms {
+		if s.postgre || utf8.RuneCountInString(t) < 3 {
 			db = db.Where(`search_text LIKE ? ESCAPE '\'`, "%"+likeEscape(t)+"%")
+			continue
 		}
-		return db
+		quoted = append(quoted, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
 	}
-	quoted := make([]string, len(terms))
-	for i, t := range terms {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
+	if len(quoted) == 0 {
+		return db
 	}
 	return db.Where("rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)", strings.Join(quoted, " AND "))
 }

@@ -1,0 +1,229 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/store"
+)
+
+// Search and lists (ListCases) on both databases: Arabic normalisation on
+// both sides, words anywhere in subject or body, case numbers, requesters,
+// scope, filters and keyset pagination.
+
+// searchCorpus is what the search table's cases say. The tag names each.
+var searchCorpus = []struct{ tag, subject, body string }{
+	{"school", "صيانة المدرسة", "السقف في المدرسة يحتاج إلى إصلاح عاجل"},
+	{"school2", "مدرسه الحي", "طلب نقل طالب"},
+	{"hospital", "مُسْتَشْفَى الملك", "موعد في المستشفى"},
+	{"light", "إنارة الشارع", "أعمدة الإنارة مطفأة منذ أسبوع"},
+	{"delay", "تأخيـــر المعاملة", "رقم الطلب ١٢٣٤٥"},
+	{"water", "Water leak", "The WATER pipe is broken"},
+}
+
+func TestSearchArabic(t *testing.T) {
+	ctx := context.Background()
+	forEachStore(t, func(t *testing.T, s *store.Store) {
+		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		w.staff(t, s, 100)
+		byID := map[string]string{}
+		for _, c := range searchCorpus {
+			byID[w.mustCase(t, s, c.subject, c.body).ID] = c.tag
+		}
+		// Another entity's case says the same words: never in this scope.
+		other := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		other.mustCase(t, s, "صيانة المدرسة", "مستشفى إنارة water")
+
+		for _, tc := range []struct {
+			q    string
+			want []string
+		}{
+			{"مدرسة", []string{"school", "school2"}},       // ة finds ه, and inside المدرسة
+			{"مدرسه", []string{"school", "school2"}},       // and the reverse
+			{"مَدْرَسَة", []string{"school", "school2"}},   // diacritics in the query
+			{"المدرسة", []string{"school"}},                // with the article
+			{"سقف", []string{"school"}},                    // a word inside السقف
+			{"مستشفى", []string{"hospital"}},               // ى = ي, diacritics in the text
+			{"مستشفي", []string{"hospital"}},               //
+			{"انارة", []string{"light"}},                   // إ = ا
+			{"أنارة", []string{"light"}},                   // أ = ا
+			{"مطفاة", []string{"light"}},                   // أ in the middle, ة = ه
+			{"تأخير", []string{"delay"}},                   // tatweel in the text
+			{"تاخيـر", []string{"delay"}},                  // and in the query
+			{"12345", []string{"delay"}},                   // Arabic-Indic digits in the text
+			{"١٢٣٤٥", []string{"delay"}},                   // and in the query
+			{"WATER", []string{"water"}},                   // case-insensitive
+			{"pipe", []string{"water"}},                    // the body
+			{"حي", []string{"school2"}},                    // a two-letter word
+			{"مدرسة إصلاح", []string{"school"}},            // every word must match
+			{"مدرسه نقل", []string{"school2"}},             //
+			{"مدرسة مستشفى", nil},                          // no case has both
+			{"قطار", nil},                                  // nowhere
+			{`"مدرسة" OR * NEAR(a b)`, nil},                // FTS syntax is only text
+			{`'; DROP TABLE cases; --`, nil},               // SQL is only text
+			{`مدرسة"`, []string{"school", "school2"}},      // a stray quote
+			{"%مدرسة_", []string{"school", "school2"}},     // LIKE wildcards are only text
+			{"المدرسة\u200f\u200c", []string{"school"}},    // invisible marks
+			{"ـــمدرسةـــ", []string{"school", "school2"}}, // tatweel around
+		} {
+			terms := jihat.SearchTerms(tc.q)
+			got, _, err := s.ListCases(ctx, store.CaseQuery{EntityID: w.Entity.ID, Terms: terms})
+			if err != nil {
+				t.Errorf("search %q: %v", tc.q, err)
+				continue
+			}
+			var tags []string
+			for _, c := range got {
+				tags = append(tags, byID[c.ID])
+			}
+			slices.Sort(tags)
+			if fmt.Sprint(tags) != fmt.Sprint(tc.want) {
+				t.Errorf("search %q (terms %q) = %v; want %v", tc.q, terms, tags, tc.want)
+			}
+		}
+	})
+}
+
+// TestSearchKeys: a case number, and the cases of given requesters (search
+// by national ID or mobile), within the scope.
+func TestSearchKeys(t *testing.T) {
+	ctx := context.Background()
+	forEachStore(t, func(t *testing.T, s *store.Store) {
+		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		w.staff(t, s, 100)
+		first := w.mustCase(t, s, "أول", "نص")
+		w.mustCase(t, s, "ثان", "نص")
+		someone := mustUser(t, s, &jihat.User{Role: jihat.RoleCitizen, Active: true})
+		theirs := w.newCase("ثالث", "نص")
+		theirs.RequesterID = someone.ID
+		if _, err := createCase(ctx, s, theirs, nil); err != nil {
+			t.Fatal(err)
+		}
+		other := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		elsewhere := other.newCase("رابع", "نص")
+		elsewhere.RequesterID = someone.ID
+		if _, err := createCase(ctx, s, elsewhere, nil); err != nil {
+			t.Fatal(err)
+		}
+
+		ids := func(q store.CaseQuery) []string {
+			t.Helper()
+			got, _, err := s.ListCases(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, c := range got {
+				out = append(out, c.ID)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			name string
+			q    store.CaseQuery
+			want []string
+		}{
+			{"number", store.CaseQuery{EntityID: w.Entity.ID, Number: first.Number}, []string{first.ID}},
+			{"number of another entity", store.CaseQuery{EntityID: other.Entity.ID, Number: first.Number}, nil},
+			{"number, requester's own", store.CaseQuery{RequesterID: w.Requester.ID, Number: first.Number}, []string{first.ID}},
+			{"number, another requester", store.CaseQuery{RequesterID: someone.ID, Number: first.Number}, nil},
+			{"unknown number", store.CaseQuery{AllEntities: true, Number: "1999-000001"}, nil},
+			{"requester", store.CaseQuery{EntityID: w.Entity.ID, RequesterIDs: []string{someone.ID}}, []string{theirs.ID}},
+			{"requester, every entity", store.CaseQuery{AllEntities: true, RequesterIDs: []string{someone.ID}}, []string{elsewhere.ID, theirs.ID}},
+			{"nobody has that ID", store.CaseQuery{AllEntities: true, RequesterIDs: []string{""}}, nil},
+			{"no scope", store.CaseQuery{Number: first.Number}, nil},
+		} {
+			if got := ids(tc.q); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("%s: %v; want %v", tc.name, got, tc.want)
+			}
+		}
+	})
+}
+
+// TestListCasesPages: keyset pages are disjoint, newest first, and together
+// hold every case exactly once, with each filter.
+func TestListCasesPages(t *testing.T) {
+	ctx := context.Background()
+	forEachStore(t, func(t *testing.T, s *store.Store) {
+		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		a, b := w.staff(t, s, 100), w.staff(t, s, 100)
+		now := time.Now().UTC().Truncate(time.Second)
+		var all []*jihat.Case
+		for i := range 5 {
+			c := w.newCase(fmt.Sprintf("طلب %d", i), "نص")
+			c.DueAt = now.Add(time.Duration(i-2) * time.Hour) // the first two are past due
+			if i%2 == 1 {
+				c.Priority = jihat.PriorityImportant
+			}
+			if _, err := createCase(ctx, s, c, nil); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, c)
+		}
+		update(t, s, all[0].ID, resolveFn) // past due, but resolved: not late
+		pick := func(f func(c *jihat.Case) bool) []string {
+			var out []string
+			for i := len(all) - 1; i >= 0; i-- { // newest first
+				c, _ := s.Case(ctx, all[i].ID)
+				if f(c) {
+					out = append(out, c.ID)
+				}
+			}
+			return out
+		}
+		yes, no := true, false
+		for _, tc := range []struct {
+			name string
+			q    store.CaseQuery
+			want []string
+		}{
+			{"all", store.CaseQuery{EntityID: w.Entity.ID}, pick(func(*jihat.Case) bool { return true })},
+			{"department", store.CaseQuery{EntityID: w.Entity.ID, DepartmentID: w.Department.ID}, pick(func(*jihat.Case) bool { return true })},
+			{"requester", store.CaseQuery{RequesterID: w.Requester.ID}, pick(func(*jihat.Case) bool { return true })},
+			{"assignee", store.CaseQuery{EntityID: w.Entity.ID, AssigneeID: a.ID}, pick(func(c *jihat.Case) bool { return c.AssigneeID == a.ID })},
+			{"assignee b", store.CaseQuery{AssigneeID: b.ID}, pick(func(c *jihat.Case) bool { return c.AssigneeID == b.ID })},
+			{"status", store.CaseQuery{EntityID: w.Entity.ID, Statuses: []jihat.Status{jihat.StatusAssigned}},
+				pick(func(c *jihat.Case) bool { return c.Status == jihat.StatusAssigned })},
+			{"two statuses", store.CaseQuery{EntityID: w.Entity.ID, Statuses: []jihat.Status{jihat.StatusAssigned, jihat.StatusResolved}},
+				pick(func(*jihat.Case) bool { return true })},
+			{"priority", store.CaseQuery{EntityID: w.Entity.ID, Priority: jihat.PriorityImportant},
+				pick(func(c *jihat.Case) bool { return c.Priority == jihat.PriorityImportant })},
+			{"late", store.CaseQuery{EntityID: w.Entity.ID, Late: &yes, Now: now}, []string{all[1].ID}},
+			{"not late", store.CaseQuery{EntityID: w.Entity.ID, Late: &no, Now: now}, pick(func(c *jihat.Case) bool { return c.ID != all[1].ID })},
+			{"late later", store.CaseQuery{EntityID: w.Entity.ID, Late: &yes, Now: now.Add(3 * time.Hour)}, pick(func(c *jihat.Case) bool { return c.ID != all[0].ID })},
+			{"other entity", store.CaseQuery{EntityID: newCaseWorld(t, s, jihat.AssignRoundRobin).Entity.ID}, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var got []string
+				q := tc.q
+				q.Limit = 2
+				for page := 0; ; page++ {
+					cases, next, err := s.ListCases(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(cases) > 2 {
+						t.Fatalf("page %d has %d cases; limit 2", page, len(cases))
+					}
+					for _, c := range cases {
+						got = append(got, c.ID)
+					}
+					if next == "" {
+						break
+					}
+					if len(cases) != 2 || next != cases[1].ID || page > 5 {
+						t.Fatalf("page %d: %d cases, cursor %q", page, len(cases), next)
+					}
+					q.Cursor = next
+				}
+				if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+					t.Errorf("pages hold %v;\nwant %v", got, tc.want)
+				}
+			})
+		}
+	})
+}
