@@ -12,7 +12,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 
 PKG        ?= ./...
 TESTFLAGS  ?=
-BENCHFLAGS ?= -benchtime=1x
+BENCHFLAGS ?=
 FUZZTIME   ?= 10s
 BIN        ?= bin/jihat
 export PKG TESTFLAGS BENCHFLAGS FUZZTIME

@@ -95,22 +95,45 @@ func (c *conn) replay(ctx context.Context, s *subscription, since int64, resend 
 	s.replaying = true
 	c.mu.Unlock()
 	err := c.replayEvents(ctx, s, since, resend)
+	if err == nil {
+		err = c.flushHeld(ctx, s)
+	}
 	c.mu.Lock()
-	held := s.held
 	s.held, s.replaying = nil, false
-	overflow := false
-	for _, hf := range held {
-		if s.removed || hf.seq <= s.last {
-			continue
-		}
-		s.last = hf.seq
-		overflow = overflow || c.enqueueLocked(hf.frame)
-	}
 	c.mu.Unlock()
-	if overflow {
-		c.closeWith(CloseResync, "resync", reasonResync)
-	}
 	return err
+}
+
+// flushHeld sends the live frames held during a replay, through the same
+// bounded wait as the replay itself (a burst that arrived meanwhile must not
+// overflow the queue at once), until none is left; frames that keep arriving
+// are held until then, so the order stays the channel's.
+func (c *conn) flushHeld(ctx context.Context, s *subscription) error {
+	for {
+		c.mu.Lock()
+		batch := s.held
+		s.held = nil
+		if len(batch) == 0 {
+			s.replaying = false
+			c.mu.Unlock()
+			return nil
+		}
+		c.mu.Unlock()
+		for _, hf := range batch {
+			c.mu.Lock()
+			skip := s.removed || hf.seq <= s.last
+			if !skip {
+				s.last = hf.seq
+			}
+			c.mu.Unlock()
+			if skip {
+				continue
+			}
+			if err := c.sendWait(ctx, hf.frame); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, resend bool) error {

@@ -193,7 +193,7 @@ svc_start_postgres() {
 # svc_redis_ready PORT PIDFILE: true when our redis-server answers on PORT.
 svc_redis_ready() {
 	local port=$1 pidfile=$2 got
-	got=$(redis-cli -h 127.0.0.1 -p "$port" --raw config get pidfile 2>/dev/null | tail -n 1) || return 1
+	got=$(timeout 2 redis-cli -h 127.0.0.1 -p "$port" --raw config get pidfile 2>/dev/null | tail -n 1) || return 1
 	[[ $got == "$pidfile" ]]
 }
 
@@ -202,7 +202,7 @@ svc_redis_ready() {
 svc_proc_alive() {
 	local pid=$1 cmd
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
 	[[ $cmd == *"$2"* ]] || return 1
 	! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
 }
@@ -210,7 +210,7 @@ svc_proc_alive() {
 # svc_start_redis DIR: write DIR/redis.conf and start a daemonized
 # redis-server on a free port. Sets SVC_REDIS_URL and SVC_REDIS_CONF.
 svc_start_redis() {
-	local dir=$1 port try i conf=$1/redis.conf
+	local dir=$1 port try i pid conf=$1/redis.conf
 	command -v redis-server >/dev/null || { svc_die "redis-server is not installed (run: scripts/services.sh install)"; return 1; }
 	mkdir -p "$dir"
 	for ((try = 1; try <= 5; try++)); do
@@ -227,18 +227,25 @@ svc_start_redis() {
 			appendonly no
 		EOF
 		rm -f "$dir/redis.pid"
-		redis-server "$conf" >&2 || { svc_die "redis-server failed"; return 1; }
+		: >"$dir/redis.log"
+		# Run in the foreground of a background job, so that a failure to bind
+		# shows as a dead pid at once; the conf says daemonize yes for the
+		# tests that start it again with `redis-server CONF`.
+		redis-server "$conf" --daemonize no </dev/null >/dev/null 2>&1 &
+		pid=$!
 		for ((i = 0; i < 100; i++)); do
+			svc_proc_alive "$pid" redis-server || break
 			svc_redis_ready "$port" "$dir/redis.pid" && break
 			sleep 0.1
 		done
-		if svc_redis_ready "$port" "$dir/redis.pid"; then
+		if svc_proc_alive "$pid" redis-server && svc_redis_ready "$port" "$dir/redis.pid"; then
 			SVC_REDIS_URL="redis://127.0.0.1:$port/0"
 			SVC_REDIS_CONF=$conf
 			svc_log "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$port"
 			return 0
 		fi
-		svc_kill_pidfile "$dir/redis.pid" redis-server
+		kill -s KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 		if ! grep -q -i 'address already in use' "$dir/redis.log" 2>/dev/null; then
 			tail -n 30 "$dir/redis.log" >&2 || true
 			svc_die "Redis did not start"

@@ -12,7 +12,7 @@
 # Environment:
 #   PKG        packages, space separated (default ./...)
 #   TESTFLAGS  extra flags for go test, e.g. -run=TestFoo -v
-#   BENCHFLAGS extra flags for go test in bench mode (default -benchtime=1x)
+#   BENCHFLAGS extra flags for go test in bench mode, e.g. -benchtime=1x -count=5
 #   FUZZTIME   per fuzz target in fuzz-smoke mode (default 10s)
 set -euo pipefail
 
@@ -28,9 +28,28 @@ read -r -a testflags <<<"${TESTFLAGS:-}"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
 
+# run runs a command in a process group of its own and waits for it, so that
+# a signal to this script can be passed on to go and its test binaries.
+child=""
+run() {
+	local rc=0
+	set -m
+	"$@" &
+	child=$!
+	set +m
+	wait "$child" || rc=$?
+	child=""
+	return "$rc"
+}
+
 finish() {
 	local rc=$? t
 	trap - EXIT INT TERM
+	if [[ -n $child ]]; then
+		svc_log "interrupted: stopping $child and its test binaries"
+		kill -TERM -- "-$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+	fi
 	if [[ -n ${JIHAT_TEST_STATE_DIR:-} ]]; then
 		t=$(now)
 		svc_log "stopping PostgreSQL and Redis"
@@ -54,16 +73,16 @@ status=0
 case $mode in
 test)
 	svc_log "go vet ${pkgs[*]}"
-	go vet "${pkgs[@]}" || { status=$?; svc_log "go vet failed ($status); running the tests anyway"; }
+	run go vet "${pkgs[@]}" || { status=$?; svc_log "go vet failed ($status); running the tests anyway"; }
 	svc_log "go test -race -count=1 -timeout 20m ${testflags[*]} ${pkgs[*]}"
 	t=$(now)
-	go test -race -count=1 -timeout 20m "${testflags[@]}" "${pkgs[@]}" || status=$?
+	run go test -race -count=1 -timeout 20m "${testflags[@]}" "${pkgs[@]}" || status=$?
 	svc_log "go test finished in $(since "$t") (exit $status)"
 	;;
 bench)
-	read -r -a benchflags <<<"${BENCHFLAGS:--benchtime=1x}"
+	read -r -a benchflags <<<"${BENCHFLAGS:-}"
 	svc_log "go test -run=^\$ -bench=. -benchmem ${benchflags[*]} ${testflags[*]} ${pkgs[*]}"
-	go test -run='^$' -bench=. -benchmem "${benchflags[@]}" "${testflags[@]}" "${pkgs[@]}" || status=$?
+	run go test -run='^$' -bench=. -benchmem "${benchflags[@]}" "${testflags[@]}" "${pkgs[@]}" || status=$?
 	;;
 fuzz-smoke)
 	# go test fuzzes one target of one package at a time: list them, run each.
@@ -78,7 +97,7 @@ fuzz-smoke)
 			for name in "${names[@]}"; do
 				svc_log "fuzz $pkg $name for $fuzztime"
 				targets=$((targets + 1))
-				go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" "${testflags[@]}" "$pkg" || status=$?
+				run go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" "${testflags[@]}" "$pkg" || status=$?
 			done
 			names=()
 			;;

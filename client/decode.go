@@ -1,0 +1,89 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// decodeFrame decodes one server message. The server writes every frame with
+// one encoder, fields in a fixed order, {"type","id"?,"channel"?,"seq"?,
+// "data"?}, so the common case is read directly: at tens of thousands of
+// frames a second encoding/json was most of a client's CPU. Anything else
+// (escapes, another order, other fields) goes through encoding/json. Data
+// aliases b, which the caller must not reuse.
+func decodeFrame(b []byte) (frame, error) {
+	if f, ok := fastFrame(b); ok {
+		return f, nil
+	}
+	var f frame
+	err := json.Unmarshal(b, &f)
+	return f, err
+}
+
+// fastFrame is the direct path of decodeFrame; ok is false when b is not in
+// the server's canonical form.
+func fastFrame(b []byte) (f frame, ok bool) {
+	rest, ok := bytes.CutPrefix(b, []byte(`{"type":`))
+	if !ok {
+		return frame{}, false
+	}
+	if f.Type, rest, ok = plainString(rest); !ok {
+		return frame{}, false
+	}
+	if r, found := bytes.CutPrefix(rest, []byte(`,"id":`)); found {
+		if f.ID, rest, ok = plainString(r); !ok {
+			return frame{}, false
+		}
+	}
+	if r, found := bytes.CutPrefix(rest, []byte(`,"channel":`)); found {
+		if f.Channel, rest, ok = plainString(r); !ok {
+			return frame{}, false
+		}
+	}
+	if r, found := bytes.CutPrefix(rest, []byte(`,"seq":`)); found {
+		i := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 1 && r[0] == '0' {
+			return frame{}, false
+		}
+		seq, err := strconv.ParseInt(string(r[:i]), 10, 64)
+		if err != nil {
+			return frame{}, false
+		}
+		f.Seq, rest = seq, r[i:]
+	}
+	if r, found := bytes.CutPrefix(rest, []byte(`,"data":`)); found {
+		if len(r) < 2 || r[len(r)-1] != '}' {
+			return frame{}, false
+		}
+		data := r[:len(r)-1]
+		if !json.Valid(data) {
+			return frame{}, false
+		}
+		f.Data, rest = json.RawMessage(data), r[len(r)-1:]
+	}
+	if len(rest) != 1 || rest[0] != '}' {
+		return frame{}, false
+	}
+	return f, true
+}
+
+// plainString reads a JSON string without escapes at the start of b and
+// returns it with what follows; ok is false for anything else.
+func plainString(b []byte) (string, []byte, bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return "", nil, false
+	}
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return string(b[1:i]), b[i+1:], true
+		case c == '\\' || c < 0x20 || c >= 0x80:
+			return "", nil, false // escapes and non-ASCII: let encoding/json check them
+		}
+	}
+	return "", nil, false
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// config is the command line.
+type config struct {
+	URL         string
+	Conns       int
+	Channels    int
+	Rate        float64
+	Via         string
+	Duration    time.Duration
+	Settle      time.Duration
+	MaxConns    int
+	MaxDuration time.Duration
+	Logins      []string // email:password
+	Watchers    []string // email:password
+	Tokens      []string
+	Users       int
+	EntityID    string
+	CaseTypeID  string
+	Cases       []string
+	Publishers  int
+	DialConc    int
+	ServerPID   int
+	MetricsURL  string
+	Idle        bool
+	IdleSub     bool
+	Hold        time.Duration
+	RSSSettle   time.Duration
+	JSON        bool
+	Pprof       string
+	Origin      string
+	SourceIPs   []string
+	Timeout     time.Duration
+	Lang        string
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("jihat-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var logins, tokens, watchers listFlag
+	var cases, sources string
+	fs.StringVar(&c.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
+	fs.IntVar(&c.Conns, "conns", 10, "live connections to open (subscribers; idle connections with -idle)")
+	fs.IntVar(&c.Channels, "channels", 1, "case channels; connection i subscribes to channel i mod K")
+	fs.Float64Var(&c.Rate, "rate", 10, "comments per second, in total over the channels")
+	fs.StringVar(&c.Via, "via", "ws", "publish comments through the socket (ws) or the REST API (rest)")
+	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "how long to publish")
+	fs.DurationVar(&c.Settle, "settle", 10*time.Second, "the longest wait for deliveries after publishing")
+	fs.IntVar(&c.MaxConns, "max-conns", 20000, "refuse -conns above this")
+	fs.DurationVar(&c.MaxDuration, "max-duration", 10*time.Minute, "refuse -duration or -hold above this")
+	fs.Var(&logins, "login", "an existing account, email:password (repeatable); default: register -users citizens")
+	fs.Var(&watchers, "watcher", "a staff account, email:password (repeatable), that subscribes too, sharing the connections of each channel it may see with the channel's owner")
+	fs.Var(&tokens, "token", "a session token of an existing account (repeatable), instead of -login")
+	fs.IntVar(&c.Users, "users", 1, "citizens to register when no -login or -token is given")
+	fs.StringVar(&c.EntityID, "entity", "", "entity of the cases (default: the first with a case type)")
+	fs.StringVar(&c.CaseTypeID, "case-type", "", "case type of the cases (default: the entity's first)")
+	fs.StringVar(&cases, "cases", "", "comma-separated existing case IDs to use as channels (the users must see them)")
+	fs.IntVar(&c.Publishers, "publishers", 0, "publishing sockets or REST workers (default: enough for -rate, at least one per user)")
+	fs.IntVar(&c.DialConc, "dial-concurrency", 64, "connections opened in parallel")
+	fs.IntVar(&c.ServerPID, "server-pid", 0, "server process to read VmRSS of (/proc/<pid>/status); default: /metrics")
+	fs.StringVar(&c.MetricsURL, "metrics-url", "", "Prometheus endpoint of the server (default: <url>/metrics)")
+	fs.BoolVar(&c.Idle, "idle", false, "open -conns idle connections, report connect rate and memory, close them")
+	fs.BoolVar(&c.IdleSub, "idle-subscribe", false, "with -idle, subscribe each connection to one of the -channels")
+	fs.DurationVar(&c.Hold, "hold", 0, "with -idle, keep the connections open this long before measuring and closing")
+	fs.DurationVar(&c.RSSSettle, "rss-settle", 20*time.Second, "the longest wait for the server's memory to settle before the first reading")
+	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON")
+	fs.StringVar(&c.Pprof, "pprof", "", "serve this tool's net/http/pprof on a loopback address, e.g. 127.0.0.1:6061")
+	fs.StringVar(&c.Origin, "origin", "", "Origin header of the sockets")
+	fs.StringVar(&sources, "source-ips", "", "comma-separated loopback source addresses for the sockets (more than ~28k connections)")
+	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "bound of one REST call or dial")
+	fs.StringVar(&c.Lang, "lang", "en", "Accept-Language of error messages")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	c.Logins, c.Tokens, c.Watchers = logins, tokens, watchers
+	c.Cases = splitComma(cases)
+	c.SourceIPs = splitComma(sources)
+	return c, c.check()
+}
+
+func (c *config) check() error {
+	if err := loopbackURL(c.URL); err != nil {
+		return err
+	}
+	if c.MetricsURL == "" {
+		c.MetricsURL = strings.TrimRight(c.URL, "/") + "/metrics"
+	} else if err := loopbackURL(c.MetricsURL); err != nil {
+		return err
+	}
+	switch {
+	case c.Conns < 1 || c.Conns > c.MaxConns:
+		return fmt.Errorf("-conns %d: must be 1..%d (-max-conns)", c.Conns, c.MaxConns)
+	case c.Duration <= 0 || c.Duration > c.MaxDuration || c.Hold < 0 || c.Hold > c.MaxDuration:
+		return fmt.Errorf("-duration and -hold must be at most -max-duration %v", c.MaxDuration)
+	case c.Settle < 0 || c.Settle > c.MaxDuration:
+		return fmt.Errorf("-settle must be 0..%v", c.MaxDuration)
+	case c.Via != "ws" && c.Via != "rest":
+		return fmt.Errorf("-via %q: ws or rest", c.Via)
+	case c.Rate <= 0 || c.Rate > 10000:
+		return errors.New("-rate must be in (0, 10000]")
+	case c.Users < 1 || c.Users > 40:
+		return errors.New("-users must be 1..40 (the server allows 50 logins per address in 15 minutes)")
+	case c.DialConc < 1 || c.DialConc > 1000:
+		return errors.New("-dial-concurrency must be 1..1000")
+	case c.Publishers < 0 || c.Publishers > 1000:
+		return errors.New("-publishers must be 0..1000")
+	}
+	if len(c.Cases) > 0 {
+		c.Channels = len(c.Cases)
+	}
+	if c.Channels < 1 || c.Channels > c.Conns && !c.Idle || c.Channels > 10000 {
+		return fmt.Errorf("-channels %d: must be 1..min(-conns, 10000)", c.Channels)
+	}
+	for _, l := range append(slices.Clone(c.Logins), c.Watchers...) {
+		if !strings.Contains(l, ":") {
+			return fmt.Errorf("-login or -watcher %q: want email:password", l)
+		}
+	}
+	for _, ip := range c.SourceIPs {
+		a, err := netip.ParseAddr(ip)
+		if err != nil || !a.IsLoopback() {
+			return fmt.Errorf("-source-ips: %q is not a loopback address", ip)
+		}
+	}
+	if c.Pprof != "" {
+		host, _, err := net.SplitHostPort(c.Pprof)
+		if err != nil || !loopbackHost(host) {
+			return fmt.Errorf("-pprof %q: want a loopback host:port", c.Pprof)
+		}
+	}
+	return nil
+}
+
+// loopbackURL refuses a URL whose host is not a loopback address: the tool
+// must never load someone else's server.
+func loopbackURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q: want http(s)://host:port", raw)
+	}
+	if !loopbackHost(u.Hostname()) {
+		return fmt.Errorf("%q: refusing a server that is not on a loopback address", raw)
+	}
+	return nil
+}
+
+// loopbackHost accepts "localhost" and loopback IP literals only (no name
+// resolution: a name could resolve anywhere).
+func loopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.IsLoopback()
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

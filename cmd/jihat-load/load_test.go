@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/internal/testserver"
+)
+
+// startServer starts a server with one entity, department and case type
+// for the tool to open its cases in, and returns the flags naming them.
+func startServer(t *testing.T) (*testserver.TestServer, []string) {
+	t.Helper()
+	ts := testserver.Start(t)
+	admin := ts.Admin()
+	ent := ts.CreateEntity(admin)
+	dep := ts.CreateDepartment(admin, ent)
+	typ := ts.CreateCaseType(admin, ent, dep)
+	sup := ts.CreateEmployee(admin, ent, dep, jihat.RoleSupervisor)
+	return ts, []string{"-entity", ent, "-case-type", typ, "-watcher", sup.Login + ":" + sup.Password}
+}
+
+// runJSON runs the tool with -json against ts and decodes the report.
+func runJSON(t *testing.T, ts *testserver.TestServer, args ...string) *Report {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	args = append([]string{"-url", ts.URL, "-json", "-rss-settle", "0", "-server-pid", fmt.Sprint(os.Getpid())}, args...)
+	if err := run(ctx, args, &out, &errOut); err != nil {
+		t.Fatalf("run %v: %v\n%s", args, err, errOut.String())
+	}
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out.String())
+	}
+	return &rep
+}
+
+func TestTraffic(t *testing.T) {
+	ts, where := startServer(t)
+	for _, via := range []string{"ws", "rest"} {
+		t.Run(via, func(t *testing.T) {
+			rep := runJSON(t, ts, append(where, "-conns", "6", "-channels", "2", "-users", "2", "-rate", "40", "-duration", "1s", "-via", via)...)
+			if rep.Conns.Opened != 6 || rep.Conns.Failed != 0 || rep.WatcherConns != 2 {
+				t.Fatalf("connections %+v", rep.Conns)
+			}
+			// What was not sent within the run's time is skipped, not sent late.
+			if rep.Planned != 40 || rep.Published+rep.Skipped != 40 || rep.Published == 0 || rep.PublishErrors != 0 {
+				t.Fatalf("planned %d published %d skipped %d errors %d %v", rep.Planned, rep.Published, rep.Skipped, rep.PublishErrors, rep.ErrorSamples)
+			}
+			// Every subscriber gets every comment of its channel (three
+			// subscribers on each of the two channels).
+			if rep.Expected != 3*rep.Published || rep.Delivered != rep.Expected || rep.Missing != 0 || rep.Disorder != 0 {
+				t.Fatalf("expected %d delivered %d missing %d disorder %d", rep.Expected, rep.Delivered, rep.Missing, rep.Disorder)
+			}
+			if rep.Latency.Samples != rep.Delivered || rep.Latency.P50 <= 0 || rep.Latency.P99 < rep.Latency.P50 || rep.Latency.Max < rep.Latency.P99 {
+				t.Fatalf("latency %+v", rep.Latency)
+			}
+			if rep.RSS.Source == "" || rep.RSS.Before <= 0 || rep.RSS.ServerConnections < 6 {
+				t.Fatalf("rss %+v", rep.RSS)
+			}
+		})
+	}
+}
+
+func TestIdle(t *testing.T) {
+	ts, where := startServer(t)
+	rep := runJSON(t, ts, append(where, "-idle", "-conns", "30", "-idle-subscribe", "-channels", "3")...)
+	if rep.Mode != "idle" || rep.Conns.Opened != 30 || rep.Conns.Failed != 0 || rep.Conns.PerSecond <= 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	if rep.RSS.ServerConnections != 30 {
+		t.Fatalf("the server reports %d connections, want 30", rep.RSS.ServerConnections)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		bad  string // part of the error; "" = accepted
+	}{
+		{[]string{"-url", "http://127.0.0.1:8080"}, ""},
+		{[]string{"-url", "http://localhost:8080"}, ""},
+		{[]string{"-url", "http://[::1]:8080"}, ""},
+		{[]string{"-url", "http://127.0.0.2:8080", "-source-ips", "127.0.0.1,127.0.0.3"}, ""},
+		{[]string{"-url", "http://10.0.0.1:8080"}, "loopback"},
+		{[]string{"-url", "http://example.com"}, "loopback"},
+		{[]string{"-url", "http://127.0.0.1.nip.io:8080"}, "loopback"},
+		{[]string{"-url", "http://localhost.evil.com"}, "loopback"},
+		{[]string{"-metrics-url", "http://192.168.1.1/metrics"}, "loopback"},
+		{[]string{"-source-ips", "10.0.0.1"}, "loopback"},
+		{[]string{"-pprof", "0.0.0.0:6060"}, "loopback"},
+		{[]string{"-conns", "30000"}, "max-conns"},
+		{[]string{"-conns", "5", "-max-conns", "4"}, "max-conns"},
+		{[]string{"-duration", "2h"}, "max-duration"},
+		{[]string{"-via", "smoke"}, "ws or rest"},
+		{[]string{"-rate", "0"}, "rate"},
+		{[]string{"-conns", "2", "-channels", "3"}, "channels"},
+		{[]string{"-login", "no-password"}, "email:password"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var errOut bytes.Buffer
+			_, err := parseFlags(tt.args, &errOut)
+			switch {
+			case tt.bad == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.bad != "" && (err == nil || !strings.Contains(err.Error(), tt.bad)):
+				t.Fatalf("got %v, want an error about %q", err, tt.bad)
+			}
+		})
+	}
+}
+
+func TestStamp(t *testing.T) {
+	tests := []struct {
+		data string
+		want int64
+		ok   bool
+	}{
+		{`{"type":"comment","data":{"body":"load:1700000000123456789"},"seq":3}`, 1700000000123456789, true},
+		{`{"data":{"body":"load:42"}}`, 42, true},
+		{`{"data":{"body":"hello"}}`, 0, false},
+		{`{"data":{"body":"load:"}}`, 0, false},
+		{`{"type":"status_changed","data":{"from":"new","to":"assigned"}}`, 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := stamp([]byte(tt.data))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("stamp(%s) = %d, %v; want %d, %v", tt.data, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	h := newHistogram()
+	for i := 1; i <= 1000; i++ {
+		h.record(time.Duration(i) * time.Millisecond)
+	}
+	st := h.stats()
+	near := func(got, want float64) bool { return got >= want && got <= want*1.011 }
+	if st.Samples != 1000 || !near(st.P50, 500) || !near(st.P95, 950) || !near(st.P99, 990) || st.Max != 1000 || st.Mean != 500.5 {
+		t.Fatalf("stats %+v", st)
+	}
+	if empty := newHistogram().stats(); empty.Samples != 0 || empty.P99 != 0 {
+		t.Fatalf("empty %+v", empty)
+	}
+}
+
+func TestMemoryReadings(t *testing.T) {
+	body := []byte("# HELP process_resident_memory_bytes Resident memory size in bytes.\n" +
+		"# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 5.4235136e+07\n" +
+		"jihat_hub_connections 12\njihat_hub_connections_total{x=\"y\"} 3\n")
+	if v, ok := metricValue(body, "process_resident_memory_bytes"); !ok || v != 54235136 {
+		t.Errorf("rss %v %v", v, ok)
+	}
+	if v, ok := metricValue(body, "jihat_hub_connections"); !ok || v != 12 {
+		t.Errorf("connections %v %v", v, ok)
+	}
+	if _, ok := metricValue(body, "absent"); ok {
+		t.Error("found an absent metric")
+	}
+	path := filepath.Join(t.TempDir(), "status")
+	os.WriteFile(path, []byte("Name:\tjihat\nVmPeak:\t  999 kB\nVmRSS:\t   75280 kB\nThreads:\t8\n"), 0o600)
+	if n, err := vmRSS(path); err != nil || n != 75280<<10 {
+		t.Errorf("vmRSS = %d, %v", n, err)
+	}
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jihat/jihat/client"
+)
+
+// stampPrefix starts the body of every comment the tool publishes; the
+// send time in Unix nanoseconds follows.
+const stampPrefix = "load:"
+
+// sub is one subscribed connection and what it received.
+type sub struct {
+	live     *client.Live
+	ch       *channel
+	got      atomic.Int64 // the run's comments delivered
+	disorder atomic.Int64 // events at or below the last seq (the SDK must never let one through)
+	done     chan struct{}
+}
+
+// counters are the run's shared tallies.
+type counters struct {
+	lat                       *histogram
+	delivered                 atomic.Int64
+	firstPub, lastDeliver     atomic.Int64 // unix nanos
+	published, pubErrors      atomic.Int64
+	uncertain                 atomic.Int64 // lost with the socket: stored or not
+	errMu                     sync.Mutex
+	errSamples                []string
+	disconnects, unsubscribed atomic.Int64
+}
+
+func (c *counters) sampleErr(err error) {
+	c.errMu.Lock()
+	defer c.errMu.Unlock()
+	if len(c.errSamples) < 5 {
+		c.errSamples = append(c.errSamples, err.Error())
+	}
+}
+
+// traffic runs the publish/deliver benchmark.
+func (l *load) traffic(ctx context.Context) (*Report, error) {
+	if err := l.setupUsers(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.setupChannels(ctx); err != nil {
+		return nil, err
+	}
+	rep := l.newReport("traffic")
+	l.measureBefore(ctx, &rep.RSS)
+	cnt := &counters{lat: newHistogram()}
+	subs := make([]*sub, l.cfg.Conns)
+	var watchers atomic.Int64
+	opened := l.openAll(ctx, &rep.Conns, l.cfg.Conns, func(ctx context.Context, i int) error {
+		ch, u := l.subscriber(i)
+		live, err := u.c.ConnectConfig(ctx, client.LiveConfig{EventBuffer: 1024, HandshakeTimeout: l.cfg.Timeout})
+		if err != nil {
+			return err
+		}
+		if err := live.Subscribe(ctx, ch.name, ch.since); err != nil {
+			closeLive(live)
+			return err
+		}
+		if u != ch.owner {
+			watchers.Add(1)
+		}
+		s := &sub{live: live, ch: ch, done: make(chan struct{})}
+		go s.consume(cnt)
+		subs[i] = s
+		return nil
+	})
+	subs = compact(subs)
+	rep.WatcherConns = int(watchers.Load())
+	defer closeAll(subs)
+	l.logf("%d of %d connections subscribed in %.2fs", opened, l.cfg.Conns, rep.Conns.Seconds)
+	l.measureAfter(ctx, &rep.RSS, opened)
+	if opened == 0 {
+		return rep, errors.New("no connection could be opened")
+	}
+
+	pubs, err := l.startPublishers(ctx, cnt)
+	if err != nil {
+		return rep, err
+	}
+	rep.Publishers = pubs.n
+	l.logf("publishing %.0f comments/s for %v through %s (%d publishers)", l.cfg.Rate, l.cfg.Duration, l.cfg.Via, pubs.n)
+	start := time.Now()
+	rep.Planned, rep.Skipped = pace(ctx, l.cfg.Rate, l.cfg.Duration, l.channels)
+	pubs.wait()
+	pubSecs := time.Since(start).Seconds()
+
+	expected := int64(0)
+	for _, s := range subs {
+		expected += s.ch.published.Load()
+	}
+	l.logf("published %d; waiting up to %v for %d deliveries", cnt.published.Load(), l.cfg.Settle, expected)
+	settle(ctx, l.cfg.Settle, func() bool { return cnt.delivered.Load() >= expected })
+
+	rep.fill(cnt, subs, expected, pubSecs)
+	return rep, nil
+}
+
+// consume reads a subscriber's messages until its Live ends.
+func (s *sub) consume(cnt *counters) {
+	defer close(s.done)
+	var last int64
+	for m := range s.live.Events() {
+		switch m := m.(type) {
+		case *client.Event:
+			if m.Seq <= last {
+				s.disorder.Add(1)
+			}
+			last = m.Seq
+			sent, ok := stamp(m.Data)
+			if !ok {
+				continue
+			}
+			now := time.Now().UnixNano()
+			cnt.lat.record(time.Duration(now - sent))
+			s.got.Add(1)
+			cnt.delivered.Add(1)
+			cnt.lastDeliver.Store(now)
+		case *client.Disconnected:
+			cnt.disconnects.Add(1)
+		case *client.Unsubscribed:
+			cnt.unsubscribed.Add(1)
+		}
+	}
+}
+
+// stamp finds the send time in a comment event's data without decoding all
+// of it: {"...","data":{"body":"load:<unixnano>"},...}.
+func stamp(data []byte) (int64, bool) {
+	const key = `"body":"` + stampPrefix
+	i := bytes.Index(data, []byte(key))
+	if i < 0 {
+		return 0, false
+	}
+	j := i + len(key)
+	k := j
+	for k < len(data) && data[k] >= '0' && data[k] <= '9' {
+		k++
+	}
+	n, err := strconv.ParseInt(string(data[j:k]), 10, 64)
+	return n, err == nil
+}
+
+// pace hands rate comments a second, round-robin over the channels, to the
+// channel owners' publishers, for d at most: when the publishers fall
+// behind it waits for them, and what is not handed out by the end is
+// skipped (returned), so a run stays bounded in time.
+func pace(ctx context.Context, rate float64, d time.Duration, channels []*channel) (planned, skipped int64) {
+	defer func() {
+		closed := map[*user]bool{}
+		for _, ch := range channels {
+			if !closed[ch.owner] {
+				close(ch.owner.jobs)
+				closed[ch.owner] = true
+			}
+		}
+	}()
+	total := int64(math.Round(rate * d.Seconds()))
+	tick := time.NewTicker(max(time.Millisecond, min(10*time.Millisecond, time.Duration(float64(time.Second)/rate))))
+	defer tick.Stop()
+	start := time.Now()
+	end := time.NewTimer(d + time.Second/2)
+	defer end.Stop()
+	var sent int64
+	for sent < total {
+		select {
+		case <-ctx.Done():
+			return total, total - sent
+		case <-end.C:
+			return total, total - sent
+		case <-tick.C:
+		}
+		due := min(total, int64(rate*time.Since(start).Seconds())+1)
+		for ; sent < due; sent++ {
+			ch := channels[sent%int64(len(channels))]
+			select {
+			case ch.owner.jobs <- ch:
+			case <-end.C:
+				return total, total - sent
+			case <-ctx.Done():
+				return total, total - sent
+			}
+		}
+	}
+	return total, 0
+}
+
+// settle waits until done reports true, for at most d.
+func settle(ctx context.Context, d time.Duration, done func() bool) {
+	deadline := time.Now().Add(d)
+	for !done() && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func compact[T any](xs []*T) []*T {
+	out := xs[:0]
+	for _, x := range xs {
+		if x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func closeLive(live *client.Live) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	live.Close(ctx)
+}
+
+// closeAll closes the subscribers, 64 at a time, and waits for their consumers.
+func closeAll(subs []*sub) {
+	sem := make(chan struct{}, 64)
+	var wg sync.WaitGroup
+	for _, s := range subs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			closeLive(s.live)
+			<-s.done
+		}()
+	}
+	wg.Wait()
+}
