@@ -207,6 +207,12 @@ svc_proc_alive() {
 	! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
 }
 
+# svc_pid_running PID: true while PID (a child of this shell) runs.
+svc_pid_running() {
+	kill -0 "$1" 2>/dev/null || return 1
+	! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # svc_start_redis DIR: write DIR/redis.conf and start a daemonized
 # redis-server on a free port. Sets SVC_REDIS_URL and SVC_REDIS_CONF.
 svc_start_redis() {
@@ -233,12 +239,14 @@ svc_start_redis() {
 		# tests that start it again with `redis-server CONF`.
 		redis-server "$conf" --daemonize no </dev/null >/dev/null 2>&1 &
 		pid=$!
+		# Right after the fork, /proc/PID/cmdline is still this shell's:
+		# wait on the PID itself, not on its name.
 		for ((i = 0; i < 100; i++)); do
-			svc_proc_alive "$pid" redis-server || break
+			svc_pid_running "$pid" || break
 			svc_redis_ready "$port" "$dir/redis.pid" && break
 			sleep 0.1
 		done
-		if svc_proc_alive "$pid" redis-server && svc_redis_ready "$port" "$dir/redis.pid"; then
+		if svc_pid_running "$pid" && svc_redis_ready "$port" "$dir/redis.pid"; then
 			SVC_REDIS_URL="redis://127.0.0.1:$port/0"
 			SVC_REDIS_CONF=$conf
 			svc_log "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$port"
