@@ -145,7 +145,7 @@ svc_start_postgres() {
 	chmod 700 "$dir"
 	svc_log "initdb ($bin, as $user) in $dir/data"
 	if ! svc_as "$user" "$dir" "$bin/initdb" -D "$dir/data" -U jihat --pwfile="$dir/pwfile" \
-		-E UTF8 --no-locale --auth-host=scram-sha-256 --auth-local=trust --no-sync \
+		-E UTF8 --locale=C --lc-ctype=C.UTF-8 --auth-host=scram-sha-256 --auth-local=trust --no-sync \
 		>"$dir/initdb.log" 2>&1; then
 		cat "$dir/initdb.log" >&2
 		svc_die "initdb failed"
