@@ -265,7 +265,8 @@ type passwordRequest struct {
 	NewPassword     string `json:"new_password"`
 }
 
-// changePassword: POST /api/v1/me/password. Other sessions of the user end.
+// changePassword: POST /api/v1/me/password. Other sessions of the user end,
+// and their sockets are closed on every node.
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	p := caller(c)
 	if p == nil {
@@ -294,8 +295,12 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(ctx, p.user.ID, newHash, false, p.sessionID, audit(c, "user.change_password")); err != nil {
+	revoked, err := s.store.ChangePassword(ctx, p.user.ID, newHash, false, p.sessionID, audit(c, "user.change_password"))
+	if err != nil {
 		return err
+	}
+	for _, id := range revoked {
+		s.sessionEnded(ctx, id) // their sockets close on every node, like a logout
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -166,6 +166,10 @@ var authzRows = []authzRow{
 	{method: "PUT", path: "/api/v1/entities/{other_entity}/employees/{other_target}/permissions", note: "another entity",
 		want: only(200, otherEntityAdmin, platformAdmin),
 		body: func(*authzWorld, cell) any { return map[string]any{"revoke": []string{"case.reassign"}} }},
+	{method: "POST", path: "/api/v1/entities/{entity}/employees/{target}/disable", setup: setupEmployeeTarget,
+		want: only(200, entityAdmin, platformAdmin)},
+	{method: "POST", path: "/api/v1/entities/{entity}/employees/{target}/enable", setup: setupEmployeeTarget,
+		want: only(200, entityAdmin, platformAdmin)},
 
 	{method: "GET", path: "/api/v1/audit", want: only(200, platformAdmin)},
 
@@ -305,6 +309,14 @@ func setupCase(t *testing.T, w *authzWorld) map[string]string {
 		ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/assign", w.token(t, platformAdmin), map[string]any{"employee_id": w.accounts[employee].ID})
 	}
 	return map[string]string{"{case}": id}
+}
+
+// setupEmployeeTarget is a setup: a new employee of entity A, so that
+// disabling one in a cell does not decide the next cell.
+func setupEmployeeTarget(t *testing.T, w *authzWorld) map[string]string {
+	t.Helper()
+	acc := w.ts.For(t).CreateEmployee(w.token(t, platformAdmin), w.ids["{entity}"], w.ids["{department}"], jihat.RoleEmployee)
+	return map[string]string{"{target}": acc.ID}
 }
 
 // setupNotification is a setup: a new case, its notifications delivered,

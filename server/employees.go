@@ -201,3 +201,53 @@ func (s *Server) setPermissions(c *fiber.Ctx) error {
 	s.permissionsChanged(ctx, userID)
 	return c.JSON(fiber.Map{"user": newUserView(updated, false)})
 }
+
+// setEmployeeActive: POST /api/v1/entities/{id}/employees/{user_id}/disable
+// and …/enable, with the authorisation of setPermissions. Disabling ends
+// every session of the user, closes their sockets on every node and takes
+// them out of automatic assignment; their login is refused until enabled.
+// Nobody disables themself, and an administrator other than the platform's
+// may not disable someone holding a permission they do not hold.
+func (s *Server) setEmployeeActive(active bool) fiber.Handler {
+	action := "employee.disable"
+	if active {
+		action = "employee.enable"
+	}
+	return func(c *fiber.Ctx) error {
+		actor, entityID, err := s.entityManager(c, (*jihat.User).CanManageEmployees)
+		if err != nil {
+			return err
+		}
+		userID, err := pathID(c, "user_id")
+		if err != nil {
+			return err
+		}
+		if userID == actor.ID {
+			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		}
+		ctx := c.UserContext()
+		target, err := s.store.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if target.EntityID != entityID {
+			return jihat.Errorf(jihat.ENOTFOUND, "not_found")
+		}
+		if err := mayGrant(actor, target.Permissions()); err != nil {
+			return err
+		}
+		if err := s.store.SetActive(ctx, userID, active, audit(c, action)); err != nil {
+			return err
+		}
+		if active {
+			s.wakeSweeper() // cases waiting for someone may be theirs now
+		} else {
+			s.userRevoked(ctx, userID)
+		}
+		updated, err := s.store.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"user": newUserView(updated, false)})
+	}
+}

@@ -42,6 +42,8 @@ var operations = []op{
 	{"post", "/api/v1/entities/{id}/employees", "Create an employee", "entities", true, "EmployeeRequest", "201", "UserAnswer"},
 	{"get", "/api/v1/entities/{id}/employees", "List employees", "entities", true, "", "200", "EmployeeList"},
 	{"put", "/api/v1/entities/{id}/employees/{user_id}/permissions", "Grant or revoke permissions", "entities", true, "PermissionsRequest", "200", "UserAnswer"},
+	{"post", "/api/v1/entities/{id}/employees/{user_id}/disable", "Disable an employee: sessions end, sockets close, no assignment, login refused", "entities", true, "", "200", "UserAnswer"},
+	{"post", "/api/v1/entities/{id}/employees/{user_id}/enable", "Enable a disabled employee again", "entities", true, "", "200", "UserAnswer"},
 
 	{"post", "/api/v1/cases", "Open a case (assigned automatically)", "cases", true, "CaseRequest", "201", "CaseAnswer"},
 	{"get", "/api/v1/cases", "List or search the caller's cases (status, priority, late, assignee, q, cursor, limit)", "cases", true, "", "200", "CaseList"},

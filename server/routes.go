@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	v1.Post("/entities/:id/employees", s.createEmployee)
 	v1.Get("/entities/:id/employees", s.listEmployees)
 	v1.Put("/entities/:id/employees/:user_id/permissions", s.setPermissions)
+	v1.Post("/entities/:id/employees/:user_id/disable", s.setEmployeeActive(false))
+	v1.Post("/entities/:id/employees/:user_id/enable", s.setEmployeeActive(true))
 
 	v1.Post("/cases", s.createCase)
 	v1.Get("/cases", s.listCases)

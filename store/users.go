@@ -197,7 +197,15 @@ func (s *Store) updateUser(ctx context.Context, id string, updates map[string]an
 // when mustChange is false, and revokes every other session of the user
 // except keepSession.
 func (s *Store) SetPassword(ctx context.Context, id, passHash string, mustChange bool, keepSession string, a jihat.AuditEntry) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	_, err := s.ChangePassword(ctx, id, passHash, mustChange, keepSession, a)
+	return err
+}
+
+// ChangePassword is SetPassword that also returns the IDs of the sessions it
+// revoked, so that their sockets can be closed.
+func (s *Store) ChangePassword(ctx context.Context, id, passHash string, mustChange bool, keepSession string, a jihat.AuditEntry) ([]string, error) {
+	var revoked []string
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
 		res := tx.Model(&userRow{}).Where("id = ?", id).Updates(map[string]any{
 			"pass_hash": passHash, "must_change_pass": mustChange, "updated_at": now})
@@ -208,12 +216,21 @@ func (s *Store) SetPassword(ctx context.Context, id, passHash string, mustChange
 			return jihat.Errorf(jihat.ENOTFOUND, "not_found")
 		}
 		if err := tx.Model(&sessionRow{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", id, keepSession).
-			Update("revoked_at", now).Error; err != nil {
+			Pluck("id", &revoked).Error; err != nil {
 			return err
+		}
+		if len(revoked) > 0 {
+			if err := tx.Model(&sessionRow{}).Where("id IN ?", revoked).Update("revoked_at", now).Error; err != nil {
+				return err
+			}
 		}
 		a.Target = "user:" + id
 		return s.appendAudit(tx, a)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return revoked, nil
 }
 
 // SetActive enables or disables an account; disabling revokes its sessions.
