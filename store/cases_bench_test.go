@@ -18,7 +18,7 @@ import (
 
 // Benchmarks of the case store, on SQLite and (when JIHAT_TEST_DATABASE_URL
 // is set) PostgreSQL. Figures and the commands that reproduce them are in
-// docs/BENCHMARKS.md.
+// docs/BENCHMARKS.md (section Cases).
 
 // benchBackends runs fn once per database as a sub-benchmark, with a fresh
 // migrated store; the PostgreSQL one is skipped without a database.
