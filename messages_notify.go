@@ -71,6 +71,11 @@ var notifyMessages = map[string]text{
 		"Your case {{.Number}} is resolved.\nResolution: {{.Resolution}}\n\nIf you are not satisfied you may object within the allowed time; please rate the service."},
 	"notify.case.resolved.sms": {"جهات: أُنجزت معاملتك {{.Number}}.", "Jihat: your case {{.Number}} is resolved."},
 
+	"notify.case.objection_received.title": {"استُلم اعتراضك على المعاملة {{.Number}}", "Your objection on case {{.Number}} was received"},
+	"notify.case.objection_received.body": {"استلمنا اعتراضك على إنجاز معاملتك رقم {{.Number}}، وأُعيد فتحها وأُحيلت إلى مستوى أعلى لمعالجتها قبل {{.DueAt}}.\nسبب الاعتراض: {{.Reason}}",
+		"We received your objection to the resolution of your case {{.Number}}. It was re-opened and escalated, to be handled by {{.DueAt}}.\nYour reason: {{.Reason}}"},
+	"notify.case.objection_received.sms": {"جهات: استُلم اعتراضك على المعاملة {{.Number}} وأُحيلت إلى مستوى أعلى.", "Jihat: your objection on case {{.Number}} was received and escalated."},
+
 	"notify.case.objection.title": {"اعتراض على المعاملة {{.Number}}", "Objection on case {{.Number}}"},
 	"notify.case.objection.body":  {"اعترض المستفيد على إنجاز المعاملة {{.Number}} وأُحيلت إليك.\nالسبب: {{.Reason}}", "The requester objected to the resolution of case {{.Number}}; it is now yours.\nReason: {{.Reason}}"},
 	"notify.case.objection.sms":   {"جهات: اعتراض على المعاملة {{.Number}} أُحيل إليك.", "Jihat: an objection on case {{.Number}} is now yours."},

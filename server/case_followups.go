@@ -125,7 +125,9 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 
 // Object re-opens a resolved case at the requester's objection, within the
 // window, and escalates it one level up (employee → supervisor → entity
-// admin) with a fresh deadline.
+// admin) with a fresh deadline. The requester is told that the objection
+// was received and escalated (case.objection_received), in the same
+// transaction.
 func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, reason string) (*jihat.Case, error) {
 	reason = strings.TrimSpace(reason)
 	if err := jihat.ValidateReason("reason", reason); err != nil {
@@ -156,6 +158,12 @@ func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, 
 		c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
 		c.RemindedAt, c.LateNotifiedAt, c.ClosedAt = time.Time{}, time.Time{}, time.Time{}
 		if _, err := m.Event(jihat.CaseEventObjected, u.ID, jihat.VisibilityPublic, jihat.ObjectedData{Reason: reason, Level: c.EscalationLevel}); err != nil {
+			return err
+		}
+		// The requester hears that the objection was received and the case
+		// re-opened with a new deadline, whoever ends up handling it.
+		if err := m.Notify("case.objection_received", c.RequesterID,
+			map[string]any{"number": c.Number, "reason": reason, "due_at": c.DueAt}); err != nil {
 			return err
 		}
 		handler, err := escalationTarget(m, c.EscalationLevel)

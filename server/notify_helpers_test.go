@@ -99,6 +99,17 @@ func (c *settableClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// catchUp moves the clock to the real time when it is behind: the store
+// stamps new outbox rows with the real clock, so a row queued after the
+// clock was last set would not be due yet.
+func (c *settableClock) catchUp() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now := time.Now().UTC(); now.After(c.t) {
+		c.t = now
+	}
+}
+
 // withNotifier starts the test server with n delivering e-mail and SMS.
 func withNotifier(n server.Notifier) testserver.Option {
 	return testserver.Configure(func(c *server.Config) { c.Notifier = n })
