@@ -16,6 +16,7 @@ import (
 // config is the command line.
 type config struct {
 	URL         string
+	PublishURL  string // publishers' server; default URL
 	Conns       int
 	Channels    int
 	Rate        float64
@@ -59,6 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	var logins, tokens, watchers listFlag
 	var cases, sources string
 	fs.StringVar(&c.URL, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
+	fs.StringVar(&c.PublishURL, "publish-url", "", "server the publishers (REST or socket) post to, e.g. a second node sharing the database and Redis (loopback only; default: -url)")
 	fs.IntVar(&c.Conns, "conns", 10, "live connections to open (subscribers; idle connections with -idle)")
 	fs.IntVar(&c.Channels, "channels", 1, "case channels; connection i subscribes to channel i mod K")
 	fs.Float64Var(&c.Rate, "rate", 10, "comments per second, in total over the channels")
@@ -103,6 +105,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 func (c *config) check() error {
 	if err := loopbackURL(c.URL); err != nil {
 		return err
+	}
+	if c.PublishURL == "" {
+		c.PublishURL = c.URL
+	} else if err := loopbackURL(c.PublishURL); err != nil {
+		return fmt.Errorf("-publish-url: %w", err)
 	}
 	if c.MetricsURL == "" {
 		c.MetricsURL = strings.TrimRight(c.URL, "/") + "/metrics"

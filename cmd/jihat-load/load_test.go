@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,6 +75,46 @@ func TestTraffic(t *testing.T) {
 	}
 }
 
+// TestPublishURL sends the comments to a second front of the same server
+// (standing in for node B) and keeps every subscriber on -url.
+func TestPublishURL(t *testing.T) {
+	ts, where := startServer(t)
+	for _, via := range []string{"ws", "rest"} {
+		t.Run(via, func(t *testing.T) {
+			var sockets, comments, other atomic.Int64
+			h := ts.Server.Handler()
+			b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.URL.Path == "/ws":
+					sockets.Add(1)
+				case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments"):
+					comments.Add(1)
+				default:
+					other.Add(1)
+				}
+				h.ServeHTTP(w, r)
+			}))
+			t.Cleanup(b.Close)
+			rep := runJSON(t, ts, append(where, "-publish-url", b.URL, "-conns", "4", "-channels", "2", "-users", "2",
+				"-rate", "20", "-duration", "1s", "-via", via)...)
+			if rep.PublishURL != b.URL || rep.Conns.Opened != 4 || rep.Published == 0 || rep.PublishErrors != 0 ||
+				rep.Delivered != rep.Expected || rep.Missing != 0 {
+				t.Fatalf("report %+v", rep)
+			}
+			// Node B sees the publishers only: their sockets, or one POST a
+			// comment; the subscribers' sockets and the setup stay on -url.
+			wantSockets, wantComments := int64(rep.Publishers), int64(0)
+			if via == "rest" {
+				wantSockets, wantComments = 0, rep.Published
+			}
+			if sockets.Load() != wantSockets || comments.Load() != wantComments || other.Load() != 0 {
+				t.Fatalf("node B: %d sockets (want %d), %d comment posts (want %d), %d other requests",
+					sockets.Load(), wantSockets, comments.Load(), wantComments, other.Load())
+			}
+		})
+	}
+}
+
 func TestIdle(t *testing.T) {
 	ts, where := startServer(t)
 	rep := runJSON(t, ts, append(where, "-idle", "-conns", "30", "-idle-subscribe", "-channels", "3")...)
@@ -97,6 +140,8 @@ func TestFlags(t *testing.T) {
 		{[]string{"-url", "http://127.0.0.1.nip.io:8080"}, "loopback"},
 		{[]string{"-url", "http://localhost.evil.com"}, "loopback"},
 		{[]string{"-metrics-url", "http://192.168.1.1/metrics"}, "loopback"},
+		{[]string{"-publish-url", "http://127.0.0.1:8081"}, ""},
+		{[]string{"-publish-url", "http://10.0.0.2:8080"}, "loopback"},
 		{[]string{"-source-ips", "10.0.0.1"}, "loopback"},
 		{[]string{"-pprof", "0.0.0.0:6060"}, "loopback"},
 		{[]string{"-conns", "30000"}, "max-conns"},

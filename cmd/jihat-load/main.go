@@ -10,6 +10,12 @@
 // and failed, reconnects, and the server's resident memory per connection
 // (-server-pid, or process_resident_memory_bytes from /metrics).
 //
+//	jihat-load -url http://127.0.0.1:18081 -publish-url http://127.0.0.1:18082 ...
+//
+// keeps the subscribers on the first node and sends the comments (socket or
+// REST) to the second: two nodes sharing PostgreSQL and Redis, so every
+// delivery crosses the bus between nodes.
+//
 //	jihat-load -idle -conns 10000 -server-pid $(pgrep -x jihat)
 //
 // opens 10,000 idle connections and reports the connect rate and the

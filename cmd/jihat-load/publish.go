@@ -32,7 +32,7 @@ func (p *publishers) wait() {
 }
 
 // startPublishers starts, for each user, workers that take that user's jobs:
-// one socket each with -via ws, REST calls otherwise.
+// one socket each with -via ws, REST calls otherwise, to -publish-url.
 func (l *load) startPublishers(ctx context.Context, cnt *counters) (*publishers, error) {
 	n := l.cfg.Publishers
 	if n == 0 {
@@ -49,11 +49,12 @@ func (l *load) startPublishers(ctx context.Context, cnt *counters) (*publishers,
 	perUser := max(1, (n+len(owners)-1)/len(owners))
 	p := &publishers{}
 	for u := range owners {
+		u.pub = l.publisherOf(u)
 		for range perUser {
 			var live *client.Live
 			if l.cfg.Via == "ws" {
 				var err error
-				live, err = u.c.ConnectConfig(ctx, client.LiveConfig{HandshakeTimeout: l.cfg.Timeout})
+				live, err = u.pub.ConnectConfig(ctx, client.LiveConfig{HandshakeTimeout: l.cfg.Timeout})
 				if err != nil {
 					p.wait()
 					return nil, fmt.Errorf("publisher socket: %w", err)
@@ -84,7 +85,7 @@ func (l *load) publish(ctx context.Context, u *user, live *client.Live, cnt *cou
 		if live != nil {
 			_, err = live.Comment(cctx, ch.caseID, body, "public")
 		} else {
-			_, err = u.c.Comment(cctx, ch.caseID, body, "public")
+			_, err = u.pub.Comment(cctx, ch.caseID, body, "public")
 		}
 		cancel()
 		switch {

@@ -13,6 +13,7 @@ import (
 type Report struct {
 	Mode       string  `json:"mode"` // traffic or idle
 	URL        string  `json:"url"`
+	PublishURL string  `json:"publish_url,omitempty"` // when not URL
 	Via        string  `json:"via,omitempty"`
 	Channels   int     `json:"channels"`
 	Rate       float64 `json:"rate,omitempty"`       // asked, comments/s
@@ -110,6 +111,9 @@ func (l *load) newReport(mode string) *Report {
 	r := &Report{Mode: mode, URL: l.cfg.URL, Channels: len(l.channels)}
 	if mode == "traffic" {
 		r.Via, r.Rate, r.Duration = l.cfg.Via, l.cfg.Rate, l.cfg.Duration.Seconds()
+		if l.cfg.PublishURL != l.cfg.URL {
+			r.PublishURL = l.cfg.PublishURL
+		}
 	}
 	return r
 }
@@ -153,6 +157,9 @@ func (r *Report) print(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "jihat-load: %d connections over %d channel(s) of %s, %.0f comments/s via %s for %.0fs (%d publishers)\n",
 			c.Requested, r.Channels, r.URL, r.Rate, r.Via, r.Duration, r.Publishers)
+		if r.PublishURL != "" {
+			fmt.Fprintf(w, "jihat-load: publishing to %s\n", r.PublishURL)
+		}
 	}
 	p("connections", "opened %d, failed %d, in %.2fs (%.0f/s)", c.Opened, c.Failed, c.Seconds, c.PerSecond)
 	if r.WatcherConns > 0 {

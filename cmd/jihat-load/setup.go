@@ -29,6 +29,7 @@ type load struct {
 // user is an account the run acts as.
 type user struct {
 	c    *client.Client
+	pub  *client.Client // c's session on -publish-url (c itself when it is -url)
 	id   string
 	jobs chan *channel // comments to publish as this user
 }
@@ -67,12 +68,27 @@ func (l *load) logf(format string, args ...any) {
 
 // newClient returns an SDK client of the server.
 func (l *load) newClient(opts ...client.Option) *client.Client {
+	return l.clientOf(l.cfg.URL, opts...)
+}
+
+// publisherOf returns u's client for publishing: the same session on
+// -publish-url (the nodes share the database, so a token of one is valid
+// on the other).
+func (l *load) publisherOf(u *user) *client.Client {
+	if l.cfg.PublishURL == l.cfg.URL {
+		return u.c
+	}
+	return l.clientOf(l.cfg.PublishURL, client.WithToken(u.c.Token()))
+}
+
+// clientOf returns an SDK client of the server at base.
+func (l *load) clientOf(base string, opts ...client.Option) *client.Client {
 	opts = append([]client.Option{client.WithHTTPClient(l.hc), client.WithLanguage(l.cfg.Lang),
 		client.WithUserAgent("jihat-load")}, opts...)
 	if l.cfg.Origin != "" {
 		opts = append(opts, client.WithOrigin(l.cfg.Origin))
 	}
-	return client.New(l.cfg.URL, opts...)
+	return client.New(base, opts...)
 }
 
 // setupUsers logs in the given accounts, or registers and logs in fresh
