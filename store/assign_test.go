@@ -155,6 +155,36 @@ func TestAssignLeastLoadConcurrent(t *testing.T) {
 	})
 }
 
+// TestAssignCapacityConcurrent: 200 cases created by 24 goroutines at once
+// against 7 employees of capacity 20, under each rule: exactly 140 are
+// assigned, everyone holds exactly 20 (nobody over capacity, even when many
+// transactions race for the last places), and 60 wait unassigned.
+func TestAssignCapacityConcurrent(t *testing.T) {
+	for _, rule := range []jihat.AssignRule{jihat.AssignRoundRobin, jihat.AssignLeastLoad} {
+		t.Run(string(rule), func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, b *backend) {
+				s := b.Open(t)
+				w := newCaseWorld(t, s, rule)
+				var staff []*jihat.User
+				for range 7 {
+					staff = append(staff, w.staff(t, s, 20))
+				}
+				cases := createConcurrently(t, s, w, 200, 24)
+				held := checkAssignments(t, s, b, cases, staff)
+				for _, u := range staff {
+					if held[u.ID] != 20 {
+						t.Errorf("employee holds %d cases; want 20 (capacity): %v", held[u.ID], held)
+					}
+				}
+				waiting, err := s.WaitingCases(context.Background(), w.Department.ID, 500)
+				if err != nil || len(waiting) != 60 {
+					t.Fatalf("WaitingCases = %d, %v; want 60", len(waiting), err)
+				}
+			})
+		})
+	}
+}
+
 // TestAssignCapacity: three employees of capacity 2 take six of ten cases;
 // four wait. Resolving one frees a place that the next waiting case takes.
 func TestAssignCapacity(t *testing.T) {
