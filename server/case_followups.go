@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,14 +188,18 @@ func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, 
 	return c, err
 }
 
-// escalationTarget returns who handles a case escalated to level: the least
-// loaded active holder of that role (or a higher one) in the department, else
-// in the entity, who may handle cases. nil when there is nobody.
+// escalationTarget returns who handles a case escalated to level: an active
+// holder of that role in the department, else in the entity, who may handle
+// cases, the least loaded first; a higher role only when nobody holds that
+// one (an entity admin who sits in the department does not take a first
+// objection from its supervisor). nil when there is nobody.
 func escalationTarget(m *store.CaseTx, level jihat.EscalationLevel) (*jihat.User, error) {
 	users, err := m.Supervisors(level.Role().Level())
 	if err != nil {
 		return nil, err
 	}
+	// Supervisors lists the least loaded first; keep that order per role.
+	slices.SortStableFunc(users, func(a, b *jihat.User) int { return a.Role.Level() - b.Role.Level() })
 	for _, u := range users {
 		if u.Can(jihat.PermCaseHandle) {
 			return u, nil

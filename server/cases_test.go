@@ -211,6 +211,25 @@ func TestCaseTransitions(t *testing.T) {
 
 // TestObjectionEscalates: each objection re-opens the case one level up and
 // gives it to whoever holds that level.
+// TestObjectionPrefersTheSupervisor: an entity admin who sits in the
+// department and holds fewer open cases does not take a first objection
+// from the department's supervisor.
+func TestObjectionPrefersTheSupervisor(t *testing.T) {
+	ts := testserver.Start(t)
+	k := newCaseCast(t, ts)
+	c1, c2 := testserver.Str(k.open(t, "أول", "نص"), "id"), testserver.Str(k.open(t, "ثان", "نص"), "id")
+	k.setPerms(k.supervisor, []string{"case.handle"}, nil)
+	ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+c2+"/assign", ts.Admin(), map[string]any{"employee_id": k.supervisor.ID})
+	ts.Must(http.StatusCreated, "POST", "/api/v1/entities/"+k.cs.Entity+"/employees", ts.Admin(), map[string]any{
+		"name": "مدير في القسم", "email": ts.Email("dept-admin"), "role": "entity_admin", "department_id": k.cs.Department,
+		"password": testserver.Password})
+	ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+c1+"/resolve", k.employee.Token, map[string]any{"resolution": "تم الحل"})
+	m := ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+c1+"/object", k.citizen.Token, map[string]any{"reason": "لم يحل"})
+	if got := testserver.Str(m, "case.assignee.id"); got != k.supervisor.ID {
+		t.Errorf("first objection assigned to %s; want the supervisor %s", got, k.supervisor.ID)
+	}
+}
+
 func TestObjectionEscalates(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, ts *testserver.TestServer) {
 		k := newCaseCast(t, ts)
