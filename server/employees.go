@@ -206,6 +206,8 @@ func (s *Server) setPermissions(c *fiber.Ctx) error {
 // and …/enable, with the authorisation of setPermissions. Disabling ends
 // every session of the user, closes their sockets on every node and takes
 // them out of automatic assignment; their login is refused until enabled.
+// Their open cases go to colleagues (handOff); the answer counts the cases
+// moved and those that nobody could take.
 // Nobody disables themself, and an administrator other than the platform's
 // may not disable someone holding a permission they do not hold.
 func (s *Server) setEmployeeActive(active bool) fiber.Handler {
@@ -239,15 +241,22 @@ func (s *Server) setEmployeeActive(active bool) fiber.Handler {
 		if err := s.store.SetActive(ctx, userID, active, audit(c, action)); err != nil {
 			return err
 		}
+		out := fiber.Map{}
 		if active {
 			s.wakeSweeper() // cases waiting for someone may be theirs now
 		} else {
 			s.userRevoked(ctx, userID)
+			moved, left, err := s.handOff(ctx, actor, audit(c, "case.reassign"), userID)
+			if err != nil {
+				return err
+			}
+			out["cases_moved"], out["cases_left"] = moved, left
 		}
 		updated, err := s.store.UserByID(ctx, userID)
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"user": newUserView(updated, false)})
+		out["user"] = newUserView(updated, false)
+		return c.JSON(out)
 	}
 }

@@ -42,7 +42,7 @@ var operations = []op{
 	{"post", "/api/v1/entities/{id}/employees", "Create an employee", "entities", true, "EmployeeRequest", "201", "UserAnswer"},
 	{"get", "/api/v1/entities/{id}/employees", "List employees", "entities", true, "", "200", "EmployeeList"},
 	{"put", "/api/v1/entities/{id}/employees/{user_id}/permissions", "Grant or revoke permissions", "entities", true, "PermissionsRequest", "200", "UserAnswer"},
-	{"post", "/api/v1/entities/{id}/employees/{user_id}/disable", "Disable an employee: sessions end, sockets close, no assignment, login refused", "entities", true, "", "200", "UserAnswer"},
+	{"post", "/api/v1/entities/{id}/employees/{user_id}/disable", "Disable an employee: sessions end, sockets close, login refused; their open cases go to colleagues (cases_moved, cases_left)", "entities", true, "", "200", "UserAnswer"},
 	{"post", "/api/v1/entities/{id}/employees/{user_id}/enable", "Enable a disabled employee again", "entities", true, "", "200", "UserAnswer"},
 
 	{"post", "/api/v1/cases", "Open a case (assigned automatically)", "cases", true, "CaseRequest", "201", "CaseAnswer"},
