@@ -30,21 +30,10 @@ func (s *Server) handOff(ctx context.Context, actor *jihat.User, a jihat.AuditEn
 		}
 		for _, c := range page {
 			_, _, err := s.mutate(ctx, c.ID, a, func(m *store.CaseTx) error {
-				c := m.Case
-				if c.AssigneeID != userID || !c.Status.Open() {
+				if c := m.Case; c.AssigneeID != userID || !c.Status.Open() {
 					return errNothing
 				}
-				id, err := m.AutoAssign(s.online)
-				if err != nil {
-					return err
-				}
-				if id == "" {
-					return errNothing
-				}
-				if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
-					return errNothing
-				}
-				return s.assigned(m, id, actor.ID)
+				return s.assignAuto(m, actor.ID)
 			})
 			switch {
 			case err == nil:

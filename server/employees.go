@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"maps"
 	"slices"
 
@@ -168,16 +169,10 @@ func (s *Server) setPermissions(c *fiber.Ctx) error {
 	if err := mayGrant(actor, append(slices.Clone(grant), revoke...)); err != nil {
 		return err
 	}
-	if userID == actor.ID {
-		return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
-	}
 	ctx := c.UserContext()
-	target, err := s.store.UserByID(ctx, userID)
+	target, err := s.otherEmployee(ctx, actor, entityID, userID)
 	if err != nil {
 		return err
-	}
-	if target.EntityID != entityID {
-		return jihat.Errorf(jihat.ENOTFOUND, "not_found")
 	}
 	grants, revokes := target.Grants, target.Revokes
 	for _, p := range grant {
@@ -224,16 +219,10 @@ func (s *Server) setEmployeeActive(active bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if userID == actor.ID {
-			return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
-		}
 		ctx := c.UserContext()
-		target, err := s.store.UserByID(ctx, userID)
+		target, err := s.otherEmployee(ctx, actor, entityID, userID)
 		if err != nil {
 			return err
-		}
-		if target.EntityID != entityID {
-			return jihat.Errorf(jihat.ENOTFOUND, "not_found")
 		}
 		if err := mayGrant(actor, target.Permissions()); err != nil {
 			return err
@@ -259,4 +248,21 @@ func (s *Server) setEmployeeActive(active bool) fiber.Handler {
 		out["user"] = newUserView(updated, false)
 		return c.JSON(out)
 	}
+}
+
+// otherEmployee returns the employee userID of entityID on whom actor acts:
+// never the actor themself (403); someone of another entity does not exist
+// for them (404).
+func (s *Server) otherEmployee(ctx context.Context, actor *jihat.User, entityID, userID string) (*jihat.User, error) {
+	if userID == actor.ID {
+		return nil, jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+	}
+	target, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if target.EntityID != entityID {
+		return nil, jihat.Errorf(jihat.ENOTFOUND, "not_found")
+	}
+	return target, nil
 }

@@ -199,31 +199,8 @@ func TestNotifyKilledMidSend(t *testing.T) {
 	rand.Read(key)
 	cmd, base := startNotifyChild(t, dir, key, g.srv.URL+"/send")
 
-	api := func(method, path, token string, body any, want int) map[string]any {
-		t.Helper()
-		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var m map[string]any
-		json.NewDecoder(res.Body).Decode(&m)
-		if res.StatusCode != want {
-			t.Fatalf("%s %s: %d, want %d: %v", method, path, res.StatusCode, want, m)
-		}
-		return m
-	}
-	admin := testserver.Str(api("POST", "/api/v1/auth/login", "", map[string]string{"login": childAdminLogin, "password": childAdminPasswd}, 200), "token")
-	entity := testserver.Str(api("POST", "/api/v1/entities", admin, map[string]any{"name_ar": "جهة", "name_en": "Entity", "sector": "government"}, 201), "id")
-	dept := testserver.Str(api("POST", "/api/v1/entities/"+entity+"/departments", admin, map[string]any{"name_ar": "قسم", "name_en": "Dept"}, 201), "id")
-	typ := testserver.Str(api("POST", "/api/v1/entities/"+entity+"/case-types", admin, map[string]any{"name_ar": "نوع", "name_en": "Type",
-		"department_id": dept, "sla_hours": map[string]int{"normal": 24, "important": 8, "very_important": 4}}, 201), "id")
+	api := childAPI(t, base)
+	_, entity, typ := childCaseSetup(t, api)
 	const email = "citizen@child.test"
 	mobile := testserver.Mobile(12345678)
 	citizenID := testserver.Str(api("POST", "/api/v1/auth/register", "", map[string]any{"name": "مواطن الإشعارات", "email": email,

@@ -117,6 +117,13 @@ func (s *Server) assignWaiting(m *store.CaseTx) error {
 	if !c.Status.Open() || c.AssigneeID != "" {
 		return errNothing
 	}
+	return s.assignAuto(m, "")
+}
+
+// assignAuto gives m's case to whoever the entity's rule picks now, as an
+// assignment by the user by ("" for the system); errNothing when nobody can
+// take it.
+func (s *Server) assignAuto(m *store.CaseTx, by string) error {
 	id, err := m.AutoAssign(s.online)
 	if err != nil {
 		return err
@@ -124,10 +131,11 @@ func (s *Server) assignWaiting(m *store.CaseTx) error {
 	if id == "" {
 		return errNothing
 	}
+	c := m.Case
 	if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
 		return err
 	}
-	return s.assigned(m, id, "")
+	return s.assigned(m, id, by)
 }
 
 func (s *Server) closeResolved(m *store.CaseTx) error {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -357,31 +356,8 @@ func TestUploadKilledMidway(t *testing.T) {
 		t.Fatalf("the server process did not start: %s", stderr.String())
 	}
 
-	api := func(method, path, token string, body any, want int) map[string]any {
-		t.Helper()
-		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var m map[string]any
-		json.NewDecoder(res.Body).Decode(&m)
-		if res.StatusCode != want {
-			t.Fatalf("%s %s: %d, want %d: %v", method, path, res.StatusCode, want, m)
-		}
-		return m
-	}
-	admin := testserver.Str(api("POST", "/api/v1/auth/login", "", map[string]string{"login": childAdminLogin, "password": childAdminPasswd}, 200), "token")
-	entity := testserver.Str(api("POST", "/api/v1/entities", admin, map[string]any{"name_ar": "جهة", "name_en": "Entity", "sector": "government"}, 201), "id")
-	dept := testserver.Str(api("POST", "/api/v1/entities/"+entity+"/departments", admin, map[string]any{"name_ar": "قسم", "name_en": "Dept"}, 201), "id")
-	typ := testserver.Str(api("POST", "/api/v1/entities/"+entity+"/case-types", admin, map[string]any{"name_ar": "نوع", "name_en": "Type",
-		"department_id": dept, "sla_hours": map[string]int{"normal": 24, "important": 8, "very_important": 4}}, 201), "id")
+	api := childAPI(t, base)
+	admin, entity, typ := childCaseSetup(t, api)
 	caseID := testserver.Str(api("POST", "/api/v1/cases", admin, map[string]any{"entity_id": entity, "case_type_id": typ,
 		"subject": "طلب", "body": "نص", "priority": "normal"}, 201), "case.id")
 
