@@ -1,26 +1,43 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jihat/jihat/internal/testserver"
+	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/store"
 )
 
 // Helpers for the tests that run the server in a child process and kill it
 // (TestUploadKilledMidway, TestNotifyKilledMidSend).
 
-// childCall calls the child server: method path as token (none when
-// empty) with body as JSON; it fails the test unless the answer is want.
+// childCall calls a server over HTTP: method path as token (none when
+// empty) with body as JSON (none when nil); it fails the test unless the
+// answer is want.
 type childCall func(method, path, token string, body any, want int) map[string]any
 
 // childAPI returns a childCall for the server at base.
 func childAPI(t *testing.T, base string) childCall {
 	return func(method, path, token string, body any, want int) map[string]any {
 		t.Helper()
-		b, _ := json.Marshal(body)
+		var b []byte
+		if body != nil {
+			b, _ = json.Marshal(body)
+		}
 		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
 		if token != "" {
@@ -50,4 +67,98 @@ func childCaseSetup(t *testing.T, api childCall) (admin, entity, caseType string
 	caseType = testserver.Str(api("POST", "/api/v1/entities/"+entity+"/case-types", admin, map[string]any{"name_ar": "نوع", "name_en": "Type",
 		"department_id": dept, "sla_hours": map[string]int{"normal": 24, "important": 8, "very_important": 4}}, 201), "id")
 	return admin, entity, caseType
+}
+
+// The child process learns its data dir and data key from these.
+const (
+	childDirEnv      = "JIHAT_CHILD_DIR"
+	childKeyEnv      = "JIHAT_CHILD_KEY"
+	childAdminLogin  = "admin@child.test"
+	childAdminPasswd = "child admin passphrase 2026"
+)
+
+// startChild runs the test named run of this test binary as a server
+// process on the SQLite database in dir with key, with env added, and
+// returns the process and its base URL once it listens. The process is
+// killed at the end of the test.
+func startChild(t *testing.T, run, dir string, key []byte, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+run+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(append(os.Environ(), childDirEnv+"="+dir, childKeyEnv+"="+hex.EncodeToString(key)), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "LISTEN "); ok {
+				addr <- a
+			}
+		}
+		close(addr)
+	}()
+	select {
+	case a, ok := <-addr:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("the server process ended: %s", stderr.String())
+		}
+		return cmd, "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the server process did not start: %s", stderr.String())
+	}
+	return nil, ""
+}
+
+// serveChild is the body of a child server process started by startChild:
+// it opens and migrates the store of its data dir, adds the store, the
+// files and cheap hashing to cfg, creates the admin, runs start (the
+// workers the test needs), prints its address and serves until killed.
+// Outside a child process (no data dir) the test is skipped.
+func serveChild(t *testing.T, cfg server.Config, start func(ctx context.Context, srv *server.Server)) {
+	dir := os.Getenv(childDirEnv)
+	if dir == "" {
+		t.Skip("a server process that another test starts")
+	}
+	ctx := context.Background()
+	key, err := hex.DecodeString(os.Getenv(childKeyEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, store.Config{DataDir: dir, Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	files, err := media.NewLocal(media.Config{Root: filepath.Join(dir, "files")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Store, cfg.Media, cfg.Argon2 = st, files, testserver.CheapArgon2
+	srv, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Bootstrap(ctx, server.BootstrapConfig{AdminLogin: childAdminLogin, AdminPassword: childAdminPasswd}); err != nil {
+		t.Fatal(err)
+	}
+	if start != nil {
+		start(ctx, srv)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("LISTEN %s\n", ln.Addr())
+	t.Fatal(srv.Serve(ctx, ln)) // until killed
 }

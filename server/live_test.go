@@ -96,29 +96,7 @@ const clusterAdminPassword = "cluster admin passphrase"
 // api calls the JSON API of a node and decodes the answer.
 func (n *node) api(t *testing.T, method, path, token string, body any, want int) map[string]any {
 	t.Helper()
-	var r *strings.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = strings.NewReader(string(b))
-	} else {
-		r = strings.NewReader("")
-	}
-	req, _ := http.NewRequest(method, n.http.URL+path, r)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
-	if res.StatusCode != want {
-		t.Fatalf("%s %s: %d, want %d: %v", method, path, res.StatusCode, want, out)
-	}
-	return out
+	return childAPI(t, n.http.URL)(method, path, token, body, want)
 }
 
 // world is an entity with one employee and one citizen who opened a case.

@@ -1,20 +1,15 @@
 package server_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -33,8 +28,6 @@ import (
 // the dead one's claim within the test, and a short poll so that it looks
 // for it often.
 const (
-	notifyChildDirEnv = "JIHAT_NOTIFY_CHILD_DIR"
-	notifyChildKeyEnv = "JIHAT_NOTIFY_CHILD_KEY"
 	notifyChildSMSEnv = "JIHAT_NOTIFY_CHILD_SMS"
 	notifyChildLease  = 4 * time.Second // the send timeout is half of it
 	notifyChildPoll   = 100 * time.Millisecond
@@ -45,84 +38,22 @@ const (
 // and the notifications worker running, and kills with SIGKILL. It serves
 // until it is killed.
 func TestNotifyKilledChild(t *testing.T) {
-	dir := os.Getenv(notifyChildDirEnv)
-	if dir == "" {
+	if os.Getenv(notifyChildSMSEnv) == "" {
 		t.Skip("the server process of TestNotifyKilledMidSend")
-	}
-	ctx := context.Background()
-	key, err := hex.DecodeString(os.Getenv(notifyChildKeyEnv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, store.Config{DataDir: dir, Key: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	files, err := media.NewLocal(media.Config{Root: filepath.Join(dir, "files")})
-	if err != nil {
-		t.Fatal(err)
 	}
 	d, err := server.NewDelivery(server.DeliveryConfig{SMS: server.SMSConfig{URL: os.Getenv(notifyChildSMSEnv)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: st, Media: files, Notifier: d, Argon2: testserver.CheapArgon2,
-		Notify: server.NotifyConfig{Lease: notifyChildLease, Poll: notifyChildPoll}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Bootstrap(ctx, server.BootstrapConfig{AdminLogin: childAdminLogin, AdminPassword: childAdminPasswd}); err != nil {
-		t.Fatal(err)
-	}
-	go srv.RunNotifier(ctx)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Printf("LISTEN %s\n", ln.Addr())
-	t.Fatal(srv.Serve(ctx, ln)) // until killed
+	serveChild(t, server.Config{Notifier: d, Notify: server.NotifyConfig{Lease: notifyChildLease, Poll: notifyChildPoll}},
+		func(ctx context.Context, srv *server.Server) { go srv.RunNotifier(ctx) })
 }
 
 // startNotifyChild starts TestNotifyKilledChild on dir and returns the
 // process and its base URL. The process is killed at the end of the test.
 func startNotifyChild(t *testing.T, dir string, key []byte, smsURL string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestNotifyKilledChild$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), notifyChildDirEnv+"="+dir, notifyChildKeyEnv+"="+hex.EncodeToString(key), notifyChildSMSEnv+"="+smsURL)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "LISTEN "); ok {
-				addr <- a
-			}
-		}
-		close(addr)
-	}()
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			cmd.Wait()
-			t.Fatalf("the server process ended: %s", stderr.String())
-		}
-		return cmd, "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the server process did not start: %s", stderr.String())
-	}
-	return nil, ""
+	return startChild(t, "TestNotifyKilledChild", dir, key, notifyChildSMSEnv+"="+smsURL)
 }
 
 // killGateway is an SMS gateway whose first request hangs until the

@@ -1,19 +1,15 @@
 package server_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -267,52 +263,11 @@ func TestUploadOrphanBlobSwept(t *testing.T) {
 	}
 }
 
-// The server process of TestUploadKilledMidway, run by the test binary
-// itself (the helper-process pattern), and the login of its admin.
-const (
-	childDirEnv      = "JIHAT_UPLOAD_CHILD_DIR"
-	childKeyEnv      = "JIHAT_UPLOAD_CHILD_KEY"
-	childAdminLogin  = "admin@child.test"
-	childAdminPasswd = "child admin passphrase 2026"
-)
-
 // TestUploadKilledChild is not a test on its own: it is the server process
-// that TestUploadKilledMidway starts and kills with SIGKILL. It serves until
-// it is killed.
+// that TestUploadKilledMidway starts (the helper-process pattern) and kills
+// with SIGKILL. It serves until it is killed.
 func TestUploadKilledChild(t *testing.T) {
-	dir := os.Getenv(childDirEnv)
-	if dir == "" {
-		t.Skip("the server process of TestUploadKilledMidway")
-	}
-	ctx := context.Background()
-	key, err := hex.DecodeString(os.Getenv(childKeyEnv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, store.Config{DataDir: dir, Key: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	files, err := media.NewLocal(media.Config{Root: filepath.Join(dir, "files")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Config{Store: st, Media: files, Argon2: testserver.CheapArgon2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Bootstrap(ctx, server.BootstrapConfig{AdminLogin: childAdminLogin, AdminPassword: childAdminPasswd}); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Printf("LISTEN %s\n", ln.Addr())
-	t.Fatal(srv.Serve(ctx, ln)) // until killed
+	serveChild(t, server.Config{}, nil)
 }
 
 // TestUploadKilledMidway kills the server process (SIGKILL) while it
@@ -322,39 +277,7 @@ func TestUploadKilledMidway(t *testing.T) {
 	dir := t.TempDir()
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestUploadKilledChild$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), childDirEnv+"="+dir, childKeyEnv+"="+hex.EncodeToString(key))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "LISTEN "); ok {
-				addr <- a
-			}
-		}
-		close(addr)
-	}()
-	var base string
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			cmd.Wait()
-			t.Fatalf("the server process ended: %s", stderr.String())
-		}
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the server process did not start: %s", stderr.String())
-	}
+	cmd, base := startChild(t, "TestUploadKilledChild", dir, key)
 
 	api := childAPI(t, base)
 	admin, entity, typ := childCaseSetup(t, api)
