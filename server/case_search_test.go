@@ -121,7 +121,7 @@ func toArabicDigits(s string) string {
 // with each filter; late follows the server's clock.
 func TestListCases(t *testing.T) {
 	t0 := time.Date(2026, 1, 4, 6, 0, 0, 0, time.UTC) // Sunday 09:00 in Riyadh
-	clk := &caseClock{t: t0}
+	clk := &settableClock{t: t0}
 	onBothDatabases(t, func(t *testing.T, ts *testserver.TestServer) {
 		clk.Set(t0)
 		k := newCaseCast(t, ts)
@@ -200,7 +200,7 @@ func TestListCases(t *testing.T) {
 			st, body := ts.Do("GET", "/api/v1/cases?"+bad, k.supervisor.Token, nil)
 			wantError(t, st, body, http.StatusBadRequest, "EINVALID", strings.SplitN(bad, "=", 2)[0])
 		}
-	}, serverClock(clk))
+	}, withClock(clk))
 }
 
 // assigneeOf returns the ID of the assignee of case id.

@@ -4,42 +4,15 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/internal/testserver"
-	"github.com/jihat/jihat/server"
 )
 
 // The SLA sweeper: reminders before the deadline, supervisors told when it
 // passes, waiting cases assigned when someone has room.
-
-// caseClock is a settable clock for server.Config.Now.
-type caseClock struct {
-	mu sync.Mutex // guards t
-	t  time.Time
-}
-
-func (c *caseClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *caseClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-// serverClock is a testserver option that gives the server the clock c. The
-// store keeps the real clock, so the sweeper's re-checks in the case's
-// transaction (which use the store's) pass for any time c shows in the past.
-func serverClock(c *caseClock) testserver.Option {
-	return testserver.Configure(func(cfg *server.Config) { cfg.Now = c.Now })
-}
 
 // caseIntent is one notification intent.
 type caseIntent struct{ Kind, Recipient string }
@@ -92,7 +65,7 @@ func TestSweepReminderAndLate(t *testing.T) {
 	// Sunday 4 January 2026, 09:00 in Riyadh: a very important case (4
 	// working hours) is due at 13:00, and its assignee is reminded at 12:00.
 	t0 := time.Date(2026, 1, 4, 6, 0, 0, 0, time.UTC)
-	clk := &caseClock{t: t0}
+	clk := &settableClock{t: t0}
 	onBothDatabases(t, func(t *testing.T, ts *testserver.TestServer) {
 		clk.Set(t0)
 		k := newCaseCast(t, ts)
@@ -171,7 +144,7 @@ func TestSweepReminderAndLate(t *testing.T) {
 		if late(id) {
 			t.Error("a resolved case is late")
 		}
-	}, serverClock(clk))
+	}, withClock(clk))
 }
 
 // TestSweepAssignsWaiting: three employees of capacity 2 take six of ten
