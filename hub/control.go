@@ -12,14 +12,45 @@ import (
 // Bus payloads start with a kind byte.
 const (
 	busFrame   = 'f' // uvarint seq, then a ready client frame
+	busScoped  = 'a' // uvarint seq, uvarint n, n bytes of JSON jihat.Audience, then a ready client frame
 	busControl = 'c' // a JSON controlMsg
 )
 
-func encodeBusFrame(seq int64, frame []byte) []byte {
-	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(frame))
-	b = append(b, busFrame)
+func encodeBusFrame(seq int64, aud *jihat.Audience, frame []byte) []byte {
+	var a []byte
+	if aud != nil {
+		a, _ = json.Marshal(aud) // strings and a bool: cannot fail
+	}
+	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(a)+len(frame))
+	if aud == nil {
+		b = append(b, busFrame)
+		b = binary.AppendUvarint(b, uint64(seq))
+		return append(b, frame...)
+	}
+	b = append(b, busScoped)
 	b = binary.AppendUvarint(b, uint64(seq))
+	b = binary.AppendUvarint(b, uint64(len(a)))
+	b = append(b, a...)
 	return append(b, frame...)
+}
+
+// decodeScoped splits the payload of a busScoped message (after its first
+// byte); ok is false when it is malformed.
+func decodeScoped(p []byte) (seq int64, aud *jihat.Audience, frame []byte, ok bool) {
+	s, n := binary.Uvarint(p)
+	if n <= 0 {
+		return 0, nil, nil, false
+	}
+	p = p[n:]
+	l, n := binary.Uvarint(p)
+	if n <= 0 || uint64(len(p)-n) < l {
+		return 0, nil, nil, false
+	}
+	aud = new(jihat.Audience)
+	if json.Unmarshal(p[n:n+int(l)], aud) != nil {
+		return 0, nil, nil, false
+	}
+	return int64(s), aud, p[n+int(l):], true
 }
 
 // controlMsg is an instruction from one node to the others.
@@ -51,7 +82,14 @@ func (h *Hub) handleBus(channel string, payload []byte) {
 			return
 		}
 		h.m.published.WithLabelValues("bus").Inc()
-		h.arrive(channel, payload[1+n:], int64(seq), nil)
+		h.arrive(channel, payload[1+n:], int64(seq), nil, nil)
+	case busScoped:
+		seq, aud, frame, ok := decodeScoped(payload[1:])
+		if !ok {
+			return
+		}
+		h.m.published.WithLabelValues("bus").Inc()
+		h.arrive(channel, frame, seq, aud, nil)
 	case busControl:
 		if channel != controlChannel && channel != nodeChannel(h.cfg.NodeID) {
 			return

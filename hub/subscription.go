@@ -3,6 +3,8 @@ package hub
 import (
 	"context"
 	"time"
+
+	"github.com/jihat/jihat"
 )
 
 // subscription is one connection's subscription to one channel.
@@ -26,17 +28,28 @@ type subscription struct {
 type heldFrame struct {
 	frame []byte
 	seq   int64
+	aud   *jihat.Audience // who may read it; nil: every subscriber
 }
 
-// deliver queues a live frame. Durable frames are delivered once each: a
-// Seq at or below the last delivered one is dropped on a sequenced channel.
-// During a replay, durable frames wait until the replay is done. Called
-// with ch.mu held.
-func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
+// deliver queues a live frame. A frame with an audience the subscriber may
+// not read is skipped (it still counts as seen, so no gap is reported for
+// it). Durable frames are delivered once each: a Seq at or below the last
+// delivered one is dropped on a sequenced channel. During a replay, durable
+// frames wait until the replay is done. Called with ch.mu held.
+func (s *subscription) deliver(frame []byte, seq int64, aud *jihat.Audience, sequenced bool) {
 	c := s.c
+	readable := c.canRead(aud)
 	c.mu.Lock()
 	if s.removed || c.closing.Load() {
 		c.mu.Unlock()
+		return
+	}
+	if !readable {
+		if seq > 0 && !s.replaying {
+			s.last = max(s.last, seq)
+		}
+		c.mu.Unlock()
+		c.h.m.scoped.Inc()
 		return
 	}
 	if seq > 0 {
@@ -46,7 +59,7 @@ func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
 				c.closeWith(CloseResync, "resync", reasonResync)
 				return
 			}
-			s.held = append(s.held, heldFrame{frame, seq})
+			s.held = append(s.held, heldFrame{frame: frame, seq: seq})
 			c.mu.Unlock()
 			return
 		}
@@ -164,7 +177,7 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 			if ev.Seq > cursor {
 				cursor, advanced = ev.Seq, true
 			}
-			if !send {
+			if !send || !c.canRead(ev.Audience) {
 				continue
 			}
 			if err := c.sendWait(ctx, encodeFrame(eventType(ev), "", s.name, ev.Seq, ev.Data)); err != nil {
