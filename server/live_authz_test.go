@@ -281,6 +281,7 @@ func TestLiveEntityFeedDepartmentScope(t *testing.T) {
 	if code := again.Subscribe(feed, -1); code != "" { // no since: the feed's latest events first
 		t.Fatalf("subscribe again: %s", code)
 	}
+	again.WaitFrame(hasEvent(feed, m.cases["Y"], string(jihat.CaseEventComment), "INT-Y"))
 	again.Fence()
 	noFrameContains(t, "the replayed feed", again, m.cases["X"])
 }

@@ -197,8 +197,9 @@ func (b liveBackend) Replay(ctx context.Context, channel string, since int64, li
 }
 
 // hubEvents encodes events for the hub, with their sequence numbers when
-// the channel is sequenced, and each with the audience of its case as it is
-// now (the hub gives an event only to subscribers who may read it).
+// the channel is sequenced, else (a feed) with their IDs as keys; each with
+// the audience of its case as it is now (the hub gives an event only to
+// subscribers who may read it).
 func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequenced bool) ([]hub.Event, error) {
 	ids := make([]string, 0, len(events))
 	for _, e := range events {
@@ -233,6 +234,8 @@ func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequen
 		ev := hub.Event{Data: data, Audience: &aud}
 		if sequenced {
 			ev.Seq = events[i].Seq
+		} else {
+			ev.Key = events[i].ID // as publish keys feed entries
 		}
 		out = append(out, ev)
 	}

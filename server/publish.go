@@ -39,16 +39,19 @@ func (s *Server) publish(ctx context.Context, c *jihat.Case, events []jihat.Case
 			continue
 		}
 		aud := jihat.CaseAudience(c, e.Visibility)
-		s.live(ctx, e.Channel, e.Seq, &aud, payload)
-		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), 0, &aud, payload)
+		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload, Audience: &aud})
+		// Feed entries carry the event's ID as their key: a supervisor
+		// whose subscription starts with the feed's latest events from the
+		// database gets each once (hub.Event.Key).
+		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		if e.Visibility == jihat.VisibilityPublic {
-			s.live(ctx, jihat.FeedChannel, 0, &aud, payload)
+			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		}
 	}
 }
 
-func (s *Server) live(ctx context.Context, channel string, seq int64, aud *jihat.Audience, payload []byte) {
-	if err := s.hub.Publish(ctx, channel, hub.Event{Seq: seq, Data: payload, Audience: aud}); err != nil {
+func (s *Server) live(ctx context.Context, channel string, ev hub.Event) {
+	if err := s.hub.Publish(ctx, channel, ev); err != nil {
 		s.log.WarnContext(ctx, "publish", slog.String("channel", channel), slog.Any("err", err))
 	}
 }
