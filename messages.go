@@ -39,7 +39,9 @@ func Message(lang Lang, key string, args ...any) string {
 	if !ok {
 		if t, ok = moreMessages[key]; !ok {
 			if t, ok = notifyMessages[key]; !ok {
-				return key
+				if t, ok = caseMessages[key]; !ok {
+					return key
+				}
 			}
 		}
 	}
@@ -59,7 +61,8 @@ func HasMessage(key string) bool {
 	_, ok := catalogue[key]
 	_, more := moreMessages[key]
 	_, notify := notifyMessages[key]
-	return ok || more || notify
+	_, cases := caseMessages[key]
+	return ok || more || notify || cases
 }
 
 // catalogue holds every text a person may see in an error, in both

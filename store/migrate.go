@@ -40,6 +40,9 @@ var migrations = []migration{
 	{5, "case search by substring on SQLite", func(s *Store, tx *gorm.DB) error {
 		return s.searchSubstrings(tx)
 	}},
+	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&entityRow{}, &caseRow{})
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text
