@@ -32,18 +32,28 @@ func ParseLang(header string) Lang {
 // text is one message in both languages.
 type text struct{ ar, en string }
 
+// messageMaps returns the catalogue's maps, looked up in this order: the
+// catalogue, then each topic's own map.
+func messageMaps() []map[string]text {
+	return []map[string]text{catalogue, moreMessages, notifyMessages, rtcMessages, caseMessages}
+}
+
+// lookup returns the texts of key.
+func lookup(key string) (text, bool) {
+	for _, m := range messageMaps() {
+		if t, ok := m[key]; ok {
+			return t, true
+		}
+	}
+	return text{}, false
+}
+
 // Message returns the text for key in lang, formatted with args. An unknown
 // key returns the key itself so a missing translation is visible, not blank.
 func Message(lang Lang, key string, args ...any) string {
-	t, ok := catalogue[key]
+	t, ok := lookup(key)
 	if !ok {
-		if t, ok = moreMessages[key]; !ok {
-			if t, ok = notifyMessages[key]; !ok {
-				if t, ok = caseMessages[key]; !ok {
-					return key
-				}
-			}
-		}
+		return key
 	}
 	s := t.ar
 	if lang == LangEN {
@@ -58,11 +68,8 @@ func Message(lang Lang, key string, args ...any) string {
 // HasMessage reports whether key is in the catalogue (tests use it to check
 // that every key a rule returns has a translation).
 func HasMessage(key string) bool {
-	_, ok := catalogue[key]
-	_, more := moreMessages[key]
-	_, notify := notifyMessages[key]
-	_, cases := caseMessages[key]
-	return ok || more || notify || cases
+	_, ok := lookup(key)
+	return ok
 }
 
 // catalogue holds every text a person may see in an error, in both
