@@ -32,15 +32,15 @@ func ParseLang(header string) Lang {
 // text is one message in both languages.
 type text struct{ ar, en string }
 
-// messageMaps returns the catalogue's maps, looked up in this order: the
-// catalogue, then each topic's own map.
-func messageMaps() []map[string]text {
-	return []map[string]text{catalogue, moreMessages, notifyMessages, rtcMessages, caseMessages}
+// catalogues are the message maps Message looks in, in order; a topic adds
+// its own map (messages_<topic>.go) to this list.
+func catalogues() []map[string]text {
+	return []map[string]text{catalogue, moreMessages, notifyMessages, rtcMessages, webMessages, caseMessages}
 }
 
-// lookup returns the texts of key.
+// lookup finds key in the catalogues.
 func lookup(key string) (text, bool) {
-	for _, m := range messageMaps() {
+	for _, m := range catalogues() {
 		if t, ok := m[key]; ok {
 			return t, true
 		}
