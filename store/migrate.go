@@ -40,6 +40,9 @@ var migrations = []migration{
 	{5, "case search by substring on SQLite", func(s *Store, tx *gorm.DB) error {
 		return s.searchSubstrings(tx)
 	}},
+	{10, "postponements: a public reason beside the internal one", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&postponementRow{})
+	}},
 	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&entityRow{}, &caseRow{})
 	}},
