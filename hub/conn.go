@@ -27,7 +27,7 @@ type frameWriter interface {
 // when a connection is behind.
 type conn struct {
 	h     *Hub
-	srv   *Server // nil for connections made by tests and benchmarks
+	srv   *Endpoint // nil for connections made by tests and benchmarks
 	id    string
 	p     Principal
 	w     frameWriter
@@ -49,7 +49,7 @@ type conn struct {
 	subs        map[string]*subscription
 }
 
-func (h *Hub) newConn(srv *Server, p Principal, w frameWriter) *conn {
+func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {
 	c := &conn{
 		h:     h,
 		srv:   srv,

@@ -180,14 +180,14 @@ func checkEnvelope(env *Envelope) error {
 	}
 	switch {
 	case env.Channel != "":
-		if !ValidChannel(env.Channel) {
-			return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+		if !jihat.ValidChannel(env.Channel) {
+			return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 		}
 		if env.Type == TypeAuth || env.Type == TypePing {
 			return errBadEnvelope
 		}
 	case needsChannel[env.Type]:
-		return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+		return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 	}
 	if bytes.Equal(env.Data, []byte("null")) {
 		env.Data = nil

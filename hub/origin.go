@@ -50,7 +50,7 @@ func normOrigin(s string) (string, bool) {
 
 // originAllowed reports whether the request may be upgraded: no Origin
 // header (not a browser), or one Origin that is exactly in the allow-list.
-func (s *Server) originAllowed(r *http.Request) bool {
+func (s *Endpoint) originAllowed(r *http.Request) bool {
 	vals := r.Header.Values("Origin")
 	switch len(vals) {
 	case 0:

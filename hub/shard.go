@@ -5,6 +5,8 @@ import (
 	"hash/maphash"
 	"sync"
 	"time"
+
+	"github.com/jihat/jihat"
 )
 
 // shard is one part of the channel → subscribers map.
@@ -44,7 +46,7 @@ func (h *Hub) lookup(name string) *channelState {
 }
 
 // attach adds sub to its channel, creating the channel state if needed.
-func (h *Hub) attach(sub *subscription, info Channel) (created bool) {
+func (h *Hub) attach(sub *subscription, info jihat.Channel) (created bool) {
 	s := h.shard(sub.name)
 	s.mu.Lock()
 	ch := s.channels[sub.name]

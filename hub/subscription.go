@@ -3,13 +3,15 @@ package hub
 import (
 	"context"
 	"time"
+
+	"github.com/jihat/jihat"
 )
 
 // subscription is one connection's subscription to one channel.
 type subscription struct {
 	c    *conn
 	name string
-	info Channel
+	info jihat.Channel
 
 	ch  *channelState // set by attach
 	idx int           // position in ch.subs, -1 once detached; guarded by ch.mu

@@ -47,7 +47,7 @@ func (s *Server) createEmployee(c *fiber.Ctx) error {
 		fields["role"] = "invalid_role"
 	}
 	if req.DepartmentID != "" {
-		if !validUUID(req.DepartmentID) {
+		if !jihat.IsUUID(req.DepartmentID) {
 			fields["department_id"] = "invalid_id"
 		}
 		u.DepartmentID = req.DepartmentID

@@ -27,7 +27,7 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 		fields["unread"] = "invalid_value"
 	}
 	cursor := strings.ToLower(c.Query("cursor"))
-	if cursor != "" && !validUUID(cursor) {
+	if cursor != "" && !jihat.IsUUID(cursor) {
 		fields["cursor"] = "invalid_value"
 	}
 	limit := c.QueryInt("limit", 50)
@@ -129,7 +129,7 @@ func (s *Server) putPreferences(c *fiber.Ctx) error {
 			continue
 		}
 		for ch, on := range channels {
-			if !slices.Contains(Channels, ch) {
+			if !slices.Contains(NotifyChannels, ch) {
 				fields["preferences."+kind+"."+ch] = "unknown_notification_channel"
 				continue
 			}
@@ -161,7 +161,7 @@ func (s *Server) renderPreferences(c *fiber.Ctx, userID string) error {
 		}
 		on := channelsFor(k.Name, prefs)
 		m := map[string]bool{}
-		for _, ch := range Channels {
+		for _, ch := range NotifyChannels {
 			m[ch] = slices.Contains(on, ch)
 		}
 		out[k.Name] = m

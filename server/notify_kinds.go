@@ -6,8 +6,8 @@ import (
 	"github.com/jihat/jihat/store"
 )
 
-// Channels lists every notification channel.
-var Channels = []string{ChannelSMS, ChannelEmail, ChannelInApp}
+// NotifyChannels lists every notification channel.
+var NotifyChannels = []string{ChannelSMS, ChannelEmail, ChannelInApp}
 
 // NotifyKind is one kind of notification: the channels it uses unless its
 // recipient chose otherwise.
@@ -74,7 +74,7 @@ func channelsFor(kind string, prefs []store.NotificationPref) []string {
 		return k.Defaults
 	}
 	var out []string
-	for _, ch := range Channels {
+	for _, ch := range NotifyChannels {
 		on := slices.Contains(k.Defaults, ch)
 		for _, p := range prefs {
 			if p.Kind == kind && p.Channel == ch {

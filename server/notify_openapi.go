@@ -4,7 +4,7 @@ import "maps"
 
 // notifySchemas are the OpenAPI schemas of the notification endpoints.
 func notifySchemas() map[string]any {
-	channels := map[string]any{"type": "string", "enum": Channels}
+	channels := map[string]any{"type": "string", "enum": NotifyChannels}
 	notification := object([]string{"id", "kind", "title", "body", "case_id", "read", "read_at", "created_at"}, map[string]any{
 		"id": strFmt("uuid"), "kind": str(), "title": str(), "body": str(),
 		"case_id": map[string]any{"type": "string", "format": "uuid", "nullable": true}, "read": boolean(),

@@ -48,7 +48,7 @@ func kindChannels(k NotifyKind) []string {
 	if k.Fixed {
 		return k.Defaults
 	}
-	return Channels
+	return NotifyChannels
 }
 
 // getTemplates: GET /api/v1/entities/{id}/templates/{kind} — the texts in

@@ -46,7 +46,7 @@ type Config struct {
 	// memory (nil); WS configures /ws (allowed origins, timeouts, limits).
 	NewBus   func(hub.BusHandler) (hub.Bus, error)
 	Presence hub.Presence
-	WS       hub.ServerConfig
+	WS       hub.EndpointConfig
 	NodeID   string
 	// PositionInterval is how often subscribers are told their channels'
 	// latest sequence, so a lost last event is noticed (hub default: 5 s).
@@ -166,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := hub.NewServer(s.hub, liveBackend{s}, cfg.WS)
+	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, cfg.WS)
 	if err != nil {
 		s.hub.Close(context.Background())
 		return nil, err

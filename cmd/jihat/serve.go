@@ -74,7 +74,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	scfg := server.Config{Store: st, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
 		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
-		WS: hub.ServerConfig{AllowedOrigins: splitComma(c.Origins)}}
+		WS: hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}}
 	if c.RedisURL != "" {
 		opts, err := redis.ParseURL(c.RedisURL)
 		if err != nil {
