@@ -79,7 +79,8 @@ func (r router) Notify(ctx context.Context, m server.Message) error {
 	return r.email.Notify(ctx, m)
 }
 
-// settableClock is a clock for server.Config.Now. Safe for concurrent use.
+// settableClock is the one clock of a test server (testserver.Clock), set
+// and stepped by the test. Safe for concurrent use.
 type settableClock struct {
 	mu sync.Mutex // guards t
 	t  time.Time
@@ -105,28 +106,14 @@ func (c *settableClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// catchUp moves the clock to the real time when it is behind: the store
-// stamps new outbox rows with the real clock, so a row queued after the
-// clock was last set would not be due yet.
-func (c *settableClock) catchUp() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if now := time.Now().UTC(); now.After(c.t) {
-		c.t = now
-	}
-}
-
 // withNotifier starts the test server with n delivering e-mail and SMS.
 func withNotifier(n server.Notifier) testserver.Option {
 	return testserver.Configure(func(c *server.Config) { c.Notifier = n })
 }
 
-// withClock starts the test server with clock c. The store keeps the real
-// clock, so the sweeper's re-checks in the case's transaction (which use the
-// store's) pass for any time c shows in the past.
-func withClock(c *settableClock) testserver.Option {
-	return testserver.Configure(func(cfg *server.Config) { cfg.Now = c.Now })
-}
+// withClock starts the test server, its store and its media store with
+// clock c.
+func withClock(c *settableClock) testserver.Option { return testserver.Clock(c.Now) }
 
 // flush delivers every notification due now and returns how many messages
 // were handled.
@@ -177,14 +164,14 @@ func kindsOf(msgs []store.OutboxMessage) []string {
 }
 
 // restart builds a second server on the store of ts, as a node started
-// after the first one died, with its own notifier and clock.
-func restart(tb testing.TB, ts *testserver.TestServer, n server.Notifier, now func() time.Time) *server.Server {
+// after the first one died, with its own notifier; its clock is the store's.
+func restart(tb testing.TB, ts *testserver.TestServer, n server.Notifier) *server.Server {
 	tb.Helper()
 	files, err := media.NewLocal(media.Config{Root: tb.TempDir()})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: ts.Store, Media: files, Notifier: n, Now: now, Argon2: testserver.CheapArgon2})
+	srv, err := server.New(server.Config{Store: ts.Store, Media: files, Notifier: n, Argon2: testserver.CheapArgon2})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -76,6 +76,9 @@ type Config struct {
 	// attempts and backoff. Notifier above delivers its e-mail and SMS.
 	Notify NotifyConfig
 
+	// Now is the one clock of the services, the hub, the sweeper and the
+	// notifications worker. Give the store and the media store the same
+	// one; nil takes the store's (store.Config.Now).
 	Now func() time.Time
 }
 
@@ -110,7 +113,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = cfg.Store.Now
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = NewMemoryLimiter(cfg.Now)

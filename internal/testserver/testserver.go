@@ -39,6 +39,7 @@ type options struct {
 	postgres  bool
 	tls       bool
 	configure []func(*server.Config)
+	now       func() time.Time
 }
 
 // Postgres runs the server on a PostgreSQL schema of its own (testenv). The
@@ -48,6 +49,10 @@ func Postgres() Option { return func(o *options) { o.postgres = true } }
 
 // TLS serves over HTTPS with a test certificate; Client trusts it.
 func TLS() Option { return func(o *options) { o.tls = true } }
+
+// Clock gives the server, its store and its media store one clock, now
+// (the real clock by default), so a test can step time without sleeping.
+func Clock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // Configure changes the server.Config after the test defaults are set (for
 // example to restore the real throttle limits by setting them to zero, or to
@@ -98,7 +103,10 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	if _, err := rand.Read(key); err != nil {
 		tb.Fatal(err)
 	}
-	scfg := store.Config{Key: key}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	scfg := store.Config{Key: key, Now: o.now}
 	driver, dsn := "sqlite", ""
 	if o.postgres {
 		scfg.DatabaseURL = testenv.Postgres(tb)
@@ -122,7 +130,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	tb.Cleanup(func() { db.Close() })
 
 	notifier := &Notifier{}
-	files, err := media.NewLocal(media.Config{Root: filepath.Join(tb.TempDir(), "files")})
+	files, err := media.NewLocal(media.Config{Root: filepath.Join(tb.TempDir(), "files"), Now: o.now})
 	if err != nil {
 		tb.Fatalf("testserver: media store: %v", err)
 	}
@@ -135,6 +143,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 		LoginPerIP:      1 << 20,
 		LoginPerAccount: 1 << 20,
 		Version:         "test",
+		Now:             o.now,
 	}
 	for _, fn := range o.configure {
 		fn(&cfg)
