@@ -156,14 +156,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.openapi = doc
 
-	s.app = fiber.New(fiber.Config{
-		ErrorHandler:          s.errorHandler,
-		DisableStartupMessage: true,
-		BodyLimit:             int(cfg.MaxBodyBytes),
-		ReadBufferSize:        16 << 10,
-	})
-	s.routes()
-
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval})
 	if err != nil {
@@ -176,14 +168,13 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.mux.Handle("GET /ws", ws)
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
-	s.mux.HandleFunc("GET /api/v1/attachments/{id}", s.download)
-	s.mux.Handle("/", s.bridge(s.app, cfg.MaxBodyBytes))
+	s.app = fiber.New(fiber.Config{
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		BodyLimit:             int(cfg.MaxBodyBytes),
+		ReadBufferSize:        16 << 10,
+	})
+	s.routes(ws)
 	return s, nil
 }
 
@@ -196,10 +187,6 @@ func (s *Server) Close(ctx context.Context) error { return s.hub.Close(ctx) }
 
 // Registry exposes the metrics registry so other parts (the hub) can add theirs.
 func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }
-
-// Handle mounts a net/http handler on the front mux, beside the Fiber app
-// (for /ws and streamed uploads and downloads).
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler is the whole front, for tests and for Serve.
 func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.mux) }
