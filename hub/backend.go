@@ -19,6 +19,14 @@ type Event struct {
 	Seq int64
 	// Data is the JSON payload, usually an object.
 	Data json.RawMessage
+	// Key identifies an unsequenced durable event (an entry of an activity
+	// feed, which has no Seq) across the database and the live stream: a
+	// subscription that starts with the feed's latest events from
+	// EventSource.Replay drops a live frame whose Key it has just replayed,
+	// so the seam between history and live tail has no duplicate. Keyed
+	// frames published while the replay runs wait for it, so it has no gap
+	// either. Empty for ephemeral events.
+	Key string
 }
 
 // Principal is an authenticated user on one connection.
@@ -65,7 +73,8 @@ type EventSource interface {
 	// Replay returns at most limit events of channel with Seq > since, in
 	// Seq order. since < 0 asks for the initial history of a subscription
 	// that gave no since: nothing for case and meeting channels (the client
-	// loads those over REST), the latest events for a feed.
+	// loads those over REST), the latest events for a feed, oldest first,
+	// with Seq 0 and their Key.
 	Replay(ctx context.Context, channel string, since int64, limit int) ([]Event, error)
 	// Positions returns the latest Seq of each sequenced channel that has
 	// events; channels without events may be left out.

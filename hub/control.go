@@ -13,7 +13,16 @@ import (
 const (
 	busFrame   = 'f' // uvarint seq, then a ready client frame
 	busControl = 'c' // a JSON controlMsg
+	busKeyed   = 'k' // uvarint key length, the key, then a ready client frame
 )
+
+func encodeBusKeyed(key string, frame []byte) []byte {
+	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(key)+len(frame))
+	b = append(b, busKeyed)
+	b = binary.AppendUvarint(b, uint64(len(key)))
+	b = append(b, key...)
+	return append(b, frame...)
+}
 
 func encodeBusFrame(seq int64, frame []byte) []byte {
 	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(frame))
@@ -52,6 +61,14 @@ func (h *Hub) handleBus(channel string, payload []byte) {
 		}
 		h.m.published.WithLabelValues("bus").Inc()
 		h.arrive(channel, payload[1+n:], int64(seq), nil)
+	case busKeyed:
+		l, n := binary.Uvarint(payload[1:])
+		if n <= 0 || l == 0 || l > uint64(len(payload)-1-n) {
+			return
+		}
+		key := payload[1+n : 1+n+int(l)]
+		h.m.published.WithLabelValues("bus").Inc()
+		h.arriveKeyed(channel, payload[1+n+int(l):], string(key))
 	case busControl:
 		if channel != controlChannel && channel != nodeChannel(h.cfg.NodeID) {
 			return

@@ -16,7 +16,7 @@ import (
 type Envelope struct {
 	Type    string          `json:"type"`
 	ID      string          `json:"id,omitempty"`      // client correlation id, echoed in ack/error
-	Channel string          `json:"channel,omitempty"` // see ParseChannel
+	Channel string          `json:"channel,omitempty"` // see jihat.ParseChannel
 	Seq     int64           `json:"seq,omitempty"`     // server → client: the event's sequence number
 	Since   *int64          `json:"since,omitempty"`   // client → server: subscribe/fetch from after this seq
 	Data    json.RawMessage `json:"data,omitempty"`

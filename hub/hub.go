@@ -206,8 +206,23 @@ func (h *Hub) Publish(ctx context.Context, channel string, ev Event) error {
 		return jihat.Errorf(jihat.EINVALID, "invalid_input")
 	}
 	frame := encodeFrame(ev.Type, "", channel, ev.Seq, ev.Data)
+	if ev.Key != "" && ev.Seq == 0 {
+		h.publishKeyed(ctx, channel, frame, ev.Key)
+		return nil
+	}
 	h.publishFrame(ctx, channel, frame, ev.Seq, nil)
 	return nil
+}
+
+// publishKeyed delivers the frame of a keyed (unsequenced durable) event
+// locally and to the other nodes.
+func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, key string) {
+	h.m.published.WithLabelValues("local").Inc()
+	h.arriveKeyed(channel, frame, key)
+	if err := h.bus.Publish(ctx, channel, encodeBusKeyed(key, frame)); err != nil {
+		h.m.busErrors.WithLabelValues("publish").Inc()
+		h.log.Warn("hub: bus publish", "channel", channel, "err", err)
+	}
 }
 
 // publishFrame delivers a ready frame locally (except to exclude) and to the

@@ -103,6 +103,23 @@ func (h *Hub) arrive(name string, frame []byte, seq int64, exclude *conn) {
 	}
 }
 
+// arriveKeyed takes the frame of a keyed event published here or received
+// from the bus: it goes to every subscriber, held by those replaying.
+func (h *Hub) arriveKeyed(name string, frame []byte, key string) {
+	ch := h.lookup(name)
+	if ch == nil {
+		return
+	}
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if ch.dead {
+		return
+	}
+	for _, sub := range ch.subs {
+		sub.deliverKeyed(frame, key)
+	}
+}
+
 // arriveOn puts the frames of a sequenced channel in order: an event that
 // comes before its predecessor is held for GapWait, then the missing ones
 // are read from the database. Others go straight out.

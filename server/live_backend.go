@@ -175,7 +175,7 @@ func (b liveBackend) Replay(ctx context.Context, channel string, since int64, li
 }
 
 // hubEvents encodes events for the hub, with their sequence numbers when
-// the channel is sequenced.
+// the channel is sequenced, else (a feed) with their IDs as keys.
 func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequenced bool) ([]hub.Event, error) {
 	ids := make([]string, 0, len(events))
 	for _, e := range events {
@@ -194,6 +194,8 @@ func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequen
 		ev := hub.Event{Data: data}
 		if sequenced {
 			ev.Seq = events[i].Seq
+		} else {
+			ev.Key = events[i].ID // as publish keys feed entries
 		}
 		out = append(out, ev)
 	}

@@ -34,16 +34,19 @@ func (s *Server) publish(ctx context.Context, events []jihat.CaseEvent) {
 		if err != nil {
 			continue
 		}
-		s.live(ctx, e.Channel, e.Seq, payload)
-		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), 0, payload)
+		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload})
+		// Feed entries carry the event's ID as their key: a supervisor
+		// whose subscription starts with the feed's latest events from the
+		// database gets each once (hub.Event.Key).
+		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload})
 		if e.Visibility == jihat.VisibilityPublic {
-			s.live(ctx, jihat.FeedChannel, 0, payload)
+			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload})
 		}
 	}
 }
 
-func (s *Server) live(ctx context.Context, channel string, seq int64, payload []byte) {
-	if err := s.hub.Publish(ctx, channel, hub.Event{Seq: seq, Data: payload}); err != nil {
+func (s *Server) live(ctx context.Context, channel string, ev hub.Event) {
+	if err := s.hub.Publish(ctx, channel, ev); err != nil {
 		s.log.WarnContext(ctx, "publish", slog.String("channel", channel), slog.Any("err", err))
 	}
 }

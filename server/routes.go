@@ -26,9 +26,6 @@ func (s *Server) routes(ws http.Handler) {
 	front.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
 	front.HandleFunc("GET /api/v1/attachments/{id}", s.download)
 
-	// the JSON API: every other path
-	front.Handle("/", s.bridge(s.app, s.cfg.MaxBodyBytes))
-
 	app := s.app
 	app.Use(withRequestContext, s.authenticate)
 	v1 := app.Group("/api/v1")
@@ -89,4 +86,8 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Put("/me/notification-preferences", s.putPreferences)
 	v1.Get("/entities/:id/templates/:kind", s.getTemplates)
 	v1.Put("/entities/:id/templates/:kind", s.putTemplates)
+
+	// the JSON API serves every other path of the front (last: the bridge
+	// takes the Fiber app's routes as they are now)
+	front.Handle("/", s.bridge(s.app, s.cfg.MaxBodyBytes))
 }
