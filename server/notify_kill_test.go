@@ -18,6 +18,7 @@ import (
 
 	"github.com/jihat/jihat/internal/testserver"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
 )
@@ -41,7 +42,7 @@ func TestNotifyKilledChild(t *testing.T) {
 	if os.Getenv(notifyChildSMSEnv) == "" {
 		t.Skip("the server process of TestNotifyKilledMidSend")
 	}
-	d, err := server.NewDelivery(server.DeliveryConfig{SMS: server.SMSConfig{URL: os.Getenv(notifyChildSMSEnv)}})
+	d, err := notify.NewDelivery(notify.DeliveryConfig{SMS: notify.SMSConfig{URL: os.Getenv(notifyChildSMSEnv)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func TestNotifyKilledMidSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := server.NewDelivery(server.DeliveryConfig{SMS: server.SMSConfig{URL: g.srv.URL + "/send"}})
+	d, err := notify.NewDelivery(notify.DeliveryConfig{SMS: notify.SMSConfig{URL: g.srv.URL + "/send"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -31,9 +32,9 @@ type Check struct {
 type Config struct {
 	Store    *store.Store // required
 	Logger   *slog.Logger
-	Limiter  Limiter  // login throttling; default in-memory
-	Notifier Notifier // e-mail/SMS; default prints to the log
-	Ready    []Check  // extra readiness checks beside the database
+	Limiter  Limiter         // login throttling; default in-memory
+	Notifier notify.Notifier // e-mail/SMS; default prints to the log
+	Ready    []Check         // extra readiness checks beside the database
 
 	// Media stores uploaded files (required); MaxUploadBytes and
 	// MaxVoiceDuration must match its configuration (defaults: media's).
@@ -119,7 +120,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Limiter = NewMemoryLimiter(cfg.Now)
 	}
 	if cfg.Notifier == nil {
-		cfg.Notifier = LogNotifier{Log: cfg.Logger}
+		cfg.Notifier = notify.LogNotifier{Log: cfg.Logger}
 	}
 	if cfg.Argon2 == (Argon2Params{}) {
 		cfg.Argon2 = DefaultArgon2

@@ -19,6 +19,7 @@ import (
 
 	"github.com/jihat/jihat/internal/testenv"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
 )
@@ -187,12 +188,12 @@ func (ts *TestServer) Count(table string) int64 {
 // concurrent use.
 type Notifier struct {
 	mu   sync.Mutex // guards msgs and Err
-	msgs []server.Message
+	msgs []notify.Message
 	err  error
 }
 
-// Notify implements server.Notifier.
-func (n *Notifier) Notify(_ context.Context, m server.Message) error {
+// Notify implements notify.Notifier.
+func (n *Notifier) Notify(_ context.Context, m notify.Message) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.err != nil {
@@ -210,15 +211,15 @@ func (n *Notifier) Fail(err error) {
 }
 
 // Messages returns a copy of what was sent, oldest first.
-func (n *Notifier) Messages() []server.Message {
+func (n *Notifier) Messages() []notify.Message {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return append([]server.Message(nil), n.msgs...)
+	return append([]notify.Message(nil), n.msgs...)
 }
 
 // To returns the messages sent to an e-mail address or a mobile number.
-func (n *Notifier) To(address string) []server.Message {
-	var out []server.Message
+func (n *Notifier) To(address string) []notify.Message {
+	var out []notify.Message
 	for _, m := range n.Messages() {
 		if m.Email == address || m.Mobile == address {
 			out = append(out, m)
