@@ -228,7 +228,7 @@ func (h *Hub) Reauthorize(ctx context.Context, userID string) error {
 // ConnID of a CommandContext), e.g. rtc.candidate from the SFU. It returns
 // ENOTFOUND when the socket is known to be gone.
 func (h *Hub) SendConn(ctx context.Context, connID, typ, channel string, data json.RawMessage) error {
-	if !validServerType(typ) || channel != "" && !ValidChannel(channel) || len(data) > 0 && !json.Valid(data) {
+	if !validServerType(typ) || channel != "" && !jihat.ValidChannel(channel) || len(data) > 0 && !json.Valid(data) {
 		return jihat.Errorf(jihat.EINVALID, "invalid_input")
 	}
 	frame := encodeFrame(typ, "", channel, 0, data)

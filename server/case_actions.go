@@ -60,7 +60,7 @@ func (s *Server) assignCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !validUUID(req.EmployeeID) {
+	if !jihat.IsUUID(req.EmployeeID) {
 		return jihat.Invalid(map[string]string{"employee_id": "invalid_id"})
 	}
 	cs, err := s.Reassign(c.UserContext(), u, audit(c, "case.assign"), id, strings.ToLower(req.EmployeeID))
