@@ -43,6 +43,9 @@ var migrations = []migration{
 	{10, "postponements: a public reason beside the internal one", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&postponementRow{})
 	}},
+	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&entityRow{}, &caseRow{})
+	}},
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},
