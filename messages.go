@@ -60,14 +60,15 @@ func HasMessage(key string) bool {
 // its own (messages_<topic>.go). A key is in one map only (a test checks):
 // add a topic's keys to its map, or a new map here for a new topic.
 var catalogues = []map[string]text{
-	commonMessages,  // messages.go
-	accountMessages, // messages_accounts.go
-	mediaMessages,   // messages_media.go
-	caseMessages,    // messages_cases.go
-	liveMessages,    // messages_live.go
-	notifyMessages,  // messages_notify.go
-	rtcMessages,     // messages_rtc.go
-	webMessages,     // messages_web.go
+	commonMessages,   // messages.go
+	accountMessages,  // messages_accounts.go
+	mediaMessages,    // messages_media.go
+	caseMessages,     // messages_cases.go
+	liveMessages,     // messages_live.go
+	notifyMessages,   // messages_notify.go
+	rtcMessages,      // messages_rtc.go
+	webMessages,      // messages_web.go
+	securityMessages, // messages_security.go
 }
 
 func lookup(key string) (text, bool) {
