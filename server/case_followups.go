@@ -13,9 +13,16 @@ import (
 // Postpone moves the case's deadline to until. With case.postpone it takes
 // effect (requested == false); without it, it becomes a request for a
 // supervisor (requested == true) and the case is unchanged.
-func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, until time.Time, reason string) (c *jihat.Case, req *store.Postponement, err error) {
-	reason = strings.TrimSpace(reason)
+//
+// reason is internal (staff only, on the staff channel); publicReason, when
+// not empty, is the wording the requester sees with the new date. The
+// requester never sees reason.
+func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, until time.Time, reason, publicReason string) (c *jihat.Case, req *store.Postponement, err error) {
+	reason, publicReason = strings.TrimSpace(reason), strings.TrimSpace(publicReason)
 	if err := jihat.ValidatePostponement(until, reason, s.now().UTC()); err != nil {
+		return nil, nil, err
+	}
+	if err := jihat.ValidatePublicReason(publicReason); err != nil {
 		return nil, nil, err
 	}
 	c, _, err = s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
@@ -27,14 +34,20 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 			return err
 		}
 		if canManage(u, c, jihat.PermCasePostpone) {
-			return postpone(m, u.ID, until, reason)
+			// Decided at once: the internal reason goes on the staff
+			// channel, as an approval would record it.
+			if _, err := m.Event(jihat.CaseEventPostponementApproved, u.ID, jihat.VisibilityInternal,
+				postponementData{PostponedData: jihat.PostponedData{Until: until.UTC(), Reason: reason, DueAt: until.UTC()}, PublicReason: publicReason}); err != nil {
+				return err
+			}
+			return postpone(m, u.ID, until, publicReason)
 		}
 		var err error
-		if req, err = m.RequestPostponement(u.ID, until, reason); err != nil {
+		if req, err = m.RequestPostponement(u.ID, until, reason, publicReason); err != nil {
 			return err
 		}
 		if _, err := m.Event(jihat.CaseEventPostponementRequested, u.ID, jihat.VisibilityInternal,
-			postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: until.UTC(), Reason: reason, DueAt: until.UTC()}}); err != nil {
+			postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: until.UTC(), Reason: reason, DueAt: until.UTC()}, PublicReason: publicReason}); err != nil {
 			return err
 		}
 		sups, err := m.Supervisors(jihat.RoleSupervisor.Level())
@@ -56,13 +69,16 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 // postponementData is the payload of the internal postponement events: the
 // request they are about, beside the postponement itself.
 type postponementData struct {
-	RequestID string `json:"request_id"`
+	RequestID string `json:"request_id,omitempty"`
 	jihat.PostponedData
+	PublicReason string `json:"public_reason,omitempty"` // what the requester sees
 }
 
 // postpone applies a postponement: the status, the new deadline (recorded on
-// the public timeline with its reason) and fresh reminders.
-func postpone(m *store.CaseTx, by string, until time.Time, reason string) error {
+// the public timeline with publicReason, the wording written for the
+// requester, or none) and fresh reminders. The internal reason never goes
+// here: it is on the staff channel.
+func postpone(m *store.CaseTx, by string, until time.Time, publicReason string) error {
 	c := m.Case
 	var err error
 	if c.Status, err = jihat.Transition(c.Status, jihat.ActionPostpone); err != nil {
@@ -76,10 +92,10 @@ func postpone(m *store.CaseTx, by string, until time.Time, reason string) error 
 	c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
 	c.RemindedAt, c.LateNotifiedAt = time.Time{}, time.Time{}
 	if _, err := m.Event(jihat.CaseEventPostponed, by, jihat.VisibilityPublic,
-		jihat.PostponedData{Until: c.PostponedUntil, Reason: reason, DueAt: c.DueAt}); err != nil {
+		jihat.PostponedData{Until: c.PostponedUntil, Reason: publicReason, DueAt: c.DueAt}); err != nil {
 		return err
 	}
-	return m.Notify("case.postponed", c.RequesterID, map[string]any{"number": c.Number, "until": c.DueAt, "reason": reason})
+	return m.Notify("case.postponed", c.RequesterID, map[string]any{"number": c.Number, "until": c.DueAt, "reason": publicReason})
 }
 
 // DecidePostponement approves or refuses a pending request (case.approve).
@@ -108,7 +124,7 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 		var data any = postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: req.Until, Reason: note}}
 		if approve {
 			typ = jihat.CaseEventPostponementApproved
-			data = postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: req.Until, Reason: req.Reason, DueAt: req.Until}}
+			data = postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: req.Until, Reason: req.Reason, DueAt: req.Until}, PublicReason: req.PublicReason}
 		}
 		if _, err := m.Event(typ, u.ID, jihat.VisibilityInternal, data); err != nil {
 			return err
@@ -117,7 +133,7 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 			return err
 		}
 		if approve {
-			return postpone(m, u.ID, req.Until, req.Reason)
+			return postpone(m, u.ID, req.Until, req.PublicReason)
 		}
 		return nil
 	})

@@ -163,7 +163,7 @@ func schemas() map[string]any {
 		"EventAnswer":       object([]string{"event"}, map[string]any{"event": ref("Event")}),
 		"CommentRequest":    object([]string{"body"}, map[string]any{"body": str(), "visibility": map[string]any{"type": "string", "enum": []string{"public", "internal"}}}),
 		"AssignRequest":     object([]string{"employee_id"}, map[string]any{"employee_id": strFmt("uuid")}),
-		"PostponeRequest":   object([]string{"until", "reason"}, map[string]any{"until": strFmt("date-time"), "reason": str()}),
+		"PostponeRequest":   object([]string{"until", "reason"}, map[string]any{"until": strFmt("date-time"), "reason": str(), "public_reason": str()}),
 		"DecisionRequest":   object(nil, map[string]any{"note": str()}),
 		"ResolveRequest":    object([]string{"resolution"}, map[string]any{"resolution": str()}),
 		"ReasonRequest":     object([]string{"reason"}, map[string]any{"reason": str()}),
