@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -138,90 +137,6 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 		return nil
 	})
 	return c, err
-}
-
-// Object re-opens a resolved case at the requester's objection, within the
-// window, and escalates it one level up (employee → supervisor → entity
-// admin) with a fresh deadline. The requester is told that the objection
-// was received and escalated (case.objection_received), in the same
-// transaction.
-func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, reason string) (*jihat.Case, error) {
-	reason = strings.TrimSpace(reason)
-	if err := jihat.ValidateReason("reason", reason); err != nil {
-		return nil, err
-	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
-		c := m.Case
-		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
-			return err
-		}
-		if err := c.CanObject(m.Now, s.cfg.ObjectionWindow); err != nil {
-			return err
-		}
-		var err error
-		if c.Status, err = jihat.Transition(c.Status, jihat.ActionObject); err != nil {
-			return err
-		}
-		c.EscalationLevel = c.EscalationLevel.Next()
-		ct, err := m.CaseType()
-		if err != nil {
-			return err
-		}
-		cal, err := m.Calendar()
-		if err != nil {
-			return err
-		}
-		c.DueAt = jihat.DueAt(cal, ct.SLA.HoursFor(c.Priority), m.Now)
-		c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
-		c.RemindedAt, c.LateNotifiedAt, c.ClosedAt = time.Time{}, time.Time{}, time.Time{}
-		if _, err := m.Event(jihat.CaseEventObjected, u.ID, jihat.VisibilityPublic, jihat.ObjectedData{Reason: reason, Level: c.EscalationLevel}); err != nil {
-			return err
-		}
-		// The requester hears that the objection was received and the case
-		// re-opened with a new deadline, whoever ends up handling it.
-		if err := m.Notify("case.objection_received", c.RequesterID,
-			map[string]any{"number": c.Number, "reason": reason, "due_at": c.DueAt}); err != nil {
-			return err
-		}
-		handler, err := escalationTarget(m, c.EscalationLevel)
-		if err != nil {
-			return err
-		}
-		if handler == nil {
-			return nil // nobody above: the current assignee keeps it
-		}
-		if _, err := m.Event(jihat.CaseEventEscalated, "", jihat.VisibilityPublic,
-			jihat.EscalatedData{Level: c.EscalationLevel, Reason: "objection"}); err != nil {
-			return err
-		}
-		if handler.ID != c.AssigneeID {
-			if err := s.assigned(m, handler.ID, ""); err != nil {
-				return err
-			}
-		}
-		return m.Notify("case.objection", handler.ID, map[string]any{"number": c.Number, "reason": reason})
-	})
-	return c, err
-}
-
-// escalationTarget returns who handles a case escalated to level: an active
-// holder of that role in the department, else in the entity, who may handle
-// cases, the least loaded first; a higher role only when nobody holds that
-// one (an entity admin who sits in the department does not take a first
-// objection from its supervisor). nil when there is nobody.
-func escalationTarget(m *store.CaseTx, level jihat.EscalationLevel) (*jihat.User, error) {
-	users, err := m.Supervisors(level.Role().Level())
-	if err != nil {
-		return nil, err
-	}
-	// Supervisors lists the least loaded first; keep that order per role.
-	slices.SortStableFunc(users, func(a, b *jihat.User) int { return a.Role.Level() - b.Role.Level() })
-	for _, u := range users {
-		if u.Can(jihat.PermCaseHandle) {
-			return u, nil
-		}
-	}
-	return nil, nil
 }
 
 // Rate records the requester's rating (1–5) of a resolved case, once.

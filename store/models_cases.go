@@ -24,6 +24,9 @@ type caseRow struct {
 	SearchVer       int       `gorm:"not null;default:0"`  // the jihat.SearchVersion they were made with
 	Status          string    `gorm:"size:20;not null;index"`
 	EscalationLevel int       `gorm:"not null;default:0"`
+	Objections      int       `gorm:"not null;default:0"`     // migration 20
+	FinalDecision   bool      `gorm:"not null;default:false"` // migration 20
+	PausedWorkS     int64     `gorm:"not null;default:0"`     // migration 20: working seconds left when postponed
 	Resolution      string    `gorm:"not null;default:''"`
 	DueAt           time.Time `gorm:"not null;index"`
 	PostponedUntil  *time.Time
