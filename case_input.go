@@ -68,7 +68,7 @@ func (in NewCaseInput) Validate() error {
 func ValidateComment(body string, v Visibility) error {
 	f := map[string]string{}
 	checkText(f, "body", body, 1, MaxBodyRunes, "body_length")
-	if !v.Valid() {
+	if v != "" && !v.Valid() { // "": decided by ChooseVisibility
 		f["visibility"] = "invalid_visibility"
 	}
 	return invalidIf(f)

@@ -119,7 +119,8 @@ func (s *Server) assignedTo(m *store.CaseTx, id, by, department string) error {
 	return m.Notify("case.assigned_requester", c.RequesterID, map[string]any{"number": c.Number, "assignee": emp.Name})
 }
 
-// AddComment adds a public reply or an internal note.
+// AddComment adds a public reply or an internal note. vis "" (not given)
+// is public for the requester and refused for staff (jihat.ChooseVisibility).
 func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (*jihat.CaseEvent, error) {
 	body = strings.TrimSpace(body)
 	if err := jihat.ValidateComment(body, vis); err != nil {
@@ -132,6 +133,9 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 			return hidden()
 		}
 		var err error
+		if vis, err = jihat.ChooseVisibility(vis, u.ID == c.RequesterID); err != nil {
+			return err
+		}
 		switch {
 		case vis == jihat.VisibilityInternal:
 			if !canSeeInternal(u, c) {

@@ -49,6 +49,9 @@ var migrations = []migration{
 	{21, "reassignment requests", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&reassignmentRow{})
 	}},
+	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&rtcHostRow{})
+	}},
 	{50, "case search by words and stems (jihat.SearchDoc); re-indexed after the migrations", func(s *Store, tx *gorm.DB) error {
 		return s.caseWordIndex(tx)
 	}},
