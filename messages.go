@@ -40,7 +40,9 @@ func Message(lang Lang, key string, args ...any) string {
 		if t, ok = moreMessages[key]; !ok {
 			if t, ok = notifyMessages[key]; !ok {
 				if t, ok = rtcMessages[key]; !ok {
-					return key
+					if t, ok = guideMessages[key]; !ok {
+						return key
+					}
 				}
 			}
 		}
@@ -62,7 +64,8 @@ func HasMessage(key string) bool {
 	_, more := moreMessages[key]
 	_, notify := notifyMessages[key]
 	_, rtc := rtcMessages[key]
-	return ok || more || notify || rtc
+	_, guide := guideMessages[key]
+	return ok || more || notify || rtc || guide
 }
 
 // catalogue holds every text a person may see in an error, in both
