@@ -116,7 +116,8 @@ func (s *Server) assigned(m *store.CaseTx, id, by string) error {
 	return m.Notify("case.assigned_requester", c.RequesterID, map[string]any{"number": c.Number, "assignee": emp.Name})
 }
 
-// AddComment adds a public reply or an internal note.
+// AddComment adds a public reply or an internal note. vis "" (not given)
+// is public for the requester and refused for staff (jihat.ChooseVisibility).
 func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (*jihat.CaseEvent, error) {
 	body = strings.TrimSpace(body)
 	if err := jihat.ValidateComment(body, vis); err != nil {
@@ -129,6 +130,9 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 			return hidden()
 		}
 		var err error
+		if vis, err = jihat.ChooseVisibility(vis, u.ID == c.RequesterID); err != nil {
+			return err
+		}
 		switch {
 		case vis == jihat.VisibilityInternal:
 			if !canSeeInternal(u, c) {
@@ -198,7 +202,7 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if err := allowed(u, c, canHandle(u, c)); err != nil {
+		if err := allowed(u, c, mayDecide(u, c)); err != nil {
 			return err
 		}
 		var err error
@@ -209,10 +213,20 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 		if c.FirstResponseAt.IsZero() {
 			c.FirstResponseAt = m.Now
 		}
-		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic, jihat.ResolvedData{Resolution: resolution}); err != nil {
+		// A resolution no objection can follow (the last level decided, or
+		// the cap is reached) is final, and the requester is told so.
+		if c.FinalDecision, err = finalDecision(m); err != nil {
 			return err
 		}
-		return m.Notify("case.resolved", c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
+		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic,
+			jihat.ResolvedData{Resolution: resolution, Final: c.FinalDecision}); err != nil {
+			return err
+		}
+		kind := "case.resolved"
+		if c.FinalDecision {
+			kind = "case.final_decision"
+		}
+		return m.Notify(kind, c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
 	})
 	if err == nil {
 		s.wakeSweeper() // the assignee has room for a waiting case

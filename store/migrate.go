@@ -40,6 +40,12 @@ var migrations = []migration{
 	{5, "case search by substring on SQLite", func(s *Store, tx *gorm.DB) error {
 		return s.searchSubstrings(tx)
 	}},
+	{10, "postponements: a public reason beside the internal one", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&postponementRow{})
+	}},
+	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&entityRow{}, &caseRow{})
+	}},
 	{50, "case search by words and stems (jihat.SearchDoc); re-indexed after the migrations", func(s *Store, tx *gorm.DB) error {
 		return s.caseWordIndex(tx)
 	}},
