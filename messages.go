@@ -69,6 +69,7 @@ var catalogues = []map[string]text{
 	rtcMessages,      // messages_rtc.go
 	webMessages,      // messages_web.go
 	securityMessages, // messages_security.go
+	guideMessages,
 }
 
 func lookup(key string) (text, bool) {
