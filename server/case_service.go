@@ -93,6 +93,12 @@ func (s *Server) autoAssign(m *store.CaseTx) error {
 // assigned records that the case now belongs to employee id, given by the
 // assignment rule (by == "") or by a person.
 func (s *Server) assigned(m *store.CaseTx, id, by string) error {
+	return s.assignedTo(m, id, by, "")
+}
+
+// assignedTo is assigned for a case that moved to department (when not "")
+// with its new assignee.
+func (s *Server) assignedTo(m *store.CaseTx, id, by, department string) error {
 	c := m.Case
 	previous := c.AssigneeID
 	if previous == id {
@@ -104,7 +110,7 @@ func (s *Server) assigned(m *store.CaseTx, id, by string) error {
 		return err
 	}
 	if _, err := m.Event(jihat.CaseEventAssigned, by, jihat.VisibilityPublic,
-		jihat.AssignedData{AssigneeID: emp.ID, PreviousID: previous, Auto: by == ""}); err != nil {
+		jihat.AssignedData{AssigneeID: emp.ID, PreviousID: previous, Auto: by == "", DepartmentID: department}); err != nil {
 		return err
 	}
 	if err := m.Notify("case.assigned", id, map[string]any{"number": c.Number, "subject": c.Subject}); err != nil {
@@ -164,31 +170,6 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		return err
 	})
 	return ev, err
-}
-
-// Reassign gives the case to another employee of its entity (case.reassign).
-func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, employeeID string) (*jihat.Case, error) {
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
-		c := m.Case
-		if err := allowed(u, c, canManage(u, c, jihat.PermCaseReassign)); err != nil {
-			return err
-		}
-		emp, err := m.User(employeeID)
-		if err != nil || !emp.Active || !emp.InEntity(c.EntityID) || !emp.Can(jihat.PermCaseHandle) {
-			return jihat.Invalid(map[string]string{"employee_id": "invalid_assignee"})
-		}
-		if emp.ID == c.AssigneeID {
-			return jihat.Errorf(jihat.ECONFLICT, "already_assigned")
-		}
-		if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
-			return err
-		}
-		return s.assigned(m, emp.ID, u.ID)
-	})
-	if err == nil {
-		s.wakeSweeper()
-	}
-	return c, err
 }
 
 // Resolve answers the case with a resolution text.

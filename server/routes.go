@@ -39,6 +39,10 @@ func (s *Server) routes() {
 	v1.Get("/cases/:id/postponements", s.pendingPostponements)
 	v1.Post("/cases/:id/postponements/:request_id/approve", s.decidePostponement(true))
 	v1.Post("/cases/:id/postponements/:request_id/refuse", s.decidePostponement(false))
+	// Reassignment requests (an employee without case.reassign asks; a supervisor decides).
+	v1.Get("/cases/:id/reassignments", s.pendingReassignments)
+	v1.Post("/cases/:id/reassignments/:request_id/approve", s.decideReassignment(true))
+	v1.Post("/cases/:id/reassignments/:request_id/refuse", s.decideReassignment(false))
 	v1.Post("/cases/:id/resolve", s.resolveCase)
 	v1.Post("/cases/:id/object", s.objectCase)
 	v1.Post("/cases/:id/rating", s.rateCase)

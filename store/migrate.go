@@ -46,6 +46,9 @@ var migrations = []migration{
 	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&entityRow{}, &caseRow{})
 	}},
+	{21, "reassignment requests", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&reassignmentRow{})
+	}},
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},

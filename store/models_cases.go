@@ -92,6 +92,23 @@ type postponementRow struct {
 
 func (postponementRow) TableName() string { return "postponements" }
 
+// reassignmentRow is an employee's request to hand a case to a colleague
+// (migration 21).
+type reassignmentRow struct {
+	ID          string  `gorm:"primaryKey;size:36"`
+	CaseID      string  `gorm:"size:36;not null;index"`
+	RequestedBy string  `gorm:"size:36;not null"`
+	ToUserID    string  `gorm:"size:36;not null"`
+	Reason      string  `gorm:"not null;default:''"`
+	Status      string  `gorm:"size:10;not null"` // pending, approved, refused
+	DecidedBy   *string `gorm:"size:36"`
+	DecidedAt   *time.Time
+	Note        string    `gorm:"not null;default:''"`
+	CreatedAt   time.Time `gorm:"not null"`
+}
+
+func (reassignmentRow) TableName() string { return "reassignments" }
+
 // outboxRow is a notification to send, written in the same transaction as
 // the event that causes it. The notifications worker delivers it.
 type outboxRow struct {
