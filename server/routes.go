@@ -50,6 +50,16 @@ func (s *Server) routes() {
 
 	v1.Get("/attachments", s.listAttachments)
 
+	// Service guide (issue 19): public reads, entity admins edit and publish.
+	v1.Post("/entities/:id/services", s.createService)
+	v1.Get("/entities/:id/services", s.listEntityServices)
+	v1.Get("/services", s.listServices)
+	v1.Get("/services/:id", s.getService)
+	v1.Patch("/services/:id", s.updateService)
+	v1.Post("/services/:id/publish", s.publishService)
+	v1.Get("/services/:id/versions", s.serviceVersions)
+	v1.Get("/stats/services", s.serviceStats)
+
 	v1.Get("/audit", s.auditLog)
 
 	v1.Get("/notifications", s.listNotifications)
