@@ -36,6 +36,9 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		return nil, jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
 	}
 	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
+	if err := s.caseService(ctx, &in); err != nil {
+		return nil, err
+	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -52,7 +55,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	c := &jihat.Case{
 		EntityID: in.EntityID, CaseTypeID: ct.ID, DepartmentID: ct.DepartmentID, Subject: in.Subject, Body: in.Body,
 		Priority: in.Priority, Kind: in.Kind, Category: in.Category, Location: in.Location, Status: jihat.StatusNew,
-		RequesterID: u.ID, EscalationLevel: jihat.EscalationEmployee,
+		RequesterID: u.ID, EscalationLevel: jihat.EscalationEmployee, ServiceID: in.ServiceID,
 		DueAt: jihat.DueAt(cal, ct.SLA.HoursFor(in.Priority), now),
 	}
 	c.RemindAt = cal.ReminderAt(now, c.DueAt, reminderFraction)

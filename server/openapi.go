@@ -70,6 +70,15 @@ var operations = []op{
 
 	{"get", "/api/v1/audit", "The audit log (platform admin)", "audit", true, "", "200", "AuditList"},
 
+	{"post", "/api/v1/entities/{id}/services", "Add a draft service to the guide (entity admin)", "guide", true, "ServiceRequest", "201", "ServiceAnswer"},
+	{"get", "/api/v1/entities/{id}/services", "The entity's services: published ones, and drafts for its admins (limit)", "guide", false, "", "200", "ServiceList"},
+	{"get", "/api/v1/services", "The guide: published services, searched (q, ranked: names before the other texts) or newest first (entity_id, cursor, limit)", "guide", false, "", "200", "ServiceList"},
+	{"get", "/api/v1/services/{id}", "One published service, with ETag (If-None-Match → 304) and Cache-Control", "guide", false, "", "200", "ServiceAnswer"},
+	{"patch", "/api/v1/services/{id}", "Change the draft of a service (its entity's admins); the published version stays until publish", "guide", true, "ServiceRequest", "200", "ServiceAnswer"},
+	{"post", "/api/v1/services/{id}/publish", "Publish the draft as the next version (ECONFLICT when unchanged)", "guide", true, "", "200", "ServiceAnswer"},
+	{"get", "/api/v1/services/{id}/versions", "The published versions of a service, newest first (its entity's admins)", "guide", true, "", "200", "ServiceVersionList"},
+	{"get", "/api/v1/stats/services", "The services that generate the most cases (entity_id, from, to): oversight and platform admins, or an entity admin for their entity", "guide", true, "", "200", "ServiceStats"},
+
 	{"get", "/api/v1/notifications", "The caller's in-app notifications, newest first (unread, cursor, limit)", "notifications", true, "", "200", "NotificationList"},
 	{"post", "/api/v1/notifications/{id}/read", "Mark one of one's notifications read", "notifications", true, "", "200", "NotificationAnswer"},
 	{"post", "/api/v1/notifications/read-all", "Mark all of one's notifications read", "notifications", true, "", "200", "ReadAllAnswer"},
@@ -151,7 +160,8 @@ func schemas() map[string]any {
 			"entity_id": strFmt("uuid"), "case_type_id": strFmt("uuid"), "subject": str(), "body": str(),
 			"priority": map[string]any{"type": "string", "enum": []string{"normal", "important", "very_important"}},
 			"kind":     map[string]any{"type": "string", "enum": []string{"inquiry", "complaint", "suggestion", "report"}},
-			"category": str(), "location": object([]string{"lat", "lng"}, map[string]any{"lat": map[string]any{"type": "number"}, "lng": map[string]any{"type": "number"}})}),
+			"category": str(), "service_id": map[string]any{"type": "string", "format": "uuid", "description": "the guide's published service the case is about (same entity); fills case_type_id when absent"},
+			"location": object([]string{"lat", "lng"}, map[string]any{"lat": map[string]any{"type": "number"}, "lng": map[string]any{"type": "number"}})}),
 		"Case": object([]string{"id", "number", "entity_id", "case_type_id", "subject", "body", "priority", "status", "requester", "assignee", "due_at", "late", "created_at", "updated_at"}, map[string]any{
 			"id": strFmt("uuid"), "number": str(), "entity_id": strFmt("uuid"), "case_type_id": strFmt("uuid"), "department_id": strFmt("uuid"),
 			"subject": str(), "body": str(), "priority": str(), "priority_label": str(), "kind": str(), "category": str(),
@@ -242,7 +252,7 @@ func openAPIDocument(version string) map[string]any {
 			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withSchemas(schemas(), notifySchemas()),
+			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

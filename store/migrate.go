@@ -55,6 +55,9 @@ var migrations = []migration{
 	{50, "case search by words and stems (jihat.SearchDoc); re-indexed after the migrations", func(s *Store, tx *gorm.DB) error {
 		return s.caseWordIndex(tx)
 	}},
+	{51, "service guide: services, their versions, their search, and cases.service_id", func(s *Store, tx *gorm.DB) error {
+		return s.serviceGuide(tx)
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text
