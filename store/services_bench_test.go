@@ -41,7 +41,9 @@ func BenchmarkServiceSearch10k(b *testing.B) {
 			{"common_word", func(i int) string { return benchWords[i%10] }},
 			{"rare_word", func(i int) string { return benchWords[90+i%10] }},
 			{"two_words", func(i int) string { return benchWords[10+i%30] + " " + benchWords[30+i%40] }},
-			{"misspelled", func(i int) string { return []string{"المدرسه", "مستشفى", "الاسكان", "تاخير", "والمعامله"}[i%5] }},
+			{"misspelled", func(i int) string {
+				return []string{"المدرسه", "مستشفى", "الاسكان", "تاخير", "والمعامله"}[i%5]
+			}},
 		}
 		for _, qq := range queries {
 			b.Run(qq.name, func(b *testing.B) {
