@@ -73,7 +73,7 @@ func (s *Server) upload(voice bool) http.HandlerFunc {
 			return
 		}
 		caseID := strings.ToLower(r.PathValue("id"))
-		if !validUUID(caseID) {
+		if !jihat.IsUUID(caseID) {
 			s.httpFail(w, r, jihat.Errorf(jihat.EINVALID, "invalid_id"))
 			return
 		}
