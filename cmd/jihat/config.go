@@ -32,6 +32,7 @@ type config struct {
 	Origins        string
 	SecureCookies  bool
 	LogLevel       string
+	PprofAddr      string
 	TrustedProxies string
 	MaxUploadMB    int64
 	MaxVoice       time.Duration
@@ -57,6 +58,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 	fs.DurationVar(&c.MaxVoice, "max-voice", envDuration("JIHAT_MAX_VOICE", 5*time.Minute), "longest voice note (JIHAT_MAX_VOICE)")
 	fs.IntVar(&c.WritesPerUser, "writes-per-user", int(envInt("JIHAT_WRITES_PER_USER", 30)), "comments and files one user may send per 10 s, REST and socket together (JIHAT_WRITES_PER_USER)")
 	fs.StringVar(&c.LogLevel, "log-level", env("JIHAT_LOG_LEVEL", "info"), "debug, info, warn or error (JIHAT_LOG_LEVEL)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("JIHAT_PPROF_ADDR", ""), "loopback address for Go's profiler, e.g. 127.0.0.1:6060; empty = off (JIHAT_PPROF_ADDR)")
 	c.AdminLogin = os.Getenv("JIHAT_ADMIN_LOGIN")
 	c.AdminPassword = os.Getenv("JIHAT_ADMIN_PASSWORD")
 	c.DataKey = os.Getenv("JIHAT_DATA_KEY")
