@@ -182,3 +182,52 @@ func ValidateMeetingTimes(fields map[string]string, start, end time.Time, tz str
 		}
 	}
 }
+
+// Attendance is one stay of a person in a meeting. LeftAt is nil while they
+// are there. Via is "ws" (the live room) or "checkin" (in person).
+type Attendance struct {
+	UserID   string
+	Via      string
+	JoinedAt time.Time
+	LeftAt   *time.Time
+}
+
+// MeetingEvent is a durable event of a meeting's channel (meeting:<id>),
+// numbered like case events. Type is e.g. "meeting.scheduled",
+// "agenda.current", "motion.opened", "motion.closed", "rsvp".
+type MeetingEvent struct {
+	ID        string
+	MeetingID string
+	EntityID  string
+	Channel   string
+	Seq       int64
+	Type      string
+	ActorID   string
+	Data      []byte // JSON object
+	CreatedAt time.Time
+}
+
+// MeetingNote is a private note of an attendee; Shared makes it readable by
+// the meeting's chair and secretary.
+type MeetingNote struct {
+	ID        string
+	MeetingID string
+	AuthorID  string
+	Body      string
+	Shared    bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Minutes is one version of a meeting's minutes. An approved version is
+// frozen; editing it starts the next version as a draft.
+type Minutes struct {
+	MeetingID  string
+	Version    int
+	Status     string // "draft" or "approved"
+	Body       string
+	UpdatedBy  string
+	UpdatedAt  time.Time
+	ApprovedBy string
+	ApprovedAt *time.Time
+}

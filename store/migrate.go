@@ -40,6 +40,11 @@ var migrations = []migration{
 	{5, "case search by substring on SQLite", func(s *Store, tx *gorm.DB) error {
 		return s.searchSubstrings(tx)
 	}},
+	{30, "meetings: boards, meetings, attendance, motions, votes, secret ballots, notes, minutes", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&boardRow{}, &boardMemberRow{}, &meetingRow{}, &meetingMemberRow{}, &agendaItemRow{},
+			&attendanceRow{}, &motionRow{}, &voteRow{}, &ballotVoterRow{}, &ballotBoxRow{}, &meetingEventRow{},
+			&meetingNoteRow{}, &minutesRow{}, &minutesAccessRow{})
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text
