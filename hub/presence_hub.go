@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"time"
 )
@@ -33,6 +34,7 @@ func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
 		s.c.mu.Unlock()
 		if first {
 			h.publishFrame(ctx, s.name, presenceFrame(s.name, "join", m.UserID), 0, nil)
+			h.presenceEdge(ctx, s.name, m.UserID, true)
 		}
 	}
 	users, err := h.presence.Members(ctx, s.name)
@@ -47,8 +49,26 @@ func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
 		}
 		data = appendString(data, u)
 	}
-	data = append(data, "]}"...)
+	data = append(data, ']')
+	if h.cfg.Snapshot != nil {
+		extra, err := h.cfg.Snapshot(ctx, s.c.p, s.name)
+		if err != nil {
+			h.log.Warn("hub: snapshot", "channel", s.name, "err", err)
+		} else if inner := bytes.TrimSpace(extra); len(inner) > 2 && inner[0] == '{' && inner[len(inner)-1] == '}' {
+			data = append(data, ',')
+			data = append(data, bytes.TrimSpace(inner[1:len(inner)-1])...)
+		}
+	}
+	data = append(data, '}')
 	s.c.send(encodeFrame(TypeSnapshot, "", s.name, 0, data))
+}
+
+// presenceEdge tells Config.OnPresence that userID arrived on or left
+// channel.
+func (h *Hub) presenceEdge(ctx context.Context, channel, userID string, present bool) {
+	if h.cfg.OnPresence != nil {
+		h.cfg.OnPresence(ctx, channel, userID, present)
+	}
 }
 
 // leavePresence removes s's membership and tells the channel when the user
@@ -64,6 +84,7 @@ func (h *Hub) leavePresence(ctx context.Context, s *subscription) {
 	}
 	if last {
 		h.publishFrame(ctx, s.name, presenceFrame(s.name, "leave", m.UserID), 0, nil)
+		h.presenceEdge(ctx, s.name, m.UserID, false)
 	}
 }
 
@@ -91,6 +112,7 @@ func (h *Hub) heartbeat() {
 	for _, r := range readded {
 		if ValidChannel(r.Channel) {
 			h.publishFrame(ctx, r.Channel, presenceFrame(r.Channel, "join", r.Member.UserID), 0, nil)
+			h.presenceEdge(ctx, r.Channel, r.Member.UserID, true)
 		}
 	}
 	for _, s := range h.shards {
@@ -110,6 +132,7 @@ func (h *Hub) heartbeat() {
 			}
 			for _, u := range gone {
 				h.publishFrame(ctx, name, presenceFrame(name, "leave", u), 0, nil)
+				h.presenceEdge(ctx, name, u, false)
 			}
 		}
 	}

@@ -52,7 +52,8 @@ func (b liveBackend) AuthenticateToken(ctx context.Context, token string) (hub.P
 //   - case:<id>:staff: staff who may see its internal notes — never the requester;
 //   - entity:<id>:feed: the entity's staff with reports.view and case.view_internal, platform admins;
 //   - feed: oversight and platform admins (public events only);
-//   - user:<id>: that user.
+//   - user:<id>: that user;
+//   - meeting:<id>: the meeting's members (observers too) and admins (accessTo).
 func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel string) error {
 	u, err := b.s.store.UserByID(ctx, p.UserID)
 	if err != nil || !u.Active {
@@ -71,6 +72,12 @@ func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel str
 		}
 		if ch.Kind == jihat.ChannelCaseStaff && !canSeeInternal(u, c) {
 			return forbidden
+		}
+		return nil
+	case jihat.ChannelMeeting:
+		m, err := b.s.store.Meeting(ctx, ch.ID)
+		if err != nil || !accessTo(u, m).see {
+			return hidden()
 		}
 		return nil
 	case jihat.ChannelEntityFeed:
@@ -126,6 +133,8 @@ func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub
 			return nil, err
 		}
 		return fiberlessEvent(ev, u), nil
+	case "vote":
+		return b.vote(ctx, u, env)
 	}
 	return nil, jihat.Invalid(map[string]string{"type": "invalid_value"})
 }
@@ -147,6 +156,11 @@ func (b liveBackend) Replay(ctx context.Context, channel string, since int64, li
 	}
 	var events []jihat.CaseEvent
 	switch ch.Kind {
+	case jihat.ChannelMeeting:
+		if since < 0 {
+			return nil, nil // the snapshot and REST give the state
+		}
+		return b.s.meetingReplay(ctx, channel, since, limit)
 	case jihat.ChannelCase, jihat.ChannelCaseStaff:
 		if since < 0 {
 			return nil, nil

@@ -93,6 +93,10 @@ type Server struct {
 	wake    chan struct{} // wakes the sweeper early
 	notify  *notifier     // the notifications worker's state
 	now     func() time.Time
+
+	votes       voteBatcher    // group commit of votes, per motion
+	tallies     tallyCoalescer // live tallies, at most ~5 a second per motion
+	motionCache motionCache    // motion → meeting, secret
 }
 
 // New builds the server and its routes.
@@ -143,6 +147,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.SweepEvery = 30 * time.Second
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
+	s.votes.s, s.tallies.s = s, s
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)
@@ -162,7 +167,8 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
-		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval})
+		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
+		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
 	if err != nil {
 		return nil, err
 	}
