@@ -21,8 +21,8 @@ func presenceFrame(channel, action, userID string) []byte {
 
 // joinPresence records s's user on its channel, tells the channel when the
 // user just arrived, and sends s the snapshot of who is there.
-func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
-	ctx, cancel := context.WithTimeout(ctx, presenceTimeout)
+func (h *Hub) joinPresence(parent context.Context, s *subscription) {
+	ctx, cancel := context.WithTimeout(parent, presenceTimeout)
 	defer cancel()
 	m := Member{UserID: s.c.p.UserID, ConnID: s.c.id}
 	first, err := h.presence.Join(ctx, s.name, m)
@@ -34,7 +34,7 @@ func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
 		s.c.mu.Unlock()
 		if first {
 			h.publishFrame(ctx, s.name, presenceFrame(s.name, "join", m.UserID), 0, nil)
-			h.presenceEdge(ctx, s.name, m.UserID, true)
+			h.presenceEdge(parent, s.name, m.UserID, true)
 		}
 	}
 	users, err := h.presence.Members(ctx, s.name)
@@ -51,7 +51,7 @@ func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
 	}
 	data = append(data, ']')
 	if h.cfg.Snapshot != nil {
-		extra, err := h.cfg.Snapshot(ctx, s.c.p, s.name)
+		extra, err := h.cfg.Snapshot(parent, s.c.p, s.name) // the command's time, not presence's
 		if err != nil {
 			h.log.Warn("hub: snapshot", "channel", s.name, "err", err)
 		} else if inner := bytes.TrimSpace(extra); len(inner) > 2 && inner[0] == '{' && inner[len(inner)-1] == '}' {

@@ -211,9 +211,18 @@ type msock struct {
 	mu     sync.Mutex
 	frames []wsFrame
 	n      int
+	// lite keeps only answers and snapshots, and of the live tallies
+	// only the newest (for the storms: hundreds of sockets).
+	lite  bool
+	tally tallyData
 }
 
 func dialMeeting(t testing.TB, base, token string) *msock {
+	t.Helper()
+	return dialMeetingMode(t, base, token, false)
+}
+
+func dialMeetingMode(t testing.TB, base, token string, lite bool) *msock {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -223,7 +232,7 @@ func dialMeeting(t testing.TB, base, token string) *msock {
 		t.Fatal(err)
 	}
 	ws.SetReadLimit(4 << 20)
-	s := &msock{ws: ws}
+	s := &msock{ws: ws, lite: lite}
 	go func() {
 		for {
 			_, b, err := ws.Read(context.Background())
@@ -231,11 +240,24 @@ func dialMeeting(t testing.TB, base, token string) *msock {
 				return
 			}
 			var f wsFrame
-			if json.Unmarshal(b, &f) == nil {
-				s.mu.Lock()
-				s.frames = append(s.frames, f)
-				s.mu.Unlock()
+			if json.Unmarshal(b, &f) != nil {
+				continue
 			}
+			s.mu.Lock()
+			switch {
+			case !s.lite || f.Type == "ack" || f.Type == "error" || f.Type == "snapshot":
+				s.frames = append(s.frames, f)
+			case f.Type == "event" && bytes.Contains(f.Data, []byte(`"type":"tally"`)):
+				// Decode whole only the final tally; of the others, the version.
+				if bytes.Contains(f.Data, []byte(`"status":"closed"`)) {
+					if d := tallyOf(f); d.Tally["version"] >= s.tally.Tally["version"] {
+						s.tally = d
+					}
+				} else if v := versionOf(f.Data); v > s.tally.Tally["version"] && s.tally.Status != "closed" {
+					s.tally = tallyData{Status: "open", Tally: map[string]int64{"version": v}}
+				}
+			}
+			s.mu.Unlock()
 		}
 	}()
 	t.Cleanup(func() { ws.CloseNow() })
@@ -269,11 +291,12 @@ func (s *msock) all() []wsFrame {
 	return append([]wsFrame(nil), s.frames...)
 }
 
-// wait returns the first frame that matches, within 15 s (a bound against
-// hanging, not a measure).
+// wait returns the first frame that matches, within 60 s (a bound against
+// hanging, not a measure: the machine the tests share may be loaded many
+// times over).
 func (s *msock) wait(t testing.TB, match func(wsFrame) bool) wsFrame {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		for _, f := range s.all() {
 			if match(f) {
@@ -285,6 +308,29 @@ func (s *msock) wait(t testing.TB, match func(wsFrame) bool) wsFrame {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// versionOf reads "version":N from a tally frame without decoding it all.
+func versionOf(b []byte) int64 {
+	i := bytes.Index(b, []byte(`"version":`))
+	if i < 0 {
+		return 0
+	}
+	var v int64
+	for _, c := range b[i+len(`"version":`):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v
+}
+
+// lastTally is the newest live tally a lite socket saw.
+func (s *msock) lastTally() tallyData {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tally
 }
 
 // errCode is the code of an error frame.

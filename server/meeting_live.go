@@ -131,7 +131,7 @@ func (s *Server) onPresence(ctx context.Context, channel, userID string, present
 // attendanceChanged tells the room who came or went, and the new quorum;
 // the tallies of open motions follow (their present count changed).
 func (s *Server) attendanceChanged(ctx context.Context, meetingID, userID string, present bool, via string) {
-	m, err := s.store.Meeting(ctx, meetingID)
+	m, err := s.store.MeetingHead(ctx, meetingID)
 	if err != nil {
 		return
 	}
@@ -146,14 +146,12 @@ func (s *Server) attendanceChanged(ctx context.Context, meetingID, userID string
 	payload, _ := json.Marshal(map[string]any{"type": "attendance", "meeting_id": meetingID, "user_id": userID, "action": action,
 		"via": via, "at": rfc3339(s.now().UTC()), "quorum": jihat.NewQuorum(m.Quorum, here, eligible)})
 	s.live(ctx, jihat.MeetingChannel(meetingID), 0, payload)
-	motions, err := s.store.Motions(ctx, meetingID)
+	open, err := s.store.OpenMotionIDs(ctx, meetingID)
 	if err != nil {
 		return
 	}
-	for _, mo := range motions {
-		if mo.Status == jihat.MotionOpen {
-			s.tallies.changed(meetingID, mo.ID)
-		}
+	for _, id := range open {
+		s.tallies.changed(meetingID, id)
 	}
 }
 
@@ -193,7 +191,14 @@ func (s *Server) meetingSnapshot(ctx context.Context, p hub.Principal, channel s
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := s.Meeting(ctx, u, ch.ID)
+	entityID, _, _, member, err := s.store.MeetingSeat(ctx, ch.ID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !member && !canAdminMeetings(u, entityID) {
+		return nil, hidden()
+	}
+	m, err := s.store.MeetingHead(ctx, ch.ID)
 	if err != nil {
 		return nil, err
 	}

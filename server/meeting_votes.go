@@ -82,7 +82,7 @@ func (b *voteBatcher) run(motionID string) {
 			casts[i] = it.cast
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), voteTimeout)
-		outs, _, err := b.s.store.CastVotes(ctx, motionID, casts)
+		outs, err := b.s.store.CastVotes(ctx, motionID, casts)
 		cancel()
 		if err != nil && jihat.ErrorCode(err) == jihat.EINTERNAL {
 			b.s.log.Error("votes: batch failed", slog.String("motion", motionID), slog.Int("votes", n), slog.Any("err", err))

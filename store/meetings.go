@@ -206,6 +206,20 @@ func (s *Store) Meeting(ctx context.Context, id string) (*jihat.Meeting, error) 
 	return s.loadMeeting(s.db.WithContext(ctx), id)
 }
 
+// MeetingHead returns meeting id with its agenda but without its members
+// (for the live paths, which must stay cheap in a meeting of thousands).
+func (s *Store) MeetingHead(ctx context.Context, id string) (*jihat.Meeting, error) {
+	return s.loadMeetingParts(s.db.WithContext(ctx), id, false)
+}
+
+// OpenMotionIDs returns the IDs of the meeting's open motions.
+func (s *Store) OpenMotionIDs(ctx context.Context, meetingID string) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&motionRow{}).Where("meeting_id = ? AND status = ?", meetingID, string(jihat.MotionOpen)).
+		Order("created_at, id").Pluck("id", &ids).Error
+	return ids, err
+}
+
 // MeetingSeat returns the meeting's entity and status and the seat of
 // userID in it (ok false when not a member) with one query each.
 func (s *Store) MeetingSeat(ctx context.Context, id, userID string) (entityID string, status jihat.MeetingStatus, seat jihat.MeetingSeat, ok bool, err error) {
@@ -245,23 +259,20 @@ func (s *Store) MeetingsFor(ctx context.Context, userID, entityID string, limit 
 }
 
 func (s *Store) loadMeeting(db *gorm.DB, id string) (*jihat.Meeting, error) {
+	return s.loadMeetingParts(db, id, true)
+}
+
+func (s *Store) loadMeetingParts(db *gorm.DB, id string, members bool) (*jihat.Meeting, error) {
 	var r meetingRow
 	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
 		return nil, notFound(err)
 	}
 	m := meetingFromRow(r)
 	db = db.Session(&gorm.Session{NewDB: true})
-	var ms []struct {
-		UserID, Role, RSVP, Name string
-	}
-	err := db.Table("meeting_members").Select("meeting_members.user_id, meeting_members.role, meeting_members.rsvp, users.name").
-		Joins("JOIN users ON users.id = meeting_members.user_id").Where("meeting_members.meeting_id = ?", id).
-		Order("users.name, meeting_members.user_id").Scan(&ms).Error
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range ms {
-		m.Members = append(m.Members, jihat.MeetingSeat{UserID: x.UserID, Name: x.Name, Role: jihat.MeetingRole(x.Role), RSVP: jihat.RSVP(x.RSVP)})
+	if members {
+		if err := s.meetingMembers(db, m); err != nil {
+			return nil, err
+		}
 	}
 	var items []agendaItemRow
 	if err := db.Where("meeting_id = ?", id).Order("position").Find(&items).Error; err != nil {
@@ -280,6 +291,22 @@ func (s *Store) loadMeeting(db *gorm.DB, id string) (*jihat.Meeting, error) {
 	}
 	m.MinutesFor = access
 	return m, nil
+}
+
+// meetingMembers fills m.Members, with names, ordered by name.
+func (s *Store) meetingMembers(db *gorm.DB, m *jihat.Meeting) error {
+	var ms []struct {
+		UserID, Role, RSVP, Name string
+	}
+	if err := db.Table("meeting_members").Select("meeting_members.user_id, meeting_members.role, meeting_members.rsvp, users.name").
+		Joins("JOIN users ON users.id = meeting_members.user_id").Where("meeting_members.meeting_id = ?", m.ID).
+		Order("users.name, meeting_members.user_id").Scan(&ms).Error; err != nil {
+		return err
+	}
+	for _, x := range ms {
+		m.Members = append(m.Members, jihat.MeetingSeat{UserID: x.UserID, Name: x.Name, Role: jihat.MeetingRole(x.Role), RSVP: jihat.RSVP(x.RSVP)})
+	}
+	return nil
 }
 
 func meetingFromRow(r meetingRow) *jihat.Meeting {

@@ -5,6 +5,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -176,11 +178,10 @@ type VoteOutcome struct {
 // does not affect the others. An open ballot keeps one row per member and
 // motion (the primary key), updated when the member changes their vote; a
 // secret ballot marks the voter in ballot_voters and counts the choice in
-// ballot_boxes (see the README). It returns one outcome per cast and the
-// motion with its tally after the batch.
-func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]VoteOutcome, *jihat.Motion, error) {
+// ballot_boxes (see the README). Whatever the batch's size, it costs a
+// fixed handful of statements. It returns one outcome per cast.
+func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]VoteOutcome, error) {
 	out := make([]VoteOutcome, len(casts))
-	var motion *jihat.Motion
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		for i := range out {
 			out[i] = VoteOutcome{}
@@ -216,22 +217,24 @@ func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]V
 			present[u] = true
 		}
 		now := s.now().UTC().Truncate(time.Microsecond)
-		accepted := 0
+		b := &voteBatch{s: s, tx: tx, motionID: id, now: now}
+		if r.Secret {
+			if err := b.loadVoters(ids); err != nil {
+				return err
+			}
+		}
+		var audits []jihat.AuditEntry
 		for i, c := range casts {
 			if err := voteAllowed(r, jihat.MeetingStatus(m.Status), roles, present, c.UserID); err != nil {
 				out[i].Err = err
 				continue
 			}
-			var err error
 			if r.Secret {
-				out[i].Receipt, err = s.secretVote(tx, id, c, &out[i])
+				if err := b.secretVote(c, &out[i]); err != nil {
+					return err
+				}
 			} else {
-				err = tx.Exec(`INSERT INTO votes (motion_id, user_id, choice, updated_at) VALUES (?, ?, ?, ?)
-ON CONFLICT (motion_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at`,
-					id, c.UserID, string(c.Choice), now).Error
-			}
-			if err != nil {
-				return err
+				b.openVote(c)
 			}
 			if out[i].Err != nil {
 				continue
@@ -244,25 +247,168 @@ ON CONFLICT (motion_id, user_id) DO UPDATE SET choice = excluded.choice, updated
 			if !r.Secret { // an open ballot's choice is public; a secret one's never reaches the log
 				a.Details = mergeDetail(a.Details, "choice", string(c.Choice))
 			}
-			if err := s.appendAudit(tx, a); err != nil {
-				return err
-			}
-			accepted++
+			audits = append(audits, a)
 		}
-		if accepted > 0 {
-			r.Version++
-			if err := tx.Model(&motionRow{}).Where("id = ?", id).Update("version", r.Version).Error; err != nil {
-				return err
-			}
+		if len(audits) == 0 {
+			return nil
 		}
-		var err error
-		motion, err = s.motion(tx, r)
-		return err
+		if err := b.flush(); err != nil {
+			return err
+		}
+		if err := s.appendAudits(tx, audits); err != nil {
+			return err
+		}
+		return tx.Model(&motionRow{}).Where("id = ?", id).Update("version", gorm.Expr("version + 1")).Error
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return out, motion, nil
+	return out, nil
+}
+
+// voteBatch gathers the writes of one batch of votes, applied by flush in
+// a few statements.
+type voteBatch struct {
+	s        *Store
+	tx       *gorm.DB
+	motionID string
+	now      time.Time
+	// open ballots: the last choice of each voter in the batch, in order
+	openOrder []string
+	open      map[string]jihat.Choice
+	// secret ballots
+	gens     map[string]int64 // voter → generation (known voters and new ones)
+	newVoter map[string]bool  // voters first seen in this batch
+	changers []string         // known voters who changed their vote
+	delta    map[jihat.Choice]int
+}
+
+func (b *voteBatch) openVote(c VoteCast) {
+	if b.open == nil {
+		b.open = map[string]jihat.Choice{}
+	}
+	if _, ok := b.open[c.UserID]; !ok {
+		b.openOrder = append(b.openOrder, c.UserID)
+	}
+	b.open[c.UserID] = c.Choice
+}
+
+func (b *voteBatch) loadVoters(ids []string) error {
+	var rows []ballotVoterRow
+	if err := b.tx.Where("motion_id = ? AND user_id IN ?", b.motionID, ids).Find(&rows).Error; err != nil {
+		return err
+	}
+	b.gens, b.newVoter, b.delta = make(map[string]int64, len(ids)), map[string]bool{}, map[jihat.Choice]int{}
+	for _, r := range rows {
+		b.gens[r.UserID] = r.Generation
+	}
+	return nil
+}
+
+// secretVote counts one vote of a secret ballot. A first vote marks the voter;
+// a change needs the receipt of the previous vote, moves one count and
+// raises the voter's generation (an old receipt is refused). A refusal is
+// set in o.Err.
+func (b *voteBatch) secretVote(c VoteCast, o *VoteOutcome) error {
+	key := b.s.receiptKey(b.motionID)
+	gen, known := b.gens[c.UserID]
+	switch {
+	case !known:
+		gen = 1
+		b.newVoter[c.UserID] = true
+	case c.Receipt == "":
+		o.Err = jihat.Errorf(jihat.ECONFLICT, "meeting_receipt_needed")
+		return nil
+	default:
+		prev, err := jihat.OpenReceipt(key, c.Receipt)
+		if err != nil || prev.MotionID != b.motionID || prev.VoterID != c.UserID || prev.Generation != gen {
+			o.Err = jihat.Invalid(map[string]string{"receipt": "meeting_bad_receipt"})
+			return nil
+		}
+		b.delta[prev.Choice]--
+		gen++
+		if !b.newVoter[c.UserID] {
+			b.changers = append(b.changers, c.UserID)
+		}
+	}
+	b.gens[c.UserID] = gen
+	b.delta[c.Choice]++
+	var err error
+	o.Receipt, err = jihat.SealReceipt(key, jihat.Receipt{MotionID: b.motionID, VoterID: c.UserID, Generation: gen, Choice: c.Choice})
+	return err
+}
+
+// flush writes the batch.
+func (b *voteBatch) flush() error {
+	if len(b.openOrder) > 0 {
+		var q strings.Builder
+		args := make([]any, 0, 4*len(b.openOrder))
+		q.WriteString("INSERT INTO votes (motion_id, user_id, choice, updated_at) VALUES ")
+		for i, u := range b.openOrder {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?, ?, ?, ?)")
+			args = append(args, b.motionID, u, string(b.open[u]), b.now)
+		}
+		q.WriteString(" ON CONFLICT (motion_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at")
+		if err := b.tx.Exec(q.String(), args...).Error; err != nil {
+			return err
+		}
+	}
+	if b.delta == nil {
+		return nil
+	}
+	if len(b.newVoter) > 0 {
+		rows := make([]ballotVoterRow, 0, len(b.newVoter))
+		for u := range b.newVoter { // map order: the rows carry no trace of the voting order
+			rows = append(rows, ballotVoterRow{MotionID: b.motionID, UserID: u, Generation: b.gens[u]})
+		}
+		if err := b.tx.CreateInBatches(rows, 500).Error; err != nil {
+			return err
+		}
+	}
+	if len(b.changers) > 0 {
+		if err := b.tx.Model(&ballotVoterRow{}).Where("motion_id = ? AND user_id IN ?", b.motionID, b.changers).
+			Update("generation", gorm.Expr("generation + 1")).Error; err != nil {
+			return err
+		}
+	}
+	if err := b.tx.Exec(`INSERT INTO ballot_boxes (motion_id, accept, reject, abstain) VALUES (?, 0, 0, 0) ON CONFLICT (motion_id) DO NOTHING`, b.motionID).Error; err != nil {
+		return err
+	}
+	return b.tx.Exec(`UPDATE ballot_boxes SET accept = accept + ?, reject = reject + ?, abstain = abstain + ? WHERE motion_id = ?`,
+		b.delta[jihat.ChoiceAccept], b.delta[jihat.ChoiceReject], b.delta[jihat.ChoiceAbstain], b.motionID).Error
+}
+
+// appendAudits adds entries to the hash chain inside tx in one insert
+// (the chain head read once, under the same lock as appendAudit).
+func (s *Store) appendAudits(tx *gorm.DB, entries []jihat.AuditEntry) error {
+	if s.postgre {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(7202)").Error; err != nil {
+			return err
+		}
+	}
+	var last auditRow
+	err := tx.Order("seq DESC").Limit(1).Take(&last).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return err
+	}
+	at := s.now().UTC().Truncate(time.Microsecond)
+	rows := make([]auditRow, len(entries))
+	prev, seq := last.Hash, last.Seq
+	for i, e := range entries {
+		if e.Details == "" {
+			e.Details = "{}"
+		}
+		seq++
+		e.Seq, e.PrevHash, e.At = seq, prev, at
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		rows[i] = auditRow{Seq: e.Seq, ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP, UserAgent: e.UserAgent,
+			Details: e.Details, At: e.At, PrevHash: e.PrevHash, Hash: e.Hash}
+	}
+	return tx.CreateInBatches(rows, 500).Error
 }
 
 func voteAllowed(r motionRow, meeting jihat.MeetingStatus, roles map[string]jihat.MeetingRole, present map[string]bool, userID string) error {
@@ -280,49 +426,6 @@ func voteAllowed(r motionRow, meeting jihat.MeetingStatus, roles map[string]jiha
 		return jihat.Errorf(jihat.EFORBIDDEN, "meeting_not_present")
 	}
 	return nil
-}
-
-// secretVote records one vote of a secret ballot. A first vote marks the
-// voter and counts the choice; a change needs the receipt of the previous
-// vote, moves one count and raises the voter's generation. A refusal is
-// set in o.Err with nothing written.
-func (s *Store) secretVote(tx *gorm.DB, motionID string, c VoteCast, o *VoteOutcome) (string, error) {
-	key := s.receiptKey(motionID)
-	var voter ballotVoterRow
-	res := tx.Where("motion_id = ? AND user_id = ?", motionID, c.UserID).Limit(1).Find(&voter)
-	if res.Error != nil {
-		return "", res.Error
-	}
-	gen := int64(1)
-	if res.RowsAffected == 0 {
-		if err := tx.Create(&ballotVoterRow{MotionID: motionID, UserID: c.UserID, Generation: 1}).Error; err != nil {
-			return "", err
-		}
-		if err := tx.Exec(`INSERT INTO ballot_boxes (motion_id, accept, reject, abstain) VALUES (?, 0, 0, 0) ON CONFLICT (motion_id) DO NOTHING`, motionID).Error; err != nil {
-			return "", err
-		}
-	} else {
-		if c.Receipt == "" {
-			o.Err = jihat.Errorf(jihat.ECONFLICT, "meeting_receipt_needed")
-			return "", nil
-		}
-		prev, err := jihat.OpenReceipt(key, c.Receipt)
-		if err != nil || prev.MotionID != motionID || prev.VoterID != c.UserID || prev.Generation != voter.Generation {
-			o.Err = jihat.Invalid(map[string]string{"receipt": "meeting_bad_receipt"})
-			return "", nil
-		}
-		gen = voter.Generation + 1
-		if err := tx.Model(&ballotVoterRow{}).Where("motion_id = ? AND user_id = ?", motionID, c.UserID).Update("generation", gen).Error; err != nil {
-			return "", err
-		}
-		if err := tx.Exec("UPDATE ballot_boxes SET "+string(prev.Choice)+" = "+string(prev.Choice)+" - 1 WHERE motion_id = ?", motionID).Error; err != nil {
-			return "", err
-		}
-	}
-	if err := tx.Exec("UPDATE ballot_boxes SET "+string(c.Choice)+" = "+string(c.Choice)+" + 1 WHERE motion_id = ?", motionID).Error; err != nil {
-		return "", err
-	}
-	return jihat.SealReceipt(key, jihat.Receipt{MotionID: motionID, VoterID: c.UserID, Generation: gen, Choice: c.Choice})
 }
 
 // mergeDetail adds key: value to a JSON object held as text.
