@@ -100,9 +100,12 @@ type (
 	ReasonData struct {
 		Reason string `json:"reason"`
 	}
-	// ResolvedData: the resolution text.
+	// ResolvedData: the resolution text, and whether it is final.
 	ResolvedData struct {
 		Resolution string `json:"resolution"`
+		// Final: the last level of the entity's ladder decided (or the cap
+		// on objections is reached): no objection may follow.
+		Final bool `json:"final,omitempty"`
 	}
 	// ObjectedData: the requester's objection and the level it went up to.
 	ObjectedData struct {

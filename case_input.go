@@ -103,6 +103,17 @@ func ValidatePostponement(until time.Time, reason string, now time.Time) error {
 	return invalidIf(f)
 }
 
+// ValidatePublicReason checks the optional public wording of a
+// postponement: empty, or 3..MaxReasonRunes runes.
+func ValidatePublicReason(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	f := map[string]string{}
+	checkText(f, "public_reason", s, 3, MaxReasonRunes, "reason_length")
+	return invalidIf(f)
+}
+
 // ValidateRating checks a rating: a score of 1..5 and an optional comment
 // of at most MaxReasonRunes runes.
 func ValidateRating(score int, comment string) error {

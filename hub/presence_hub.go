@@ -33,7 +33,7 @@ func (h *Hub) joinPresence(parent context.Context, s *subscription) {
 		s.joined = true
 		s.c.mu.Unlock()
 		if first {
-			h.publishFrame(ctx, s.name, presenceFrame(s.name, "join", m.UserID), 0, nil)
+			h.publishFrame(ctx, s.name, presenceFrame(s.name, "join", m.UserID), 0, nil, nil)
 			h.presenceEdge(parent, s.name, m.UserID, true)
 		}
 	}
@@ -83,7 +83,7 @@ func (h *Hub) leavePresence(ctx context.Context, s *subscription) {
 		return
 	}
 	if last {
-		h.publishFrame(ctx, s.name, presenceFrame(s.name, "leave", m.UserID), 0, nil)
+		h.publishFrame(ctx, s.name, presenceFrame(s.name, "leave", m.UserID), 0, nil, nil)
 		h.presenceEdge(ctx, s.name, m.UserID, false)
 	}
 }
@@ -111,7 +111,7 @@ func (h *Hub) heartbeat() {
 	}
 	for _, r := range readded {
 		if ValidChannel(r.Channel) {
-			h.publishFrame(ctx, r.Channel, presenceFrame(r.Channel, "join", r.Member.UserID), 0, nil)
+			h.publishFrame(ctx, r.Channel, presenceFrame(r.Channel, "join", r.Member.UserID), 0, nil, nil)
 			h.presenceEdge(ctx, r.Channel, r.Member.UserID, true)
 		}
 	}
@@ -131,7 +131,7 @@ func (h *Hub) heartbeat() {
 				return
 			}
 			for _, u := range gone {
-				h.publishFrame(ctx, name, presenceFrame(name, "leave", u), 0, nil)
+				h.publishFrame(ctx, name, presenceFrame(name, "leave", u), 0, nil, nil)
 				h.presenceEdge(ctx, name, u, false)
 			}
 		}

@@ -21,7 +21,7 @@ func (s *Server) mutate(ctx context.Context, id string, a jihat.AuditEntry, fn f
 	if err != nil {
 		return nil, nil, err
 	}
-	s.publish(ctx, events)
+	s.publish(ctx, c, events)
 	s.wakeNotifier() // the change may have queued notifications
 	return c, events, nil
 }
@@ -68,7 +68,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, events)
+	s.publish(ctx, c, events)
 	s.wakeNotifier()
 	return c, nil
 }
@@ -195,7 +195,7 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if err := allowed(u, c, canHandle(u, c)); err != nil {
+		if err := allowed(u, c, mayDecide(u, c)); err != nil {
 			return err
 		}
 		var err error
@@ -206,10 +206,20 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 		if c.FirstResponseAt.IsZero() {
 			c.FirstResponseAt = m.Now
 		}
-		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic, jihat.ResolvedData{Resolution: resolution}); err != nil {
+		// A resolution no objection can follow (the last level decided, or
+		// the cap is reached) is final, and the requester is told so.
+		if c.FinalDecision, err = finalDecision(m); err != nil {
 			return err
 		}
-		return m.Notify("case.resolved", c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
+		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic,
+			jihat.ResolvedData{Resolution: resolution, Final: c.FinalDecision}); err != nil {
+			return err
+		}
+		kind := "case.resolved"
+		if c.FinalDecision {
+			kind = "case.final_decision"
+		}
+		return m.Notify(kind, c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
 	})
 	if err == nil {
 		s.wakeSweeper() // the assignee has room for a waiting case

@@ -73,14 +73,15 @@ func (s *Server) publishMeeting(ctx context.Context, m *jihat.Meeting, events []
 		if err != nil {
 			continue
 		}
-		s.live(ctx, e.Channel, e.Seq, payload)
+		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload})
 		if feedTypes[e.Type] {
-			s.live(ctx, jihat.EntityFeedChannel(e.EntityID), 0, payload)
-			s.live(ctx, jihat.FeedChannel, 0, payload)
+			aud := jihat.Audience{EntityID: e.EntityID}
+			s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload, Audience: &aud})
+			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		}
 		if inviteTypes[e.Type] && m != nil {
 			for _, x := range m.Members {
-				s.live(ctx, jihat.UserChannel(x.UserID), 0, payload)
+				s.live(ctx, jihat.UserChannel(x.UserID), hub.Event{Data: payload})
 			}
 		}
 	}
@@ -145,7 +146,7 @@ func (s *Server) attendanceChanged(ctx context.Context, meetingID, userID string
 	}
 	payload, _ := json.Marshal(map[string]any{"type": "attendance", "meeting_id": meetingID, "user_id": userID, "action": action,
 		"via": via, "at": rfc3339(s.now().UTC()), "quorum": jihat.NewQuorum(m.Quorum, here, eligible)})
-	s.live(ctx, jihat.MeetingChannel(meetingID), 0, payload)
+	s.live(ctx, jihat.MeetingChannel(meetingID), hub.Event{Data: payload})
 	open, err := s.store.OpenMotionIDs(ctx, meetingID)
 	if err != nil {
 		return

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/store"
 )
 
@@ -52,7 +53,7 @@ func (s *Server) noteShared(ctx context.Context, m *jihat.Meeting, n *jihat.Meet
 	payload := []byte(mustJSON(map[string]any{"type": "note.shared", "meeting_id": m.ID, "note": newNoteView(n)}))
 	for _, x := range m.Members {
 		if x.Role.Runs() && x.UserID != n.AuthorID {
-			s.live(ctx, jihat.UserChannel(x.UserID), 0, payload)
+			s.live(ctx, jihat.UserChannel(x.UserID), hub.Event{Data: payload})
 		}
 	}
 }

@@ -55,7 +55,9 @@ func TestMeetingLifecycle(t *testing.T) {
 
 		// The chair moves to the second item: everyone sees it.
 		api.must(t, 200, "PUT", "/api/v1/meetings/"+id+"/agenda/current", w.chair.Token, map[string]any{"agenda_item_id": second})
-		m0.wait(t, func(f wsFrame) bool { return strings.Contains(string(f.Data), `"agenda.current"`) && strings.Contains(string(f.Data), second) })
+		m0.wait(t, func(f wsFrame) bool {
+			return strings.Contains(string(f.Data), `"agenda.current"`) && strings.Contains(string(f.Data), second)
+		})
 
 		mid := w.motion(t, id, false)
 		// Refusals, each with its code.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/store"
 )
 
@@ -174,7 +175,7 @@ func (t *tallyCoalescer) publish(ctx context.Context, mo *jihat.Motion) {
 	if err != nil {
 		return
 	}
-	t.s.live(ctx, jihat.MeetingChannel(mo.MeetingID), 0, payload)
+	t.s.live(ctx, jihat.MeetingChannel(mo.MeetingID), hub.Event{Data: payload})
 }
 
 // tallyFrame is the data of a live tally: the motion with its whole tally
