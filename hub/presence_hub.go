@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -136,6 +137,16 @@ func (h *Hub) heartbeat() {
 			}
 		}
 	}
+}
+
+// Present reports whether userID has a live connection on channel, on any
+// node (for an application that reconciles its own records with presence).
+func (h *Hub) Present(ctx context.Context, channel, userID string) (bool, error) {
+	users, err := h.presence.Members(ctx, channel)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(users, userID), nil
 }
 
 // Online reports which of userIDs have at least one connection on any node

@@ -96,11 +96,7 @@ func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel str
 		}
 		return nil
 	case jihat.ChannelMeeting:
-		m, err := b.s.store.Meeting(ctx, ch.ID)
-		if err != nil || !accessTo(u, m).see {
-			return hidden()
-		}
-		return nil
+		return b.s.canSeeMeeting(ctx, u, ch.ID)
 	case jihat.ChannelEntityFeed:
 		if u.IsPlatformAdmin() || (u.InEntity(ch.ID) && u.Can(jihat.PermReportsView) && u.Can(jihat.PermCaseViewInternal)) {
 			return nil

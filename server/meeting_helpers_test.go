@@ -224,12 +224,20 @@ func dialMeeting(t testing.TB, base, token string) *msock {
 
 func dialMeetingMode(t testing.TB, base, token string, lite bool) *msock {
 	t.Helper()
+	s, err := tryDialMeeting(t, base, token, lite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func tryDialMeeting(t testing.TB, base, token string, lite bool) (*msock, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/ws",
 		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}, "Accept-Language": {"en"}}})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	ws.SetReadLimit(4 << 20)
 	s := &msock{ws: ws, lite: lite}
@@ -261,7 +269,7 @@ func dialMeetingMode(t testing.TB, base, token string, lite bool) *msock {
 		}
 	}()
 	t.Cleanup(func() { ws.CloseNow() })
-	return s
+	return s, nil
 }
 
 // request sends a message with a fresh id and waits for its ack or error.

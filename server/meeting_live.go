@@ -87,6 +87,20 @@ func (s *Server) publishMeeting(ctx context.Context, m *jihat.Meeting, events []
 	}
 }
 
+// canSeeMeeting is accessTo(u, m).see with two small queries instead of
+// the whole meeting (the channel's subscribe and snapshot, for every one of
+// thousands of attendees): a member, or an admin of its entity.
+func (s *Server) canSeeMeeting(ctx context.Context, u *jihat.User, id string) error {
+	entityID, _, _, member, err := s.store.MeetingSeat(ctx, id, u.ID)
+	if err != nil {
+		return err
+	}
+	if !u.Active || !member && !canAdminMeetings(u, entityID) {
+		return hidden()
+	}
+	return nil
+}
+
 // PresentMember reports whether userID is a member of meeting meetingID
 // who is present now (in the room or checked in), with their seat. The
 // meeting audio's signalling asks it: only members present may signal.
@@ -117,6 +131,18 @@ func (s *Server) onPresence(ctx context.Context, channel, userID string, present
 	} else {
 		a.Action = "meeting.leave"
 		changed, err = s.store.Leave(ctx, ch.ID, userID, "ws", a)
+		// A reconnect races its own departure: the new connection's
+		// arrival may have been recorded before this departure was. The
+		// hub's presence is written before either edge is told, so asking
+		// it now settles it: still there means back at once.
+		if err == nil && changed {
+			if here, perr := s.hub.Present(ctx, channel, userID); perr == nil && here {
+				s.attendanceChanged(ctx, ch.ID, userID, false, "ws")
+				a.Action = "meeting.join"
+				present = true
+				changed, err = s.store.Join(ctx, ch.ID, userID, "ws", a)
+			}
+		}
 	}
 	if err != nil {
 		if jihat.ErrorCode(err) == jihat.EINTERNAL {
@@ -192,12 +218,8 @@ func (s *Server) meetingSnapshot(ctx context.Context, p hub.Principal, channel s
 	if err != nil {
 		return nil, err
 	}
-	entityID, _, _, member, err := s.store.MeetingSeat(ctx, ch.ID, u.ID)
-	if err != nil {
+	if err := s.canSeeMeeting(ctx, u, ch.ID); err != nil {
 		return nil, err
-	}
-	if !member && !canAdminMeetings(u, entityID) {
-		return nil, hidden()
 	}
 	m, err := s.store.MeetingHead(ctx, ch.ID)
 	if err != nil {

@@ -261,7 +261,7 @@ func (s *Server) SaveMinutes(ctx context.Context, u *jihat.User, a jihat.AuditEn
 }
 
 // ApproveMinutes approves the latest draft (the chair or an admin); it is
-// frozen from then on.
+// frozen from then on. Approving approved minutes answers them unchanged.
 func (s *Server) ApproveMinutes(ctx context.Context, u *jihat.User, a jihat.AuditEntry, id string) (*jihat.Minutes, error) {
 	a.Action = "minutes.approve"
 	var out *jihat.Minutes
@@ -270,16 +270,21 @@ func (s *Server) ApproveMinutes(ctx context.Context, u *jihat.User, a jihat.Audi
 			return err
 		}
 		var err error
+		already := false
 		out, err = mt.Minutes(func(cur *jihat.Minutes) (*jihat.Minutes, error) {
-			if cur == nil || cur.Status != "draft" {
+			if cur == nil {
 				return nil, jihat.Errorf(jihat.ECONFLICT, "meeting_minutes_empty")
+			}
+			if cur.Status == "approved" { // approving twice answers the same
+				already = true
+				return cur, nil
 			}
 			now := mt.Now
 			next := *cur
 			next.Status, next.ApprovedBy, next.ApprovedAt = "approved", u.ID, &now
 			return &next, nil
 		})
-		if err != nil {
+		if err != nil || already {
 			return err
 		}
 		return mt.Event("minutes.approved", u.ID, map[string]any{"meeting_id": id, "version": out.Version})

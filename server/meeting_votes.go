@@ -144,9 +144,10 @@ func (t *tallyCoalescer) changed(meetingID, motionID string) {
 
 func (t *tallyCoalescer) send(motionID string) {
 	t.mu.Lock()
-	st := t.motions[motionID]
-	st.pending = false // a change from now on sends again
-	st.last = time.Now()
+	if st := t.motions[motionID]; st != nil {
+		st.pending = false // a change from now on sends again
+		st.last = time.Now()
+	}
 	t.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
