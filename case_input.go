@@ -29,6 +29,7 @@ type NewCaseInput struct {
 	Kind       CaseKind       // optional
 	Category   ReportCategory // required for KindReport, refused for other kinds
 	Location   *Location      // optional, for any kind
+	ServiceID  string         // optional: the guide's service the case is about
 }
 
 // Validate checks the input and returns an EINVALID error with a message key
@@ -68,7 +69,7 @@ func (in NewCaseInput) Validate() error {
 func ValidateComment(body string, v Visibility) error {
 	f := map[string]string{}
 	checkText(f, "body", body, 1, MaxBodyRunes, "body_length")
-	if !v.Valid() {
+	if v != "" && !v.Valid() { // "": decided by ChooseVisibility
 		f["visibility"] = "invalid_visibility"
 	}
 	return invalidIf(f)

@@ -16,7 +16,7 @@ import (
 type Envelope struct {
 	Type    string          `json:"type"`
 	ID      string          `json:"id,omitempty"`      // client correlation id, echoed in ack/error
-	Channel string          `json:"channel,omitempty"` // see ParseChannel
+	Channel string          `json:"channel,omitempty"` // see jihat.ParseChannel
 	Seq     int64           `json:"seq,omitempty"`     // server → client: the event's sequence number
 	Since   *int64          `json:"since,omitempty"`   // client → server: subscribe/fetch from after this seq
 	Data    json.RawMessage `json:"data,omitempty"`
@@ -180,14 +180,14 @@ func checkEnvelope(env *Envelope) error {
 	}
 	switch {
 	case env.Channel != "":
-		if !ValidChannel(env.Channel) {
-			return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+		if !jihat.ValidChannel(env.Channel) {
+			return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 		}
 		if env.Type == TypeAuth || env.Type == TypePing {
 			return errBadEnvelope
 		}
 	case needsChannel[env.Type]:
-		return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+		return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 	}
 	if bytes.Equal(env.Data, []byte("null")) {
 		env.Data = nil

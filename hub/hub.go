@@ -33,7 +33,7 @@ type Config struct {
 	// Events reads durable events back from the database. Nil: no replay
 	// on subscribe, no gap filling, no position messages.
 	Events EventSource
-	// Logger; slog.Default() when nil.
+	// Logger; nil discards (the binary passes its own).
 	Logger *slog.Logger
 	// Metrics registers the hub's collectors; nil registers nothing.
 	Metrics prometheus.Registerer
@@ -79,6 +79,9 @@ type Config struct {
 	// after "presence" (e.g. a meeting's tally, attendance and agenda
 	// position). Nil or an error adds nothing (the error is logged).
 	Snapshot func(ctx context.Context, p Principal, channel string) (json.RawMessage, error)
+	// OnNodeMessage receives what other nodes sent this node with SendNode.
+	// It is called from the bus's goroutine and must not block.
+	OnNodeMessage func(payload []byte)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -99,7 +102,7 @@ type SessionEvent struct {
 
 func (c *Config) setDefaults() {
 	if c.Logger == nil {
-		c.Logger = slog.Default()
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.NodeID == "" {
 		c.NodeID = uuid.NewString()
@@ -208,8 +211,8 @@ func (h *Hub) Ping(ctx context.Context) error { return h.bus.Ping(ctx) }
 // local delivery has happened, the failure is logged and counted, and the
 // other nodes repair the gap from the database (positions, gap filling).
 func (h *Hub) Publish(ctx context.Context, channel string, ev Event) error {
-	if !ValidChannel(channel) {
-		return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+	if !jihat.ValidChannel(channel) {
+		return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 	}
 	if ev.Type == "" {
 		ev.Type = TypeEvent

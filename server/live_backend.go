@@ -125,6 +125,9 @@ func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub
 	if err != nil || !u.Active {
 		return nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
 	}
+	if strings.HasPrefix(env.Type, "rtc.") {
+		return b.s.rtc.Load().command(ctx, cc, env)
+	}
 	switch env.Type {
 	case "comment":
 		ch, err := jihat.ParseChannel(env.Channel)
@@ -149,14 +152,16 @@ func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub
 		if err != nil {
 			return nil, err
 		}
-		return fiberlessEvent(ev, u), nil
+		return authoredEventView(ev, u), nil
 	case "vote":
 		return b.vote(ctx, u, env)
 	}
 	return nil, jihat.Invalid(map[string]string{"type": "invalid_value"})
 }
 
-func fiberlessEvent(ev *jihat.CaseEvent, u *jihat.User) eventView {
+// authoredEventView is the view of an event that u has just written, with
+// u's name as the actor's.
+func authoredEventView(ev *jihat.CaseEvent, u *jihat.User) eventView {
 	return newEventView(ev, map[string]string{u.ID: u.Name})
 }
 

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
@@ -32,15 +31,11 @@ type node struct {
 
 // startCluster starts n servers on one PostgreSQL schema and one Redis, as
 // several nodes behind a load balancer would run.
-func startCluster(t *testing.T, n int, redisURL string) []*node {
+func startCluster(t *testing.T, n int, redisURL string, configure ...func(i int, c *server.Config)) []*node {
 	t.Helper()
 	dsn := testenv.Postgres(t)
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
-	opts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
 	prefix := fmt.Sprintf("jt%d:", time.Now().UnixNano())
 	files, err := media.NewLocal(media.Config{Root: t.TempDir()})
 	if err != nil {
@@ -56,20 +51,23 @@ func startCluster(t *testing.T, n int, redisURL string) []*node {
 		if _, err := st.Migrate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		rdb := redis.NewClient(opts)
-		t.Cleanup(func() { rdb.Close() })
+		rdb := testenv.NewRedisClient(t, redisURL)
 		presence, err := hub.NewRedisPresence(hub.RedisPresenceConfig{Client: rdb, Prefix: prefix})
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := server.New(server.Config{
+		cfg := server.Config{
 			Store: st, Media: files, Argon2: testserver.CheapArgon2, Presence: presence,
 			LoginPerIP: 1 << 20, LoginPerAccount: 1 << 20, PositionInterval: 300 * time.Millisecond,
 			NewBus: func(h hub.BusHandler) (hub.Bus, error) {
 				return hub.NewRedisBus(hub.RedisBusConfig{Client: rdb, Prefix: prefix, Handler: h})
 			},
 			Ready: []server.Check{{Name: "redis", Fn: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}},
-		})
+		}
+		for _, fn := range configure {
+			fn(i, &cfg)
+		}
+		srv, err := server.New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -339,7 +337,11 @@ func TestLiveCitizenNeverGetsStaffEvents(t *testing.T) {
 	again := dial(t, n, w.citizen)
 	again.subscribe(t, public, 0)
 	again.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "public two") })
-	time.Sleep(500 * time.Millisecond) // a position tick or two
+	// An ordering fence: one more internal note, then a public comment after
+	// it. Once the public one has arrived, a leaked note would have too.
+	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "SECRET-3", "visibility": "internal"}, 201)
+	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE"}, 201)
+	again.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "FENCE") })
 	for _, s := range []*sock{cit, again} {
 		for _, f := range s.snapshot() {
 			if strings.Contains(string(f.Data), "SECRET") || f.Channel == staff && f.Type == "event" {
@@ -392,6 +394,7 @@ func TestLivePermissionRevoked(t *testing.T) {
 	staff := jihat.CaseStaffChannel(w.caseID)
 	s := dial(t, a, w.supervisor)
 	s.subscribe(t, staff, 0)
+	s.subscribe(t, jihat.CaseChannel(w.caseID), 0) // for the fence below
 	me := b.api(t, "GET", "/api/v1/me", w.supervisor, nil, 200)
 	supID := me["user"].(map[string]any)["id"].(string)
 	ent := me["user"].(map[string]any)["entity_id"].(string)
@@ -399,7 +402,10 @@ func TestLivePermissionRevoked(t *testing.T) {
 		map[string]any{"revoke": []string{"case.view_internal"}}, 200)
 	s.waitFor(t, 5*time.Second, func(f frame) bool { return f.Type == "unsubscribed" && f.Channel == staff })
 	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "AFTER-REVOKE", "visibility": "internal"}, 201)
-	time.Sleep(500 * time.Millisecond)
+	// An ordering fence: a public comment published after the note. Once it
+	// has arrived, the note would have too had it leaked.
+	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE"}, 201)
+	s.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "FENCE") })
 	for _, f := range s.snapshot() {
 		if strings.Contains(string(f.Data), "AFTER-REVOKE") {
 			t.Fatal("an internal note reached a supervisor after case.view_internal was revoked")

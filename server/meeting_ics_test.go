@@ -10,7 +10,7 @@ import (
 	ical "github.com/emersion/go-ical"
 
 	"github.com/jihat/jihat/internal/testserver"
-	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/notify"
 )
 
 // TestMeetingInvitationICS: every member's invitation e-mail carries an
@@ -29,7 +29,7 @@ func TestMeetingInvitationICS(t *testing.T) {
 		if _, err := ts.Server.FlushNotifications(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		var found *server.Attachment
+		var found *notify.Attachment
 		for _, msg := range ts.Notifier.To(w.members[1].Email) {
 			for i, a := range msg.Attachments {
 				if msg.Kind == "meeting.invitation" && bytes.Contains(a.Data, []byte("SEQUENCE:"+itoaTest(seq)+"\r\n")) {

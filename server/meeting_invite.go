@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -28,8 +29,8 @@ func (s *Server) invitees(ctx context.Context, m *jihat.Meeting) (map[string]*ji
 // outbox. The .ics keeps the meeting's UID and carries its Sequence.
 func (s *Server) invite(mt *store.MeetingTx, organizer *jihat.User, users map[string]*jihat.User, method string) error {
 	m := mt.Meeting
-	ev := ICSEvent{UID: m.ID + "@jihat", Sequence: m.Sequence, Method: method, Summary: m.Title, Location: m.Location,
-		Start: m.StartsAt, End: m.EndsAt, Stamp: mt.Now, Organizer: ICSPerson{Name: organizer.Name, Email: organizer.Email}}
+	ev := notify.ICSEvent{UID: m.ID + "@jihat", Sequence: m.Sequence, Method: method, Summary: m.Title, Location: m.Location,
+		Start: m.StartsAt, End: m.EndsAt, Stamp: mt.Now, Organizer: notify.ICSPerson{Name: organizer.Name, Email: organizer.Email}}
 	if m.Remote && ev.Location == "" {
 		ev.Location = "Jihat"
 	}
@@ -44,10 +45,10 @@ func (s *Server) invite(mt *store.MeetingTx, organizer *jihat.User, users map[st
 	}
 	for _, x := range m.Members {
 		if u := users[x.UserID]; u != nil && u.Email != "" {
-			ev.Attendees = append(ev.Attendees, ICSPerson{Name: u.Name, Email: u.Email})
+			ev.Attendees = append(ev.Attendees, notify.ICSPerson{Name: u.Name, Email: u.Email})
 		}
 	}
-	ics := string(ICS(ev))
+	ics := string(notify.ICS(ev))
 	for _, x := range m.Members {
 		data := map[string]any{"title": m.Title, "meeting": m.Title, "meeting_id": m.ID, "entity_id": m.EntityID,
 			"starts_at": rfc3339(m.StartsAt), "ends_at": rfc3339(m.EndsAt), "sequence": m.Sequence, "method": method, "ics": ics}

@@ -309,7 +309,7 @@ func (b liveBackend) vote(ctx context.Context, u *jihat.User, env hub.Envelope) 
 	if err := dec.Decode(&cmd); err != nil {
 		return nil, jihat.Errorf(jihat.EINVALID, "malformed_json")
 	}
-	if !validUUID(cmd.MotionID) {
+	if !jihat.IsUUID(cmd.MotionID) {
 		return nil, jihat.Invalid(map[string]string{"motion_id": "invalid_value"})
 	}
 	ref, err := b.s.motionCache.get(ctx, b.s.store, cmd.MotionID)

@@ -299,7 +299,7 @@ func (s *Server) ApproveMinutes(ctx context.Context, u *jihat.User, a jihat.Audi
 // GrantMinutes lets userID read the minutes of meeting id without being a
 // member (the chair, the secretary or an admin grants it).
 func (s *Server) GrantMinutes(ctx context.Context, u *jihat.User, a jihat.AuditEntry, id, userID string) error {
-	if !validUUID(userID) {
+	if !jihat.IsUUID(userID) {
 		return jihat.Invalid(map[string]string{"user_id": "invalid_value"})
 	}
 	users, err := s.store.ActiveUsers(ctx, []string{userID})

@@ -35,7 +35,7 @@ func (s *Server) checkSeats(ctx context.Context, fields map[string]string, name,
 			role = jihat.MeetingMember
 		}
 		switch {
-		case !validUUID(x.UserID):
+		case !jihat.IsUUID(x.UserID):
 			fields[name] = "meeting_bad_member"
 		case !role.Valid():
 			fields[name] = "meeting_bad_role"
@@ -245,7 +245,7 @@ func applySchedule(fields map[string]string, m *jihat.Meeting, in meetingInput, 
 			item := jihat.AgendaItem{Position: i + 1, FileIDs: it.FileIDs}
 			item.Title = jihat.ValidateTitle(fields, "agenda", it.Title, jihat.MaxMeetingTitle)
 			for _, f := range it.FileIDs {
-				if !validUUID(f) {
+				if !jihat.IsUUID(f) {
 					fields["agenda"] = "invalid_value"
 				}
 			}
@@ -262,7 +262,7 @@ func applySchedule(fields map[string]string, m *jihat.Meeting, in meetingInput, 
 // member by e-mail with an .ics and by SMS through the outbox.
 func (s *Server) CreateMeeting(ctx context.Context, u *jihat.User, a jihat.AuditEntry, in meetingInput) (*jihat.Meeting, error) {
 	fields := map[string]string{}
-	if !validUUID(in.EntityID) {
+	if !jihat.IsUUID(in.EntityID) {
 		return nil, jihat.Invalid(map[string]string{"entity_id": "invalid_value"})
 	}
 	m := &jihat.Meeting{EntityID: in.EntityID, CreatedBy: u.ID, Status: jihat.MeetingScheduled}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,8 @@ import (
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/media/rtc"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -32,9 +35,9 @@ type Check struct {
 type Config struct {
 	Store    *store.Store // required
 	Logger   *slog.Logger
-	Limiter  Limiter  // login throttling; default in-memory
-	Notifier Notifier // e-mail/SMS; default prints to the log
-	Ready    []Check  // extra readiness checks beside the database
+	Limiter  Limiter         // login throttling; default in-memory
+	Notifier notify.Notifier // e-mail/SMS; default prints to the log
+	Ready    []Check         // extra readiness checks beside the database
 
 	// Media stores uploaded files (required); MaxUploadBytes and
 	// MaxVoiceDuration must match its configuration (defaults: media's).
@@ -47,7 +50,7 @@ type Config struct {
 	// memory (nil); WS configures /ws (allowed origins, timeouts, limits).
 	NewBus   func(hub.BusHandler) (hub.Bus, error)
 	Presence hub.Presence
-	WS       hub.ServerConfig
+	WS       hub.EndpointConfig
 	NodeID   string
 	// PositionInterval is how often subscribers are told their channels'
 	// latest sequence, so a lost last event is noticed (hub default: 5 s).
@@ -55,6 +58,17 @@ type Config struct {
 	Version          string
 	// Web is the browser app (client/web), served at "/"; nil serves none.
 	Web fs.FS
+
+	// RTC configures the meeting audio SFU (media/rtc): ICE addresses and
+	// ports, STUN/TURN, limits. RTCLease is how long a node's hosting of a
+	// meeting's audio lasts unrenewed (15 s); the lease is renewed, and
+	// relayed rooms checked, every RTCCheckEvery (RTCLease/3). AudioAccess
+	// decides who may signal; nil refuses everyone until the meetings
+	// service answers it.
+	RTC           rtc.Config
+	RTCLease      time.Duration
+	RTCCheckEvery time.Duration
+	AudioAccess   AudioAccess
 
 	Argon2        Argon2Params  // default DefaultArgon2
 	SessionTTL    time.Duration // default 12h
@@ -79,6 +93,9 @@ type Config struct {
 	// attempts and backoff. Notifier above delivers its e-mail and SMS.
 	Notify NotifyConfig
 
+	// Now is the one clock of the services, the hub, the sweeper and the
+	// notifications worker. Give the store and the media store the same
+	// one; nil takes the store's (store.Config.Now).
 	Now func() time.Time
 }
 
@@ -96,8 +113,9 @@ type Server struct {
 	wake    chan struct{} // wakes the sweeper early
 	notify  *notifier     // the notifications worker's state
 	now     func() time.Time
-	web     *webApp      // the browser app, nil without one
-	front   http.Handler // s.mux behind the cross-site check
+	web     *webApp                    // the browser app, nil without one
+	front   http.Handler               // s.mux behind the cross-site check
+	rtc     atomic.Pointer[rtcService] // meeting audio; set once in New
 
 	votes       voteBatcher    // group commit of votes, per motion
 	tallies     tallyCoalescer // live tallies, at most ~5 a second per motion
@@ -119,13 +137,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = cfg.Store.Now
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = NewMemoryLimiter(cfg.Now)
 	}
 	if cfg.Notifier == nil {
-		cfg.Notifier = LogNotifier{Log: cfg.Logger}
+		cfg.Notifier = notify.LogNotifier{Log: cfg.Logger}
 	}
 	if cfg.Argon2 == (Argon2Params{}) {
 		cfg.Argon2 = DefaultArgon2
@@ -163,41 +181,40 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.openapi = doc
 
+	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
+		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
+		OnDisconnect: s.rtcDisconnected, OnNodeMessage: s.rtcNodeMessage,
+		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
+	if err != nil {
+		return nil, err
+	}
+	rtcSvc, err := newRTCService(s, cfg)
+	if err != nil {
+		s.hub.Close(context.Background())
+		return nil, err
+	}
+	s.rtc.Store(rtcSvc)
+	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, cfg.WS)
+	if err != nil {
+		rtcSvc.close(context.Background())
+		s.hub.Close(context.Background())
+		return nil, err
+	}
+
+	s.mux = http.NewServeMux()
 	s.app = fiber.New(fiber.Config{
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
 		BodyLimit:             int(cfg.MaxBodyBytes),
 		ReadBufferSize:        16 << 10,
 	})
-	s.routes()
-
-	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
-		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
-		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
-	if err != nil {
-		return nil, err
-	}
-	ws, err := hub.NewServer(s.hub, liveBackend{s}, cfg.WS)
-	if err != nil {
-		s.hub.Close(context.Background())
-		return nil, err
-	}
-
-	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.mux.Handle("GET /ws", ws)
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
-	s.mux.HandleFunc("GET /api/v1/attachments/{id}", s.download)
 	if cfg.Web != nil {
 		if s.web, err = loadWebApp(cfg.Web); err != nil {
 			s.hub.Close(context.Background())
 			return nil, err
 		}
 	}
-	s.mux.Handle("/", s.serveApp(s.bridge(s.app, cfg.MaxBodyBytes)))
+	s.routes(ws)
 	if s.front, err = crossSite(cfg.WS.AllowedOrigins, s.mux); err != nil {
 		s.hub.Close(context.Background())
 		return nil, err
@@ -210,14 +227,27 @@ func (s *Server) Hub() *hub.Hub { return s.hub }
 
 // Close stops the live hub: its sockets, bus and background work. Call it
 // after Serve returns.
-func (s *Server) Close(ctx context.Context) error { return s.hub.Close(ctx) }
+func (s *Server) Close(ctx context.Context) error {
+	s.rtc.Load().close(ctx)
+	return s.hub.Close(ctx)
+}
+
+// rtcDisconnected ends the meeting audio of a socket that closed.
+func (s *Server) rtcDisconnected(ev hub.SessionEvent) {
+	if r := s.rtc.Load(); r != nil {
+		r.disconnected(ev)
+	}
+}
+
+// rtcNodeMessage receives the meeting audio's messages from other nodes.
+func (s *Server) rtcNodeMessage(b []byte) {
+	if r := s.rtc.Load(); r != nil {
+		r.onNodeMessage(b)
+	}
+}
 
 // Registry exposes the metrics registry so other parts (the hub) can add theirs.
 func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }
-
-// Handle mounts a net/http handler on the front mux, beside the Fiber app
-// (for /ws and streamed uploads and downloads).
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler is the whole front, for tests and for Serve.
 func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.front) }
