@@ -49,6 +49,7 @@ var NotifyKinds = []NotifyKind{
 	{Name: "meeting.invitation", Defaults: staffChannels},
 	{Name: "meeting.vote_opened", Defaults: staffChannels},
 	{Name: KindCredentials, Defaults: []string{ChannelEmail}, Fixed: true},
+	{Name: KindPasswordReset, Defaults: []string{ChannelEmail, ChannelSMS}, Fixed: true},
 }
 
 // KindCredentials is the kind of the message that gives a new employee

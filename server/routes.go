@@ -15,6 +15,10 @@ func (s *Server) routes() {
 	v1.Patch("/me", s.updateMe)
 	v1.Post("/me/password", s.changePassword)
 
+	// Password reset by a code sent by e-mail or SMS (password_reset.go).
+	v1.Post("/auth/password-reset", s.requestPasswordReset)
+	v1.Post("/auth/password-reset/confirm", s.confirmPasswordReset)
+
 	v1.Post("/entities", s.createEntity)
 	v1.Get("/entities", s.listEntities)
 	v1.Get("/entities/:id", s.getEntity)

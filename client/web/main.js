@@ -7,6 +7,7 @@ import { useStore, set, navigate, getState } from './store.js';
 import { Spinner } from './components.js';
 import { Welcome, Login } from './screens/login.js';
 import { Register } from './screens/register.js';
+import { Forgot } from './screens/forgot.js';
 import { MyCases } from './screens/cases.js';
 import { NewCase } from './screens/newcase.js';
 import { CaseScreen } from './screens/case.js';
@@ -67,9 +68,9 @@ function Flash({ flash }) {
 function route(path, user) {
   const [p, query] = path.split('?');
   const params = new URLSearchParams(query || '');
-  const open = { '/': Welcome, '/login': Login, '/register': Register };
+  const open = { '/': Welcome, '/login': Login, '/register': Register, '/forgot': Forgot };
   if (open[p]) {
-    if (user) return { redirect: home(user) };
+    if (user && p !== '/forgot') return { redirect: home(user) };
     return { screen: open[p], props: { params } };
   }
   if (!user) return { redirect: '/login?next=' + encodeURIComponent(path) };
