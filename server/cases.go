@@ -18,6 +18,7 @@ type createCaseRequest struct {
 	Priority   string `json:"priority"`
 	Kind       string `json:"kind"`
 	Category   string `json:"category"`
+	ServiceID  string `json:"service_id"`
 	Location   *struct {
 		Lat float64 `json:"lat"`
 		Lng float64 `json:"lng"`
@@ -36,7 +37,7 @@ func (s *Server) createCase(c *fiber.Ctx) error {
 	}
 	in := jihat.NewCaseInput{EntityID: strings.ToLower(req.EntityID), CaseTypeID: strings.ToLower(req.CaseTypeID),
 		Subject: req.Subject, Body: req.Body, Priority: jihat.Priority(req.Priority), Kind: jihat.CaseKind(req.Kind),
-		Category: jihat.ReportCategory(req.Category)}
+		Category: jihat.ReportCategory(req.Category), ServiceID: strings.ToLower(req.ServiceID)}
 	if req.Location != nil {
 		in.Location = &jihat.Location{Lat: req.Location.Lat, Lng: req.Location.Lng}
 	}
@@ -182,13 +183,13 @@ func (s *Server) listCases(c *fiber.Ctx) error {
 	case a == "":
 	case a == "me":
 		q.AssigneeID = u.ID
-	case validUUID(a):
+	case jihat.IsUUID(a):
 		q.AssigneeID = strings.ToLower(a)
 	default:
 		fields["assignee"] = "invalid_id"
 	}
 	if cur := c.Query("cursor"); cur != "" {
-		if !validUUID(cur) && !store.ValidSearchCursor(cur) {
+		if !jihat.IsUUID(cur) && !store.ValidSearchCursor(cur) {
 			fields["cursor"] = "invalid_value"
 		}
 		q.Cursor = strings.ToLower(cur)

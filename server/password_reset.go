@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -25,9 +26,6 @@ import (
 // its window and the next (15 to 30 minutes), and dies as soon as the
 // password changes: it works once. Guessing is bounded by the per-account
 // throttle (LoginPerAccount attempts per LoginWindow).
-
-// KindPasswordReset is the kind of the message carrying a reset code.
-const KindPasswordReset = "account.password_reset"
 
 const resetWindow = 15 * time.Minute
 
@@ -91,7 +89,7 @@ func (s *Server) requestPasswordReset(c *fiber.Ctx) error {
 	}
 	if u != nil {
 		code := resetCode(hash, u.ID, s.now())
-		if err := s.store.Enqueue(ctx, store.Notice{Kind: KindPasswordReset, RecipientID: u.ID, Secret: true,
+		if err := s.store.Enqueue(ctx, store.Notice{Kind: notify.KindPasswordReset, RecipientID: u.ID, Secret: true,
 			Data: map[string]any{"password": code, "login": login}}); err != nil {
 			return err
 		}

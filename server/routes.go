@@ -1,13 +1,37 @@
 package server
 
-// routes is the one route table of the JSON API. Every route here must be in
-// the OpenAPI document (openapi.go); a test checks it.
-func (s *Server) routes() {
+import "net/http"
+
+// routes is the one route table: every path the server answers. Every route
+// is in the OpenAPI document (openapi.go); a test checks it.
+//
+// Two routers share the port. The net/http front serves what needs the raw
+// request or answers without a session: health checks, metrics, the live
+// socket, and files streamed in and out. Everything else goes through the
+// bridge to the Fiber JSON API, whose middleware sets the request context
+// and authenticates the caller.
+func (s *Server) routes(ws http.Handler) {
+	front := s.mux
+
+	// operations (health.go, metrics.go)
+	front.HandleFunc("GET /healthz", s.healthz)
+	front.HandleFunc("GET /readyz", s.readyz)
+	front.Handle("GET /metrics", s.metrics.handler())
+
+	// live (the hub's WebSocket endpoint)
+	front.Handle("GET /ws", ws)
+
+	// files, streamed (attachments.go, downloads.go)
+	front.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
+	front.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
+	front.HandleFunc("GET /api/v1/attachments/{id}", s.download)
+
 	app := s.app
 	app.Use(withRequestContext, s.authenticate)
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
 
+	// accounts (accounts.go)
 	v1.Post("/auth/register", s.register)
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/logout", s.logout)
@@ -19,6 +43,7 @@ func (s *Server) routes() {
 	v1.Post("/auth/password-reset", s.requestPasswordReset)
 	v1.Post("/auth/password-reset/confirm", s.confirmPasswordReset)
 
+	// entities, departments, case types (entities.go)
 	v1.Post("/entities", s.createEntity)
 	v1.Get("/entities", s.listEntities)
 	v1.Get("/entities/:id", s.getEntity)
@@ -27,12 +52,15 @@ func (s *Server) routes() {
 	v1.Get("/entities/:id/departments", s.listDepartments)
 	v1.Post("/entities/:id/case-types", s.createCaseType)
 	v1.Get("/entities/:id/case-types", s.listCaseTypes)
+
+	// employees (employees.go)
 	v1.Post("/entities/:id/employees", s.createEmployee)
 	v1.Get("/entities/:id/employees", s.listEmployees)
 	v1.Put("/entities/:id/employees/:user_id/permissions", s.setPermissions)
 	v1.Post("/entities/:id/employees/:user_id/disable", s.setEmployeeActive(false))
 	v1.Post("/entities/:id/employees/:user_id/enable", s.setEmployeeActive(true))
 
+	// cases (cases.go, case_actions.go)
 	v1.Post("/cases", s.createCase)
 	v1.Get("/cases", s.listCases)
 	v1.Get("/cases/:id", s.getCase)
@@ -43,15 +71,32 @@ func (s *Server) routes() {
 	v1.Get("/cases/:id/postponements", s.pendingPostponements)
 	v1.Post("/cases/:id/postponements/:request_id/approve", s.decidePostponement(true))
 	v1.Post("/cases/:id/postponements/:request_id/refuse", s.decidePostponement(false))
+	// Reassignment requests (an employee without case.reassign asks; a supervisor decides).
+	v1.Get("/cases/:id/reassignments", s.pendingReassignments)
+	v1.Post("/cases/:id/reassignments/:request_id/approve", s.decideReassignment(true))
+	v1.Post("/cases/:id/reassignments/:request_id/refuse", s.decideReassignment(false))
 	v1.Post("/cases/:id/resolve", s.resolveCase)
 	v1.Post("/cases/:id/object", s.objectCase)
 	v1.Post("/cases/:id/rating", s.rateCase)
 	v1.Post("/cases/:id/transition", s.transitionCase)
 
+	// the document archive (archive.go)
 	v1.Get("/attachments", s.listAttachments)
 
+	// Service guide (issue 19): public reads, entity admins edit and publish.
+	v1.Post("/entities/:id/services", s.createService)
+	v1.Get("/entities/:id/services", s.listEntityServices)
+	v1.Get("/services", s.listServices)
+	v1.Get("/services/:id", s.getService)
+	v1.Patch("/services/:id", s.updateService)
+	v1.Post("/services/:id/publish", s.publishService)
+	v1.Get("/services/:id/versions", s.serviceVersions)
+	v1.Get("/stats/services", s.serviceStats)
+
+	// the audit log (auditlog.go)
 	v1.Get("/audit", s.auditLog)
 
+	// notifications (notify_handlers.go, notify_template_handlers.go)
 	v1.Get("/notifications", s.listNotifications)
 	v1.Post("/notifications/read-all", s.readAllNotifications)
 	v1.Post("/notifications/:id/read", s.readNotification)
@@ -59,4 +104,8 @@ func (s *Server) routes() {
 	v1.Put("/me/notification-preferences", s.putPreferences)
 	v1.Get("/entities/:id/templates/:kind", s.getTemplates)
 	v1.Put("/entities/:id/templates/:kind", s.putTemplates)
+
+	// the JSON API serves every other path of the front (last: the bridge
+	// takes the Fiber app's routes as they are now)
+	front.Handle("/", s.serveApp(s.bridge(s.app, s.cfg.MaxBodyBytes)))
 }
