@@ -39,7 +39,9 @@ func Message(lang Lang, key string, args ...any) string {
 	if !ok {
 		if t, ok = moreMessages[key]; !ok {
 			if t, ok = notifyMessages[key]; !ok {
-				return key
+				if t, ok = statsMessages[key]; !ok {
+					return key
+				}
 			}
 		}
 	}
@@ -59,7 +61,8 @@ func HasMessage(key string) bool {
 	_, ok := catalogue[key]
 	_, more := moreMessages[key]
 	_, notify := notifyMessages[key]
-	return ok || more || notify
+	_, stats := statsMessages[key]
+	return ok || more || notify || stats
 }
 
 // catalogue holds every text a person may see in an error, in both

@@ -67,6 +67,10 @@ type Config struct {
 	// for long). For statistics such as hours worked.
 	OnConnect    func(SessionEvent)
 	OnDisconnect func(SessionEvent)
+	// OnActivity, when set, is called with the user and the time of every
+	// message a client sends except ping (subscribe, typing, commands): the
+	// user is acting, for the active time of hours worked. It must not block.
+	OnActivity func(userID string, at time.Time)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

@@ -44,6 +44,7 @@ func (s *Server) online(ids []string) (map[string]bool, error) {
 // seen, for the "online recently" fallback of assignment, and cases waiting
 // for someone are offered again.
 func (s *Server) connected(ev hub.SessionEvent) {
+	s.activity.connected(ev)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := s.store.TouchUser(ctx, ev.UserID, ev.At); err != nil {

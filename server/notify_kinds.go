@@ -48,6 +48,7 @@ var NotifyKinds = []NotifyKind{
 	{Name: "meeting.invitation", Defaults: staffChannels},
 	{Name: "meeting.vote_opened", Defaults: staffChannels},
 	{Name: KindCredentials, Defaults: []string{ChannelEmail}, Fixed: true},
+	{Name: KindWeeklyReport, Defaults: staffChannels}, // stats_weekly.go
 }
 
 // KindCredentials is the kind of the message that gives a new employee

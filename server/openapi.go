@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,8 +17,12 @@ type op struct {
 }
 
 // operations lists every operation of the JSON API and the routes served by
-// the net/http front. routes.go and this list must agree (openapi_test.go).
-var operations = []op{
+// the net/http front: the core list below and the topic lists beside it.
+// routes.go and this list must agree (openapi_test.go).
+var operations = slices.Concat(coreOperations, statsOperations)
+
+// coreOperations are the operations not listed in a topic file.
+var coreOperations = []op{
 	{"get", "/healthz", "Process is up", "ops", false, "", "200", ""},
 	{"get", "/readyz", "Database and Redis reachable", "ops", false, "", "200", ""},
 	{"get", "/metrics", "Prometheus metrics", "ops", false, "", "200", ""},
@@ -224,7 +229,7 @@ func openAPIDocument(version string) map[string]any {
 			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withSchemas(schemas(), notifySchemas()),
+			"schemas": withSchemas(schemas(), notifySchemas(), statsSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

@@ -4,7 +4,7 @@ package server
 // the OpenAPI document (openapi.go); a test checks it.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(withRequestContext, s.authenticate)
+	app.Use(withRequestContext, s.authenticate, s.trackActivity)
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
 
@@ -55,4 +55,19 @@ func (s *Server) routes() {
 	v1.Put("/me/notification-preferences", s.putPreferences)
 	v1.Get("/entities/:id/templates/:kind", s.getTemplates)
 	v1.Put("/entities/:id/templates/:kind", s.putTemplates)
+
+	// Statistics, hours worked, performance, indicators and reports
+	// (stats_*.go). Every route is a read but the report schedule's PUT.
+	v1.Get("/stats/entities", getAllEntities(s))
+	v1.Get("/stats/entities/:id", getEntityStats(s))
+	v1.Get("/stats/entities/:id/breakdown", getBreakdown(s))
+	v1.Get("/stats/entities/:id/indicators", getIndicators(s))
+	v1.Get("/stats/entities/:id/counters", getCounters(s))
+	v1.Get("/stats/entities/:id/report", s.statsReport)
+	v1.Get("/stats/employees/:id", getEmployeeStats(s))
+	v1.Get("/stats/employees/:id/hours", getHours(s))
+	v1.Get("/stats/departments/:id/performance", getPerformance(s))
+	v1.Get("/stats/cases", s.statsCases)
+	v1.Get("/entities/:id/report-schedule", s.getReportSchedule)
+	v1.Put("/entities/:id/report-schedule", s.putReportSchedule)
 }

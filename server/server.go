@@ -76,23 +76,32 @@ type Config struct {
 	// attempts and backoff. Notifier above delivers its e-mail and SMS.
 	Notify NotifyConfig
 
+	// ActiveGrace is how long one action keeps a user active, for hours
+	// worked (default DefaultActiveGrace); StatsEvery is how often running
+	// presence and activity intervals are written and weekly reports
+	// checked (default 1 min).
+	ActiveGrace time.Duration
+	StatsEvery  time.Duration
+
 	Now func() time.Time
 }
 
 // Server is the HTTP front and the application services.
 type Server struct {
-	cfg     Config
-	store   *store.Store
-	log     *slog.Logger
-	app     *fiber.App
-	mux     *http.ServeMux
-	metrics *metrics
-	hub     *hub.Hub
-	media   media.Store
-	openapi []byte        // the encoded OpenAPI document
-	wake    chan struct{} // wakes the sweeper early
-	notify  *notifier     // the notifications worker's state
-	now     func() time.Time
+	cfg      Config
+	store    *store.Store
+	log      *slog.Logger
+	app      *fiber.App
+	mux      *http.ServeMux
+	metrics  *metrics
+	hub      *hub.Hub
+	media    media.Store
+	openapi  []byte            // the encoded OpenAPI document
+	wake     chan struct{}     // wakes the sweeper early
+	notify   *notifier         // the notifications worker's state
+	activity *activityTracker  // hours worked: presence and activity intervals
+	counters *counterPublisher // live dashboard counters on the feeds
+	now      func() time.Time
 }
 
 // New builds the server and its routes.
@@ -142,11 +151,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 30 * time.Second
 	}
+	if cfg.StatsEvery == 0 {
+		cfg.StatsEvery = time.Minute
+	}
 	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)
 	s.notify = newNotifier(cfg.Notify, reg)
+	s.activity = newActivityTracker(cfg.Store, cfg.Logger, cfg.ActiveGrace)
+	s.counters = newCounterPublisher()
 	doc, err := json.Marshal(openAPIDocument(cfg.Version))
 	if err != nil {
 		return nil, err
@@ -162,7 +176,8 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
-		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval})
+		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, OnDisconnect: s.activity.disconnected,
+		OnActivity: s.activity.acted, Now: cfg.Now, PositionInterval: cfg.PositionInterval})
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,15 @@ var migrations = []migration{
 	{5, "case search by substring on SQLite", func(s *Store, tx *gorm.DB) error {
 		return s.searchSubstrings(tx)
 	}},
+	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {
+			return err
+		}
+		return s.backfillStats(tx)
+	}},
+	{61, "statistics: presence and activity intervals, weekly report schedules", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&workIntervalRow{}, &reportScheduleRow{})
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text

@@ -236,6 +236,9 @@ func (c *LiveConn) Subscribe(channel string, since int64) string {
 	return e.Code
 }
 
+// Close closes the connection normally.
+func (c *LiveConn) Close() { _ = c.ws.Close(websocket.StatusNormalClosure, "") }
+
 // Frames returns a copy of every frame read so far.
 func (c *LiveConn) Frames() []LiveFrame {
 	c.mu.Lock()

@@ -36,6 +36,7 @@ const (
 type Option func(*options)
 
 type options struct {
+	now       func() time.Time
 	postgres  bool
 	tls       bool
 	configure []func(*server.Config)
@@ -45,6 +46,10 @@ type options struct {
 // test is skipped when no PostgreSQL is configured, or fails under
 // JIHAT_TEST_REQUIRE_SERVICES=1.
 func Postgres() Option { return func(o *options) { o.postgres = true } }
+
+// Clock gives the store and the server the clock now (both: the rows the
+// store stamps and the times the services compare agree).
+func Clock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // TLS serves over HTTPS with a test certificate; Client trusts it.
 func TLS() Option { return func(o *options) { o.tls = true } }
@@ -98,7 +103,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	if _, err := rand.Read(key); err != nil {
 		tb.Fatal(err)
 	}
-	scfg := store.Config{Key: key}
+	scfg := store.Config{Key: key, Now: o.now}
 	driver, dsn := "sqlite", ""
 	if o.postgres {
 		scfg.DatabaseURL = testenv.Postgres(tb)
@@ -135,6 +140,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 		LoginPerIP:      1 << 20,
 		LoginPerAccount: 1 << 20,
 		Version:         "test",
+		Now:             o.now,
 	}
 	for _, fn := range o.configure {
 		fn(&cfg)
