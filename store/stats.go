@@ -172,7 +172,7 @@ SUM(rating) AS rating_sum, SUM(CASE WHEN rating > 0 THEN 1 ELSE 0 END) AS rating
 	return out, nil
 }
 
-// groupBy joins the columns of a GROUP BY, leaving out the constant ''
+// groupBy joins the columns of a GROUP BY, leaving out the constant ”
 // that stands for "no grouping".
 func groupBy(cols ...string) string {
 	out := ""
