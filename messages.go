@@ -32,18 +32,28 @@ func ParseLang(header string) Lang {
 // text is one message in both languages.
 type text struct{ ar, en string }
 
+// catalogues are the message maps Message looks in, in order; a topic adds
+// its own map (messages_<topic>.go) to this list.
+func catalogues() []map[string]text {
+	return []map[string]text{catalogue, moreMessages, notifyMessages, rtcMessages, webMessages, statsMessages}
+}
+
+// lookup finds key in the catalogues.
+func lookup(key string) (text, bool) {
+	for _, m := range catalogues() {
+		if t, ok := m[key]; ok {
+			return t, true
+		}
+	}
+	return text{}, false
+}
+
 // Message returns the text for key in lang, formatted with args. An unknown
 // key returns the key itself so a missing translation is visible, not blank.
 func Message(lang Lang, key string, args ...any) string {
-	t, ok := catalogue[key]
+	t, ok := lookup(key)
 	if !ok {
-		if t, ok = moreMessages[key]; !ok {
-			if t, ok = notifyMessages[key]; !ok {
-				if t, ok = statsMessages[key]; !ok {
-					return key
-				}
-			}
-		}
+		return key
 	}
 	s := t.ar
 	if lang == LangEN {
@@ -58,11 +68,8 @@ func Message(lang Lang, key string, args ...any) string {
 // HasMessage reports whether key is in the catalogue (tests use it to check
 // that every key a rule returns has a translation).
 func HasMessage(key string) bool {
-	_, ok := catalogue[key]
-	_, more := moreMessages[key]
-	_, notify := notifyMessages[key]
-	_, stats := statsMessages[key]
-	return ok || more || notify || stats
+	_, ok := lookup(key)
+	return ok
 }
 
 // catalogue holds every text a person may see in an error, in both

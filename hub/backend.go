@@ -19,6 +19,20 @@ type Event struct {
 	Seq int64
 	// Data is the JSON payload, usually an object.
 	Data json.RawMessage
+	// Audience, when set, limits who receives the event among the channel's
+	// subscribers, live and on replay alike: only those for whom the
+	// Backend's CanRead (Reader) says yes. A feed carries the events of
+	// many cases, each with its own audience; nil means every subscriber
+	// (authorised at subscribe time) may read it.
+	Audience *jihat.Audience
+	// Key identifies an unsequenced durable event (an entry of an activity
+	// feed, which has no Seq) across the database and the live stream: a
+	// subscription that starts with the feed's latest events from
+	// EventSource.Replay drops a live frame whose Key it has just replayed,
+	// so the seam between history and live tail has no duplicate. Keyed
+	// frames published while the replay runs wait for it, so it has no gap
+	// either. Empty for ephemeral events.
+	Key string
 }
 
 // Principal is an authenticated user on one connection.
@@ -51,6 +65,16 @@ type Backend interface {
 	Command(ctx context.Context, c CommandContext, env Envelope) (data any, err error)
 }
 
+// Reader is implemented by a Backend whose events carry an Audience: the
+// hub asks it, for each subscriber, whether that subscriber may read each
+// event (the same rule as the REST read of the same thing). It runs on the
+// fan-out path, so it must be fast and must not block: decide from what
+// the Principal carries (see Principal.Value). Without a Reader, events
+// with an Audience reach nobody (fail closed).
+type Reader interface {
+	CanRead(p Principal, a jihat.Audience) bool
+}
+
 // CommandContext identifies who sent a command and on which socket.
 type CommandContext struct {
 	Principal Principal
@@ -65,7 +89,8 @@ type EventSource interface {
 	// Replay returns at most limit events of channel with Seq > since, in
 	// Seq order. since < 0 asks for the initial history of a subscription
 	// that gave no since: nothing for case and meeting channels (the client
-	// loads those over REST), the latest events for a feed.
+	// loads those over REST), the latest events for a feed, oldest first,
+	// with Seq 0 and their Key.
 	Replay(ctx context.Context, channel string, since int64, limit int) ([]Event, error)
 	// Positions returns the latest Seq of each sequenced channel that has
 	// events; channels without events may be left out.

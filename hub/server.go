@@ -83,6 +83,7 @@ func (c *ServerConfig) setDefaults() {
 type Server struct {
 	h       *Hub
 	backend Backend
+	reader  Reader // backend, when it scopes events; nil otherwise
 	cfg     ServerConfig
 	origins map[string]bool
 }
@@ -98,7 +99,8 @@ func NewServer(h *Hub, backend Backend, cfg ServerConfig) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{h: h, backend: backend, cfg: cfg, origins: origins}, nil
+	reader, _ := backend.(Reader)
+	return &Server{h: h, backend: backend, reader: reader, cfg: cfg, origins: origins}, nil
 }
 
 // tokenParams are query parameters that would put a credential in the URL

@@ -8,11 +8,13 @@ import (
 
 // subscribe authorises and adds a subscription, then replays from the
 // database (since, or the channel's initial history) before live frames.
-// Subscribing again to a subscribed channel with since is a fetch.
+// Subscribing again to a subscribed channel with since is a fetch. Feeds
+// and user channels have no sequence: they ignore since, and a feed starts
+// with its latest events whatever the client gave.
 func (s *Server) subscribe(ctx context.Context, c *conn, env Envelope) {
 	if sub := c.subscription(env.Channel); sub != nil {
 		c.sendAck(env, nil)
-		if env.Since != nil {
+		if env.Since != nil && sub.info.Sequenced() {
 			if err := c.replay(ctx, sub, *env.Since, true); err != nil {
 				c.sendError(env, err)
 			}
@@ -35,7 +37,7 @@ func (s *Server) subscribe(ctx context.Context, c *conn, env Envelope) {
 	// until the replay is done: nothing published meanwhile is missed.
 	sub := &subscription{c: c, name: env.Channel, info: info, idx: -1, replaying: true}
 	since := int64(-1)
-	if env.Since != nil {
+	if env.Since != nil && info.Sequenced() {
 		since = *env.Since
 		sub.last = since
 	}
@@ -74,6 +76,9 @@ func (s *Server) fetch(ctx context.Context, c *conn, env Envelope) {
 		return
 	}
 	c.sendAck(env, nil)
+	if !sub.info.Sequenced() {
+		return // nothing to fetch on a live tail
+	}
 	if err := c.replay(ctx, sub, *env.Since, true); err != nil {
 		c.sendError(env, err)
 	}

@@ -3,6 +3,8 @@ package hub
 import (
 	"context"
 	"time"
+
+	"github.com/jihat/jihat"
 )
 
 // subscription is one connection's subscription to one channel.
@@ -18,6 +20,7 @@ type subscription struct {
 	last      int64 // highest Seq delivered
 	replaying bool  // a replay from the database is running: live frames wait in held
 	held      []heldFrame
+	replayed  map[string]struct{} // keys of the keyed events this replay sent
 	removed   bool
 	typingAt  time.Time // last typing relayed, to throttle
 	joined    bool      // presence recorded
@@ -26,17 +29,29 @@ type subscription struct {
 type heldFrame struct {
 	frame []byte
 	seq   int64
+	aud   *jihat.Audience // who may read it; nil: every subscriber
+	key   string          // a keyed event's Key (then seq is 0)
 }
 
-// deliver queues a live frame. Durable frames are delivered once each: a
-// Seq at or below the last delivered one is dropped on a sequenced channel.
-// During a replay, durable frames wait until the replay is done. Called
-// with ch.mu held.
-func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
+// deliver queues a live frame. A frame with an audience the subscriber may
+// not read is skipped (it still counts as seen, so no gap is reported for
+// it). Durable frames are delivered once each: a Seq at or below the last
+// delivered one is dropped on a sequenced channel. During a replay, durable
+// frames wait until the replay is done. Called with ch.mu held.
+func (s *subscription) deliver(frame []byte, seq int64, aud *jihat.Audience, sequenced bool) {
 	c := s.c
+	readable := c.canRead(aud)
 	c.mu.Lock()
 	if s.removed || c.closing.Load() {
 		c.mu.Unlock()
+		return
+	}
+	if !readable {
+		if seq > 0 && !s.replaying {
+			s.last = max(s.last, seq)
+		}
+		c.mu.Unlock()
+		c.h.m.scoped.Inc()
 		return
 	}
 	if seq > 0 {
@@ -46,7 +61,7 @@ func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
 				c.closeWith(CloseResync, "resync", reasonResync)
 				return
 			}
-			s.held = append(s.held, heldFrame{frame, seq})
+			s.held = append(s.held, heldFrame{frame: frame, seq: seq})
 			c.mu.Unlock()
 			return
 		}
@@ -56,6 +71,37 @@ func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
 			return
 		}
 		s.last = max(s.last, seq)
+	}
+	overflow := c.enqueueLocked(frame)
+	c.mu.Unlock()
+	if overflow {
+		c.closeWith(CloseResync, "resync", reasonResync)
+	}
+}
+
+// deliverKeyed queues the live frame of a keyed event. During a replay it
+// waits, and goes out after it unless the replay sent the same key. Called
+// with ch.mu held.
+func (s *subscription) deliverKeyed(frame []byte, key string, aud *jihat.Audience) {
+	c := s.c
+	if !c.canRead(aud) {
+		c.h.m.scoped.Inc()
+		return
+	}
+	c.mu.Lock()
+	if s.removed || c.closing.Load() {
+		c.mu.Unlock()
+		return
+	}
+	if s.replaying {
+		if len(s.held) >= c.h.cfg.SeamBuffer {
+			c.mu.Unlock()
+			c.closeWith(CloseResync, "resync", reasonResync)
+			return
+		}
+		s.held = append(s.held, heldFrame{frame: frame, key: key})
+		c.mu.Unlock()
+		return
 	}
 	overflow := c.enqueueLocked(frame)
 	c.mu.Unlock()
@@ -99,7 +145,7 @@ func (c *conn) replay(ctx context.Context, s *subscription, since int64, resend 
 		err = c.flushHeld(ctx, s)
 	}
 	c.mu.Lock()
-	s.held, s.replaying = nil, false
+	s.held, s.replaying, s.replayed = nil, false, nil
 	c.mu.Unlock()
 	return err
 }
@@ -121,9 +167,15 @@ func (c *conn) flushHeld(ctx context.Context, s *subscription) error {
 		c.mu.Unlock()
 		for _, hf := range batch {
 			c.mu.Lock()
-			skip := s.removed || hf.seq <= s.last
-			if !skip {
-				s.last = hf.seq
+			var skip bool
+			if hf.key != "" {
+				_, skip = s.replayed[hf.key]
+				skip = skip || s.removed
+			} else {
+				skip = s.removed || hf.seq <= s.last
+				if !skip {
+					s.last = hf.seq
+				}
 			}
 			c.mu.Unlock()
 			if skip {
@@ -150,6 +202,29 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 		}
 		advanced := false
 		for _, ev := range evs {
+			if ev.Seq == 0 {
+				// An unsequenced event (a feed's history): sent once, in
+				// the order given; its key keeps the live copy out.
+				c.mu.Lock()
+				if s.removed {
+					c.mu.Unlock()
+					return nil
+				}
+				if ev.Key != "" {
+					if s.replayed == nil {
+						s.replayed = map[string]struct{}{}
+					}
+					s.replayed[ev.Key] = struct{}{}
+				}
+				c.mu.Unlock()
+				if !c.canRead(ev.Audience) {
+					continue
+				}
+				if err := c.sendWait(ctx, encodeFrame(eventType(ev), "", s.name, 0, ev.Data)); err != nil {
+					return err
+				}
+				continue
+			}
 			if cursor >= 0 && ev.Seq <= cursor {
 				continue // the source must return Seq > since; be safe
 			}
@@ -158,13 +233,13 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 				c.mu.Unlock()
 				return nil
 			}
-			send := ev.Seq > s.last || ev.Seq == 0 || resend && ev.Seq > since
+			send := ev.Seq > s.last || resend && ev.Seq > since
 			s.last = max(s.last, ev.Seq)
 			c.mu.Unlock()
 			if ev.Seq > cursor {
 				cursor, advanced = ev.Seq, true
 			}
-			if !send {
+			if !send || !c.canRead(ev.Audience) {
 				continue
 			}
 			if err := c.sendWait(ctx, encodeFrame(eventType(ev), "", s.name, ev.Seq, ev.Data)); err != nil {

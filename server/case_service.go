@@ -21,7 +21,7 @@ func (s *Server) mutate(ctx context.Context, id string, a jihat.AuditEntry, fn f
 	if err != nil {
 		return nil, nil, err
 	}
-	s.publish(ctx, events)
+	s.publish(ctx, c, events)
 	s.wakeNotifier() // the change may have queued notifications
 	return c, events, nil
 }
@@ -68,7 +68,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, events)
+	s.publish(ctx, c, events)
 	s.wakeNotifier()
 	return c, nil
 }

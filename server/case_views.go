@@ -47,6 +47,27 @@ type caseView struct {
 	Actions         []string      `json:"actions"`
 	CreatedAt       string        `json:"created_at"`
 	UpdatedAt       string        `json:"updated_at"`
+	Highlights      *highlights   `json:"highlights,omitempty"` // in a search: where the words matched
+}
+
+// highlights are the spans of a search's words in the texts of a result
+// the searcher sees (UTF-16 code units, as a browser slices a string).
+// Only texts already in the answer are highlighted, so a highlight never
+// reveals anything more.
+type highlights struct {
+	Subject []jihat.Span `json:"subject"`
+	Body    []jihat.Span `json:"body"`
+}
+
+func newHighlights(subject, body string, terms []jihat.SearchTerm) *highlights {
+	h := &highlights{Subject: jihat.Highlight(subject, terms), Body: jihat.Highlight(body, terms)}
+	if h.Subject == nil {
+		h.Subject = []jihat.Span{}
+	}
+	if h.Body == nil {
+		h.Body = []jihat.Span{}
+	}
+	return h
 }
 
 // newCaseView renders c for viewer u: actions lists what u may do now.

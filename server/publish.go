@@ -9,12 +9,16 @@ import (
 	"github.com/jihat/jihat/hub"
 )
 
-// publish hands committed events to the live hub: each on its case channel
-// (public or staff) with its sequence number, and as a live tail on the
-// entity's activity feed (every event) and the oversight feed (public events
-// only). Publishing never fails the request: the database already has the
-// events, and clients that miss one catch up with "since".
-func (s *Server) publish(ctx context.Context, events []jihat.CaseEvent) {
+// publish hands committed events of case c to the live hub: each on its case
+// channel (public or staff) with its sequence number, and as a live tail on
+// the entity's activity feed (every event) and the oversight feed (public
+// events only). Every event carries its audience (jihat.CaseAudience of the
+// case as committed), and the hub gives it only to subscribers that
+// jihat.CanRead it: the same rule as the REST read, so a supervisor of one
+// department never receives another department's notes on the entity feed.
+// Publishing never fails the request: the database already has the events,
+// and clients that miss one catch up with "since".
+func (s *Server) publish(ctx context.Context, c *jihat.Case, events []jihat.CaseEvent) {
 	if len(events) == 0 {
 		return
 	}
@@ -35,16 +39,20 @@ func (s *Server) publish(ctx context.Context, events []jihat.CaseEvent) {
 		if err != nil {
 			continue
 		}
-		s.live(ctx, e.Channel, e.Seq, payload)
-		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), 0, payload)
+		aud := jihat.CaseAudience(c, e.Visibility)
+		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload, Audience: &aud})
+		// Feed entries carry the event's ID as their key: a supervisor
+		// whose subscription starts with the feed's latest events from the
+		// database gets each once (hub.Event.Key).
+		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		if e.Visibility == jihat.VisibilityPublic {
-			s.live(ctx, jihat.FeedChannel, 0, payload)
+			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		}
 	}
 }
 
-func (s *Server) live(ctx context.Context, channel string, seq int64, payload []byte) {
-	if err := s.hub.Publish(ctx, channel, hub.Event{Seq: seq, Data: payload}); err != nil {
+func (s *Server) live(ctx context.Context, channel string, ev hub.Event) {
+	if err := s.hub.Publish(ctx, channel, ev); err != nil {
 		s.log.WarnContext(ctx, "publish", slog.String("channel", channel), slog.Any("err", err))
 	}
 }

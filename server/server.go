@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -52,6 +53,8 @@ type Config struct {
 	// latest sequence, so a lost last event is noticed (hub default: 5 s).
 	PositionInterval time.Duration
 	Version          string
+	// Web is the browser app (client/web), served at "/"; nil serves none.
+	Web fs.FS
 
 	Argon2        Argon2Params  // default DefaultArgon2
 	SessionTTL    time.Duration // default 12h
@@ -96,12 +99,14 @@ type Server struct {
 	metrics  *metrics
 	hub      *hub.Hub
 	media    media.Store
-	openapi  []byte            // the encoded OpenAPI document
-	wake     chan struct{}     // wakes the sweeper early
-	notify   *notifier         // the notifications worker's state
+	openapi  []byte        // the encoded OpenAPI document
+	wake     chan struct{} // wakes the sweeper early
+	notify   *notifier     // the notifications worker's state
+	now      func() time.Time
 	activity *activityTracker  // hours worked: presence and activity intervals
 	counters *counterPublisher // live dashboard counters on the feeds
-	now      func() time.Time
+	web      *webApp           // the browser app, nil without one
+	front    http.Handler      // s.mux behind the cross-site check
 }
 
 // New builds the server and its routes.
@@ -195,7 +200,17 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
 	s.mux.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
 	s.mux.HandleFunc("GET /api/v1/attachments/{id}", s.download)
-	s.mux.Handle("/", s.bridge(s.app, cfg.MaxBodyBytes))
+	if cfg.Web != nil {
+		if s.web, err = loadWebApp(cfg.Web); err != nil {
+			s.hub.Close(context.Background())
+			return nil, err
+		}
+	}
+	s.mux.Handle("/", s.serveApp(s.bridge(s.app, cfg.MaxBodyBytes)))
+	if s.front, err = crossSite(cfg.WS.AllowedOrigins, s.mux); err != nil {
+		s.hub.Close(context.Background())
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -214,7 +229,7 @@ func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler is the whole front, for tests and for Serve.
-func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.mux) }
+func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.front) }
 
 // Serve answers on ln until ctx ends, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish (up to 15 s) and returns.

@@ -83,9 +83,12 @@ func TestStatsLiveCounters(t *testing.T) {
 	if code := over.Subscribe("feed", 0); code != "" {
 		t.Fatalf("subscribe oversight feed: %s", code)
 	}
+	s1 := ts.DialLive(w.s1.Token)
+	if code := s1.Subscribe("entity:"+w.cs.Entity+":feed", 0); code != "" {
+		t.Fatalf("supervisor subscribe feed: %s", code)
+	}
 	type counters struct {
-		Type                                   string
-		EntityID                               string `json:"entity_id"`
+		Type, EntityID, DepartmentID           string
 		Open, Late, OpenedToday, ResolvedToday int64
 	}
 	waitCounters := func(c *testserver.LiveConn, match func(counters) bool) counters {
@@ -95,6 +98,7 @@ func TestStatsLiveCounters(t *testing.T) {
 			var v struct {
 				Type          string `json:"type"`
 				EntityID      string `json:"entity_id"`
+				DepartmentID  string `json:"department_id"`
 				Open          int64  `json:"open"`
 				Late          int64  `json:"late"`
 				OpenedToday   int64  `json:"opened_today"`
@@ -103,7 +107,7 @@ func TestStatsLiveCounters(t *testing.T) {
 			if f.Type != "event" || json.Unmarshal(f.Data, &v) != nil || v.Type != "counters" {
 				return false
 			}
-			got = counters{v.Type, v.EntityID, v.Open, v.Late, v.OpenedToday, v.ResolvedToday}
+			got = counters{v.Type, v.EntityID, v.DepartmentID, v.Open, v.Late, v.OpenedToday, v.ResolvedToday}
 			return match(got)
 		})
 		return got
@@ -120,5 +124,16 @@ func TestStatsLiveCounters(t *testing.T) {
 	// 11:30: case 6 (due 11:00) becomes late when the sweeper reports it.
 	clk.Set(at(3, 11, 30))
 	ts.Server.Sweep(context.Background())
-	waitCounters(sup, func(c counters) bool { return c.Open == 3 && c.Late == 2 })
+	waitCounters(sup, func(c counters) bool { return c.DepartmentID == "" && c.Open == 3 && c.Late == 2 })
+	// The supervisor never received the entity's totals nor D2's.
+	s1.Fence()
+	for _, f := range s1.Frames() {
+		var v struct {
+			Type         string `json:"type"`
+			DepartmentID string `json:"department_id"`
+		}
+		if f.Type == "event" && json.Unmarshal(f.Data, &v) == nil && v.Type == "counters" && v.DepartmentID != w.cs.Department {
+			t.Errorf("the supervisor of D1 received counters of %q: %s", v.DepartmentID, f.Data)
+		}
+	}
 }

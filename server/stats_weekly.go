@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/store"
 )
 
@@ -109,6 +110,7 @@ func countsChange(t jihat.CaseEventType) bool {
 type countersView struct {
 	Type          string `json:"type"` // "counters"
 	EntityID      string `json:"entity_id,omitempty"`
+	DepartmentID  string `json:"department_id,omitempty"` // a department's counters; none for the entity's
 	Open          int64  `json:"open"`
 	Late          int64  `json:"late"`
 	OpenedToday   int64  `json:"opened_today"`
@@ -132,33 +134,49 @@ func (s *Server) countersOf(ctx context.Context, ent *jihat.Entity) (countersVie
 }
 
 // PublishCounters publishes the counters of every entity whose cases
-// changed since the last call on its feed, and the platform's on the
-// oversight feed.
+// changed since the last call: the entity's on its feed for those who see
+// the whole entity, each department's for its supervisors, and the
+// platform's on the oversight feed. Each carries its audience, so a
+// supervisor never receives another department's figures.
 func (s *Server) PublishCounters(ctx context.Context) {
 	ids := s.counters.take()
 	if len(ids) == 0 {
 		return
 	}
+	now := s.now()
 	for _, id := range ids {
 		ent, err := s.store.Entity(ctx, id)
 		if err != nil {
 			continue
 		}
-		if v, err := s.countersOf(ctx, ent); err == nil {
-			s.liveJSON(ctx, jihat.EntityFeedChannel(id), v)
+		loc := ent.WorkingCalendar().Location
+		by, err := s.store.CountersByDepartment(ctx, store.StatsFilter{EntityID: id, Now: now}, jihat.DayDate(jihat.LocalDay(now, loc), loc))
+		if err != nil {
+			s.log.WarnContext(ctx, "stats: counters", slog.Any("err", err))
+			continue
 		}
+		total := countersView{Type: "counters", EntityID: id, At: rfc3339(now)}
+		for dept, c := range by {
+			v := countersView{Type: "counters", EntityID: id, DepartmentID: dept, Open: c.Open, Late: c.Late,
+				OpenedToday: c.OpenedToday, ResolvedToday: c.ResolvedToday, At: total.At}
+			total.Open, total.Late, total.OpenedToday, total.ResolvedToday = total.Open+c.Open, total.Late+c.Late,
+				total.OpenedToday+c.OpenedToday, total.ResolvedToday+c.ResolvedToday
+			s.liveJSON(ctx, jihat.EntityFeedChannel(id), v, &jihat.Audience{EntityID: id, DepartmentID: dept})
+		}
+		s.liveJSON(ctx, jihat.EntityFeedChannel(id), total, &jihat.Audience{EntityID: id})
 	}
 	if v, err := s.countersOf(ctx, nil); err == nil {
-		s.liveJSON(ctx, jihat.FeedChannel, v)
+		s.liveJSON(ctx, jihat.FeedChannel, v, &jihat.Audience{})
 	}
 }
 
-func (s *Server) liveJSON(ctx context.Context, channel string, v any) {
+// liveJSON publishes v, live only (no sequence), to the readers of aud.
+func (s *Server) liveJSON(ctx context.Context, channel string, v any, aud *jihat.Audience) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return
 	}
-	s.live(ctx, channel, 0, b)
+	s.live(ctx, channel, hub.Event{Data: b, Audience: aud})
 }
 
 // SendWeeklyReports queues the weekly report of every entity whose

@@ -19,7 +19,9 @@ type caseRow struct {
 	Lng             *float64
 	Subject         string    `gorm:"size:400;not null"`
 	Body            string    `gorm:"not null"`
-	SearchText      string    `gorm:"not null;default:''"` // normalised subject and body (jihat.NormalizeArabic)
+	SearchText      string    `gorm:"not null;default:''"` // number, subject and body: exact form (jihat.SearchDoc)
+	SearchStem      string    `gorm:"not null;default:''"` // and stems (migration 50)
+	SearchVer       int       `gorm:"not null;default:0"`  // the jihat.SearchVersion they were made with
 	Status          string    `gorm:"size:20;not null;index"`
 	EscalationLevel int       `gorm:"not null;default:0"`
 	Resolution      string    `gorm:"not null;default:''"`

@@ -378,12 +378,33 @@ type LiveCounters struct {
 // Counters returns the live counters of f (its entity and department; the
 // period is ignored): open and late at f.Now, opened and resolved since since.
 func (s *Store) Counters(ctx context.Context, f StatsFilter, since time.Time) (LiveCounters, error) {
+	by, err := s.CountersByDepartment(ctx, f, since)
 	var c LiveCounters
-	err := f.where(s.db.WithContext(ctx).Model(&caseStatRow{})).Select(`
+	for _, v := range by {
+		c.Open += v.Open
+		c.Late += v.Late
+		c.OpenedToday += v.OpenedToday
+		c.ResolvedToday += v.ResolvedToday
+	}
+	return c, err
+}
+
+// CountersByDepartment returns the live counters of f per department.
+func (s *Store) CountersByDepartment(ctx context.Context, f StatsFilter, since time.Time) (map[string]LiveCounters, error) {
+	var rows []struct {
+		DepartmentID string
+		LiveCounters
+	}
+	err := f.where(s.db.WithContext(ctx).Model(&caseStatRow{})).Select(`department_id,
 COALESCE(SUM(CASE WHEN is_open = 1 THEN 1 ELSE 0 END), 0) AS open,
 COALESCE(SUM(CASE WHEN is_open = 1 AND due_at < ? THEN 1 ELSE 0 END), 0) AS late,
 COALESCE(SUM(CASE WHEN created_at >= ? THEN 1 ELSE 0 END), 0) AS opened_today,
 COALESCE(SUM(CASE WHEN resolved_at >= ? THEN 1 ELSE 0 END), 0) AS resolved_today`, f.Now.UTC(), since.UTC(), since.UTC()).
-		Where("is_open = 1 OR created_at >= ? OR resolved_at >= ?", since.UTC(), since.UTC()).Scan(&c).Error
-	return c, err
+		Where("is_open = 1 OR created_at >= ? OR resolved_at >= ?", since.UTC(), since.UTC()).
+		Group("department_id").Scan(&rows).Error
+	out := make(map[string]LiveCounters, len(rows))
+	for _, r := range rows {
+		out[r.DepartmentID] = r.LiveCounters
+	}
+	return out, err
 }

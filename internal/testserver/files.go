@@ -212,13 +212,18 @@ func (ts *TestServer) DialLive(token string) *LiveConn {
 	return c
 }
 
-// Subscribe subscribes to channel from since and waits for the answer; it
-// returns the error frame's code, or "" for an ack.
+// Subscribe subscribes to channel from since (since < 0: none given, so a
+// feed starts with its latest events) and waits for the answer; it returns
+// the error frame's code, or "" for an ack.
 func (c *LiveConn) Subscribe(channel string, since int64) string {
 	c.tb.Helper()
 	c.n++
 	id := "sub-" + strconv.Itoa(c.n)
-	b, _ := json.Marshal(map[string]any{"type": "subscribe", "id": id, "channel": channel, "since": since})
+	msg := map[string]any{"type": "subscribe", "id": id, "channel": channel, "since": since}
+	if since < 0 {
+		delete(msg, "since")
+	}
+	b, _ := json.Marshal(msg)
 	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
 		c.tb.Fatalf("subscribe %s: %v", channel, err)
 	}
@@ -238,6 +243,21 @@ func (c *LiveConn) Subscribe(channel string, since int64) string {
 
 // Close closes the connection normally.
 func (c *LiveConn) Close() { _ = c.ws.Close(websocket.StatusNormalClosure, "") }
+
+// Fence proves absence without a sleep: it sends a ping and waits for its
+// pong. The server queues a socket's frames in order, so every frame queued
+// before the ping (the events of every request that has returned, on a
+// single node) has been read once Fence returns.
+func (c *LiveConn) Fence() {
+	c.tb.Helper()
+	c.n++
+	id := "fence-" + strconv.Itoa(c.n)
+	b, _ := json.Marshal(map[string]any{"type": "ping", "id": id})
+	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
+		c.tb.Fatalf("ping: %v", err)
+	}
+	c.WaitFrame(func(f LiveFrame) bool { return f.ID == id && f.Type == "pong" })
+}
 
 // Frames returns a copy of every frame read so far.
 func (c *LiveConn) Frames() []LiveFrame {
