@@ -73,8 +73,19 @@ func (s *Server) DrillCases(ctx context.Context, u *jihat.User, q DrillQuery) ([
 			return nil, "", err
 		}
 	case sc.all:
+	case sc.selfID != "": // staff without reports.view: their own cases
+		emp, e, err := s.employeeFilter(ctx, u, sc.selfID)
+		if err != nil {
+			return nil, "", err
+		}
+		ent, f.EntityID, f.AssigneeID = e, emp.EntityID, emp.ID
+	case sc.entityID != "": // the caller's entity (a supervisor's department)
+		var err error
+		if ent, f, err = s.entityFilter(ctx, u, sc.entityID, q.DepartmentID); err != nil {
+			return nil, "", err
+		}
 	default:
-		return nil, "", jihat.Invalid(map[string]string{"entity_id": "required"})
+		return nil, "", forbidden()
 	}
 	p, err := s.period(ent, q.StatsQuery)
 	if err != nil {

@@ -12,14 +12,14 @@ package server
 var statsOperations = []op{
 	{"get", "/api/v1/stats/entities", "Every entity's figures side by side (oversight, platform admin; an entity admin gets their own). Query: from, to, case_type_id, priority", "stats", true, "", "200", "StatsBreakdown"},
 	{"get", "/api/v1/stats/entities/{id}", "An entity's figures for a period (a supervisor's: their department). Query: from, to, department_id, case_type_id, priority. *_s = working time (SLA calendar), *_wall_s = wall time", "stats", true, "", "200", "EntityStats"},
-	{"get", "/api/v1/stats/entities/{id}/breakdown", "Figures per department, case_type, employee or priority (by=), each with drill-down links", "stats", true, "", "200", "StatsBreakdown"},
+	{"get", "/api/v1/stats/entities/{id}/breakdown", "Figures per department (the default), case_type, employee or priority (by=), each with drill-down links", "stats", true, "", "200", "StatsBreakdown"},
 	{"get", "/api/v1/stats/entities/{id}/indicators", "Cases per day, week (Sunday to Saturday) or month (by=) of the period, by status, case type and priority, and the late trend (cases whose deadline fell in the bucket and was missed); buckets in the entity's zone", "stats", true, "", "200", "Indicators"},
 	{"get", "/api/v1/stats/entities/{id}/counters", "The dashboard's counters now: open, late, opened and resolved today (also pushed on entity:<id>:feed and feed as events of data.type counters)", "stats", true, "", "200", "Counters"},
 	{"get", "/api/v1/stats/entities/{id}/report", "The period report: format=html (printable; right to left in Arabic; Hijri Umm al-Qura and Gregorian period) or format=csv (UTF-8 with BOM). Query: from, to, lang", "stats", true, "", "200", ""},
 	{"get", "/api/v1/stats/employees/{id}", "An employee's figures (cases assigned to them), medians in working time, and hours worked (wall time: logged_in_seconds, online_seconds, active_seconds)", "stats", true, "", "200", "EmployeeStats"},
 	{"get", "/api/v1/stats/employees/{id}/hours", "Hours worked per local day (wall time: logged in, online, active) and the login / logout log", "stats", true, "", "200", "Hours"},
 	{"get", "/api/v1/stats/departments/{id}/performance", "The department's employees ranked by median working time to resolution, then completed, then SLA met; beside the department's medians", "stats", true, "", "200", "Performance"},
-	{"get", "/api/v1/stats/cases", "The cases behind a figure (drill-down). Query: entity_id, department_id, case_type_id, priority, employee_id, status, state (open, late, completed, resolved), from, to, cursor, limit", "stats", true, "", "200", "CaseList"},
+	{"get", "/api/v1/stats/cases", "The cases behind a figure (drill-down); without entity_id or employee_id, the caller's reach (their entity, department or own cases). Query: entity_id, department_id, case_type_id, priority, employee_id, status, state (open, late, completed, resolved), from, to, cursor, limit", "stats", true, "", "200", "CaseList"},
 	{"get", "/api/v1/entities/{id}/report-schedule", "When the weekly report is e-mailed to the entity's supervisors", "stats", true, "", "200", "ReportScheduleAnswer"},
 	{"put", "/api/v1/entities/{id}/report-schedule", "Set the weekly report schedule (entity.manage): enabled, weekday, hour on the entity's wall clock", "stats", true, "ReportScheduleRequest", "200", "ReportScheduleAnswer"},
 }

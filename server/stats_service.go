@@ -203,17 +203,19 @@ type BreakdownAnswer struct {
 // Breakdown returns an entity's figures per department, case type,
 // employee or priority.
 func (s *Server) Breakdown(ctx context.Context, u *jihat.User, entityID string, q StatsQuery) (*BreakdownAnswer, error) {
+	ent, f, err := s.entityFilter(ctx, u, entityID, q.DepartmentID)
+	if err != nil {
+		return nil, err
+	}
 	g := store.StatsGroup(q.By)
 	switch g {
+	case "":
+		g = store.GroupDepartment
 	case store.GroupDepartment, store.GroupCaseType, store.GroupEmployee, store.GroupPriority:
 	default:
 		return nil, &jihat.Error{Code: jihat.EINVALID, Key: "stats_invalid_group", Fields: map[string]string{"by": "invalid_value"}}
 	}
 	if err := narrow(&store.StatsFilter{}, q); err != nil {
-		return nil, err
-	}
-	ent, f, err := s.entityFilter(ctx, u, entityID, q.DepartmentID)
-	if err != nil {
 		return nil, err
 	}
 	p, err := s.period(ent, q)
