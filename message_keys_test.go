@@ -18,7 +18,7 @@ import (
 // verbs in both, so a message renders in either language.
 func TestCatalogueTexts(t *testing.T) {
 	verbs := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
-	for _, m := range []map[string]text{catalogue, moreMessages, webMessages} {
+	for _, m := range []map[string]text{catalogue, moreMessages, webMessages, guideMessages} {
 		for key, tx := range m {
 			if !strings.ContainsFunc(tx.ar, isArabic) {
 				t.Errorf("%s: Arabic text %q has no Arabic letters", key, tx.ar)

@@ -35,7 +35,7 @@ type text struct{ ar, en string }
 // catalogues are the message maps Message looks in, in order; a topic adds
 // its own map (messages_<topic>.go) to this list.
 func catalogues() []map[string]text {
-	return []map[string]text{catalogue, moreMessages, notifyMessages, rtcMessages, webMessages, statsMessages}
+	return []map[string]text{catalogue, moreMessages, notifyMessages, rtcMessages, webMessages, caseMessages, securityMessages, guideMessages, statsMessages}
 }
 
 // lookup finds key in the catalogues.

@@ -71,6 +71,9 @@ type Config struct {
 	// message a client sends except ping (subscribe, typing, commands): the
 	// user is acting, for the active time of hours worked. It must not block.
 	OnActivity func(userID string, at time.Time)
+	// OnNodeMessage receives what other nodes sent this node with SendNode.
+	// It is called from the bus's goroutine and must not block.
+	OnNodeMessage func(payload []byte)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

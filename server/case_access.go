@@ -33,8 +33,12 @@ func canSeeInternal(u *jihat.User, c *jihat.Case) bool {
 	return jihat.CanRead(u, jihat.CaseAudience(c, jihat.VisibilityInternal))
 }
 
-// canHandle: the assignee, or staff in scope, holding case.handle.
+// canHandle: the assignee, or staff in scope, holding case.handle; and the
+// oversight officer a case was escalated to (the last level of objection).
 func canHandle(u *jihat.User, c *jihat.Case) bool {
+	if c.EscalationLevel == jihat.EscalationOversight && c.AssigneeID == u.ID && u.Can(jihat.PermOversight) {
+		return true
+	}
 	if !staffOf(u, c) || !u.Can(jihat.PermCaseHandle) {
 		return u.IsPlatformAdmin()
 	}

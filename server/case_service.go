@@ -36,6 +36,9 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		return nil, jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
 	}
 	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
+	if err := s.caseService(ctx, &in); err != nil {
+		return nil, err
+	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -52,7 +55,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	c := &jihat.Case{
 		EntityID: in.EntityID, CaseTypeID: ct.ID, DepartmentID: ct.DepartmentID, Subject: in.Subject, Body: in.Body,
 		Priority: in.Priority, Kind: in.Kind, Category: in.Category, Location: in.Location, Status: jihat.StatusNew,
-		RequesterID: u.ID, EscalationLevel: jihat.EscalationEmployee,
+		RequesterID: u.ID, EscalationLevel: jihat.EscalationEmployee, ServiceID: in.ServiceID,
 		DueAt: jihat.DueAt(cal, ct.SLA.HoursFor(in.Priority), now),
 	}
 	c.RemindAt = cal.ReminderAt(now, c.DueAt, reminderFraction)
@@ -93,6 +96,12 @@ func (s *Server) autoAssign(m *store.CaseTx) error {
 // assigned records that the case now belongs to employee id, given by the
 // assignment rule (by == "") or by a person.
 func (s *Server) assigned(m *store.CaseTx, id, by string) error {
+	return s.assignedTo(m, id, by, "")
+}
+
+// assignedTo is assigned for a case that moved to department (when not "")
+// with its new assignee.
+func (s *Server) assignedTo(m *store.CaseTx, id, by, department string) error {
 	c := m.Case
 	previous := c.AssigneeID
 	if previous == id {
@@ -104,7 +113,7 @@ func (s *Server) assigned(m *store.CaseTx, id, by string) error {
 		return err
 	}
 	if _, err := m.Event(jihat.CaseEventAssigned, by, jihat.VisibilityPublic,
-		jihat.AssignedData{AssigneeID: emp.ID, PreviousID: previous, Auto: by == ""}); err != nil {
+		jihat.AssignedData{AssigneeID: emp.ID, PreviousID: previous, Auto: by == "", DepartmentID: department}); err != nil {
 		return err
 	}
 	if err := m.Notify("case.assigned", id, map[string]any{"number": c.Number, "subject": c.Subject}); err != nil {
@@ -113,7 +122,8 @@ func (s *Server) assigned(m *store.CaseTx, id, by string) error {
 	return m.Notify("case.assigned_requester", c.RequesterID, map[string]any{"number": c.Number, "assignee": emp.Name})
 }
 
-// AddComment adds a public reply or an internal note.
+// AddComment adds a public reply or an internal note. vis "" (not given)
+// is public for the requester and refused for staff (jihat.ChooseVisibility).
 func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (*jihat.CaseEvent, error) {
 	body = strings.TrimSpace(body)
 	if err := jihat.ValidateComment(body, vis); err != nil {
@@ -126,6 +136,9 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 			return hidden()
 		}
 		var err error
+		if vis, err = jihat.ChooseVisibility(vis, u.ID == c.RequesterID); err != nil {
+			return err
+		}
 		switch {
 		case vis == jihat.VisibilityInternal:
 			if !canSeeInternal(u, c) {
@@ -162,31 +175,6 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	return ev, err
 }
 
-// Reassign gives the case to another employee of its entity (case.reassign).
-func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, employeeID string) (*jihat.Case, error) {
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
-		c := m.Case
-		if err := allowed(u, c, canManage(u, c, jihat.PermCaseReassign)); err != nil {
-			return err
-		}
-		emp, err := m.User(employeeID)
-		if err != nil || !emp.Active || !emp.InEntity(c.EntityID) || !emp.Can(jihat.PermCaseHandle) {
-			return jihat.Invalid(map[string]string{"employee_id": "invalid_assignee"})
-		}
-		if emp.ID == c.AssigneeID {
-			return jihat.Errorf(jihat.ECONFLICT, "already_assigned")
-		}
-		if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
-			return err
-		}
-		return s.assigned(m, emp.ID, u.ID)
-	})
-	if err == nil {
-		s.wakeSweeper()
-	}
-	return c, err
-}
-
 // Resolve answers the case with a resolution text.
 func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, resolution string) (*jihat.Case, error) {
 	resolution = strings.TrimSpace(resolution)
@@ -195,7 +183,7 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 	}
 	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if err := allowed(u, c, canHandle(u, c)); err != nil {
+		if err := allowed(u, c, mayDecide(u, c)); err != nil {
 			return err
 		}
 		var err error
@@ -206,10 +194,20 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 		if c.FirstResponseAt.IsZero() {
 			c.FirstResponseAt = m.Now
 		}
-		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic, jihat.ResolvedData{Resolution: resolution}); err != nil {
+		// A resolution no objection can follow (the last level decided, or
+		// the cap is reached) is final, and the requester is told so.
+		if c.FinalDecision, err = finalDecision(m); err != nil {
 			return err
 		}
-		return m.Notify("case.resolved", c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
+		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic,
+			jihat.ResolvedData{Resolution: resolution, Final: c.FinalDecision}); err != nil {
+			return err
+		}
+		kind := "case.resolved"
+		if c.FinalDecision {
+			kind = "case.final_decision"
+		}
+		return m.Notify(kind, c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
 	})
 	if err == nil {
 		s.wakeSweeper() // the assignee has room for a waiting case

@@ -54,3 +54,10 @@ func (s *Server) connected(ev hub.SessionEvent) {
 		s.wakeSweeper() // an employee came online: a waiting case may be theirs now
 	}
 }
+
+// disconnected is the hub's OnDisconnect hook: the connection's online
+// time ends (hours worked), and its meeting audio, if any, stops.
+func (s *Server) disconnected(ev hub.SessionEvent) {
+	s.activity.disconnected(ev)
+	s.rtcDisconnected(ev)
+}

@@ -32,7 +32,7 @@ type node struct {
 
 // startCluster starts n servers on one PostgreSQL schema and one Redis, as
 // several nodes behind a load balancer would run.
-func startCluster(t *testing.T, n int, redisURL string) []*node {
+func startCluster(t *testing.T, n int, redisURL string, configure ...func(i int, c *server.Config)) []*node {
 	t.Helper()
 	dsn := testenv.Postgres(t)
 	key := make([]byte, store.KeySize)
@@ -62,14 +62,18 @@ func startCluster(t *testing.T, n int, redisURL string) []*node {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := server.New(server.Config{
+		cfg := server.Config{
 			Store: st, Media: files, Argon2: testserver.CheapArgon2, Presence: presence,
 			LoginPerIP: 1 << 20, LoginPerAccount: 1 << 20, PositionInterval: 300 * time.Millisecond,
 			NewBus: func(h hub.BusHandler) (hub.Bus, error) {
 				return hub.NewRedisBus(hub.RedisBusConfig{Client: rdb, Prefix: prefix, Handler: h})
 			},
 			Ready: []server.Check{{Name: "redis", Fn: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}},
-		})
+		}
+		for _, fn := range configure {
+			fn(i, &cfg)
+		}
+		srv, err := server.New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -244,6 +244,30 @@ func (c *LiveConn) Subscribe(channel string, since int64) string {
 // Close closes the connection normally.
 func (c *LiveConn) Close() { _ = c.ws.Close(websocket.StatusNormalClosure, "") }
 
+// Command sends a command (comment, vote, ...) on channel with data and
+// waits for its answer; it returns the error frame's code, or "" for an ack.
+func (c *LiveConn) Command(typ, channel string, data any) string {
+	c.tb.Helper()
+	c.n++
+	id := "cmd-" + strconv.Itoa(c.n)
+	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "channel": channel, "data": data})
+	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
+		c.tb.Fatalf("%s: %v", typ, err)
+	}
+	f := c.WaitFrame(func(f LiveFrame) bool { return f.ID == id && (f.Type == "ack" || f.Type == "error") })
+	if f.Type == "ack" {
+		return ""
+	}
+	var e struct {
+		Code string `json:"code"`
+	}
+	_ = json.Unmarshal(f.Data, &e)
+	if e.Code == "" {
+		e.Code = "?"
+	}
+	return e.Code
+}
+
 // Fence proves absence without a sleep: it sends a ping and waits for its
 // pong. The server queues a socket's frames in order, so every frame queued
 // before the ping (the events of every request that has returned, on a
