@@ -69,6 +69,32 @@ func (c Channel) String() string {
 	return ""
 }
 
+// Sequenced reports whether events on the channel carry a dense per-channel
+// sequence number from the database (1, 2, 3, ...). The hub orders and
+// gap-fills these; feeds and user channels are live tails.
+func (c Channel) Sequenced() bool {
+	switch c.Kind {
+	case ChannelCase, ChannelCaseStaff, ChannelMeeting:
+		return true
+	}
+	return false
+}
+
+// HasPresence reports whether the hub tracks who is present on the channel.
+func (c Channel) HasPresence() bool {
+	switch c.Kind {
+	case ChannelCase, ChannelCaseStaff, ChannelMeeting:
+		return true
+	}
+	return false
+}
+
+// ValidChannel reports whether name is a client-visible channel name.
+func ValidChannel(name string) bool {
+	_, err := ParseChannel(name)
+	return err == nil
+}
+
 // maxChannelLen is longer than any valid name ("entity:" + 36 + ":feed").
 const maxChannelLen = 64
 
@@ -109,6 +135,11 @@ func ParseChannel(s string) (Channel, error) {
 	}
 	return Channel{Kind: kind, ID: id}, nil
 }
+
+// IsUUID reports whether s is a UUID in the 36-character text form in
+// either case: IsCanonicalUUID once lower-cased. Handlers accept it and
+// lower-case it before use.
+func IsUUID(s string) bool { return IsCanonicalUUID(strings.ToLower(s)) }
 
 // IsCanonicalUUID reports whether s is a UUID in the canonical text form
 // that IDs use everywhere: 36 characters, lower-case hexadecimal digits in

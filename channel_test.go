@@ -124,3 +124,31 @@ func FuzzParseChannel(f *testing.F) {
 		}
 	})
 }
+
+func TestChannelSequencedAndPresence(t *testing.T) {
+	for _, tt := range []struct {
+		name               string
+		sequenced, present bool
+	}{
+		{jihat.CaseChannel(testID), true, true},
+		{jihat.CaseStaffChannel(testID), true, true},
+		{jihat.MeetingChannel(testID), true, true},
+		{jihat.EntityFeedChannel(testID), false, false},
+		{jihat.FeedChannel, false, false},
+		{jihat.UserChannel(testID), false, false},
+	} {
+		ch, err := jihat.ParseChannel(tt.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.Sequenced() != tt.sequenced || ch.HasPresence() != tt.present {
+			t.Errorf("%s: Sequenced %v HasPresence %v, want %v %v", tt.name, ch.Sequenced(), ch.HasPresence(), tt.sequenced, tt.present)
+		}
+		if !jihat.ValidChannel(tt.name) {
+			t.Errorf("ValidChannel(%q) = false", tt.name)
+		}
+	}
+	if jihat.IsUUID("not-a-uuid") || !jihat.IsUUID(strings.ToUpper(testID)) || jihat.IsCanonicalUUID(strings.ToUpper(testID)) {
+		t.Error("IsUUID accepts either case; IsCanonicalUUID only lower case")
+	}
+}

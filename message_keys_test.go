@@ -18,7 +18,8 @@ import (
 // verbs in both, so a message renders in either language.
 func TestCatalogueTexts(t *testing.T) {
 	verbs := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
-	for _, m := range []map[string]text{catalogue, moreMessages, webMessages, guideMessages} {
+	for _, m := range catalogues {
+
 		for key, tx := range m {
 			if !strings.ContainsFunc(tx.ar, isArabic) {
 				t.Errorf("%s: Arabic text %q has no Arabic letters", key, tx.ar)
@@ -31,9 +32,13 @@ func TestCatalogueTexts(t *testing.T) {
 			}
 		}
 	}
-	for key := range moreMessages {
-		if _, dup := catalogue[key]; dup {
-			t.Errorf("%s is in both catalogue and moreMessages", key)
+	seen := map[string]int{}
+	for i, m := range catalogues {
+		for key := range m {
+			if j, dup := seen[key]; dup {
+				t.Errorf("%s is in catalogues %d and %d", key, j, i)
+			}
+			seen[key] = i
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -141,6 +142,7 @@ func TestLiveResume(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	errc := make(chan error, 1)
+	var posted atomic.Int64
 	go func() {
 		defer wg.Done()
 		for _, body := range want {
@@ -148,6 +150,7 @@ func TestLiveResume(t *testing.T) {
 				errc <- err
 				return
 			}
+			posted.Add(1)
 			time.Sleep(2 * time.Millisecond)
 		}
 	}()
@@ -158,7 +161,16 @@ func TestLiveResume(t *testing.T) {
 			len(comments(t, m, pub)) >= 60
 	})
 	p.setDown(true)
-	time.Sleep(300 * time.Millisecond) // down long enough for replies to be missed
+	// Down until replies have been missed: a few more posted meanwhile (or
+	// all of them, when the publisher is already done).
+	downAt := posted.Load()
+	for posted.Load() < min(downAt+10, n) {
+		select {
+		case err := <-errc:
+			t.Fatalf("publish: %v", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 	p.setDown(false)
 	wg.Wait()
 	select {

@@ -23,7 +23,7 @@ type RedisBusConfig struct {
 	NodeID string
 	// Handler receives the other nodes' messages.
 	Handler BusHandler
-	// Logger; slog.Default() when nil.
+	// Logger; nil discards (the binary passes its own).
 	Logger *slog.Logger
 	// BufferSize is the number of received messages buffered between the
 	// Redis connection and the handler (1024 by default).
@@ -75,7 +75,7 @@ func NewRedisBus(cfg RedisBusConfig) (*RedisBus, error) {
 		cfg.Handler = func(string, []byte) {}
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.BufferSize <= 0 {
 		cfg.BufferSize = 1024

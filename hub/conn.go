@@ -29,7 +29,7 @@ type frameWriter interface {
 // when a connection is behind.
 type conn struct {
 	h     *Hub
-	srv   *Server // nil for connections made by tests and benchmarks
+	srv   *Endpoint // nil for connections made by tests and benchmarks
 	id    string
 	p     Principal
 	w     frameWriter
@@ -63,7 +63,7 @@ func (c *conn) canRead(aud *jihat.Audience) bool {
 	return c.srv.reader.CanRead(c.p, *aud)
 }
 
-func (h *Hub) newConn(srv *Server, p Principal, w frameWriter) *conn {
+func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {
 	c := &conn{
 		h:     h,
 		srv:   srv,

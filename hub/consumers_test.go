@@ -67,7 +67,21 @@ func TestSlowConsumer(t *testing.T) {
 	if err := slow.Write(ctx, websocket.MessageText, sub); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // let the subscription land
+	for { // read until the subscription is acknowledged, then never again
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, data, err := slow.Read(rctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("slow client before its ack: %v", err)
+		}
+		var env hub.Envelope
+		if json.Unmarshal(data, &env) == nil && env.ID == "s" {
+			if env.Type != hub.TypeAck {
+				t.Fatalf("slow client's subscribe: %s %s", env.Type, env.Data)
+			}
+			break
+		}
+	}
 
 	// Publish at the pace the fast subscriber reads (each event waits until
 	// it has arrived there), so only the slow one falls behind: once the

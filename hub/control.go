@@ -236,7 +236,7 @@ func (h *Hub) SendConn(ctx context.Context, connID, typ, channel string, data js
 }
 
 func (h *Hub) sendConn(ctx context.Context, connID, id, typ, channel string, data json.RawMessage) error {
-	if !validServerType(typ) || channel != "" && !ValidChannel(channel) || len(data) > 0 && !json.Valid(data) {
+	if !validServerType(typ) || channel != "" && !jihat.ValidChannel(channel) || len(data) > 0 && !json.Valid(data) {
 		return jihat.Errorf(jihat.EINVALID, "invalid_input")
 	}
 	frame := encodeFrame(typ, id, channel, 0, data)

@@ -10,7 +10,7 @@ import (
 
 // dispatch runs one client message. Messages of one socket run one after
 // the other, in order, on its reading goroutine; acks come back in order.
-func (s *Server) dispatch(ctx context.Context, c *conn, env Envelope) {
+func (s *Endpoint) dispatch(ctx context.Context, c *conn, env Envelope) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
 	defer cancel()
 	if env.Type != TypePing && s.h.cfg.OnActivity != nil {
@@ -38,7 +38,7 @@ func (s *Server) dispatch(ctx context.Context, c *conn, env Envelope) {
 }
 
 // command hands a command to the Backend and answers with its result.
-func (s *Server) command(ctx context.Context, c *conn, env Envelope) {
+func (s *Endpoint) command(ctx context.Context, c *conn, env Envelope) {
 	data, err := s.backend.Command(ctx, CommandContext{Principal: c.p, ConnID: c.id}, env)
 	if err != nil {
 		c.sendError(env, err)
@@ -60,7 +60,7 @@ func (s *Server) command(ctx context.Context, c *conn, env Envelope) {
 // typing relays "user is typing" to the channel's other subscribers, on
 // every node, at most once per TypingInterval per socket and channel. It is
 // not stored.
-func (s *Server) typing(ctx context.Context, c *conn, env Envelope) {
+func (s *Endpoint) typing(ctx context.Context, c *conn, env Envelope) {
 	sub := c.subscription(env.Channel)
 	if sub == nil {
 		c.sendError(env, jihat.Errorf(jihat.EINVALID, "ws_not_subscribed"))

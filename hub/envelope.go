@@ -16,7 +16,7 @@ import (
 type Envelope struct {
 	Type    string          `json:"type"`
 	ID      string          `json:"id,omitempty"`      // client correlation id, echoed in ack/error
-	Channel string          `json:"channel,omitempty"` // see ParseChannel
+	Channel string          `json:"channel,omitempty"` // see jihat.ParseChannel
 	Seq     int64           `json:"seq,omitempty"`     // server → client: the event's sequence number
 	Since   *int64          `json:"since,omitempty"`   // client → server: subscribe/fetch from after this seq
 	Data    json.RawMessage `json:"data,omitempty"`
@@ -90,12 +90,30 @@ func DecodeEnvelope(b []byte) (Envelope, error) {
 		return env, errBadEnvelope
 	}
 	if err := decodeFields(b, &env); err != nil {
-		return Envelope{}, errBadEnvelope
+		return Envelope{ID: salvageID(b)}, errBadEnvelope
 	}
 	if err := checkEnvelope(&env); err != nil {
-		return Envelope{}, err
+		return Envelope{ID: salvageID(b)}, err
 	}
 	return env, nil
+}
+
+// salvageID reads the "id" of a message that was refused, so that the error
+// frame still answers the request the client is waiting on; "" when the
+// message has no usable id (not an object, an id that is not a valid
+// string).
+func salvageID(b []byte) string {
+	var v struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	var id string
+	if decodeString(v.ID, &id) != nil || !validID(id) {
+		return ""
+	}
+	return id
 }
 
 // decodeFields reads the object key by key so that keys match exactly
@@ -180,14 +198,14 @@ func checkEnvelope(env *Envelope) error {
 	}
 	switch {
 	case env.Channel != "":
-		if !ValidChannel(env.Channel) {
-			return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+		if !jihat.ValidChannel(env.Channel) {
+			return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 		}
 		if env.Type == TypeAuth || env.Type == TypePing {
 			return errBadEnvelope
 		}
 	case needsChannel[env.Type]:
-		return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+		return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 	}
 	if bytes.Equal(env.Data, []byte("null")) {
 		env.Data = nil

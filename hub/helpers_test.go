@@ -107,8 +107,8 @@ func (b *fakeBackend) deny(user, channel string, denied bool) {
 func (b *fakeBackend) Authorize(ctx context.Context, p hub.Principal, channel string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	info, _ := hub.ParseChannel(channel)
-	if b.denied[p.UserID+" "+channel] || strings.HasPrefix(p.UserID, "c") && info.Kind == hub.KindCaseStaff {
+	info, _ := jihat.ParseChannel(channel)
+	if b.denied[p.UserID+" "+channel] || strings.HasPrefix(p.UserID, "c") && info.Kind == jihat.ChannelCaseStaff {
 		return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
 	}
 	return nil
@@ -136,7 +136,7 @@ type node struct {
 
 type nodeOpts struct {
 	cfg  hub.Config
-	scfg hub.ServerConfig
+	scfg hub.EndpointConfig
 	db   *fakeDB
 }
 
@@ -157,7 +157,7 @@ func startNode(t *testing.T, o nodeOpts) *node {
 	if o.scfg.AllowedOrigins == nil {
 		o.scfg.AllowedOrigins = []string{"https://jihat.example"}
 	}
-	srv, err := hub.NewServer(h, be, o.scfg)
+	srv, err := hub.NewEndpoint(h, be, o.scfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ type Config struct {
 	// Events reads durable events back from the database. Nil: no replay
 	// on subscribe, no gap filling, no position messages.
 	Events EventSource
-	// Logger; slog.Default() when nil.
+	// Logger; nil discards (the binary passes its own).
 	Logger *slog.Logger
 	// Metrics registers the hub's collectors; nil registers nothing.
 	Metrics prometheus.Registerer
@@ -94,7 +94,7 @@ type SessionEvent struct {
 
 func (c *Config) setDefaults() {
 	if c.Logger == nil {
-		c.Logger = slog.Default()
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.NodeID == "" {
 		c.NodeID = uuid.NewString()
@@ -203,8 +203,8 @@ func (h *Hub) Ping(ctx context.Context) error { return h.bus.Ping(ctx) }
 // local delivery has happened, the failure is logged and counted, and the
 // other nodes repair the gap from the database (positions, gap filling).
 func (h *Hub) Publish(ctx context.Context, channel string, ev Event) error {
-	if !ValidChannel(channel) {
-		return jihat.Errorf(jihat.EINVALID, "ws_invalid_channel")
+	if !jihat.ValidChannel(channel) {
+		return jihat.Errorf(jihat.EINVALID, "invalid_channel")
 	}
 	if ev.Type == "" {
 		ev.Type = TypeEvent

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/jihat/jihat"
 )
 
 // countingWriter is a frameWriter that counts frames and bytes instead of
@@ -42,7 +44,7 @@ func BenchmarkBroadcast1000(b *testing.B) {
 			}
 			defer h.Close(context.Background())
 			const channel = "case:00000000-0000-4000-8000-000000000001"
-			info, _ := ParseChannel(channel)
+			info, _ := jihat.ParseChannel(channel)
 			writers := make([]*countingWriter, subs)
 			for i := range writers {
 				writers[i] = &countingWriter{}

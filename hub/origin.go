@@ -52,7 +52,7 @@ func normOrigin(s string) (string, bool) {
 // header (not a browser), one Origin that is exactly in the allow-list, or
 // the server's own origin (the web app served by this same process: its
 // host and port are the request's Host).
-func (s *Server) originAllowed(r *http.Request) bool {
+func (s *Endpoint) originAllowed(r *http.Request) bool {
 	vals := r.Header.Values("Origin")
 	switch len(vals) {
 	case 0:

@@ -3,6 +3,8 @@ package hub
 import (
 	"context"
 	"time"
+
+	"github.com/jihat/jihat"
 )
 
 // presenceTimeout bounds one presence operation, so a slow Redis never
@@ -89,7 +91,7 @@ func (h *Hub) heartbeat() {
 		h.log.Warn("hub: presence heartbeat", "err", err)
 	}
 	for _, r := range readded {
-		if ValidChannel(r.Channel) {
+		if jihat.ValidChannel(r.Channel) {
 			h.publishFrame(ctx, r.Channel, presenceFrame(r.Channel, "join", r.Member.UserID), 0, nil, nil)
 		}
 	}

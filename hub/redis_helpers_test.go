@@ -1,7 +1,6 @@
 package hub_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -27,20 +26,11 @@ func mustPrivateRedis(tb testing.TB) (*redis.Client, string) {
 	return mustRedis(tb)
 }
 
+// failFast makes a client give up at once while the server is down; the
+// bus retries by itself.
+func failFast(o *redis.Options) { o.MaxRetries, o.DialTimeout = -1, time.Second }
+
 func newRedisClient(tb testing.TB, url string) *redis.Client {
 	tb.Helper()
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		tb.Fatalf("redis URL: %v", err)
-	}
-	opt.MaxRetries = -1 // fail fast while the server is down; the bus retries by itself
-	opt.DialTimeout = time.Second
-	c := redis.NewClient(opt)
-	tb.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		tb.Fatalf("redis ping: %v", err)
-	}
-	return c
+	return testenv.NewRedisClient(tb, url, failFast)
 }

@@ -52,7 +52,7 @@ func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 
 // serve runs one socket: authentication, then the read loop, until it
 // closes. It returns when every goroutine of the socket has ended.
-func (s *Server) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.Lang) {
+func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.Lang) {
 	ws.SetReadLimit(s.cfg.ReadLimit)
 	ctx, cancel := context.WithCancel(context.Background()) // not r.Context(): the connection was hijacked
 	defer cancel()
@@ -111,7 +111,7 @@ func (s *Server) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.Lang
 
 // authenticate waits for the first message, which must be a valid auth
 // message, for at most AuthTimeout.
-func (s *Server) authenticate(ctx context.Context, c *conn, ws *websocket.Conn, lang jihat.Lang) bool {
+func (s *Endpoint) authenticate(ctx context.Context, c *conn, ws *websocket.Conn, lang jihat.Lang) bool {
 	c.p.Lang = lang
 	timer := time.AfterFunc(s.cfg.AuthTimeout, func() {
 		c.closeWith(ClosePolicy, "authentication timeout", reasonAuthTimeout)
@@ -166,7 +166,7 @@ func (c *conn) helloData() []byte {
 
 // keepalive pings an idle client and closes one that stays silent.
 type keepalive struct {
-	s     *Server
+	s     *Endpoint
 	c     *conn
 	ws    *websocket.Conn
 	ctx   context.Context
@@ -177,7 +177,7 @@ type keepalive struct {
 	wg      sync.WaitGroup
 }
 
-func (s *Server) startKeepalive(ctx context.Context, c *conn, ws *websocket.Conn) *keepalive {
+func (s *Endpoint) startKeepalive(ctx context.Context, c *conn, ws *websocket.Conn) *keepalive {
 	k := &keepalive{s: s, c: c, ws: ws, ctx: ctx}
 	k.mu.Lock()
 	k.timer = time.AfterFunc(s.cfg.PingInterval, k.tick)

@@ -46,7 +46,7 @@ func (h *Hub) lookup(name string) *channelState {
 }
 
 // attach adds sub to its channel, creating the channel state if needed.
-func (h *Hub) attach(sub *subscription, info Channel) (created bool) {
+func (h *Hub) attach(sub *subscription, info jihat.Channel) (created bool) {
 	s := h.shard(sub.name)
 	s.mu.Lock()
 	ch := s.channels[sub.name]

@@ -11,7 +11,7 @@ import (
 // Subscribing again to a subscribed channel with since is a fetch. Feeds
 // and user channels have no sequence: they ignore since, and a feed starts
 // with its latest events whatever the client gave.
-func (s *Server) subscribe(ctx context.Context, c *conn, env Envelope) {
+func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 	if sub := c.subscription(env.Channel); sub != nil {
 		c.sendAck(env, nil)
 		if env.Since != nil && sub.info.Sequenced() {
@@ -32,7 +32,7 @@ func (s *Server) subscribe(ctx context.Context, c *conn, env Envelope) {
 		c.sendError(env, err)
 		return
 	}
-	info, _ := ParseChannel(env.Channel) // DecodeEnvelope checked it
+	info, _ := jihat.ParseChannel(env.Channel) // DecodeEnvelope checked it
 	// Live frames are held from the moment the subscription is attached
 	// until the replay is done: nothing published meanwhile is missed.
 	sub := &subscription{c: c, name: env.Channel, info: info, idx: -1, replaying: true}
@@ -69,7 +69,7 @@ func (s *Server) subscribe(ctx context.Context, c *conn, env Envelope) {
 
 // fetch resends the durable events after since on a subscribed channel,
 // for a client that saw a gap in seq (or a position ahead of its last seq).
-func (s *Server) fetch(ctx context.Context, c *conn, env Envelope) {
+func (s *Endpoint) fetch(ctx context.Context, c *conn, env Envelope) {
 	sub := c.subscription(env.Channel)
 	if sub == nil {
 		c.sendError(env, jihat.Errorf(jihat.EINVALID, "ws_not_subscribed"))

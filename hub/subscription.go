@@ -11,7 +11,7 @@ import (
 type subscription struct {
 	c    *conn
 	name string
-	info Channel
+	info jihat.Channel
 
 	ch  *channelState // set by attach
 	idx int           // position in ch.subs, -1 once detached; guarded by ch.mu

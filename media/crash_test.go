@@ -3,12 +3,12 @@ package media_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jihat/jihat/internal/testproc"
 	"github.com/jihat/jihat/media"
 )
 
@@ -16,19 +16,10 @@ import (
 // no file may appear under a real name, and Sweep removes what it left.
 func TestKillDuringUpload(t *testing.T) {
 	root := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "MEDIA_CRASH_ROOT="+root)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	child := testproc.StartChild(t, "TestCrashHelper", "MEDIA_CRASH_ROOT="+root)
 
 	upload := append(sample(t, "doc.pdf"), make([]byte, 1<<20)...)
-	if _, err := stdin.Write(upload); err != nil {
+	if _, err := child.Stdin().Write(upload); err != nil {
 		t.Fatal(err)
 	}
 	// Wait until the helper has written all of it to its temporary file.
@@ -42,10 +33,7 @@ func TestKillDuringUpload(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	child.Kill()
 
 	for _, f := range storedFiles(t, root) {
 		if !strings.HasPrefix(f, filepath.Join("tmp", "upload-")) {

@@ -28,7 +28,7 @@ func (s *Server) listAttachments(c *fiber.Ctx) error {
 	fields := map[string]string{}
 	for name, dst := range map[string]*string{"case_id": &q.CaseID, "cursor": &q.Cursor} {
 		if v := c.Query(name); v != "" {
-			if !validUUID(v) {
+			if !jihat.IsUUID(v) {
 				fields[name] = "invalid_id"
 			}
 			*dst = strings.ToLower(v)
@@ -36,7 +36,7 @@ func (s *Server) listAttachments(c *fiber.Ctx) error {
 	}
 	if v := c.Query("requester_id"); v != "" {
 		switch {
-		case !validUUID(v):
+		case !jihat.IsUUID(v):
 			fields["requester_id"] = "invalid_id"
 		case q.RequesterID != "" && q.RequesterID != strings.ToLower(v):
 			return c.JSON(fiber.Map{"attachments": []attachmentView{}, "next_cursor": nil})
@@ -46,7 +46,7 @@ func (s *Server) listAttachments(c *fiber.Ctx) error {
 	}
 	if v := c.Query("entity_id"); v != "" {
 		switch {
-		case !validUUID(v):
+		case !jihat.IsUUID(v):
 			fields["entity_id"] = "invalid_id"
 		case q.EntityID != "" && q.EntityID != strings.ToLower(v):
 			return c.JSON(fiber.Map{"attachments": []attachmentView{}, "next_cursor": nil})

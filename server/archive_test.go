@@ -36,14 +36,15 @@ func sorted(s ...string) []string {
 
 func TestArchive(t *testing.T) {
 	attOnBothDatabases(t, func(t *testing.T, db []testserver.Option) {
-		w := newAttWorld(t, media.Config{}, db...)
+		clock := newSettableClock()
+		w := newAttWorld(t, media.Config{}, append(db, withClock(clock))...)
 		case1 := w.caseID
 		case2, number2 := w.openCase(t, attRequester)
 		case3, _ := w.openCase(t, attOtherCitizen)
 		pub, internal := jihat.VisibilityPublic, jihat.VisibilityInternal
 
-		// Group A, then (in a later second: created_at has whole seconds)
-		// group B, so a date range can split them.
+		// Group A, then (a second later on the server's clock: created_at
+		// has whole seconds) group B, so a date range can split them.
 		type upload struct {
 			r              attRole
 			caseID, sample string
@@ -68,7 +69,7 @@ func TestArchive(t *testing.T) {
 				firstA = a
 			}
 		}
-		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 20*time.Millisecond)))
+		clock.Add(time.Second)
 		for _, u := range groupB {
 			a := w.mustUploadSample(t, u.r, u.caseID, u.sample, u.name, u.vis)
 			if firstB == nil {

@@ -63,7 +63,7 @@ func (s *Server) assignCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !validUUID(req.EmployeeID) {
+	if !jihat.IsUUID(req.EmployeeID) {
 		return jihat.Invalid(map[string]string{"employee_id": "invalid_id"})
 	}
 	cs, pending, err := s.Reassign(c.UserContext(), u, audit(c, "case.assign"), id, strings.ToLower(req.EmployeeID), req.Reason)

@@ -168,7 +168,7 @@ func (s *Server) checkEscalation(ctx context.Context, entityID string, cfg jihat
 		return nil
 	}
 	invalid := jihat.Invalid(map[string]string{"escalation.head_user_id": "invalid_value"})
-	if !validUUID(cfg.HeadUserID) {
+	if !jihat.IsUUID(cfg.HeadUserID) {
 		return invalid
 	}
 	u, err := s.store.UserByID(ctx, cfg.HeadUserID)

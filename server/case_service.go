@@ -190,7 +190,7 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 		if c.Status, err = jihat.Transition(c.Status, jihat.ActionResolve); err != nil {
 			return err
 		}
-		c.Resolution, c.ResolvedAt, c.PostponedUntil = resolution, m.Now, time.Time{}
+		c.Resolution, c.ResolvedAt, c.PostponedUntil, c.PausedWork = resolution, m.Now, time.Time{}, 0
 		if c.FirstResponseAt.IsZero() {
 			c.FirstResponseAt = m.Now
 		}
@@ -235,7 +235,15 @@ func (s *Server) Transition(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		}
 		switch action {
 		case jihat.ActionResume:
-			c.PostponedUntil = time.Time{}
+			// The working time left when it was postponed is given back
+			// from now (jihat.Case.Resume), with fresh reminders.
+			cal, err := m.Calendar()
+			if err != nil {
+				return err
+			}
+			c.Resume(cal, m.Now)
+			c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
+			c.RemindedAt, c.LateNotifiedAt = time.Time{}, time.Time{}
 		case jihat.ActionClose:
 			c.ClosedAt = m.Now
 		}

@@ -183,13 +183,13 @@ func (s *Server) listCases(c *fiber.Ctx) error {
 	case a == "":
 	case a == "me":
 		q.AssigneeID = u.ID
-	case validUUID(a):
+	case jihat.IsUUID(a):
 		q.AssigneeID = strings.ToLower(a)
 	default:
 		fields["assignee"] = "invalid_id"
 	}
 	if cur := c.Query("cursor"); cur != "" {
-		if !validUUID(cur) && !store.ValidSearchCursor(cur) {
+		if !jihat.IsUUID(cur) && !store.ValidSearchCursor(cur) {
 			fields["cursor"] = "invalid_value"
 		}
 		q.Cursor = strings.ToLower(cur)

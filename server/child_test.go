@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
@@ -10,12 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/jihat/jihat/internal/testproc"
 	"github.com/jihat/jihat/internal/testserver"
 	"github.com/jihat/jihat/media"
 	"github.com/jihat/jihat/server"
@@ -81,41 +79,10 @@ const (
 // process on the SQLite database in dir with key, with env added, and
 // returns the process and its base URL once it listens. The process is
 // killed at the end of the test.
-func startChild(t *testing.T, run, dir string, key []byte, env ...string) (*exec.Cmd, string) {
+func startChild(t *testing.T, run, dir string, key []byte, env ...string) (*testproc.Child, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+run+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(append(os.Environ(), childDirEnv+"="+dir, childKeyEnv+"="+hex.EncodeToString(key)), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "LISTEN "); ok {
-				addr <- a
-			}
-		}
-		close(addr)
-	}()
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			cmd.Wait()
-			t.Fatalf("the server process ended: %s", stderr.String())
-		}
-		return cmd, "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the server process did not start: %s", stderr.String())
-	}
-	return nil, ""
+	child := testproc.StartChild(t, run, append([]string{childDirEnv + "=" + dir, childKeyEnv + "=" + hex.EncodeToString(key)}, env...)...)
+	return child, "http://" + child.WaitLine(t, "LISTEN ", 60*time.Second)
 }
 
 // serveChild is the body of a child server process started by startChild:

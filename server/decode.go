@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/google/uuid"
 
 	"github.com/jihat/jihat"
 )
@@ -51,17 +50,8 @@ func decode(c *fiber.Ctx, dst any) error {
 // pathID returns the named path parameter if it is a canonical UUID.
 func pathID(c *fiber.Ctx, name string) (string, error) {
 	id := c.Params(name)
-	if !validUUID(id) {
+	if !jihat.IsUUID(id) {
 		return "", jihat.Errorf(jihat.EINVALID, "invalid_id")
 	}
 	return strings.ToLower(id), nil
-}
-
-// validUUID reports whether s is a UUID in its canonical 36-character form.
-func validUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	_, err := uuid.Parse(s)
-	return err == nil
 }

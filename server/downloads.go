@@ -24,7 +24,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := strings.ToLower(r.PathValue("id"))
-	if !validUUID(id) {
+	if !jihat.IsUUID(id) {
 		s.httpFail(w, r, jihat.Errorf(jihat.EINVALID, "invalid_id"))
 		return
 	}

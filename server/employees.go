@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) createEmployee(c *fiber.Ctx) error {
 		fields["role"] = "invalid_role"
 	}
 	if req.DepartmentID != "" {
-		if !validUUID(req.DepartmentID) {
+		if !jihat.IsUUID(req.DepartmentID) {
 			fields["department_id"] = "invalid_id"
 		}
 		u.DepartmentID = req.DepartmentID
@@ -93,7 +94,7 @@ func (s *Server) createEmployee(c *fiber.Ctx) error {
 	// kept encrypted until then.
 	var notices []store.Notice
 	if u.MustChangePass {
-		notices = append(notices, store.Notice{Kind: KindCredentials, Secret: true,
+		notices = append(notices, store.Notice{Kind: notify.KindCredentials, Secret: true,
 			Data: map[string]any{"login": u.Email, "password": password, "entity_id": entityID}})
 	}
 	if err := s.store.CreateUser(c.UserContext(), u, hash, audit(c, "employee.create"), notices...); err != nil {

@@ -173,7 +173,7 @@ func (s *Server) createCaseType(c *fiber.Ctx) error {
 		t.SLA = jihat.SLAHours{Normal: req.SLAHours.Normal, Important: req.SLAHours.Important, VeryImportant: req.SLAHours.VeryImportant}
 		t.SLA.Validate(fields)
 	}
-	if !validUUID(t.DepartmentID) {
+	if !jihat.IsUUID(t.DepartmentID) {
 		fields["department_id"] = "invalid_id"
 	}
 	if len(fields) > 0 {

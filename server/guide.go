@@ -203,7 +203,7 @@ func etagMatches(header, etag string) bool {
 func (s *Server) listServices(c *fiber.Ctx) error {
 	q := store.ServiceQuery{Limit: c.QueryInt("limit", 50)}
 	if e := c.Query("entity_id"); e != "" {
-		if !validUUID(e) {
+		if !jihat.IsUUID(e) {
 			return jihat.Invalid(map[string]string{"entity_id": "invalid_id"})
 		}
 		q.EntityID = strings.ToLower(e)
@@ -237,7 +237,7 @@ func (s *Server) renderServices(c *fiber.Ctx, q store.ServiceQuery) error {
 		}
 	}
 	if cur := c.Query("cursor"); cur != "" {
-		if !validUUID(cur) && !store.ValidSearchCursor(cur) {
+		if !jihat.IsUUID(cur) && !store.ValidSearchCursor(cur) {
 			fields["cursor"] = "invalid_value"
 		}
 		q.Cursor = strings.ToLower(cur)
@@ -292,7 +292,7 @@ func (s *Server) serviceStats(c *fiber.Ctx) error {
 	}
 	fields := map[string]string{}
 	entityID := c.Query("entity_id")
-	if entityID != "" && !validUUID(entityID) {
+	if entityID != "" && !jihat.IsUUID(entityID) {
 		fields["entity_id"] = "invalid_id"
 	}
 	from, to := c.Query("from"), c.Query("to")

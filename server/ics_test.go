@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/notify"
 )
 
 // unfoldICS undoes RFC 5545 folding, checking every physical line on the
@@ -62,17 +62,17 @@ func TestICS(t *testing.T) {
 	long := strings.Repeat("اجتماع مجلس الإدارة الدوري لمناقشة الميزانية؛ والخطة, والتقارير ", 4)
 	for _, tc := range []struct {
 		name string
-		ev   server.ICSEvent
+		ev   notify.ICSEvent
 	}{
-		{"arabic summary folded", server.ICSEvent{UID: "m-1@jihat", Summary: long, Description: "سطر أول\nسطر ثانٍ; مع فاصلة, وشرطة \\ مائلة",
+		{"arabic summary folded", notify.ICSEvent{UID: "m-1@jihat", Summary: long, Description: "سطر أول\nسطر ثانٍ; مع فاصلة, وشرطة \\ مائلة",
 			Location: "قاعة ١", Start: start, End: start.Add(time.Hour), Stamp: start.Add(-time.Hour),
 			Organizer: icsPerson("أمين السر", "secretary@jihat.test"),
-			Attendees: []server.ICSPerson{icsPerson(`عضو "أول"`, "a@jihat.test"), icsPerson("Member Two", "b@jihat.test")}}},
-		{"short english", server.ICSEvent{UID: "m-2@jihat", Summary: "Board", Start: start, End: start.Add(30 * time.Minute), Stamp: start}},
-		{"cancel", server.ICSEvent{UID: "m-3@jihat", Method: "cancel", Sequence: 2, Summary: "ملغى", Start: start, Stamp: start}},
+			Attendees: []notify.ICSPerson{icsPerson(`عضو "أول"`, "a@jihat.test"), icsPerson("Member Two", "b@jihat.test")}}},
+		{"short english", notify.ICSEvent{UID: "m-2@jihat", Summary: "Board", Start: start, End: start.Add(30 * time.Minute), Stamp: start}},
+		{"cancel", notify.ICSEvent{UID: "m-3@jihat", Method: "cancel", Sequence: 2, Summary: "ملغى", Start: start, Stamp: start}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			lines := unfoldICS(t, server.ICS(tc.ev))
+			lines := unfoldICS(t, notify.ICS(tc.ev))
 			if lines[0] != "BEGIN:VCALENDAR" || lines[len(lines)-1] != "END:VCALENDAR" {
 				t.Fatalf("not one VCALENDAR: %q ... %q", lines[0], lines[len(lines)-1])
 			}
@@ -116,15 +116,15 @@ func TestICS(t *testing.T) {
 		})
 	}
 	// The attachment form names the method and the charset.
-	a := server.ICSAttachment(server.ICSEvent{UID: "x", Method: "CANCEL", Summary: "s", Start: start})
+	a := notify.ICSAttachment(notify.ICSEvent{UID: "x", Method: "CANCEL", Summary: "s", Start: start})
 	if a.Name != "invite.ics" || a.ContentType != "text/calendar; method=CANCEL; charset=UTF-8" {
 		t.Errorf("attachment = %q, %q", a.Name, a.ContentType)
 	}
 }
 
 // icsPerson is a short constructor for the table above.
-func icsPerson(name, email string) server.ICSPerson {
-	return server.ICSPerson{Name: name, Email: email}
+func icsPerson(name, email string) notify.ICSPerson {
+	return notify.ICSPerson{Name: name, Email: email}
 }
 
 func b2i(b bool) int {

@@ -149,12 +149,14 @@ func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub
 		if err != nil {
 			return nil, err
 		}
-		return fiberlessEvent(ev, u), nil
+		return authoredEventView(ev, u), nil
 	}
 	return nil, jihat.Invalid(map[string]string{"type": "invalid_value"})
 }
 
-func fiberlessEvent(ev *jihat.CaseEvent, u *jihat.User) eventView {
+// authoredEventView is the view of an event that u has just written, with
+// u's name as the actor's.
+func authoredEventView(ev *jihat.CaseEvent, u *jihat.User) eventView {
 	return newEventView(ev, map[string]string{u.ID: u.Name})
 }
 

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
@@ -37,10 +36,6 @@ func startCluster(t *testing.T, n int, redisURL string, configure ...func(i int,
 	dsn := testenv.Postgres(t)
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
-	opts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
 	prefix := fmt.Sprintf("jt%d:", time.Now().UnixNano())
 	files, err := media.NewLocal(media.Config{Root: t.TempDir()})
 	if err != nil {
@@ -56,8 +51,7 @@ func startCluster(t *testing.T, n int, redisURL string, configure ...func(i int,
 		if _, err := st.Migrate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		rdb := redis.NewClient(opts)
-		t.Cleanup(func() { rdb.Close() })
+		rdb := testenv.NewRedisClient(t, redisURL)
 		presence, err := hub.NewRedisPresence(hub.RedisPresenceConfig{Client: rdb, Prefix: prefix})
 		if err != nil {
 			t.Fatal(err)
@@ -343,7 +337,11 @@ func TestLiveCitizenNeverGetsStaffEvents(t *testing.T) {
 	again := dial(t, n, w.citizen)
 	again.subscribe(t, public, 0)
 	again.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "public two") })
-	time.Sleep(500 * time.Millisecond) // a position tick or two
+	// An ordering fence: one more internal note, then a public comment after
+	// it. Once the public one has arrived, a leaked note would have too.
+	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "SECRET-3", "visibility": "internal"}, 201)
+	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE"}, 201)
+	again.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "FENCE") })
 	for _, s := range []*sock{cit, again} {
 		for _, f := range s.snapshot() {
 			if strings.Contains(string(f.Data), "SECRET") || f.Channel == staff && f.Type == "event" {
@@ -396,6 +394,7 @@ func TestLivePermissionRevoked(t *testing.T) {
 	staff := jihat.CaseStaffChannel(w.caseID)
 	s := dial(t, a, w.supervisor)
 	s.subscribe(t, staff, 0)
+	s.subscribe(t, jihat.CaseChannel(w.caseID), 0) // for the fence below
 	me := b.api(t, "GET", "/api/v1/me", w.supervisor, nil, 200)
 	supID := me["user"].(map[string]any)["id"].(string)
 	ent := me["user"].(map[string]any)["entity_id"].(string)
@@ -403,7 +402,10 @@ func TestLivePermissionRevoked(t *testing.T) {
 		map[string]any{"revoke": []string{"case.view_internal"}}, 200)
 	s.waitFor(t, 5*time.Second, func(f frame) bool { return f.Type == "unsubscribed" && f.Channel == staff })
 	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "AFTER-REVOKE", "visibility": "internal"}, 201)
-	time.Sleep(500 * time.Millisecond)
+	// An ordering fence: a public comment published after the note. Once it
+	// has arrived, the note would have too had it leaked.
+	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE"}, 201)
+	s.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "FENCE") })
 	for _, f := range s.snapshot() {
 		if strings.Contains(string(f.Data), "AFTER-REVOKE") {
 			t.Fatal("an internal note reached a supervisor after case.view_internal was revoked")

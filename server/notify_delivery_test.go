@@ -10,7 +10,7 @@ import (
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/internal/testserver"
-	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -34,7 +34,7 @@ func TestGatewayFailsThreeTimesThenSucceeds(t *testing.T) {
 			}
 			return http.StatusOK, `{"id": "gw-ok"}`
 		})
-		d, err := server.NewDelivery(server.DeliveryConfig{SMS: server.SMSConfig{URL: g.srv.URL}}) // e-mail to the log
+		d, err := notify.NewDelivery(notify.DeliveryConfig{SMS: notify.SMSConfig{URL: g.srv.URL}}) // e-mail to the log
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,6 @@ func TestGatewayFailsThreeTimesThenSucceeds(t *testing.T) {
 		ts := testserver.Start(t, append(db, withNotifier(d), withClock(clock))...)
 		citizen := registerPerson(t, ts, "ar")
 		ts.OpenCase(citizen.Token, ts.NewCaseSetup(""), "طلب", "نص الطلب") // nobody to assign: one message
-		clock.catchUp()
 
 		for attempt := 1; attempt <= 3; attempt++ {
 			if n := flush(t, ts.Server); n != 1 {
@@ -85,7 +84,7 @@ func TestGatewayFailsThreeTimesThenSucceeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]int{server.ChannelSMS: 4, server.ChannelEmail: 1, server.ChannelInApp: 1}
+		want := map[string]int{notify.ChannelSMS: 4, notify.ChannelEmail: 1, notify.ChannelInApp: 1}
 		for _, dl := range deliveries {
 			if dl.Status != store.DeliverySent || dl.Attempts != want[dl.Channel] {
 				t.Errorf("%s: %s after %d attempts; want sent after %d", dl.Channel, dl.Status, dl.Attempts, want[dl.Channel])
@@ -107,7 +106,7 @@ func TestGatewayFailsThreeTimesThenSucceeds(t *testing.T) {
 func TestPendingSentAfterRestart(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db ...testserver.Option) {
 		down := &recorder{}
-		down.failWith(func(server.Message) error { return errGateway })
+		down.failWith(func(notify.Message) error { return errGateway })
 		clock := newSettableClock()
 		ts := testserver.Start(t, append(db, withNotifier(down), withClock(clock))...)
 		cs := ts.NewCaseSetup("")
@@ -115,13 +114,11 @@ func TestPendingSentAfterRestart(t *testing.T) {
 		ctx := context.Background()
 
 		ts.OpenCase(citizen.Token, cs, "الأولى", "نص")
-		clock.catchUp()
 		if n := flush(t, ts.Server); n != 1 {
 			t.Fatalf("flush handled %d, want 1", n)
 		}
 		second := testserver.Str(ts.OpenCase(citizen.Token, cs, "الثانية", "نص"), "id")
 		// The first node's worker claims the second message and dies mid-send.
-		clock.catchUp()
 		claimed, err := ts.Store.ClaimOutbox(ctx, clock.Now(), 10, lease)
 		if err != nil || len(claimed) != 1 || claimed[0].CaseID != second {
 			t.Fatalf("claim = %+v, %v; want the second case's message", claimed, err)
@@ -144,8 +141,7 @@ func TestPendingSentAfterRestart(t *testing.T) {
 		}
 
 		up := &recorder{}
-		srv := restart(t, ts, up, clock.Now)
-		clock.catchUp()
+		srv := restart(t, ts, up)
 		if n := flush(t, srv); n != 1 { // the new one; the others wait for backoff and lease
 			t.Fatalf("at restart: flush handled %d, want 1", n)
 		}
@@ -160,7 +156,7 @@ func TestPendingSentAfterRestart(t *testing.T) {
 		if got := statuses(); !slices.Equal(got, []string{store.OutboxSent, store.OutboxSent, store.OutboxSent}) {
 			t.Errorf("after the restart: %v", got)
 		}
-		for _, ch := range []struct{ channel, address string }{{server.ChannelSMS, citizen.Mobile}, {server.ChannelEmail, citizen.Email}} {
+		for _, ch := range []struct{ channel, address string }{{notify.ChannelSMS, citizen.Mobile}, {notify.ChannelEmail, citizen.Email}} {
 			var kinds []string
 			ids := map[string]bool{}
 			for _, m := range up.sent(ch.channel, ch.address) {
@@ -237,7 +233,7 @@ func TestNoNotificationForInternalNote(t *testing.T) {
 		t.Errorf("after a public reply the citizen's outbox is %v", got)
 	}
 	flush(t, ts.Server)
-	for _, ch := range []struct{ channel, address string }{{server.ChannelSMS, citizen.Mobile}, {server.ChannelEmail, citizen.Email}} {
+	for _, ch := range []struct{ channel, address string }{{notify.ChannelSMS, citizen.Mobile}, {notify.ChannelEmail, citizen.Email}} {
 		if got := kindsTo(rec, ch.channel, ch.address); !slices.Equal(got, after) {
 			t.Errorf("%s to the citizen: %v", ch.channel, got)
 		}
@@ -265,18 +261,18 @@ func TestPreferencesRespected(t *testing.T) {
 			t.Errorf("%s %s = %v, want %v", p.kind, p.channel, got, p.want)
 		}
 	}
-	if _, ok := prefs[server.KindCredentials]; ok || len(prefs) == 0 {
-		t.Errorf("the preferences offer %s, or nothing: %v", server.KindCredentials, m)
+	if _, ok := prefs[notify.KindCredentials]; ok || len(prefs) == 0 {
+		t.Errorf("the preferences offer %s, or nothing: %v", notify.KindCredentials, m)
 	}
 
 	id := testserver.Str(k.open(t, "موضوع", "نص"), "id")
 	ts.Must(http.StatusCreated, "POST", "/api/v1/cases/"+id+"/comments", k.employee.Token,
 		map[string]any{"body": "تم استلام طلبك", "visibility": "public"})
 	flush(t, ts.Server)
-	if got := kindsTo(rec, server.ChannelSMS, citizen.Mobile); !slices.Equal(got, []string{"case.created", "case.assigned_requester"}) {
+	if got := kindsTo(rec, notify.ChannelSMS, citizen.Mobile); !slices.Equal(got, []string{"case.created", "case.assigned_requester"}) {
 		t.Errorf("SMS to the citizen: %v; want no case.reply", got)
 	}
-	if got := kindsTo(rec, server.ChannelEmail, citizen.Email); !slices.Equal(got, []string{"case.created", "case.assigned_requester", "case.reply"}) {
+	if got := kindsTo(rec, notify.ChannelEmail, citizen.Email); !slices.Equal(got, []string{"case.created", "case.assigned_requester", "case.reply"}) {
 		t.Errorf("e-mail to the citizen: %v", got)
 	}
 	var inApp []string
@@ -296,32 +292,32 @@ func TestPreferencesRespected(t *testing.T) {
 	for _, d := range ds {
 		channels = append(channels, d.Channel)
 	}
-	if reply.Kind != "case.reply" || reply.Status != store.OutboxSent || !slices.Equal(channels, []string{server.ChannelEmail, server.ChannelInApp}) {
+	if reply.Kind != "case.reply" || reply.Status != store.OutboxSent || !slices.Equal(channels, []string{notify.ChannelEmail, notify.ChannelInApp}) {
 		t.Errorf("reply %s %s delivered on %v; want e-mail and in-app", reply.Kind, reply.Status, channels)
 	}
 
 	// The credentials are fixed: the API refuses to change them ...
 	for _, token := range []string{citizen.Token, k.employee.Token} {
 		st, body := ts.Do("PUT", "/api/v1/me/notification-preferences", token,
-			map[string]any{"preferences": map[string]any{server.KindCredentials: map[string]bool{"email": false}}})
-		e := wantError(t, st, body, http.StatusBadRequest, "EINVALID", "preferences."+server.KindCredentials)
+			map[string]any{"preferences": map[string]any{notify.KindCredentials: map[string]bool{"email": false}}})
+		e := wantError(t, st, body, http.StatusBadRequest, "EINVALID", "preferences."+notify.KindCredentials)
 		fields, _ := e["fields"].(map[string]any)
-		if msg := fields["preferences."+server.KindCredentials]; msg != jihat.Message(jihat.LangAR, "notification_not_configurable") {
+		if msg := fields["preferences."+notify.KindCredentials]; msg != jihat.Message(jihat.LangAR, "notification_not_configurable") {
 			t.Errorf("message %q", msg)
 		}
 	}
 	// ... and a choice stored anyway does not stop them.
 	ctx := context.Background()
-	off := []store.NotificationPref{{Kind: server.KindCredentials, Channel: server.ChannelEmail, Enabled: false}}
+	off := []store.NotificationPref{{Kind: notify.KindCredentials, Channel: notify.ChannelEmail, Enabled: false}}
 	if err := ts.Store.SetNotificationPrefs(ctx, k.employee.ID, off, jihat.AuditEntry{Action: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.Store.Enqueue(ctx, store.Notice{Kind: server.KindCredentials, RecipientID: k.employee.ID, Secret: true,
+	if err := ts.Store.Enqueue(ctx, store.Notice{Kind: notify.KindCredentials, RecipientID: k.employee.ID, Secret: true,
 		Data: map[string]any{"password": "Temp-Pass-2026"}}); err != nil {
 		t.Fatal(err)
 	}
 	flush(t, ts.Server)
-	if got := kindsTo(rec, server.ChannelEmail, k.employee.Login); !slices.Contains(got, server.KindCredentials) {
+	if got := kindsTo(rec, notify.ChannelEmail, k.employee.Login); !slices.Contains(got, notify.KindCredentials) {
 		t.Errorf("e-mail to the employee: %v; want the credentials", got)
 	}
 }
@@ -357,8 +353,8 @@ func TestObjectionReceived(t *testing.T) {
 			}
 			flush(t, ts.Server)
 
-			s := onlyOfKind(t, rec.sent(server.ChannelSMS, citizen.Mobile), "case.objection_received")
-			e := onlyOfKind(t, rec.sent(server.ChannelEmail, citizen.Email), "case.objection_received")
+			s := onlyOfKind(t, rec.sent(notify.ChannelSMS, citizen.Mobile), "case.objection_received")
+			e := onlyOfKind(t, rec.sent(notify.ChannelEmail, citizen.Email), "case.objection_received")
 			word := map[string]string{"ar": "اعتراضك", "en": "objection"}[lang]
 			for _, text := range []string{s.Text, e.Subject, e.Text} {
 				if !strings.Contains(text, number) || !strings.Contains(text, word) {
@@ -383,9 +379,9 @@ func TestObjectionReceived(t *testing.T) {
 }
 
 // onlyOfKind returns the one message of kind among msgs.
-func onlyOfKind(t *testing.T, msgs []server.Message, kind string) server.Message {
+func onlyOfKind(t *testing.T, msgs []notify.Message, kind string) notify.Message {
 	t.Helper()
-	var out []server.Message
+	var out []notify.Message
 	for _, m := range msgs {
 		if m.Kind == kind {
 			out = append(out, m)

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 		fields["unread"] = "invalid_value"
 	}
 	cursor := strings.ToLower(c.Query("cursor"))
-	if cursor != "" && !validUUID(cursor) {
+	if cursor != "" && !jihat.IsUUID(cursor) {
 		fields["cursor"] = "invalid_value"
 	}
 	limit := c.QueryInt("limit", 50)
@@ -119,7 +120,7 @@ func (s *Server) putPreferences(c *fiber.Ctx) error {
 	fields := map[string]string{}
 	var prefs []store.NotificationPref
 	for kind, channels := range req.Preferences {
-		k, known := notifyKind(kind)
+		k, known := notify.LookupKind(kind)
 		switch {
 		case !known:
 			fields["preferences."+kind] = "unknown_notification_kind"
@@ -129,7 +130,7 @@ func (s *Server) putPreferences(c *fiber.Ctx) error {
 			continue
 		}
 		for ch, on := range channels {
-			if !slices.Contains(Channels, ch) {
+			if !slices.Contains(notify.Channels, ch) {
 				fields["preferences."+kind+"."+ch] = "unknown_notification_channel"
 				continue
 			}
@@ -155,13 +156,13 @@ func (s *Server) renderPreferences(c *fiber.Ctx, userID string) error {
 		return err
 	}
 	out := map[string]map[string]bool{}
-	for _, k := range NotifyKinds {
+	for _, k := range notify.Kinds {
 		if k.Fixed {
 			continue
 		}
 		on := channelsFor(k.Name, prefs)
 		m := map[string]bool{}
-		for _, ch := range Channels {
+		for _, ch := range notify.Channels {
 			m[ch] = slices.Contains(on, ch)
 		}
 		out[k.Name] = m

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jihat/jihat/internal/testserver"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
 )
@@ -20,12 +21,12 @@ import (
 // fail. Safe for concurrent use.
 type recorder struct {
 	mu   sync.Mutex       // guards the following fields
-	msgs []server.Message // sent, oldest first
-	fail func(server.Message) error
+	msgs []notify.Message // sent, oldest first
+	fail func(notify.Message) error
 }
 
-// Send implements server.Sender.
-func (r *recorder) Send(_ context.Context, m server.Message) (string, error) {
+// Send implements notify.Sender.
+func (r *recorder) Send(_ context.Context, m notify.Message) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
@@ -37,24 +38,24 @@ func (r *recorder) Send(_ context.Context, m server.Message) (string, error) {
 	return fmt.Sprintf("rec-%d", len(r.msgs)), nil
 }
 
-// Notify implements server.Notifier.
-func (r *recorder) Notify(ctx context.Context, m server.Message) error {
+// Notify implements notify.Notifier.
+func (r *recorder) Notify(ctx context.Context, m notify.Message) error {
 	_, err := r.Send(ctx, m)
 	return err
 }
 
 // failWith makes Send fail as fn says (nil restores it).
-func (r *recorder) failWith(fn func(server.Message) error) {
+func (r *recorder) failWith(fn func(notify.Message) error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.fail = fn
 }
 
 // sent returns the messages of one channel to one address.
-func (r *recorder) sent(channel, address string) []server.Message {
+func (r *recorder) sent(channel, address string) []notify.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []server.Message
+	var out []notify.Message
 	for _, m := range r.msgs {
 		if m.Channel == channel && (m.Email == address || m.Mobile == address) {
 			out = append(out, m)
@@ -63,23 +64,24 @@ func (r *recorder) sent(channel, address string) []server.Message {
 	return out
 }
 
-func (r *recorder) all() []server.Message {
+func (r *recorder) all() []notify.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.msgs)
 }
 
 // router sends e-mail and SMS to different notifiers.
-type router struct{ email, sms server.Notifier }
+type router struct{ email, sms notify.Notifier }
 
-func (r router) Notify(ctx context.Context, m server.Message) error {
-	if m.Channel == server.ChannelSMS {
+func (r router) Notify(ctx context.Context, m notify.Message) error {
+	if m.Channel == notify.ChannelSMS {
 		return r.sms.Notify(ctx, m)
 	}
 	return r.email.Notify(ctx, m)
 }
 
-// settableClock is a clock for server.Config.Now. Safe for concurrent use.
+// settableClock is the one clock of a test server (testserver.Clock), set
+// and stepped by the test. Safe for concurrent use.
 type settableClock struct {
 	mu sync.Mutex // guards t
 	t  time.Time
@@ -105,28 +107,14 @@ func (c *settableClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// catchUp moves the clock to the real time when it is behind: the store
-// stamps new outbox rows with the real clock, so a row queued after the
-// clock was last set would not be due yet.
-func (c *settableClock) catchUp() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if now := time.Now().UTC(); now.After(c.t) {
-		c.t = now
-	}
-}
-
 // withNotifier starts the test server with n delivering e-mail and SMS.
-func withNotifier(n server.Notifier) testserver.Option {
+func withNotifier(n notify.Notifier) testserver.Option {
 	return testserver.Configure(func(c *server.Config) { c.Notifier = n })
 }
 
-// withClock starts the test server with clock c. The store keeps the real
-// clock, so the sweeper's re-checks in the case's transaction (which use the
-// store's) pass for any time c shows in the past.
-func withClock(c *settableClock) testserver.Option {
-	return testserver.Configure(func(cfg *server.Config) { cfg.Now = c.Now })
-}
+// withClock starts the test server, its store and its media store with
+// clock c.
+func withClock(c *settableClock) testserver.Option { return testserver.Clock(c.Now) }
 
 // flush delivers every notification due now and returns how many messages
 // were handled.
@@ -177,14 +165,14 @@ func kindsOf(msgs []store.OutboxMessage) []string {
 }
 
 // restart builds a second server on the store of ts, as a node started
-// after the first one died, with its own notifier and clock.
-func restart(tb testing.TB, ts *testserver.TestServer, n server.Notifier, now func() time.Time) *server.Server {
+// after the first one died, with its own notifier; its clock is the store's.
+func restart(tb testing.TB, ts *testserver.TestServer, n notify.Notifier) *server.Server {
 	tb.Helper()
 	files, err := media.NewLocal(media.Config{Root: tb.TempDir()})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: ts.Store, Media: files, Notifier: n, Now: now, Argon2: testserver.CheapArgon2})
+	srv, err := server.New(server.Config{Store: ts.Store, Media: files, Notifier: n, Argon2: testserver.CheapArgon2})
 	if err != nil {
 		tb.Fatal(err)
 	}

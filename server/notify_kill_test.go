@@ -9,15 +9,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jihat/jihat/internal/testproc"
 	"github.com/jihat/jihat/internal/testserver"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
 )
@@ -41,7 +42,7 @@ func TestNotifyKilledChild(t *testing.T) {
 	if os.Getenv(notifyChildSMSEnv) == "" {
 		t.Skip("the server process of TestNotifyKilledMidSend")
 	}
-	d, err := server.NewDelivery(server.DeliveryConfig{SMS: server.SMSConfig{URL: os.Getenv(notifyChildSMSEnv)}})
+	d, err := notify.NewDelivery(notify.DeliveryConfig{SMS: notify.SMSConfig{URL: os.Getenv(notifyChildSMSEnv)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestNotifyKilledChild(t *testing.T) {
 
 // startNotifyChild starts TestNotifyKilledChild on dir and returns the
 // process and its base URL. The process is killed at the end of the test.
-func startNotifyChild(t *testing.T, dir string, key []byte, smsURL string) (*exec.Cmd, string) {
+func startNotifyChild(t *testing.T, dir string, key []byte, smsURL string) (*testproc.Child, string) {
 	t.Helper()
 	return startChild(t, "TestNotifyKilledChild", dir, key, notifyChildSMSEnv+"="+smsURL)
 }
@@ -153,10 +154,7 @@ func TestNotifyKilledMidSend(t *testing.T) {
 	}
 	// Queued while the worker is busy: never attempted before the kill.
 	second, secondNo := openCase("الثانية")
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	cmd.Kill()
 	all, answered := g.requests()
 	if len(all) != 1 || !strings.Contains(all[0], mobile) || !strings.Contains(all[0], firstNo) || len(answered) != 0 {
 		t.Fatalf("gateway before the restart: %q, answered %q; want the first case's SMS, unanswered", all, answered)
@@ -187,10 +185,7 @@ func TestNotifyKilledMidSend(t *testing.T) {
 	cmd, _ = startNotifyChild(t, dir, key, g.srv.URL+"/send")
 	sent := []row{{first, store.OutboxSent, 2}, {second, store.OutboxSent, 1}}
 	eventually(t, "both messages sent after the restart", 3*notifyChildLease+20*time.Second, func() bool { return slices.Equal(rows(), sent) })
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	cmd.Kill()
 	all, answered = g.requests()
 	count := func(texts []string, number string) (n int) {
 		for _, s := range texts {
@@ -209,7 +204,7 @@ func TestNotifyKilledMidSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := server.NewDelivery(server.DeliveryConfig{SMS: server.SMSConfig{URL: g.srv.URL + "/send"}})
+	d, err := notify.NewDelivery(notify.DeliveryConfig{SMS: notify.SMSConfig{URL: g.srv.URL + "/send"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,14 @@
 package server
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/jihat/jihat/notify"
+)
 
 // notifySchemas are the OpenAPI schemas of the notification endpoints.
 func notifySchemas() map[string]any {
-	channels := map[string]any{"type": "string", "enum": Channels}
+	channels := map[string]any{"type": "string", "enum": notify.Channels}
 	notification := object([]string{"id", "kind", "title", "body", "case_id", "read", "read_at", "created_at"}, map[string]any{
 		"id": strFmt("uuid"), "kind": str(), "title": str(), "body": str(),
 		"case_id": map[string]any{"type": "string", "format": "uuid", "nullable": true}, "read": boolean(),

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/jihat/jihat/internal/testserver"
-	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/notify"
 )
 
 // gateway is an SMS gateway on loopback that records every request and
@@ -63,14 +63,14 @@ func TestSMSGatewayRequest(t *testing.T) {
 	const to, text = "+966551234567", "جهات: استُلمت معاملتك رقم 2026-000001 \"عاجل\""
 	for _, tc := range []struct {
 		name    string
-		cfg     server.SMSConfig // URL is filled in
+		cfg     notify.SMSConfig // URL is filled in
 		path    string           // appended to the gateway URL
 		answer  string
 		wantID  string
 		check   func(t *testing.T, r gatewayRequest)
 		wantErr bool
 	}{
-		{name: "default JSON", cfg: server.SMSConfig{Headers: map[string]string{"Authorization": "Bearer k3y"}},
+		{name: "default JSON", cfg: notify.SMSConfig{Headers: map[string]string{"Authorization": "Bearer k3y"}},
 			path: "/send", answer: `{"id": "msg-42", "status": "queued"}`, wantID: "msg-42",
 			check: func(t *testing.T, r gatewayRequest) {
 				var body map[string]string
@@ -84,7 +84,7 @@ func TestSMSGatewayRequest(t *testing.T) {
 					t.Errorf("headers %v", r.header)
 				}
 			}},
-		{name: "twilio-style form", cfg: server.SMSConfig{Method: "post", Body: "To={{urlquery .To}}&From=Jihat&Body={{urlquery .Text}}",
+		{name: "twilio-style form", cfg: notify.SMSConfig{Method: "post", Body: "To={{urlquery .To}}&From=Jihat&Body={{urlquery .Text}}",
 			Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic YWM6dG9r"}},
 			path: "/2010-04-01/Accounts/AC1/Messages.json", answer: `{"sid": "SM123", "status": "queued"}`, wantID: "SM123",
 			check: func(t *testing.T, r gatewayRequest) {
@@ -96,26 +96,26 @@ func TestSMSGatewayRequest(t *testing.T) {
 					t.Errorf("headers %v", r.header)
 				}
 			}},
-		{name: "GET with the message in the URL", cfg: server.SMSConfig{Method: "GET", Body: "-"},
+		{name: "GET with the message in the URL", cfg: notify.SMSConfig{Method: "GET", Body: "-"},
 			path: "/sms?user=jihat&to={{urlquery .To}}&msg={{urlquery .Text}}", answer: "OK", wantID: "http 200",
 			check: func(t *testing.T, r gatewayRequest) {
 				if r.method != "GET" || r.body != "" || r.query.Get("to") != to || r.query.Get("msg") != text || r.query.Get("user") != "jihat" {
 					t.Errorf("%s %v body %q", r.method, r.query, r.body)
 				}
 			}},
-		{name: "nested ID field", cfg: server.SMSConfig{IDField: "data.MessageID"},
+		{name: "nested ID field", cfg: notify.SMSConfig{IDField: "data.MessageID"},
 			answer: `{"success": true, "data": {"MessageID": 987654}}`, wantID: "987654"},
-		{name: "usual ID under data", cfg: server.SMSConfig{}, answer: `{"data": {"message_id": "u-1"}}`, wantID: "u-1"},
+		{name: "usual ID under data", cfg: notify.SMSConfig{}, answer: `{"data": {"message_id": "u-1"}}`, wantID: "u-1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := startGateway(t, ok(tc.answer))
 			cfg := tc.cfg
 			cfg.URL = g.srv.URL + tc.path
-			gw, err := server.NewSMSGateway(cfg)
+			gw, err := notify.NewSMSGateway(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			id, err := gw.Send(context.Background(), server.Message{Channel: server.ChannelSMS, Mobile: to, Text: text})
+			id, err := gw.Send(context.Background(), notify.Message{Channel: notify.ChannelSMS, Mobile: to, Text: text})
 			if err != nil || id != tc.wantID {
 				t.Fatalf("Send = %q, %v; want %q", id, err, tc.wantID)
 			}
@@ -138,10 +138,10 @@ func TestSMSGatewayErrors(t *testing.T) {
 		permanent bool
 	}{{500, false}, {502, false}, {503, false}, {429, false}, {400, true}, {401, true}, {404, true}, {422, true}} {
 		g := startGateway(t, func(int) (int, string) { return tc.status, `{"error": "x"}` })
-		gw, _ := server.NewSMSGateway(server.SMSConfig{URL: g.srv.URL})
-		_, err := gw.Send(context.Background(), server.Message{Channel: server.ChannelSMS, Mobile: "+966551234567", Text: "x"})
-		if err == nil || server.IsPermanent(err) != tc.permanent {
-			t.Errorf("status %d: err = %v, permanent = %v; want permanent = %v", tc.status, err, server.IsPermanent(err), tc.permanent)
+		gw, _ := notify.NewSMSGateway(notify.SMSConfig{URL: g.srv.URL})
+		_, err := gw.Send(context.Background(), notify.Message{Channel: notify.ChannelSMS, Mobile: "+966551234567", Text: "x"})
+		if err == nil || notify.IsPermanent(err) != tc.permanent {
+			t.Errorf("status %d: err = %v, permanent = %v; want permanent = %v", tc.status, err, notify.IsPermanent(err), tc.permanent)
 		}
 	}
 	// A gateway that does not answer in time is retried.
@@ -158,18 +158,18 @@ func TestSMSGatewayErrors(t *testing.T) {
 	}))
 	defer stuck.Close()
 	defer close(done)
-	gw, _ := server.NewSMSGateway(server.SMSConfig{URL: stuck.URL, Timeout: 50 * time.Millisecond})
-	if _, err := gw.Send(context.Background(), server.Message{Channel: server.ChannelSMS, Mobile: "+966551234567", Text: "x"}); err == nil || server.IsPermanent(err) {
+	gw, _ := notify.NewSMSGateway(notify.SMSConfig{URL: stuck.URL, Timeout: 50 * time.Millisecond})
+	if _, err := gw.Send(context.Background(), notify.Message{Channel: notify.ChannelSMS, Mobile: "+966551234567", Text: "x"}); err == nil || notify.IsPermanent(err) {
 		t.Errorf("timeout: err = %v, want retryable", err)
 	}
-	for _, cfg := range []server.SMSConfig{
+	for _, cfg := range []notify.SMSConfig{
 		{URL: "ftp://gw.example.com"},
 		{URL: "not a url"},
 		{URL: "https://gw.example.com", Body: `{"to": {{json .Phone}}}`},
 		{URL: "https://gw.example.com", Body: `{{if}}`},
 		{URL: "https://gw.example.com/{{.To"},
 	} {
-		if _, err := server.NewSMSGateway(cfg); err == nil {
+		if _, err := notify.NewSMSGateway(cfg); err == nil {
 			t.Errorf("%+v was accepted", cfg)
 		}
 	}
@@ -179,7 +179,7 @@ func TestSMSGatewayErrors(t *testing.T) {
 // configured gateway, in Arabic, with the case number.
 func TestSMSThroughTheOutbox(t *testing.T) {
 	g := startGateway(t, ok(`{"id": "gw-1"}`))
-	d, err := server.NewDelivery(server.DeliveryConfig{SMS: server.SMSConfig{URL: g.srv.URL + "/v1/send",
+	d, err := notify.NewDelivery(notify.DeliveryConfig{SMS: notify.SMSConfig{URL: g.srv.URL + "/v1/send",
 		Headers: map[string]string{"X-Api-Key": "secret"}}})
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/jihat/jihat/internal/testserver"
-	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -255,7 +255,7 @@ func TestSMTPArabicMail(t *testing.T) {
 			if mode.user != "" {
 				u = mode.scheme + "://" + mode.user + ":" + strings.ReplaceAll(mode.pass, " ", "%20") + "@" + addr
 			}
-			delivery, err := server.NewDelivery(server.DeliveryConfig{Mail: server.MailConfig{URL: u,
+			delivery, err := notify.NewDelivery(notify.DeliveryConfig{Mail: notify.MailConfig{URL: u,
 				From: "منصة جهات <noreply@jihat.test>", TLS: tc}})
 			if err != nil {
 				t.Fatal(err)
@@ -300,8 +300,8 @@ func TestSMTPArabicMail(t *testing.T) {
 			// A meeting invitation carries its .ics.
 			title := "اجتماع مجلس الإدارة الدوري لمناقشة الميزانية السنوية والخطة الاستراتيجية"
 			start := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
-			ics := server.ICS(server.ICSEvent{UID: "meeting-1@jihat", Summary: title, Start: start, End: start.Add(time.Hour),
-				Attendees: []server.ICSPerson{{Name: "مواطن", Email: citizen.Email}}})
+			ics := notify.ICS(notify.ICSEvent{UID: "meeting-1@jihat", Summary: title, Start: start, End: start.Add(time.Hour),
+				Attendees: []notify.ICSPerson{{Name: "مواطن", Email: citizen.Email}}})
 			if err := ts.Store.Enqueue(context.Background(), store.Notice{Kind: "meeting.invitation", RecipientID: citizen.ID,
 				Data: map[string]any{"title": title, "starts_at": start, "ends_at": start.Add(time.Hour), "ics": string(ics)}}); err != nil {
 				t.Fatal(err)
@@ -337,18 +337,18 @@ func TestSMTPArabicMail(t *testing.T) {
 
 // TestSMTPConfig: bad settings are refused at start, not at the first send.
 func TestSMTPConfig(t *testing.T) {
-	for _, cfg := range []server.MailConfig{
+	for _, cfg := range []notify.MailConfig{
 		{URL: "http://mail.example.com", From: "a@b.c"},
 		{URL: "smtp://", From: "a@b.c"},
 		{URL: "smtp://mail.example.com:port", From: "a@b.c"},
 		{URL: "smtp://mail.example.com"},
 		{URL: "smtp://mail.example.com", From: "not an address"},
 	} {
-		if _, err := server.NewSMTPSender(cfg); err == nil {
+		if _, err := notify.NewSMTPSender(cfg); err == nil {
 			t.Errorf("%+v was accepted", cfg)
 		}
 	}
-	if _, err := server.NewSMTPSender(server.MailConfig{URL: "smtps://u:p@mail.example.com", From: "Jihat <noreply@jihat.test>"}); err != nil {
+	if _, err := notify.NewSMTPSender(notify.MailConfig{URL: "smtps://u:p@mail.example.com", From: "Jihat <noreply@jihat.test>"}); err != nil {
 		t.Errorf("a good config: %v", err)
 	}
 }
@@ -358,11 +358,11 @@ func TestSMTPConfig(t *testing.T) {
 func TestSMTPRecipientRefused(t *testing.T) {
 	box, addr, _ := startMailbox(t, "plain", "", "")
 	_ = box
-	s, err := server.NewSMTPSender(server.MailConfig{URL: "smtp://" + addr, From: "noreply@jihat.test"})
+	s, err := notify.NewSMTPSender(notify.MailConfig{URL: "smtp://" + addr, From: "noreply@jihat.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Send(context.Background(), server.Message{Channel: server.ChannelEmail, Email: "not-an-address", Subject: "x", Text: "y"}); !server.IsPermanent(err) {
+	if _, err := s.Send(context.Background(), notify.Message{Channel: notify.ChannelEmail, Email: "not-an-address", Subject: "x", Text: "y"}); !notify.IsPermanent(err) {
 		t.Errorf("a malformed address: err = %v, want permanent", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -371,8 +371,8 @@ func TestSMTPRecipientRefused(t *testing.T) {
 	}
 	closed := ln.Addr().String()
 	ln.Close()
-	down, _ := server.NewSMTPSender(server.MailConfig{URL: "smtp://" + closed, From: "noreply@jihat.test", Timeout: 2 * time.Second})
-	if _, err := down.Send(context.Background(), server.Message{Channel: server.ChannelEmail, Email: "a@jihat.test", Subject: "x", Text: "y"}); err == nil || server.IsPermanent(err) {
+	down, _ := notify.NewSMTPSender(notify.MailConfig{URL: "smtp://" + closed, From: "noreply@jihat.test", Timeout: 2 * time.Second})
+	if _, err := down.Send(context.Background(), notify.Message{Channel: notify.ChannelEmail, Email: "a@jihat.test", Subject: "x", Text: "y"}); err == nil || notify.IsPermanent(err) {
 		t.Errorf("an unreachable server: err = %v, want a retryable error", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -34,21 +35,12 @@ type templateInput struct {
 }
 
 // templateKind reads {kind} of the path: a known kind.
-func templateKind(c *fiber.Ctx) (NotifyKind, error) {
-	k, known := notifyKind(c.Params("kind"))
+func templateKind(c *fiber.Ctx) (notify.Kind, error) {
+	k, known := notify.LookupKind(c.Params("kind"))
 	if !known {
 		return k, jihat.Invalid(map[string]string{"kind": "unknown_notification_kind"})
 	}
 	return k, nil
-}
-
-// kindChannels are the channels a kind can be sent on (a fixed kind only on
-// its own).
-func kindChannels(k NotifyKind) []string {
-	if k.Fixed {
-		return k.Defaults
-	}
-	return Channels
 }
 
 // getTemplates: GET /api/v1/entities/{id}/templates/{kind} — the texts in
@@ -90,7 +82,7 @@ func (s *Server) putTemplates(c *fiber.Ctx) error {
 		if lang != jihat.LangAR && lang != jihat.LangEN {
 			fields[f+"lang"] = "invalid_lang"
 		}
-		if !slices.Contains(kindChannels(k), in.Channel) {
+		if !slices.Contains(k.Allowed(), in.Channel) {
 			fields[f+"channel"] = "unknown_notification_channel"
 		}
 		if seen[in.Lang+"/"+in.Channel] {
@@ -99,21 +91,21 @@ func (s *Server) putTemplates(c *fiber.Ctx) error {
 		seen[in.Lang+"/"+in.Channel] = true
 		subject, body := strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
 		switch {
-		case in.Channel == ChannelSMS && subject != "":
+		case in.Channel == notify.ChannelSMS && subject != "":
 			fields[f+"subject"] = "invalid_value"
-		case in.Channel != ChannelSMS && subject == "":
+		case in.Channel != notify.ChannelSMS && subject == "":
 			fields[f+"subject"] = "required"
 		case subject != "":
-			if key := checkTemplateText(subject, maxSubjectTemplate); key != "" {
+			if key := notify.CheckText(subject, notify.MaxSubjectTemplate); key != "" {
 				fields[f+"subject"] = key
 			}
 		}
 		if body == "" {
 			fields[f+"body"] = "required"
-		} else if key := checkTemplateText(body, maxBodyTemplate); key != "" {
+		} else if key := notify.CheckText(body, notify.MaxBodyTemplate); key != "" {
 			fields[f+"body"] = key
-		} else if k.Name == KindCredentials {
-			if _, _, used := checkTemplate(body, maxBodyTemplate); !used["Login"] || !used["Password"] {
+		} else if k.Name == notify.KindCredentials {
+			if _, _, used := notify.CheckTemplate(body, notify.MaxBodyTemplate); !used["Login"] || !used["Password"] {
 				fields[f+"body"] = "template_missing_field"
 			}
 		}
@@ -130,34 +122,16 @@ func (s *Server) putTemplates(c *fiber.Ctx) error {
 	return s.renderTemplates(c, entityID, k)
 }
 
-// checkTemplateText checks one template text and renders it once with every field
-// filled, so a template that cannot run is refused now, not at sending.
-func checkTemplateText(src string, max int) string {
-	key, _, _ := checkTemplate(src, max)
-	if key != "" {
-		return key
-	}
-	if _, err := render(src, sampleTemplateData); err != nil {
-		return "template_invalid"
-	}
-	return ""
-}
-
-var sampleTemplateData = templateData{Name: "Name", Entity: "Entity", Number: "2026-000001", Subject: "Subject",
-	Body: "Body", Assignee: "Assignee", Resolution: "Resolution", Reason: "Reason", Note: "Note", Until: "2026-01-01 10:00",
-	DueAt: "2026-01-01 10:00", Login: "login@example.com", Password: "password", Title: "Title", Meeting: "Meeting",
-	StartsAt: "2026-01-01 10:00", EndsAt: "2026-01-01 11:00"}
-
 // renderTemplates answers the texts of kind for every language and channel.
-func (s *Server) renderTemplates(c *fiber.Ctx, entityID string, k NotifyKind) error {
+func (s *Server) renderTemplates(c *fiber.Ctx, entityID string, k notify.Kind) error {
 	own, err := s.store.Templates(c.UserContext(), entityID, k.Name)
 	if err != nil {
 		return err
 	}
 	var out []templateView
 	for _, lang := range []jihat.Lang{jihat.LangAR, jihat.LangEN} {
-		for _, ch := range kindChannels(k) {
-			def := defaultTemplate(k.Name, lang, ch)
+		for _, ch := range k.Allowed() {
+			def := notify.DefaultTemplate(k.Name, lang, ch)
 			v := templateView{Lang: string(lang), Channel: ch, Subject: def.Subject, Body: def.Body}
 			for _, t := range own {
 				if t.Lang == lang && t.Channel == ch {
@@ -167,5 +141,5 @@ func (s *Server) renderTemplates(c *fiber.Ctx, entityID string, k NotifyKind) er
 			out = append(out, v)
 		}
 	}
-	return c.JSON(fiber.Map{"kind": k.Name, "fields": TemplateFields, "templates": out})
+	return c.JSON(fiber.Map{"kind": k.Name, "fields": notify.TemplateFields, "templates": out})
 }

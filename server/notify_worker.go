@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -135,7 +136,7 @@ func (s *Server) deliver(ctx context.Context, m *store.OutboxMessage) {
 		providers = append(providers, m.ProviderID)
 	}
 	if err != nil { // the message itself (its recipient, the database)
-		if IsPermanent(err) || last {
+		if notify.IsPermanent(err) || last {
 			failed = append(failed, err.Error())
 		} else {
 			retry = append(retry, err.Error())

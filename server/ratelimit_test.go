@@ -83,13 +83,7 @@ func TestMemoryLimiter(t *testing.T) {
 }
 
 func TestRedisLimiter(t *testing.T) {
-	url, prefix := testenv.Redis(t)
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { rdb.Close() })
+	rdb, prefix := testenv.RedisClient(t)
 	// Redis keeps its own time: the window is short and advance sleeps.
 	limiterSuite(t, server.NewRedisLimiter(rdb, prefix), func(d time.Duration) { time.Sleep(d) }, 300*time.Millisecond)
 

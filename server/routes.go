@@ -1,13 +1,37 @@
 package server
 
-// routes is the one route table of the JSON API. Every route here must be in
-// the OpenAPI document (openapi.go); a test checks it.
-func (s *Server) routes() {
+import "net/http"
+
+// routes is the one route table: every path the server answers. Every route
+// is in the OpenAPI document (openapi.go); a test checks it.
+//
+// Two routers share the port. The net/http front serves what needs the raw
+// request or answers without a session: health checks, metrics, the live
+// socket, and files streamed in and out. Everything else goes through the
+// bridge to the Fiber JSON API, whose middleware sets the request context
+// and authenticates the caller.
+func (s *Server) routes(ws http.Handler) {
+	front := s.mux
+
+	// operations (health.go, metrics.go)
+	front.HandleFunc("GET /healthz", s.healthz)
+	front.HandleFunc("GET /readyz", s.readyz)
+	front.Handle("GET /metrics", s.metrics.handler())
+
+	// live (the hub's WebSocket endpoint)
+	front.Handle("GET /ws", ws)
+
+	// files, streamed (attachments.go, downloads.go)
+	front.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
+	front.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
+	front.HandleFunc("GET /api/v1/attachments/{id}", s.download)
+
 	app := s.app
 	app.Use(withRequestContext, s.authenticate, s.trackActivity)
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
 
+	// accounts (accounts.go)
 	v1.Post("/auth/register", s.register)
 	v1.Post("/auth/login", s.login)
 	v1.Post("/auth/logout", s.logout)
@@ -15,6 +39,7 @@ func (s *Server) routes() {
 	v1.Patch("/me", s.updateMe)
 	v1.Post("/me/password", s.changePassword)
 
+	// entities, departments, case types (entities.go)
 	v1.Post("/entities", s.createEntity)
 	v1.Get("/entities", s.listEntities)
 	v1.Get("/entities/:id", s.getEntity)
@@ -23,12 +48,15 @@ func (s *Server) routes() {
 	v1.Get("/entities/:id/departments", s.listDepartments)
 	v1.Post("/entities/:id/case-types", s.createCaseType)
 	v1.Get("/entities/:id/case-types", s.listCaseTypes)
+
+	// employees (employees.go)
 	v1.Post("/entities/:id/employees", s.createEmployee)
 	v1.Get("/entities/:id/employees", s.listEmployees)
 	v1.Put("/entities/:id/employees/:user_id/permissions", s.setPermissions)
 	v1.Post("/entities/:id/employees/:user_id/disable", s.setEmployeeActive(false))
 	v1.Post("/entities/:id/employees/:user_id/enable", s.setEmployeeActive(true))
 
+	// cases (cases.go, case_actions.go)
 	v1.Post("/cases", s.createCase)
 	v1.Get("/cases", s.listCases)
 	v1.Get("/cases/:id", s.getCase)
@@ -48,6 +76,7 @@ func (s *Server) routes() {
 	v1.Post("/cases/:id/rating", s.rateCase)
 	v1.Post("/cases/:id/transition", s.transitionCase)
 
+	// the document archive (archive.go)
 	v1.Get("/attachments", s.listAttachments)
 
 	// Service guide (issue 19): public reads, entity admins edit and publish.
@@ -60,8 +89,10 @@ func (s *Server) routes() {
 	v1.Get("/services/:id/versions", s.serviceVersions)
 	v1.Get("/stats/services", s.serviceStats)
 
+	// the audit log (auditlog.go)
 	v1.Get("/audit", s.auditLog)
 
+	// notifications (notify_handlers.go, notify_template_handlers.go)
 	v1.Get("/notifications", s.listNotifications)
 	v1.Post("/notifications/read-all", s.readAllNotifications)
 	v1.Post("/notifications/:id/read", s.readNotification)
@@ -84,4 +115,8 @@ func (s *Server) routes() {
 	v1.Get("/stats/cases", s.statsCases)
 	v1.Get("/entities/:id/report-schedule", s.getReportSchedule)
 	v1.Put("/entities/:id/report-schedule", s.putReportSchedule)
+
+	// the JSON API serves every other path of the front (last: the bridge
+	// takes the Fiber app's routes as they are now)
+	front.Handle("/", s.serveApp(s.bridge(s.app, s.cfg.MaxBodyBytes)))
 }

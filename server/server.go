@@ -20,6 +20,7 @@ import (
 	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/media"
 	"github.com/jihat/jihat/media/rtc"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -34,9 +35,9 @@ type Check struct {
 type Config struct {
 	Store    *store.Store // required
 	Logger   *slog.Logger
-	Limiter  Limiter  // login throttling; default in-memory
-	Notifier Notifier // e-mail/SMS; default prints to the log
-	Ready    []Check  // extra readiness checks beside the database
+	Limiter  Limiter         // login throttling; default in-memory
+	Notifier notify.Notifier // e-mail/SMS; default prints to the log
+	Ready    []Check         // extra readiness checks beside the database
 
 	// Media stores uploaded files (required); MaxUploadBytes and
 	// MaxVoiceDuration must match its configuration (defaults: media's).
@@ -49,7 +50,7 @@ type Config struct {
 	// memory (nil); WS configures /ws (allowed origins, timeouts, limits).
 	NewBus   func(hub.BusHandler) (hub.Bus, error)
 	Presence hub.Presence
-	WS       hub.ServerConfig
+	WS       hub.EndpointConfig
 	NodeID   string
 	// PositionInterval is how often subscribers are told their channels'
 	// latest sequence, so a lost last event is noticed (hub default: 5 s).
@@ -99,6 +100,9 @@ type Config struct {
 	ActiveGrace time.Duration
 	StatsEvery  time.Duration
 
+	// Now is the one clock of the services, the hub, the sweeper and the
+	// notifications worker. Give the store and the media store the same
+	// one; nil takes the store's (store.Config.Now).
 	Now func() time.Time
 }
 
@@ -138,13 +142,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = cfg.Store.Now
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = NewMemoryLimiter(cfg.Now)
 	}
 	if cfg.Notifier == nil {
-		cfg.Notifier = LogNotifier{Log: cfg.Logger}
+		cfg.Notifier = notify.LogNotifier{Log: cfg.Logger}
 	}
 	if cfg.Argon2 == (Argon2Params{}) {
 		cfg.Argon2 = DefaultArgon2
@@ -186,14 +190,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.openapi = doc
 
-	s.app = fiber.New(fiber.Config{
-		ErrorHandler:          s.errorHandler,
-		DisableStartupMessage: true,
-		BodyLimit:             int(cfg.MaxBodyBytes),
-		ReadBufferSize:        16 << 10,
-	})
-	s.routes()
-
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
 		OnDisconnect: s.disconnected, OnActivity: s.activity.acted, OnNodeMessage: s.rtcNodeMessage})
@@ -206,7 +202,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.rtc.Store(rtcSvc)
-	ws, err := hub.NewServer(s.hub, liveBackend{s}, cfg.WS)
+	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, cfg.WS)
 	if err != nil {
 		rtcSvc.close(context.Background())
 		s.hub.Close(context.Background())
@@ -214,20 +210,19 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
-	s.mux.Handle("GET /ws", ws)
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
-	s.mux.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
-	s.mux.HandleFunc("GET /api/v1/attachments/{id}", s.download)
+	s.app = fiber.New(fiber.Config{
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		BodyLimit:             int(cfg.MaxBodyBytes),
+		ReadBufferSize:        16 << 10,
+	})
 	if cfg.Web != nil {
 		if s.web, err = loadWebApp(cfg.Web); err != nil {
 			s.hub.Close(context.Background())
 			return nil, err
 		}
 	}
-	s.mux.Handle("/", s.serveApp(s.bridge(s.app, cfg.MaxBodyBytes)))
+	s.routes(ws)
 	if s.front, err = crossSite(cfg.WS.AllowedOrigins, s.mux); err != nil {
 		s.hub.Close(context.Background())
 		return nil, err
@@ -261,10 +256,6 @@ func (s *Server) rtcNodeMessage(b []byte) {
 
 // Registry exposes the metrics registry so other parts (the hub) can add theirs.
 func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }
-
-// Handle mounts a net/http handler on the front mux, beside the Fiber app
-// (for /ws and streamed uploads and downloads).
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler is the whole front, for tests and for Serve.
 func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.front) }

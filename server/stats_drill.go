@@ -22,13 +22,13 @@ type DrillQuery struct {
 // caller's reach (a supervisor's department, an employee's own cases).
 func (s *Server) DrillCases(ctx context.Context, u *jihat.User, q DrillQuery) ([]caseView, string, error) {
 	fields := map[string]string{}
-	if q.EntityID != "" && !validUUID(q.EntityID) {
+	if q.EntityID != "" && !jihat.IsUUID(q.EntityID) {
 		fields["entity_id"] = "invalid_id"
 	}
-	if q.EmployeeID != "" && !validUUID(q.EmployeeID) {
+	if q.EmployeeID != "" && !jihat.IsUUID(q.EmployeeID) {
 		fields["employee_id"] = "invalid_id"
 	}
-	if q.Cursor != "" && !validUUID(q.Cursor) {
+	if q.Cursor != "" && !jihat.IsUUID(q.Cursor) {
 		fields["cursor"] = "invalid_value"
 	}
 	if q.Status != "" && !jihat.Status(q.Status).Valid() {

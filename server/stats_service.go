@@ -111,7 +111,7 @@ func (s *Server) period(ent *jihat.Entity, q StatsQuery) (jihat.Period, error) {
 func narrow(f *store.StatsFilter, q StatsQuery) error {
 	fields := map[string]string{}
 	if q.CaseTypeID != "" {
-		if !validUUID(q.CaseTypeID) {
+		if !jihat.IsUUID(q.CaseTypeID) {
 			fields["case_type_id"] = "invalid_id"
 		}
 		f.CaseTypeID = q.CaseTypeID
@@ -122,7 +122,7 @@ func narrow(f *store.StatsFilter, q StatsQuery) error {
 		}
 		f.Priority = q.Priority
 	}
-	if q.DepartmentID != "" && !validUUID(q.DepartmentID) {
+	if q.DepartmentID != "" && !jihat.IsUUID(q.DepartmentID) {
 		fields["department_id"] = "invalid_id"
 	}
 	if len(fields) > 0 {

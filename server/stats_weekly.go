@@ -11,14 +11,12 @@ import (
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
 // Timed statistics work: writing presence and activity intervals, the live
 // dashboard counters on the feeds, and each entity's weekly report.
-
-// KindWeeklyReport is the notification kind of the weekly report.
-const KindWeeklyReport = "stats.weekly"
 
 // RunStats does the statistics' timed work until ctx ends: every
 // Config.StatsEvery it writes the running presence and activity intervals
@@ -219,7 +217,7 @@ func (s *Server) SendWeeklyReports(ctx context.Context) (int, error) {
 			if !u.Can(jihat.PermReportsView) {
 				continue
 			}
-			notices = append(notices, store.Notice{Kind: KindWeeklyReport, RecipientID: u.ID,
+			notices = append(notices, store.Notice{Kind: notify.KindWeeklyReport, RecipientID: u.ID,
 				Data: weeklyData(ent, p, fv, u.Lang)})
 		}
 		ok, err := s.store.ClaimWeeklyReport(ctx, ent.ID, week, notices)

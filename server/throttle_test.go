@@ -106,13 +106,7 @@ func TestLoginThrottleFailsClosed(t *testing.T) {
 // TestLoginThrottleSharedByNodes: two nodes with one Redis limiter share the
 // per-account budget, whichever node a guess reaches.
 func TestLoginThrottleSharedByNodes(t *testing.T) {
-	url, prefix := testenv.Redis(t)
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { rdb.Close() })
+	rdb, prefix := testenv.RedisClient(t)
 	limiter := testserver.Configure(func(c *server.Config) { c.Limiter = server.NewRedisLimiter(rdb, prefix) })
 	a := testserver.Start(t, testserver.Postgres(), defaultLimits, limiter)
 	email := a.Email("shared")

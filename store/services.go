@@ -217,7 +217,7 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 			SearchKey string
 		}
 		var hits []hit
-		n, nx, err := serviceIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, q.Terms, q.Cursor, q.Limit,
+		n, nx, err := serviceIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, false, q.Terms, q.Cursor, q.Limit,
 			func(db *gorm.DB, n int) ([]string, error) {
 				var page []hit // Scan replaces what its slice held
 				if err := db.Limit(n).Scan(&page).Error; err != nil {

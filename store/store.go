@@ -29,7 +29,10 @@ type Config struct {
 	Key []byte
 	// Logger receives slow-query and error logs; nil discards them.
 	Logger *slog.Logger
-	// Now replaces the clock in tests; nil means time.Now.
+	// Now is the clock that stamps rows and that the store's rules read
+	// (sessions, outbox, notifications); nil means time.Now. The binary
+	// and the test server give the same clock to the store, the media
+	// store and the server.
 	Now func() time.Time
 }
 
@@ -41,6 +44,9 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 }
+
+// Now reads the store's clock (Config.Now).
+func (s *Store) Now() time.Time { return s.now() }
 
 // Open connects to the database and checks the key. It does not migrate; call
 // Migrate (the serve command does at start-up).

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/jihat/jihat/server"
+	"github.com/jihat/jihat/notify"
 )
 
 // notifyConfig is how notifications leave the server, read from the
@@ -31,16 +31,16 @@ func notifyFromEnv() notifyConfig {
 
 // delivery builds the e-mail and SMS senders; what is not configured is
 // printed to the log.
-func (n notifyConfig) delivery(log *slog.Logger) (*server.Delivery, error) {
+func (n notifyConfig) delivery(log *slog.Logger) (*notify.Delivery, error) {
 	var headers map[string]string
 	if n.SMSHeaders != "" {
 		if err := json.Unmarshal([]byte(n.SMSHeaders), &headers); err != nil {
 			return nil, fmt.Errorf(`SMS_HEADERS must be a JSON object such as {"Authorization": "Bearer ..."}: %w`, err)
 		}
 	}
-	d, err := server.NewDelivery(server.DeliveryConfig{
-		Mail: server.MailConfig{URL: n.SMTPURL, From: n.SMTPFrom},
-		SMS: server.SMSConfig{URL: n.SMSURL, Method: n.SMSMethod, Headers: headers, Body: n.SMSBody,
+	d, err := notify.NewDelivery(notify.DeliveryConfig{
+		Mail: notify.MailConfig{URL: n.SMTPURL, From: n.SMTPFrom},
+		SMS: notify.SMSConfig{URL: n.SMSURL, Method: n.SMSMethod, Headers: headers, Body: n.SMSBody,
 			IDField: n.SMSIDField},
 		Logger: log,
 	})

@@ -22,12 +22,12 @@ import (
 )
 
 // openStore opens and migrates the database named by c.
-func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
+func openStore(ctx context.Context, c *config, log *slog.Logger, now func() time.Time) (*store.Store, error) {
 	key, err := c.dataKey()
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Key: key, Logger: log})
+	st, err := store.Open(ctx, store.Config{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Key: key, Logger: log, Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -58,13 +58,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(stdout, parseLevel(c.LogLevel))
-	st, err := openStore(ctx, c, log)
+	clock := time.Now // the one clock: store, media, server (and its hub)
+	st, err := openStore(ctx, c, log, clock)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	files, err := media.NewLocal(media.Config{Root: filepath.Join(c.DataDir, "files"), Logger: log,
+	files, err := media.NewLocal(media.Config{Root: filepath.Join(c.DataDir, "files"), Logger: log, Now: clock,
 		MaxFileSize: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice})
 	if err != nil {
 		return err
@@ -73,9 +74,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scfg := server.Config{Store: st, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
+	scfg := server.Config{Store: st, Now: clock, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
 		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
-		WS: hub.ServerConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
+		WS: hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
 	if c.RedisURL != "" {
 		opts, err := redis.ParseURL(c.RedisURL)
 		if err != nil {
@@ -183,7 +184,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c, newLogger(stdout, slog.LevelInfo))
+	st, err := openStore(ctx, c, newLogger(stdout, slog.LevelInfo), time.Now)
 	if err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c, newLogger(io.Discard, slog.LevelError))
+	st, err := openStore(ctx, c, newLogger(io.Discard, slog.LevelError), time.Now)
 	if err != nil {
 		return err
 	}

@@ -73,3 +73,34 @@ func deletePrefix(rawURL, prefix string) error {
 	}
 	return nil
 }
+
+// RedisClient returns a client of the test Redis (see Redis) and a key and
+// channel prefix unique to this test; tune, when given, changes the
+// client's options first.
+func RedisClient(tb testing.TB, tune ...func(*redis.Options)) (*redis.Client, string) {
+	tb.Helper()
+	url, prefix := Redis(tb)
+	return NewRedisClient(tb, url, tune...), prefix
+}
+
+// NewRedisClient returns a client of the Redis at url, closed when the test
+// ends, after checking that the server answers PING. tune, when given,
+// changes the options first.
+func NewRedisClient(tb testing.TB, url string, tune ...func(*redis.Options)) *redis.Client {
+	tb.Helper()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatalf("testenv: redis URL: %v", err)
+	}
+	for _, fn := range tune {
+		fn(opt)
+	}
+	c := redis.NewClient(opt)
+	tb.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		tb.Fatalf("testenv: redis ping: %v", err)
+	}
+	return c
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/jihat/jihat/internal/testenv"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
 )
@@ -36,10 +37,11 @@ const (
 type Option func(*options)
 
 type options struct {
-	now       func() time.Time
 	postgres  bool
+	dsn       func(string) string
 	tls       bool
 	configure []func(*server.Config)
+	now       func() time.Time
 }
 
 // Postgres runs the server on a PostgreSQL schema of its own (testenv). The
@@ -47,12 +49,19 @@ type options struct {
 // JIHAT_TEST_REQUIRE_SERVICES=1.
 func Postgres() Option { return func(o *options) { o.postgres = true } }
 
-// Clock gives the store and the server the clock now (both: the rows the
-// store stamps and the times the services compare agree).
-func Clock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+// PostgresVia runs the server on PostgreSQL (as Postgres does) through the
+// DSN that fn makes of the test's own, e.g. one through a testenv.Proxy that
+// the test cuts to stop the database under the server.
+func PostgresVia(fn func(dsn string) string) Option {
+	return func(o *options) { o.postgres, o.dsn = true, fn }
+}
 
 // TLS serves over HTTPS with a test certificate; Client trusts it.
 func TLS() Option { return func(o *options) { o.tls = true } }
+
+// Clock gives the server, its store and its media store one clock, now
+// (the real clock by default), so a test can step time without sleeping.
+func Clock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // Configure changes the server.Config after the test defaults are set (for
 // example to restore the real throttle limits by setting them to zero, or to
@@ -103,11 +112,17 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	if _, err := rand.Read(key); err != nil {
 		tb.Fatal(err)
 	}
+	if o.now == nil {
+		o.now = time.Now
+	}
 	scfg := store.Config{Key: key, Now: o.now}
 	driver, dsn := "sqlite", ""
 	if o.postgres {
 		scfg.DatabaseURL = testenv.Postgres(tb)
 		driver, dsn = "pgx", scfg.DatabaseURL
+		if o.dsn != nil {
+			scfg.DatabaseURL = o.dsn(scfg.DatabaseURL)
+		}
 	} else {
 		scfg.DataDir = tb.TempDir()
 		dsn = "file:" + filepath.Join(scfg.DataDir, "jihat.db") + "?_pragma=busy_timeout(10000)"
@@ -127,7 +142,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	tb.Cleanup(func() { db.Close() })
 
 	notifier := &Notifier{}
-	files, err := media.NewLocal(media.Config{Root: filepath.Join(tb.TempDir(), "files")})
+	files, err := media.NewLocal(media.Config{Root: filepath.Join(tb.TempDir(), "files"), Now: o.now})
 	if err != nil {
 		tb.Fatalf("testserver: media store: %v", err)
 	}
@@ -184,12 +199,12 @@ func (ts *TestServer) Count(table string) int64 {
 // concurrent use.
 type Notifier struct {
 	mu   sync.Mutex // guards msgs and Err
-	msgs []server.Message
+	msgs []notify.Message
 	err  error
 }
 
-// Notify implements server.Notifier.
-func (n *Notifier) Notify(_ context.Context, m server.Message) error {
+// Notify implements notify.Notifier.
+func (n *Notifier) Notify(_ context.Context, m notify.Message) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.err != nil {
@@ -207,15 +222,15 @@ func (n *Notifier) Fail(err error) {
 }
 
 // Messages returns a copy of what was sent, oldest first.
-func (n *Notifier) Messages() []server.Message {
+func (n *Notifier) Messages() []notify.Message {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return append([]server.Message(nil), n.msgs...)
+	return append([]notify.Message(nil), n.msgs...)
 }
 
 // To returns the messages sent to an e-mail address or a mobile number.
-func (n *Notifier) To(address string) []server.Message {
-	var out []server.Message
+func (n *Notifier) To(address string) []notify.Message {
+	var out []notify.Message
 	for _, m := range n.Messages() {
 		if m.Email == address || m.Mobile == address {
 			out = append(out, m)

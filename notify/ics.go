@@ -1,7 +1,8 @@
-package server
+package notify
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -130,4 +131,18 @@ func foldLine(b *bytes.Buffer, s string) {
 	}
 	b.WriteString(s)
 	b.WriteString("\r\n")
+}
+
+// Attachments returns the files a queued message carries: a meeting's
+// iCalendar invitation in data["ics"] (made with ICS).
+func Attachments(data map[string]any) []Attachment {
+	ics, _ := data["ics"].(string)
+	if ics == "" {
+		return nil
+	}
+	method := "REQUEST"
+	if strings.Contains(ics, "\nMETHOD:CANCEL") {
+		method = "CANCEL"
+	}
+	return []Attachment{{Name: "invite.ics", ContentType: fmt.Sprintf("text/calendar; method=%s; charset=UTF-8", method), Data: []byte(ics)}}
 }

@@ -1,4 +1,4 @@
-package server
+package notify
 
 import (
 	"bytes"

@@ -1,17 +1,11 @@
-package server
-
-import (
-	"slices"
-
-	"github.com/jihat/jihat/store"
-)
+package notify
 
 // Channels lists every notification channel.
 var Channels = []string{ChannelSMS, ChannelEmail, ChannelInApp}
 
-// NotifyKind is one kind of notification: the channels it uses unless its
+// Kind is one kind of notification: the channels it uses unless its
 // recipient chose otherwise.
-type NotifyKind struct {
+type Kind struct {
 	Name     string
 	Defaults []string // channels on by default
 	// Fixed kinds cannot be changed by their recipient (the login of a new
@@ -26,10 +20,10 @@ var (
 	staffChannels     = []string{ChannelEmail, ChannelInApp}
 )
 
-// NotifyKinds lists every kind the services queue, with its defaults. Each
+// Kinds lists every kind the services queue, with its defaults. Each
 // has texts notify.<kind>.title, .body and .sms in the message catalogue
 // (messages_notify.go).
-var NotifyKinds = []NotifyKind{
+var Kinds = []Kind{
 	{Name: "case.created", Defaults: requesterChannels},
 	{Name: "case.assigned_requester", Defaults: requesterChannels},
 	{Name: "case.reply", Defaults: requesterChannels},
@@ -52,43 +46,34 @@ var NotifyKinds = []NotifyKind{
 	{Name: "meeting.invitation", Defaults: staffChannels},
 	{Name: "meeting.vote_opened", Defaults: staffChannels},
 	{Name: KindCredentials, Defaults: []string{ChannelEmail}, Fixed: true},
-	{Name: KindWeeklyReport, Defaults: staffChannels}, // stats_weekly.go
+	{Name: KindWeeklyReport, Defaults: staffChannels},
 }
 
 // KindCredentials is the kind of the message that gives a new employee
 // their generated password.
 const KindCredentials = "employee.credentials"
 
-// notifyKind returns the kind called name. A kind this node does not know
+// KindWeeklyReport is the kind of an entity's weekly report to its
+// supervisors (server/stats_weekly.go).
+const KindWeeklyReport = "stats.weekly"
+
+// LookupKind returns the kind called name. A kind this node does not know
 // (queued by a newer node) is sent by e-mail and in the app with the
 // generic texts.
-func notifyKind(name string) (NotifyKind, bool) {
-	for _, k := range NotifyKinds {
+func LookupKind(name string) (Kind, bool) {
+	for _, k := range Kinds {
 		if k.Name == name {
 			return k, true
 		}
 	}
-	return NotifyKind{Name: name, Defaults: staffChannels}, false
+	return Kind{Name: name, Defaults: staffChannels}, false
 }
 
-// channelsFor returns the channels of kind for a person with prefs, in a
-// fixed order.
-func channelsFor(kind string, prefs []store.NotificationPref) []string {
-	k, _ := notifyKind(kind)
+// Allowed returns the channels kind k can be sent on (a fixed kind only on
+// its own).
+func (k Kind) Allowed() []string {
 	if k.Fixed {
 		return k.Defaults
 	}
-	var out []string
-	for _, ch := range Channels {
-		on := slices.Contains(k.Defaults, ch)
-		for _, p := range prefs {
-			if p.Kind == kind && p.Channel == ch {
-				on = p.Enabled
-			}
-		}
-		if on {
-			out = append(out, ch)
-		}
-	}
-	return out
+	return Channels
 }

@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
+	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -20,7 +19,7 @@ type recipient struct {
 	user      *jihat.User
 	lang      jihat.Lang
 	overrides []store.Template
-	data      templateData
+	data      notify.TemplateData
 }
 
 // deliverChannels sends message m on each of its recipient's channels not
@@ -53,13 +52,13 @@ func (s *Server) deliverChannels(ctx context.Context, m *store.OutboxMessage) ([
 func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipient, error) {
 	u, err := s.store.UserByID(ctx, m.RecipientID)
 	if jihat.ErrorCode(err) == jihat.ENOTFOUND {
-		return nil, Permanent(errors.New("recipient not found"))
+		return nil, notify.Permanent(errors.New("recipient not found"))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !u.Active {
-		return nil, Permanent(errors.New("recipient account disabled"))
+		return nil, notify.Permanent(errors.New("recipient account disabled"))
 	}
 	r := &recipient{user: u, lang: jihat.LangAR}
 	if u.Lang == jihat.LangEN {
@@ -94,7 +93,7 @@ func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipi
 			}
 		}
 	}
-	r.data = newTemplateData(u.Name, entity, m.Data, loc)
+	r.data = notify.NewTemplateData(u.Name, entity, m.Data, loc)
 	if c != nil {
 		if r.data.Number == "" {
 			r.data.Number = c.Number
@@ -103,7 +102,7 @@ func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipi
 			r.data.Subject = c.Subject
 		}
 	}
-	if m.Kind == KindCredentials && r.data.Login == "" {
+	if m.Kind == notify.KindCredentials && r.data.Login == "" {
 		r.data.Login = u.Email
 	}
 	return r, nil
@@ -117,20 +116,20 @@ func (s *Server) deliverChannel(ctx context.Context, m *store.OutboxMessage, r *
 	var id string
 	var err error
 	switch ch {
-	case ChannelInApp:
+	case notify.ChannelInApp:
 		id, err = s.deliverInApp(ctx, m, r.user.ID, subject, body)
-	case ChannelEmail, ChannelSMS:
-		msg := Message{ID: m.ID, Kind: m.Kind, Channel: ch, Subject: subject, Text: body}
-		if ch == ChannelEmail {
+	case notify.ChannelEmail, notify.ChannelSMS:
+		msg := notify.Message{ID: m.ID, Kind: m.Kind, Channel: ch, Subject: subject, Text: body}
+		if ch == notify.ChannelEmail {
 			if msg.Email = r.user.Email; msg.Email == "" {
 				return d, true
 			}
-			msg.Attachments = attachments(m.Data)
+			msg.Attachments = notify.Attachments(m.Data)
 		} else if msg.Mobile = r.user.Mobile; msg.Mobile == "" {
 			return d, true
 		}
 		sendCtx, cancel := context.WithTimeout(ctx, s.notify.cfg.Lease/2)
-		id, err = send(sendCtx, s.cfg.Notifier, msg)
+		id, err = notify.Send(sendCtx, s.cfg.Notifier, msg)
 		cancel()
 	}
 	switch {
@@ -139,7 +138,7 @@ func (s *Server) deliverChannel(ctx context.Context, m *store.OutboxMessage, r *
 		if d.ProviderID == "" {
 			d.ProviderID = "ok"
 		}
-	case IsPermanent(err):
+	case notify.IsPermanent(err):
 		d.Status, d.Error = store.DeliveryFailed, err.Error()
 	default:
 		d.Status, d.Error = store.DeliveryRetry, err.Error()
@@ -150,21 +149,21 @@ func (s *Server) deliverChannel(ctx context.Context, m *store.OutboxMessage, r *
 // renderChannel renders the entity's template for the channel, or the
 // default one when there is none or it fails.
 func (s *Server) renderChannel(ctx context.Context, m *store.OutboxMessage, r *recipient, ch string) (subject, body string) {
-	def := defaultTemplate(m.Kind, r.lang, ch)
+	def := notify.DefaultTemplate(m.Kind, r.lang, ch)
 	for _, t := range r.overrides {
 		if t.Lang != r.lang || t.Channel != ch {
 			continue
 		}
-		subject, errS := render(t.Subject, r.data)
-		body, errB := render(t.Body, r.data)
-		if errS == nil && errB == nil && body != "" && (subject != "" || ch == ChannelSMS) {
+		subject, errS := notify.Render(t.Subject, r.data)
+		body, errB := notify.Render(t.Body, r.data)
+		if errS == nil && errB == nil && body != "" && (subject != "" || ch == notify.ChannelSMS) {
 			return subject, body
 		}
 		s.log.WarnContext(ctx, "notification template of the entity failed; using the default",
 			slog.String("outbox", m.ID), slog.String("channel", ch), slog.Any("err", errors.Join(errS, errB)))
 	}
-	subject, errS := render(def.Subject, r.data)
-	body, errB := render(def.Body, r.data)
+	subject, errS := notify.Render(def.Subject, r.data)
+	body, errB := notify.Render(def.Body, r.data)
 	if err := errors.Join(errS, errB); err != nil { // the catalogue is tested; this is a bug
 		s.log.ErrorContext(ctx, "notification default template failed", slog.String("outbox", m.ID), slog.Any("err", err))
 	}
@@ -187,20 +186,6 @@ func (s *Server) deliverInApp(ctx context.Context, m *store.OutboxMessage, userI
 		s.log.WarnContext(ctx, "notification not published", slog.String("outbox", m.ID), slog.Any("err", err))
 	}
 	return m.ID, nil
-}
-
-// attachments returns the files a message carries: a meeting's iCalendar
-// invitation in data["ics"] (made with ICS).
-func attachments(data map[string]any) []Attachment {
-	ics, _ := data["ics"].(string)
-	if ics == "" {
-		return nil
-	}
-	method := "REQUEST"
-	if strings.Contains(ics, "\nMETHOD:CANCEL") {
-		method = "CANCEL"
-	}
-	return []Attachment{{Name: "invite.ics", ContentType: fmt.Sprintf("text/calendar; method=%s; charset=UTF-8", method), Data: []byte(ics)}}
 }
 
 // notificationView is an in-app notification on the wire.

@@ -1,4 +1,4 @@
-package server
+package notify
 
 import (
 	"errors"
@@ -13,11 +13,11 @@ import (
 	"github.com/jihat/jihat"
 )
 
-// templateData is what a notification template sees. Every field is text
+// TemplateData is what a notification template sees. Every field is text
 // already formatted for the recipient (times in the entity's time zone), and
 // all of it belongs to the recipient, so no template can reveal anyone
 // else's data.
-type templateData struct {
+type TemplateData struct {
 	Name       string // the recipient
 	Entity     string // the entity's name in the recipient's language
 	Number     string // the case number
@@ -48,21 +48,21 @@ var templateFuncs = []string{"and", "or", "not", "eq", "ne", "lt", "le", "gt", "
 
 // Size limits of a template and of what it renders.
 const (
-	maxSubjectTemplate = 400
-	maxBodyTemplate    = 4000
+	MaxSubjectTemplate = 400
+	MaxBodyTemplate    = 4000
 	maxRendered        = 16 << 10
 )
 
-// channelTemplate is the text of one channel: a subject (e-mail subject or
+// Template is the text of one channel: a subject (e-mail subject or
 // in-app title; none for SMS) and a body.
-type channelTemplate struct {
+type Template struct {
 	Subject string
 	Body    string
 }
 
 // defaultTemplate returns the catalogue's template of kind for lang and
 // channel; a kind without texts uses the generic ones.
-func defaultTemplate(kind string, lang jihat.Lang, channel string) channelTemplate {
+func DefaultTemplate(kind string, lang jihat.Lang, channel string) Template {
 	key := "notify." + kind
 	if !jihat.HasMessage(key + ".title") {
 		key = "notify.generic"
@@ -70,18 +70,18 @@ func defaultTemplate(kind string, lang jihat.Lang, channel string) channelTempla
 	title, body := jihat.Message(lang, key+".title"), jihat.Message(lang, key+".body")
 	switch channel {
 	case ChannelEmail:
-		return channelTemplate{Subject: title, Body: jihat.Message(lang, "notify.greeting") + "\n\n" + body + "\n\n— " +
+		return Template{Subject: title, Body: jihat.Message(lang, "notify.greeting") + "\n\n" + body + "\n\n— " +
 			jihat.Message(lang, "notify.footer")}
 	case ChannelSMS:
-		return channelTemplate{Body: jihat.Message(lang, key+".sms")}
+		return Template{Body: jihat.Message(lang, key+".sms")}
 	}
-	return channelTemplate{Subject: title, Body: body}
+	return Template{Subject: title, Body: body}
 }
 
 // checkTemplate parses src and checks that it uses only known fields and
 // allowed functions. It returns the message key of what is wrong ("" when
 // it is fine), the template, and the fields it uses.
-func checkTemplate(src string, max int) (string, *template.Template, map[string]bool) {
+func CheckTemplate(src string, max int) (string, *template.Template, map[string]bool) {
 	if len(src) > max {
 		return "too_long", nil, nil
 	}
@@ -164,8 +164,8 @@ func checkNodes(used map[string]bool, nodes ...parse.Node) string {
 }
 
 // render executes the template src with d, bounded in size.
-func render(src string, d templateData) (string, error) {
-	key, t, _ := checkTemplate(src, maxBodyTemplate)
+func Render(src string, d TemplateData) (string, error) {
+	key, t, _ := CheckTemplate(src, MaxBodyTemplate)
 	if key != "" {
 		return "", errors.New("notify: template: " + key)
 	}
@@ -189,7 +189,7 @@ func (w *limitedWriter) Write(p []byte) (int, error) {
 
 // newTemplateData fills the fields from a message's data (snake_case keys,
 // as the services queue them), formatting times in loc.
-func newTemplateData(name, entity string, data map[string]any, loc *time.Location) templateData {
+func NewTemplateData(name, entity string, data map[string]any, loc *time.Location) TemplateData {
 	str := func(key string) string {
 		switch v := data[key].(type) {
 		case string:
@@ -213,8 +213,28 @@ func newTemplateData(name, entity string, data map[string]any, loc *time.Locatio
 		}
 		return t.In(loc).Format("2006-01-02 15:04")
 	}
-	return templateData{Name: name, Entity: entity, Number: str("number"), Subject: str("subject"), Body: str("body"),
+	return TemplateData{Name: name, Entity: entity, Number: str("number"), Subject: str("subject"), Body: str("body"),
 		Assignee: str("assignee"), Resolution: str("resolution"), Reason: str("reason"), Note: str("note"),
 		Until: when("until"), DueAt: when("due_at"), Login: str("login"), Password: str("password"), Title: str("title"),
 		Meeting: str("meeting"), StartsAt: when("starts_at"), EndsAt: when("ends_at")}
 }
+
+// CheckText checks one template text an entity sets and renders it once
+// with every field filled, so a template that cannot run is refused now, not
+// at sending. It returns the message key of what is wrong, "" when it is
+// fine.
+func CheckText(src string, max int) string {
+	key, _, _ := CheckTemplate(src, max)
+	if key != "" {
+		return key
+	}
+	if _, err := Render(src, sampleData); err != nil {
+		return "template_invalid"
+	}
+	return ""
+}
+
+var sampleData = TemplateData{Name: "Name", Entity: "Entity", Number: "2026-000001", Subject: "Subject",
+	Body: "Body", Assignee: "Assignee", Resolution: "Resolution", Reason: "Reason", Note: "Note", Until: "2026-01-01 10:00",
+	DueAt: "2026-01-01 10:00", Login: "login@example.com", Password: "password", Title: "Title", Meeting: "Meeting",
+	StartsAt: "2026-01-01 10:00", EndsAt: "2026-01-01 11:00"}

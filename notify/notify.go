@@ -1,4 +1,4 @@
-package server
+package notify
 
 import (
 	"context"
@@ -49,7 +49,7 @@ type Sender interface {
 }
 
 // send delivers m through n, with the provider's ID when n tells it.
-func send(ctx context.Context, n Notifier, m Message) (string, error) {
+func Send(ctx context.Context, n Notifier, m Message) (string, error) {
 	if s, ok := n.(Sender); ok {
 		return s.Send(ctx, m)
 	}

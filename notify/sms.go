@@ -1,4 +1,4 @@
-package server
+package notify
 
 import (
 	"bytes"
@@ -200,7 +200,7 @@ func providerID(answer []byte, path string) string {
 func snippet(b []byte) string {
 	s := strings.TrimSpace(string(b))
 	if len(s) > 200 {
-		s = truncate(s, 200) + "…"
+		s = s[:200] + "…"
 	}
 	return strings.ToValidUTF8(s, "")
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func TestOriginAllowList(t *testing.T) {
-	n := startNode(t, nodeOpts{scfg: hub.ServerConfig{
+	n := startNode(t, nodeOpts{scfg: hub.EndpointConfig{
 		AllowedOrigins: []string{"https://jihat.example", "http://localhost:8080"},
 	}})
 	hostile := []string{
@@ -98,7 +98,7 @@ func TestBadAllowedOrigin(t *testing.T) {
 	}
 	defer h.Close(context.Background())
 	for _, o := range []string{"*", "https://*.jihat.example", "jihat.example", "https://jihat.example/", "https://jihat.example/app"} {
-		if _, err := hub.NewServer(h, newFakeBackend(newFakeDB()), hub.ServerConfig{AllowedOrigins: []string{o}}); err == nil {
+		if _, err := hub.NewEndpoint(h, newFakeBackend(newFakeDB()), hub.EndpointConfig{AllowedOrigins: []string{o}}); err == nil {
 			t.Errorf("allowed origin %q accepted", o)
 		}
 	}
@@ -115,7 +115,7 @@ func TestTokenInURLRefused(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
-	n := startNode(t, nodeOpts{scfg: hub.ServerConfig{AuthTimeout: 300 * time.Millisecond}})
+	n := startNode(t, nodeOpts{scfg: hub.EndpointConfig{AuthTimeout: 300 * time.Millisecond}})
 	t.Run("bearer at upgrade", func(t *testing.T) {
 		c := dial(t, n.url, "token-u1")
 		c.send(map[string]any{"type": "ping", "id": "1"})

@@ -13,9 +13,9 @@ import (
 	"github.com/jihat/jihat"
 )
 
-// ServerConfig configures the WebSocket endpoint. Zero values take the
+// EndpointConfig configures the WebSocket endpoint. Zero values take the
 // documented defaults.
-type ServerConfig struct {
+type EndpointConfig struct {
 	// AllowedOrigins lists the exact origins ("https://jihat.example",
 	// "http://localhost:8080") whose pages may open a socket. A request
 	// without an Origin header (not a browser) is allowed; any other Origin
@@ -49,7 +49,7 @@ type ServerConfig struct {
 	TypingInterval time.Duration
 }
 
-func (c *ServerConfig) setDefaults() {
+func (c *EndpointConfig) setDefaults() {
 	defd := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -77,22 +77,22 @@ func (c *ServerConfig) setDefaults() {
 	}
 }
 
-// Server is the WebSocket endpoint (GET /ws) of a Hub: an http.Handler to
+// Endpoint is the WebSocket endpoint (GET /ws) of a Hub: an http.Handler to
 // mount on the net/http front (coder/websocket needs http.Hijacker, which
 // Fiber's adaptor lacks). It is safe for concurrent use.
-type Server struct {
+type Endpoint struct {
 	h       *Hub
 	backend Backend
 	reader  Reader // backend, when it scopes events; nil otherwise
-	cfg     ServerConfig
+	cfg     EndpointConfig
 	origins map[string]bool
 }
 
-// NewServer returns the endpoint for h, using backend for authentication,
+// NewEndpoint returns the endpoint for h, using backend for authentication,
 // authorisation and commands. It fails on a malformed allowed origin.
-func NewServer(h *Hub, backend Backend, cfg ServerConfig) (*Server, error) {
+func NewEndpoint(h *Hub, backend Backend, cfg EndpointConfig) (*Endpoint, error) {
 	if backend == nil {
-		return nil, errors.New("hub: NewServer: nil Backend")
+		return nil, errors.New("hub: NewEndpoint: nil Backend")
 	}
 	cfg.setDefaults()
 	origins, err := parseOrigins(cfg.AllowedOrigins)
@@ -100,7 +100,7 @@ func NewServer(h *Hub, backend Backend, cfg ServerConfig) (*Server, error) {
 		return nil, err
 	}
 	reader, _ := backend.(Reader)
-	return &Server{h: h, backend: backend, reader: reader, cfg: cfg, origins: origins}, nil
+	return &Endpoint{h: h, backend: backend, reader: reader, cfg: cfg, origins: origins}, nil
 }
 
 // tokenParams are query parameters that would put a credential in the URL
@@ -108,7 +108,7 @@ func NewServer(h *Hub, backend Backend, cfg ServerConfig) (*Server, error) {
 var tokenParams = []string{"token", "access_token", "auth", "authorization", "jwt", "session"}
 
 // ServeHTTP upgrades the request and serves the socket until it closes.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	for _, p := range tokenParams {
 		if q.Has(p) {
@@ -155,7 +155,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // refuse answers a request that is not upgraded.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
+func (s *Endpoint) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
 	s.h.m.refused.WithLabelValues(reason).Inc()
 	lang := jihat.ParseLang(r.Header.Get("Accept-Language"))
 	w.Header().Set("Content-Type", "application/json")
