@@ -4,7 +4,6 @@ package jihat
 // reports (errors, report headings, the weekly e-mail); Message looks here
 // after notifyMessages.
 var statsMessages = map[string]text{
-	"invalid_date":           {"تاريخ غير صحيح (YYYY-MM-DD أو RFC 3339)", "Invalid date (YYYY-MM-DD or RFC 3339)"},
 	"period_order":           {"يجب أن تكون بداية الفترة قبل نهايتها", "The period must start before it ends"},
 	"period_too_long":        {"الفترة أطول من خمس سنوات", "The period is longer than five years"},
 	"stats_invalid_group":    {"التجميع يجب أن يكون entity أو department أو case_type أو employee أو priority", "Group by must be entity, department, case_type, employee or priority"},
