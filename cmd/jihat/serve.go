@@ -98,6 +98,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if scfg.Notifier, err = c.Notify.delivery(log); err != nil {
 		return err
 	}
+	if scfg.RTC, err = c.RTC.config(log); err != nil {
+		return err
+	}
 	srv, err := server.New(scfg)
 	if err != nil {
 		return err
@@ -117,6 +120,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
+	}
+	if c.PprofAddr != "" {
+		pln, err := pprofListen(c.PprofAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		go servePprof(ctx, pln, log)
 	}
 	url := "http://" + displayAddr(ln.Addr())
 	log.Info("jihat listening", slog.String("url", url), slog.String("version", version),
