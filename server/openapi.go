@@ -69,7 +69,7 @@ var coreOperations = []op{
 	{"post", "/api/v1/cases/{id}/transition", "Start, await the citizen, resume or close", "cases", true, "TransitionRequest", "200", "CaseAnswer"},
 
 	{"post", "/api/v1/cases/{id}/attachments", "Attach a document or image (multipart: file, visibility); streamed, type sniffed from the bytes", "files", true, "", "201", "AttachmentAnswer"},
-	{"post", "/api/v1/cases/{id}/voice", "Attach a voice note (multipart: audio, visibility, duration_ms)", "files", true, "", "201", "AttachmentAnswer"},
+	{"post", "/api/v1/cases/{id}/voice", "Attach a voice note (multipart: audio, visibility, duration_ms? — a hint only: the server measures the recording and stores its own duration)", "files", true, "", "201", "AttachmentAnswer"},
 	{"get", "/api/v1/attachments/{id}", "Download (Range supported)", "files", true, "", "200", ""},
 	{"get", "/api/v1/attachments", "The document archive (case_id, number, requester_id, entity_id, kind, q, from, to, cursor, limit)", "files", true, "", "200", "AttachmentList"},
 
