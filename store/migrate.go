@@ -58,6 +58,14 @@ var migrations = []migration{
 	{51, "service guide: services, their versions, their search, and cases.service_id", func(s *Store, tx *gorm.DB) error {
 		return s.serviceGuide(tx)
 	}},
+	{52, "search: GIN indexes without a pending list (every search scanned it)", func(s *Store, tx *gorm.DB) error {
+		if !s.postgre {
+			return nil
+		}
+		return tx.Exec(`ALTER INDEX idx_cases_tsv SET (fastupdate = off);
+ALTER INDEX idx_services_tsv SET (fastupdate = off);
+SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list('idx_services_tsv'::regclass);`).Error
+	}},
 	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
 		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {
 			return err
