@@ -70,7 +70,8 @@ var catalogues = []map[string]text{
 	webMessages,      // messages_web.go
 	securityMessages, // messages_security.go
 	guideMessages,
-	statsMessages, // messages_stats.go
+	meetingMessages, // messages_meetings.go
+	statsMessages,   // messages_stats.go
 }
 
 func lookup(key string) (text, bool) {

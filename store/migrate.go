@@ -49,6 +49,11 @@ var migrations = []migration{
 	{21, "reassignment requests", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&reassignmentRow{})
 	}},
+	{30, "meetings: boards, meetings, attendance, motions, votes, secret ballots, notes, minutes", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&boardRow{}, &boardMemberRow{}, &meetingRow{}, &meetingMemberRow{}, &agendaItemRow{},
+			&attendanceRow{}, &motionRow{}, &voteRow{}, &ballotVoterRow{}, &ballotBoxRow{}, &meetingEventRow{},
+			&meetingNoteRow{}, &minutesRow{}, &minutesAccessRow{})
+	}},
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},
