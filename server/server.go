@@ -78,10 +78,17 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	MaxBodyBytes   int64 // JSON body limit; default 1 MiB
 
-	// Login throttling: attempts per window per client IP and per account.
-	LoginPerIP      int           // default 50
+	// Login throttling counts failed logins only, per window (see
+	// throttle.go): per client address (LoginPerIP, default 300: a shared
+	// office behind one NAT), per account and address (LoginPerAccount,
+	// default 10), and per account from addresses it never logged in from
+	// (Throttle.LoginPerAccountAll, default 100).
+	LoginPerIP      int           // default 300
 	LoginPerAccount int           // default 10
 	LoginWindow     time.Duration // default 15m
+	// Throttle holds the other budgets: registrations, writes, the
+	// progressive delay of logins.
+	Throttle ThrottleConfig
 
 	// ObjectionWindow is how long after a resolution the requester may
 	// object; default jihat.DefaultObjectionWindow.
@@ -164,8 +171,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.LoginPerIP == 0 {
-		cfg.LoginPerIP = 50
+		cfg.LoginPerIP = 300
 	}
+	cfg.Throttle.setDefaults()
 	if cfg.LoginPerAccount == 0 {
 		cfg.LoginPerAccount = 10
 	}
