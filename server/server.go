@@ -63,8 +63,8 @@ type Config struct {
 	// ports, STUN/TURN, limits. RTCLease is how long a node's hosting of a
 	// meeting's audio lasts unrenewed (15 s); the lease is renewed, and
 	// relayed rooms checked, every RTCCheckEvery (RTCLease/3). AudioAccess
-	// decides who may signal; nil refuses everyone until the meetings
-	// service answers it.
+	// decides who may signal; nil asks the meetings service (members
+	// present; the chair may mute others).
 	RTC           rtc.Config
 	RTCLease      time.Duration
 	RTCCheckEvery time.Duration
