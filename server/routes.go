@@ -27,7 +27,7 @@ func (s *Server) routes(ws http.Handler) {
 	front.HandleFunc("GET /api/v1/attachments/{id}", s.download)
 
 	app := s.app
-	app.Use(withRequestContext, s.authenticate)
+	app.Use(withRequestContext, s.authenticate, s.trackActivity)
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
 
@@ -100,6 +100,52 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Put("/me/notification-preferences", s.putPreferences)
 	v1.Get("/entities/:id/templates/:kind", s.getTemplates)
 	v1.Put("/entities/:id/templates/:kind", s.putTemplates)
+
+	// Statistics, hours worked, performance, indicators and reports
+	// (stats_*.go). Every route is a read but the report schedule's PUT.
+	v1.Get("/stats/entities", getAllEntities(s))
+	v1.Get("/stats/entities/:id", getEntityStats(s))
+	v1.Get("/stats/entities/:id/breakdown", getBreakdown(s))
+	v1.Get("/stats/entities/:id/indicators", getIndicators(s))
+	v1.Get("/stats/entities/:id/counters", getCounters(s))
+	v1.Get("/stats/entities/:id/report", s.statsReport)
+	v1.Get("/stats/employees/:id", getEmployeeStats(s))
+	v1.Get("/stats/employees/:id/hours", getHours(s))
+	v1.Get("/stats/departments/:id/performance", getPerformance(s))
+	v1.Get("/stats/cases", s.statsCases)
+	v1.Get("/entities/:id/report-schedule", s.getReportSchedule)
+	v1.Put("/entities/:id/report-schedule", s.putReportSchedule)
+
+	// Meetings: boards and committees, meetings, attendance, motions and
+	// votes, notes and minutes (meeting_handlers.go, meeting_minutes.go).
+	v1.Post("/entities/:id/boards", s.createBoard)
+	v1.Get("/entities/:id/boards", s.listBoards)
+	v1.Get("/boards/:id", s.getBoard)
+	v1.Patch("/boards/:id", s.updateBoard)
+	v1.Post("/meetings", s.createMeeting)
+	v1.Get("/meetings", s.listMeetings)
+	v1.Get("/meetings/:id", s.getMeeting)
+	v1.Patch("/meetings/:id", s.updateMeeting)
+	v1.Post("/meetings/:id/start", s.meetingStatus("start"))
+	v1.Post("/meetings/:id/close", s.meetingStatus("close"))
+	v1.Post("/meetings/:id/cancel", s.meetingStatus("cancel"))
+	v1.Put("/meetings/:id/agenda/current", s.setCurrentItem)
+	v1.Post("/meetings/:id/rsvp", s.rsvp)
+	v1.Post("/meetings/:id/attendance", s.checkIn(true))
+	v1.Delete("/meetings/:id/attendance", s.checkIn(false))
+	v1.Post("/meetings/:id/motions", s.createMotion)
+	v1.Get("/motions/:id", s.getMotion)
+	v1.Post("/motions/:id/open", s.motionAction("open"))
+	v1.Post("/motions/:id/close", s.motionAction("close"))
+	v1.Post("/motions/:id/vote", s.vote)
+	v1.Post("/meetings/:id/notes", s.addNote)
+	v1.Get("/meetings/:id/notes", s.listNotes)
+	v1.Patch("/notes/:id", s.updateNote)
+	v1.Get("/meetings/:id/minutes", s.getMinutes)
+	v1.Put("/meetings/:id/minutes", s.putMinutes)
+	v1.Post("/meetings/:id/minutes/approve", s.approveMinutes)
+	v1.Get("/meetings/:id/minutes.html", s.minutesHTML)
+	v1.Post("/meetings/:id/minutes/access", s.grantMinutes)
 
 	// the JSON API serves every other path of the front (last: the bridge
 	// takes the Fiber app's routes as they are now)

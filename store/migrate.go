@@ -49,6 +49,11 @@ var migrations = []migration{
 	{21, "reassignment requests", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&reassignmentRow{})
 	}},
+	{30, "meetings: boards, meetings, attendance, motions, votes, secret ballots, notes, minutes", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&boardRow{}, &boardMemberRow{}, &meetingRow{}, &meetingMemberRow{}, &agendaItemRow{},
+			&attendanceRow{}, &motionRow{}, &voteRow{}, &ballotVoterRow{}, &ballotBoxRow{}, &meetingEventRow{},
+			&meetingNoteRow{}, &minutesRow{}, &minutesAccessRow{})
+	}},
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},
@@ -65,6 +70,15 @@ var migrations = []migration{
 		return tx.Exec(`ALTER INDEX idx_cases_tsv SET (fastupdate = off);
 ALTER INDEX idx_services_tsv SET (fastupdate = off);
 SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list('idx_services_tsv'::regclass);`).Error
+	}},
+	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {
+			return err
+		}
+		return s.backfillStats(tx)
+	}},
+	{61, "statistics: presence and activity intervals, weekly report schedules", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&workIntervalRow{}, &reportScheduleRow{})
 	}},
 }
 
