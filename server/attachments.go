@@ -55,6 +55,12 @@ func (s *Server) httpFail(w http.ResponseWriter, r *http.Request, err error) {
 	if ra := retryAfter(e); ra != "" {
 		w.Header().Set("Retry-After", ra)
 	}
+	if _, ok := jihat.AcceptedLang(r.Header.Get("Accept-Language")); !ok {
+		// Without Accept-Language the signed-in user's saved language applies.
+		if u, err := s.requestUser(r); err == nil && u.Lang == jihat.LangEN {
+			r.Header.Set("Accept-Language", string(jihat.LangEN))
+		}
+	}
 	writeJSONError(w, r, status, e)
 }
 
