@@ -3,9 +3,7 @@ package server
 import (
 	"log/slog"
 	"maps"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -100,6 +98,9 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if len(fields) > 0 {
 		return jihat.Invalid(fields)
 	}
+	if err := s.registerGate(c, u); err != nil {
+		return err
+	}
 	hash, err := hashPassword(req.Password, s.cfg.Argon2)
 	if err != nil {
 		return err
@@ -122,9 +123,9 @@ var dummyHash = func() string {
 	return h
 }()
 
-// login: POST /api/v1/auth/login. Attempts are throttled per client IP and per
-// account before the password is checked; when the limiter cannot answer, the
-// attempt is refused (fail closed).
+// login: POST /api/v1/auth/login. Failed attempts are counted per client
+// address and per account (loginGate) and checked before the password; when
+// the limiter cannot answer, the attempt is refused (fail closed).
 func (s *Server) login(c *fiber.Ctx) error {
 	var req loginRequest
 	if err := decode(c, &req); err != nil {
@@ -139,10 +140,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if verr != nil {
 		account = strings.ToLower(strings.TrimSpace(req.Login))
 	}
-	if err := s.throttle(c, "login:ip:"+c.IP(), s.cfg.LoginPerIP); err != nil {
-		return err
-	}
-	if err := s.throttle(c, "login:acct:"+account, s.cfg.LoginPerAccount); err != nil {
+	keys := newLoginKeys(account, c.IP())
+	if err := s.loginGate(ctx, keys); err != nil {
 		return err
 	}
 	var u *jihat.User
@@ -162,6 +161,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok || u == nil {
+		s.loginFailed(ctx, keys)
 		s.metrics.logins.WithLabelValues("bad_credentials").Inc()
 		a := audit(c, "auth.login_failed")
 		a.Details = detailsJSON(map[string]string{"kind": kind})
@@ -180,6 +180,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if _, err := s.store.CreateSession(ctx, u.ID, th, s.cfg.SessionTTL, audit(c, "auth.login")); err != nil {
 		return err
 	}
+	s.loginSucceeded(ctx, keys)
 	s.metrics.logins.WithLabelValues("ok").Inc()
 	s.setCookie(c, token)
 	return c.JSON(fiber.Map{"token": token, "user": newUserView(u, true)})
@@ -188,19 +189,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 // throttle counts one attempt under key. Over the limit, or when the
 // limiter's store is down, it returns ERATELIMIT with Retry-After set.
 func (s *Server) throttle(c *fiber.Ctx, key string, limit int) error {
-	ok, retry, err := s.cfg.Limiter.Allow(c.UserContext(), key, limit, s.cfg.LoginWindow)
-	if err != nil {
-		s.metrics.logins.WithLabelValues("limiter_down").Inc()
-		s.log.WarnContext(c.UserContext(), "login refused: rate limiter unavailable", slog.Any("err", err))
-		c.Set(fiber.HeaderRetryAfter, "30")
-		return jihat.Errorf(jihat.ERATELIMIT, "rate_limited")
-	}
-	if !ok {
-		s.metrics.logins.WithLabelValues("throttled").Inc()
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Round(time.Second)/time.Second)+1))
-		return jihat.Errorf(jihat.ERATELIMIT, "rate_limited")
-	}
-	return nil
+	return s.spend(c.UserContext(), key, limit, s.cfg.LoginWindow)
 }
 
 // logout: POST /api/v1/auth/logout.

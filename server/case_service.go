@@ -129,6 +129,9 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err := jihat.ValidateComment(body, vis); err != nil {
 		return nil, err
 	}
+	if err := s.spendWrite(ctx, u); err != nil {
+		return nil, err
+	}
 	var ev *jihat.CaseEvent
 	_, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case

@@ -78,10 +78,17 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	MaxBodyBytes   int64 // JSON body limit; default 1 MiB
 
-	// Login throttling: attempts per window per client IP and per account.
-	LoginPerIP      int           // default 50
+	// Login throttling counts failed logins only, per window (see
+	// throttle.go): per client address (LoginPerIP, default 300: a shared
+	// office behind one NAT), per account and address (LoginPerAccount,
+	// default 10), and per account from addresses it never logged in from
+	// (Throttle.LoginPerAccountAll, default 100).
+	LoginPerIP      int           // default 300
 	LoginPerAccount int           // default 10
 	LoginWindow     time.Duration // default 15m
+	// Throttle holds the other budgets: registrations, writes, the
+	// progressive delay of logins.
+	Throttle ThrottleConfig
 
 	// ObjectionWindow is how long after a resolution the requester may
 	// object; default jihat.DefaultObjectionWindow.
@@ -116,6 +123,10 @@ type Server struct {
 	web     *webApp                    // the browser app, nil without one
 	front   http.Handler               // s.mux behind the cross-site check
 	rtc     atomic.Pointer[rtcService] // meeting audio; set once in New
+
+	votes       voteBatcher    // group commit of votes, per motion
+	tallies     tallyCoalescer // live tallies, at most ~5 a second per motion
+	motionCache motionCache    // motion → meeting, secret
 }
 
 // New builds the server and its routes.
@@ -151,8 +162,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.LoginPerIP == 0 {
-		cfg.LoginPerIP = 50
+		cfg.LoginPerIP = 300
 	}
+	cfg.Throttle.setDefaults()
 	if cfg.LoginPerAccount == 0 {
 		cfg.LoginPerAccount = 10
 	}
@@ -166,6 +178,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.SweepEvery = 30 * time.Second
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
+	s.votes.s, s.tallies.s = s, s
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)
@@ -178,7 +191,8 @@ func New(cfg Config) (*Server, error) {
 
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
-		OnDisconnect: s.rtcDisconnected, OnNodeMessage: s.rtcNodeMessage})
+		OnDisconnect: s.rtcDisconnected, OnNodeMessage: s.rtcNodeMessage,
+		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	scfg := server.Config{Store: st, Now: clock, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
 		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
-		WS: hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
+		Throttle: server.ThrottleConfig{WritesPerUser: c.WritesPerUser},
+		WS:       hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
 	if c.RedisURL != "" {
 		opts, err := redis.ParseURL(c.RedisURL)
 		if err != nil {
