@@ -57,8 +57,14 @@ func (s *Server) httpFail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if _, ok := jihat.AcceptedLang(r.Header.Get("Accept-Language")); !ok {
 		// Without Accept-Language the signed-in user's saved language applies.
-		if u, err := s.requestUser(r); err == nil && u.Lang == jihat.LangEN {
-			r.Header.Set("Accept-Language", string(jihat.LangEN))
+		cookie := ""
+		if c, err := r.Cookie(SessionCookie); err == nil {
+			cookie = c.Value
+		}
+		if token := bearerOrCookie(r.Header.Get("Authorization"), cookie); token != "" {
+			if p, err := s.resolveToken(r.Context(), token); err == nil && p.user.Lang == jihat.LangEN {
+				r.Header.Set("Accept-Language", string(jihat.LangEN))
+			}
 		}
 	}
 	writeJSONError(w, r, status, e)
