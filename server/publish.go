@@ -22,6 +22,7 @@ func (s *Server) publish(ctx context.Context, c *jihat.Case, events []jihat.Case
 	if len(events) == 0 {
 		return
 	}
+	s.touchCounters(events) // the dashboards' live counters (stats_weekly.go)
 	ids := make([]string, 0, len(events))
 	for _, e := range events {
 		if e.ActorID != "" {

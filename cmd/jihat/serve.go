@@ -137,7 +137,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	banner(stderr, url, boot)
 	go srv.RunSweeper(ctx)
 	go srv.RunNotifier(ctx)
+	statsDone := make(chan struct{})
+	go func() { srv.RunStats(ctx); close(statsDone) }() // writes hours worked once more when ctx ends
 	err = srv.Serve(ctx, ln)
+	<-statsDone
 	log.Info("jihat stopped", slog.Any("err", err))
 	return err
 }
