@@ -225,7 +225,7 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	// attachment's ID is made inside the transaction.
 	a.Details = detailsJSON(map[string]any{"name": att.Name, "kind": att.Kind, "size": att.Size, "sha256": att.SHA256,
 		"visibility": att.Visibility})
-	_, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	_, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		switch {
 		case !canSeeCase(u, c):

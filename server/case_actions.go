@@ -46,7 +46,7 @@ func (s *Server) addComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"event": newEventView(ev, map[string]string{u.ID: u.Name})})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"event": ev})
 }
 
 type assignRequest struct {

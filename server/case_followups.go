@@ -18,7 +18,7 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 	if err := jihat.ValidatePostponement(until, reason, s.now().UTC()); err != nil {
 		return nil, nil, err
 	}
-	c, _, err = s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, canHandle(u, c)); err != nil {
 			return err
@@ -90,7 +90,7 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 			return nil, err
 		}
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, canManage(u, c, jihat.PermCaseApprove)); err != nil {
 			return err
@@ -134,7 +134,7 @@ func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, 
 	if err := jihat.ValidateReason("reason", reason); err != nil {
 		return nil, err
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
 			return err
@@ -214,7 +214,7 @@ func (s *Server) Rate(ctx context.Context, u *jihat.User, a jihat.AuditEntry, ca
 	if err := jihat.ValidateRating(score, comment); err != nil {
 		return nil, err
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
 			return err

@@ -162,7 +162,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, cfg.WS)
+	wsCfg := cfg.WS
+	if wsCfg.ClientIP == nil {
+		wsCfg.ClientIP = s.clientIP // trusted proxies resolved, as for REST
+	}
+	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, wsCfg)
 	if err != nil {
 		s.hub.Close(context.Background())
 		return nil, err

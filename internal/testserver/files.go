@@ -180,15 +180,19 @@ type LiveConn struct {
 	n      int // subscription counter, for request IDs
 }
 
-// DialLive opens /ws authenticated with token (a Bearer header at upgrade).
-// The connection is closed when the test ends.
-func (ts *TestServer) DialLive(token string) *LiveConn {
+// DialLive opens /ws authenticated with token (a Bearer header at upgrade),
+// with headers (name, value, ...) added to the upgrade request. The
+// connection is closed when the test ends.
+func (ts *TestServer) DialLive(token string, headers ...string) *LiveConn {
 	ts.tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"
-	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: ts.Client,
-		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	h := http.Header{"Authorization": {"Bearer " + token}}
+	for i := 0; i+1 < len(headers); i += 2 {
+		h.Set(headers[i], headers[i+1])
+	}
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: ts.Client, HTTPHeader: h})
 	if err != nil {
 		ts.tb.Fatalf("dial %s: %v", url, err)
 	}
@@ -234,6 +238,19 @@ func (c *LiveConn) Subscribe(channel string, since int64) string {
 		e.Code = "?"
 	}
 	return e.Code
+}
+
+// Command sends a command of type typ on channel with data and returns the
+// server's answer to it (the frame with its request ID).
+func (c *LiveConn) Command(typ, channel string, data any) LiveFrame {
+	c.tb.Helper()
+	c.n++
+	id := "cmd-" + strconv.Itoa(c.n)
+	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "channel": channel, "data": data})
+	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
+		c.tb.Fatalf("%s on %s: %v", typ, channel, err)
+	}
+	return c.WaitFrame(func(f LiveFrame) bool { return f.ID == id })
 }
 
 // Frames returns a copy of every frame read so far.
