@@ -36,11 +36,21 @@ import (
 // substrings, so مدرسه finds المدرسه), and Arabic presentation forms
 // (U+FB50–U+FEFF, from some PDFs) are not decomposed.
 func NormalizeArabic(s string) string {
+	return normalize(s, false)
+}
+
+// normalize is NormalizeArabic; keep leaves alef maqsura ى and the hamza
+// forms of alef (أ إ آ) as they are, for the stemmer: a final ى is part of
+// the word where a final ي may be a suffix, and إلغاء does not begin with
+// the article as الغاء seems to. foldStem folds them afterwards.
+func normalize(s string, keep bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false // a space is pending before the next kept rune
 	for _, r := range s {
-		r = foldArabic(r)
+		if !keep || !keptForStem(r) {
+			r = foldArabic(r)
+		}
 		switch {
 		case r == -1:
 			continue
@@ -130,15 +140,8 @@ const (
 // words of at most MaxSearchTermRunes runes. An empty result means there is
 // nothing to search for.
 func SearchTerms(q string) []string {
-	if len(q) > MaxSearchQueryBytes {
-		cut := MaxSearchQueryBytes
-		for cut > 0 && !utf8.RuneStart(q[cut]) {
-			cut--
-		}
-		q = q[:cut]
-	}
 	var terms []string
-	for _, w := range strings.Fields(NormalizeArabic(q)) {
+	for _, w := range strings.Fields(NormalizeArabic(cutQuery(q))) {
 		if utf8.RuneCountInString(w) < 2 {
 			continue
 		}

@@ -125,32 +125,44 @@ func (l Location) Valid() bool {
 	return l.Lat >= -90 && l.Lat <= 90 && l.Lng >= -180 && l.Lng <= 180 && (l.Lat != 0 || l.Lng != 0)
 }
 
-// EscalationLevel is who answers for a case: an objection to a resolution
-// moves it one level up, from the employee to the department's supervisor,
-// then to the entity admin.
+// EscalationLevel is who answers for a case: each objection to a resolution
+// moves it up the entity's ladder (EscalationConfig.Ladder): the employee,
+// the department's supervisor, the entity admin, the entity's head when one
+// is configured, and the oversight body last.
 type EscalationLevel int
 
 // Escalation levels.
 const (
 	EscalationEmployee    EscalationLevel = iota // the assigned employee (every case starts here)
 	EscalationSupervisor                         // a supervisor of the case type's department
-	EscalationEntityAdmin                        // an admin of the entity; the top level
+	EscalationEntityAdmin                        // an admin of the entity
+	EscalationHead                               // the entity's head (EscalationConfig.HeadUserID)
+	EscalationOversight                          // the oversight body: the last level
 )
 
-// Next returns the level above l; the top level stays where it is.
+// escalationNames are the levels' names, as JSON shows them.
+var escalationNames = []string{"employee", "supervisor", "entity_admin", "head", "oversight"}
+
+// Next returns the level above l on the fixed order of levels; the top level
+// stays where it is. An entity's ladder may skip levels: see
+// EscalationConfig.Next.
 func (l EscalationLevel) Next() EscalationLevel {
 	if l < EscalationEmployee {
 		return EscalationSupervisor
 	}
-	if l >= EscalationEntityAdmin {
-		return EscalationEntityAdmin
+	if l >= EscalationOversight {
+		return EscalationOversight
 	}
 	return l + 1
 }
 
-// Role returns the role that handles a case at level l.
+// Role returns the staff role that handles a case at level l: the entity
+// admin's for the head (who is staff of the entity, whatever their role),
+// oversight's for the oversight level.
 func (l EscalationLevel) Role() Role {
 	switch {
+	case l >= EscalationOversight:
+		return RoleOversight
 	case l >= EscalationEntityAdmin:
 		return RoleEntityAdmin
 	case l == EscalationSupervisor:
@@ -159,25 +171,27 @@ func (l EscalationLevel) Role() Role {
 	return RoleEmployee
 }
 
-// String returns the level's name: employee, supervisor or entity_admin.
-func (l EscalationLevel) String() string { return string(l.Role()) }
+// String returns the level's name: employee, supervisor, entity_admin, head
+// or oversight.
+func (l EscalationLevel) String() string {
+	if l < 0 || int(l) >= len(escalationNames) {
+		return escalationNames[0]
+	}
+	return escalationNames[l]
+}
 
 // MarshalText encodes the level by name, so JSON shows "supervisor", not 1.
 func (l EscalationLevel) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
 // UnmarshalText decodes a level name.
 func (l *EscalationLevel) UnmarshalText(b []byte) error {
-	switch Role(b) {
-	case RoleEmployee:
-		*l = EscalationEmployee
-	case RoleSupervisor:
-		*l = EscalationSupervisor
-	case RoleEntityAdmin:
-		*l = EscalationEntityAdmin
-	default:
-		return invalidField("level", "invalid_value")
+	for i, n := range escalationNames {
+		if n == string(b) {
+			*l = EscalationLevel(i)
+			return nil
+		}
 	}
-	return nil
+	return invalidField("level", "invalid_value")
 }
 
 // Case is one request (معاملة) a person opened with an entity.
@@ -200,10 +214,13 @@ type Case struct {
 	RequesterID     string
 	AssigneeID      string // "" while unassigned
 	EscalationLevel EscalationLevel
-	DueAt           time.Time // from the SLA on the entity's calendar; moved by postponement
-	PostponedUntil  time.Time // while postponed
-	FirstResponseAt time.Time // first public staff reply
-	ResolvedAt      time.Time // last resolution; the objection window counts from here
+	Objections      int           // objections the requester has made
+	FinalDecision   bool          // the last resolution came from the last level of the ladder: no objection left
+	DueAt           time.Time     // from the SLA on the entity's calendar; moved by postponement
+	PostponedUntil  time.Time     // while postponed
+	PausedWork      time.Duration // while postponed: the working time that was left before DueAt (restored at resumption)
+	FirstResponseAt time.Time     // first public staff reply
+	ResolvedAt      time.Time     // last resolution; the objection window counts from here
 	ClosedAt        time.Time
 	Resolution      string
 	RemindAt        time.Time // when the assignee is reminded of the deadline
@@ -239,6 +256,9 @@ func (c *Case) ObjectionDeadline(window time.Duration) time.Time {
 func (c *Case) CanObject(now time.Time, window time.Duration) error {
 	if c.Status != StatusResolved {
 		return transitionError(c.Status, ActionObject)
+	}
+	if c.FinalDecision {
+		return Errorf(ECONFLICT, "objection_final")
 	}
 	if c.ResolvedAt.IsZero() || now.After(c.ObjectionDeadline(window)) {
 		return Errorf(ECONFLICT, "objection_window_closed")

@@ -17,16 +17,33 @@ const (
 // Valid reports whether v is a known visibility.
 func (v Visibility) Valid() bool { return v == VisibilityPublic || v == VisibilityInternal }
 
-// ParseVisibility returns the visibility named s ("" is public), or an
-// EINVALID error.
+// ParseVisibility returns the visibility named s, "" when s is empty (not
+// given: see ChooseVisibility), or an EINVALID error.
 func ParseVisibility(s string) (Visibility, error) {
 	if s == "" {
-		return VisibilityPublic, nil
+		return "", nil
 	}
 	if v := Visibility(s); v.Valid() {
 		return v, nil
 	}
 	return "", invalidField("visibility", "invalid_visibility")
+}
+
+// ChooseVisibility decides the visibility of a comment or file given as v
+// ("" when the request gave none). The requester's own contributions are
+// public (they may not write internal notes: EFORBIDDEN). Staff must say
+// which: a missing visibility is EINVALID (visibility_required), so an
+// internal note is never published by default.
+func ChooseVisibility(v Visibility, requester bool) (Visibility, error) {
+	switch {
+	case requester && v == VisibilityInternal:
+		return "", Errorf(EFORBIDDEN, "forbidden")
+	case requester:
+		return VisibilityPublic, nil
+	case v == "":
+		return "", invalidField("visibility", "visibility_required")
+	}
+	return v, nil
 }
 
 // CaseEventType is what happened on a case.
@@ -100,9 +117,12 @@ type (
 	ReasonData struct {
 		Reason string `json:"reason"`
 	}
-	// ResolvedData: the resolution text.
+	// ResolvedData: the resolution text, and whether it is final.
 	ResolvedData struct {
 		Resolution string `json:"resolution"`
+		// Final: the last level of the entity's ladder decided (or the cap
+		// on objections is reached): no objection may follow.
+		Final bool `json:"final,omitempty"`
 	}
 	// ObjectedData: the requester's objection and the level it went up to.
 	ObjectedData struct {

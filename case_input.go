@@ -68,7 +68,7 @@ func (in NewCaseInput) Validate() error {
 func ValidateComment(body string, v Visibility) error {
 	f := map[string]string{}
 	checkText(f, "body", body, 1, MaxBodyRunes, "body_length")
-	if !v.Valid() {
+	if v != "" && !v.Valid() { // "": decided by ChooseVisibility
 		f["visibility"] = "invalid_visibility"
 	}
 	return invalidIf(f)
@@ -100,6 +100,17 @@ func ValidatePostponement(until time.Time, reason string, now time.Time) error {
 		f["until"] = "invalid_postpone_until"
 	}
 	checkText(f, "reason", reason, 3, MaxReasonRunes, "reason_length")
+	return invalidIf(f)
+}
+
+// ValidatePublicReason checks the optional public wording of a
+// postponement: empty, or 3..MaxReasonRunes runes.
+func ValidatePublicReason(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	f := map[string]string{}
+	checkText(f, "public_reason", s, 3, MaxReasonRunes, "reason_length")
 	return invalidIf(f)
 }
 

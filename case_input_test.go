@@ -135,13 +135,37 @@ func TestActionInputs(t *testing.T) {
 }
 
 func TestVisibility(t *testing.T) {
-	for in, want := range map[string]jihat.Visibility{"": jihat.VisibilityPublic, "public": jihat.VisibilityPublic, "internal": jihat.VisibilityInternal} {
+	for in, want := range map[string]jihat.Visibility{"": "", "public": jihat.VisibilityPublic, "internal": jihat.VisibilityInternal} {
 		if got, err := jihat.ParseVisibility(in); err != nil || got != want {
 			t.Errorf("ParseVisibility(%q) = %q, %v", in, got, err)
 		}
 	}
 	_, err := jihat.ParseVisibility("Internal")
 	checkFields(t, err, map[string]string{"visibility": "invalid_visibility"})
+}
+
+// TestChooseVisibility: staff must say it; the requester's is public.
+func TestChooseVisibility(t *testing.T) {
+	for _, tt := range []struct {
+		in        jihat.Visibility
+		requester bool
+		want      jihat.Visibility
+		code      string
+	}{
+		{"", true, jihat.VisibilityPublic, ""},
+		{jihat.VisibilityPublic, true, jihat.VisibilityPublic, ""},
+		{jihat.VisibilityInternal, true, "", jihat.EFORBIDDEN},
+		{"", false, "", jihat.EINVALID},
+		{jihat.VisibilityPublic, false, jihat.VisibilityPublic, ""},
+		{jihat.VisibilityInternal, false, jihat.VisibilityInternal, ""},
+	} {
+		got, err := jihat.ChooseVisibility(tt.in, tt.requester)
+		if got != tt.want || jihat.ErrorCode(err) != tt.code && !(tt.code == "" && err == nil) {
+			t.Errorf("ChooseVisibility(%q, requester %v) = %q, %v; want %q, %s", tt.in, tt.requester, got, err, tt.want, tt.code)
+		}
+	}
+	_, err := jihat.ChooseVisibility("", false)
+	checkFields(t, err, map[string]string{"visibility": "visibility_required"})
 }
 
 // TestCaseMessageKeys checks that every message key the case rules can

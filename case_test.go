@@ -210,7 +210,9 @@ func TestEscalation(t *testing.T) {
 	}{
 		{jihat.EscalationEmployee, jihat.EscalationSupervisor, jihat.RoleEmployee},
 		{jihat.EscalationSupervisor, jihat.EscalationEntityAdmin, jihat.RoleSupervisor},
-		{jihat.EscalationEntityAdmin, jihat.EscalationEntityAdmin, jihat.RoleEntityAdmin},
+		{jihat.EscalationEntityAdmin, jihat.EscalationHead, jihat.RoleEntityAdmin},
+		{jihat.EscalationHead, jihat.EscalationOversight, jihat.RoleEntityAdmin},
+		{jihat.EscalationOversight, jihat.EscalationOversight, jihat.RoleOversight},
 	}
 	for _, tt := range tests {
 		if got := tt.level.Next(); got != tt.next {
@@ -220,7 +222,7 @@ func TestEscalation(t *testing.T) {
 			t.Errorf("%d.Role() = %s, want %s", tt.level, got, tt.role)
 		}
 		b, err := json.Marshal(tt.level)
-		if err != nil || string(b) != `"`+string(tt.role)+`"` {
+		if err != nil || string(b) != `"`+tt.level.String()+`"` {
 			t.Errorf("json = %s, %v", b, err)
 		}
 		var back jihat.EscalationLevel

@@ -27,8 +27,9 @@ type Entity struct {
 	NameAR     string
 	NameEN     string
 	Sector     Sector
-	AssignRule string         // how new cases are distributed; see assign.go
-	Calendar   CalendarConfig // working days, hours and holidays for SLA deadlines
+	AssignRule string           // how new cases are distributed; see assign.go
+	Calendar   CalendarConfig   // working days, hours and holidays for SLA deadlines
+	Escalation EscalationConfig // the objection ladder and its cap
 	CreatedAt  time.Time
 }
 

@@ -51,7 +51,7 @@ var notifyMessages = map[string]text{
 	"notify.case.awaiting_citizen.sms":   {"جهات: معاملتك {{.Number}} بانتظار ردك.", "Jihat: your case {{.Number}} is waiting for your reply."},
 
 	"notify.case.postponed.title": {"تأجيل معاملتك {{.Number}}", "Your case {{.Number}} was postponed"},
-	"notify.case.postponed.body":  {"أُجلت معاملتك رقم {{.Number}} إلى {{.Until}}.\nالسبب: {{.Reason}}", "Your case {{.Number}} was postponed to {{.Until}}.\nReason: {{.Reason}}"},
+	"notify.case.postponed.body":  {"أُجلت معاملتك رقم {{.Number}} إلى {{.Until}}.{{if .Reason}}\nالسبب: {{.Reason}}{{end}}", "Your case {{.Number}} was postponed to {{.Until}}.{{if .Reason}}\nReason: {{.Reason}}{{end}}"},
 	"notify.case.postponed.sms":   {"جهات: أُجلت معاملتك {{.Number}} إلى {{.Until}}.", "Jihat: your case {{.Number}} was postponed to {{.Until}}."},
 
 	"notify.case.postponement_requested.title": {"طلب تأجيل للمعاملة {{.Number}}", "Postponement request for case {{.Number}}"},

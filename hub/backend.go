@@ -19,6 +19,12 @@ type Event struct {
 	Seq int64
 	// Data is the JSON payload, usually an object.
 	Data json.RawMessage
+	// Audience, when set, limits who receives the event among the channel's
+	// subscribers, live and on replay alike: only those for whom the
+	// Backend's CanRead (Reader) says yes. A feed carries the events of
+	// many cases, each with its own audience; nil means every subscriber
+	// (authorised at subscribe time) may read it.
+	Audience *jihat.Audience
 	// Key identifies an unsequenced durable event (an entry of an activity
 	// feed, which has no Seq) across the database and the live stream: a
 	// subscription that starts with the feed's latest events from
@@ -57,6 +63,16 @@ type Backend interface {
 	// services as REST. The result, if not nil, is marshalled into the ack's
 	// data.
 	Command(ctx context.Context, c CommandContext, env Envelope) (data any, err error)
+}
+
+// Reader is implemented by a Backend whose events carry an Audience: the
+// hub asks it, for each subscriber, whether that subscriber may read each
+// event (the same rule as the REST read of the same thing). It runs on the
+// fan-out path, so it must be fast and must not block: decide from what
+// the Principal carries (see Principal.Value). Without a Reader, events
+// with an Audience reach nobody (fail closed).
+type Reader interface {
+	CanRead(p Principal, a jihat.Audience) bool
 }
 
 // CommandContext identifies who sent a command and on which socket.

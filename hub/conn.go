@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/jihat/jihat"
 )
 
 // frameWriter writes frames to one client: the WebSocket in production, a
@@ -50,6 +52,18 @@ type conn struct {
 	why         string // disconnect reason for metrics and hooks
 	last        []byte // a frame written just before the close (the reason an auth failed)
 	subs        map[string]*subscription
+}
+
+// canRead reports whether the connection's user may read an event of
+// audience aud (nil: anyone subscribed).
+func (c *conn) canRead(aud *jihat.Audience) bool {
+	if aud == nil {
+		return true
+	}
+	if c.srv == nil || c.srv.reader == nil {
+		return false
+	}
+	return c.srv.reader.CanRead(c.p, *aud)
 }
 
 func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {

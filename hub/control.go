@@ -12,11 +12,15 @@ import (
 // Bus payloads start with a kind byte.
 const (
 	busFrame   = 'f' // uvarint seq, then a ready client frame
+	busScoped  = 'a' // uvarint seq, uvarint key length, the key, uvarint n, n bytes of JSON jihat.Audience, then a ready client frame
 	busControl = 'c' // a JSON controlMsg
 	busKeyed   = 'k' // uvarint key length, the key, then a ready client frame
 )
 
-func encodeBusKeyed(key string, frame []byte) []byte {
+func encodeBusKeyed(key string, aud *jihat.Audience, frame []byte) []byte {
+	if aud != nil {
+		return encodeBusScoped(0, key, aud, frame)
+	}
 	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(key)+len(frame))
 	b = append(b, busKeyed)
 	b = binary.AppendUvarint(b, uint64(len(key)))
@@ -24,11 +28,60 @@ func encodeBusKeyed(key string, frame []byte) []byte {
 	return append(b, frame...)
 }
 
-func encodeBusFrame(seq int64, frame []byte) []byte {
+func encodeBusFrame(seq int64, aud *jihat.Audience, frame []byte) []byte {
+	if aud != nil {
+		return encodeBusScoped(seq, "", aud, frame)
+	}
 	b := make([]byte, 0, 1+binary.MaxVarintLen64+len(frame))
 	b = append(b, busFrame)
 	b = binary.AppendUvarint(b, uint64(seq))
 	return append(b, frame...)
+}
+
+// encodeBusScoped encodes a frame with an audience: its seq, its key ("" for
+// none), the audience as JSON, then the frame.
+func encodeBusScoped(seq int64, key string, aud *jihat.Audience, frame []byte) []byte {
+	a, _ := json.Marshal(aud) // strings and a bool: cannot fail
+	b := make([]byte, 0, 1+3*binary.MaxVarintLen64+len(key)+len(a)+len(frame))
+	b = append(b, busScoped)
+	b = binary.AppendUvarint(b, uint64(seq))
+	b = binary.AppendUvarint(b, uint64(len(key)))
+	b = append(b, key...)
+	b = binary.AppendUvarint(b, uint64(len(a)))
+	b = append(b, a...)
+	return append(b, frame...)
+}
+
+// decodeScoped splits the payload of a busScoped message (after its first
+// byte); ok is false when it is malformed.
+func decodeScoped(p []byte) (seq int64, key string, aud *jihat.Audience, frame []byte, ok bool) {
+	s, n := binary.Uvarint(p)
+	if n <= 0 {
+		return 0, "", nil, nil, false
+	}
+	p = p[n:]
+	part := func() ([]byte, bool) {
+		l, n := binary.Uvarint(p)
+		if n <= 0 || uint64(len(p)-n) < l {
+			return nil, false
+		}
+		b := p[n : n+int(l)]
+		p = p[n+int(l):]
+		return b, true
+	}
+	k, ok := part()
+	if !ok {
+		return 0, "", nil, nil, false
+	}
+	a, ok := part()
+	if !ok {
+		return 0, "", nil, nil, false
+	}
+	aud = new(jihat.Audience)
+	if json.Unmarshal(a, aud) != nil {
+		return 0, "", nil, nil, false
+	}
+	return int64(s), string(k), aud, p, true
 }
 
 // controlMsg is an instruction from one node to the others.
@@ -60,7 +113,18 @@ func (h *Hub) handleBus(channel string, payload []byte) {
 			return
 		}
 		h.m.published.WithLabelValues("bus").Inc()
-		h.arrive(channel, payload[1+n:], int64(seq), nil)
+		h.arrive(channel, payload[1+n:], int64(seq), nil, nil)
+	case busScoped:
+		seq, key, aud, frame, ok := decodeScoped(payload[1:])
+		if !ok {
+			return
+		}
+		h.m.published.WithLabelValues("bus").Inc()
+		if key != "" && seq == 0 {
+			h.arriveKeyed(channel, frame, key, aud)
+		} else {
+			h.arrive(channel, frame, seq, aud, nil)
+		}
 	case busKeyed:
 		l, n := binary.Uvarint(payload[1:])
 		if n <= 0 || l == 0 || l > uint64(len(payload)-1-n) {
@@ -68,7 +132,7 @@ func (h *Hub) handleBus(channel string, payload []byte) {
 		}
 		key := payload[1+n : 1+n+int(l)]
 		h.m.published.WithLabelValues("bus").Inc()
-		h.arriveKeyed(channel, payload[1+n+int(l):], string(key))
+		h.arriveKeyed(channel, payload[1+n+int(l):], string(key), nil)
 	case busControl:
 		if channel != controlChannel && channel != nodeChannel(h.cfg.NodeID) {
 			return

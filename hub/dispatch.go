@@ -85,7 +85,7 @@ func (s *Endpoint) typing(ctx context.Context, c *conn, env Envelope) {
 		data = append(data, `,"state":"`...)
 		data = append(data, in.State...)
 		data = append(data, `"}`...)
-		s.h.publishFrame(ctx, env.Channel, encodeFrame(TypeTyping, "", env.Channel, 0, data), 0, c)
+		s.h.publishFrame(ctx, env.Channel, encodeFrame(TypeTyping, "", env.Channel, 0, data), 0, nil, c)
 	}
 	if env.ID != "" {
 		c.sendAck(env, nil)

@@ -88,6 +88,7 @@ func (c *EndpointConfig) setDefaults() {
 type Endpoint struct {
 	h       *Hub
 	backend Backend
+	reader  Reader // backend, when it scopes events; nil otherwise
 	cfg     EndpointConfig
 	origins map[string]bool
 }
@@ -103,7 +104,8 @@ func NewEndpoint(h *Hub, backend Backend, cfg EndpointConfig) (*Endpoint, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Endpoint{h: h, backend: backend, cfg: cfg, origins: origins}, nil
+	reader, _ := backend.(Reader)
+	return &Endpoint{h: h, backend: backend, reader: reader, cfg: cfg, origins: origins}, nil
 }
 
 // tokenParams are query parameters that would put a credential in the URL

@@ -54,6 +54,19 @@ func TestOriginAllowList(t *testing.T) {
 			}
 		})
 	}
+	t.Run("allows the server's own origin", func(t *testing.T) {
+		own := "http://" + strings.TrimPrefix(strings.TrimPrefix(n.url, "ws://"), "http://")
+		own = strings.TrimSuffix(strings.TrimSuffix(own, "/ws"), "/")
+		h := http.Header{"Origin": {own}, "Authorization": {"Bearer token-u1"}}
+		c, err := dialHeader(t, n.url, h)
+		if err != nil {
+			t.Fatalf("own origin %q: %v", own, err)
+		}
+		c.send(map[string]any{"type": "ping", "id": "p"})
+		if r := c.next(nil); r.Type != hub.TypePong {
+			t.Fatalf("got %+v, want pong", r)
+		}
+	})
 	t.Run("refuses two Origin headers", func(t *testing.T) {
 		h := http.Header{"Origin": {"https://jihat.example", "https://evil.example"}}
 		if _, err := dialHeader(t, n.url, h); err == nil || !strings.Contains(err.Error(), "403") {

@@ -207,19 +207,19 @@ func (h *Hub) Publish(ctx context.Context, channel string, ev Event) error {
 	}
 	frame := encodeFrame(ev.Type, "", channel, ev.Seq, ev.Data)
 	if ev.Key != "" && ev.Seq == 0 {
-		h.publishKeyed(ctx, channel, frame, ev.Key)
+		h.publishKeyed(ctx, channel, frame, ev.Key, ev.Audience)
 		return nil
 	}
-	h.publishFrame(ctx, channel, frame, ev.Seq, nil)
+	h.publishFrame(ctx, channel, frame, ev.Seq, ev.Audience, nil)
 	return nil
 }
 
 // publishKeyed delivers the frame of a keyed (unsequenced durable) event
 // locally and to the other nodes.
-func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, key string) {
+func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, key string, aud *jihat.Audience) {
 	h.m.published.WithLabelValues("local").Inc()
-	h.arriveKeyed(channel, frame, key)
-	if err := h.bus.Publish(ctx, channel, encodeBusKeyed(key, frame)); err != nil {
+	h.arriveKeyed(channel, frame, key, aud)
+	if err := h.bus.Publish(ctx, channel, encodeBusKeyed(key, aud, frame)); err != nil {
 		h.m.busErrors.WithLabelValues("publish").Inc()
 		h.log.Warn("hub: bus publish", "channel", channel, "err", err)
 	}
@@ -227,10 +227,10 @@ func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, ke
 
 // publishFrame delivers a ready frame locally (except to exclude) and to the
 // other nodes.
-func (h *Hub) publishFrame(ctx context.Context, channel string, frame []byte, seq int64, exclude *conn) {
+func (h *Hub) publishFrame(ctx context.Context, channel string, frame []byte, seq int64, aud *jihat.Audience, exclude *conn) {
 	h.m.published.WithLabelValues("local").Inc()
-	h.arrive(channel, frame, seq, exclude)
-	if err := h.bus.Publish(ctx, channel, encodeBusFrame(seq, frame)); err != nil {
+	h.arrive(channel, frame, seq, aud, exclude)
+	if err := h.bus.Publish(ctx, channel, encodeBusFrame(seq, aud, frame)); err != nil {
 		h.m.busErrors.WithLabelValues("publish").Inc()
 		h.log.Warn("hub: bus publish", "channel", channel, "err", err)
 	}

@@ -30,6 +30,7 @@ type metrics struct {
 	busErrors     *prometheus.CounterVec // by op
 	gapFills      prometheus.Counter
 	duplicates    prometheus.Counter
+	scoped        prometheus.Counter
 	rateLimited   prometheus.Counter
 	refused       *prometheus.CounterVec // upgrades refused, by reason
 }
@@ -57,6 +58,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "jihat_hub_gap_fills_total", Help: "Channel gaps filled from the database."}),
 		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "jihat_hub_duplicates_total", Help: "Durable events dropped because already delivered."}),
+		scoped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_scoped_total", Help: "Frames not delivered to a subscriber outside their audience."}),
 		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "jihat_hub_rate_limited_total", Help: "Client messages refused by the rate limit."}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -68,7 +71,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.connections, m.subscriptions, m.channels, m.disconnects,
-			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.rateLimited, m.refused} {
+			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
 			}

@@ -49,7 +49,9 @@ func normOrigin(s string) (string, bool) {
 }
 
 // originAllowed reports whether the request may be upgraded: no Origin
-// header (not a browser), or one Origin that is exactly in the allow-list.
+// header (not a browser), one Origin that is exactly in the allow-list, or
+// the server's own origin (the web app served by this same process: its
+// host and port are the request's Host).
 func (s *Endpoint) originAllowed(r *http.Request) bool {
 	vals := r.Header.Values("Origin")
 	switch len(vals) {
@@ -57,7 +59,19 @@ func (s *Endpoint) originAllowed(r *http.Request) bool {
 		return true
 	case 1:
 		norm, ok := normOrigin(vals[0])
-		return ok && s.origins[norm]
+		return ok && (s.origins[norm] || sameHost(norm, r.Host))
 	}
 	return false
+}
+
+// sameHost reports whether a normalised origin names the host (and port)
+// the request was sent to. Only the web schemes count.
+func sameHost(origin, host string) bool {
+	rest, ok := strings.CutPrefix(origin, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(origin, "http://"); !ok {
+			return false
+		}
+	}
+	return host != "" && rest == strings.ToLower(host)
 }

@@ -68,7 +68,7 @@ func (h *Hub) fill(ch *channelState, from int64) {
 			if ev.Seq <= cursor {
 				continue
 			}
-			h.arriveOn(ch, encodeFrame(eventType(ev), "", ch.name, ev.Seq, ev.Data), ev.Seq, nil)
+			h.arriveOn(ch, encodeFrame(eventType(ev), "", ch.name, ev.Seq, ev.Data), ev.Seq, ev.Audience, nil)
 			cursor = ev.Seq
 		}
 		if len(evs) < h.cfg.ReplayPage {

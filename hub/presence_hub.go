@@ -34,7 +34,7 @@ func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
 		s.joined = true
 		s.c.mu.Unlock()
 		if first {
-			h.publishFrame(ctx, s.name, presenceFrame(s.name, "join", m.UserID), 0, nil)
+			h.publishFrame(ctx, s.name, presenceFrame(s.name, "join", m.UserID), 0, nil, nil)
 		}
 	}
 	users, err := h.presence.Members(ctx, s.name)
@@ -65,7 +65,7 @@ func (h *Hub) leavePresence(ctx context.Context, s *subscription) {
 		return
 	}
 	if last {
-		h.publishFrame(ctx, s.name, presenceFrame(s.name, "leave", m.UserID), 0, nil)
+		h.publishFrame(ctx, s.name, presenceFrame(s.name, "leave", m.UserID), 0, nil, nil)
 	}
 }
 
@@ -92,7 +92,7 @@ func (h *Hub) heartbeat() {
 	}
 	for _, r := range readded {
 		if jihat.ValidChannel(r.Channel) {
-			h.publishFrame(ctx, r.Channel, presenceFrame(r.Channel, "join", r.Member.UserID), 0, nil)
+			h.publishFrame(ctx, r.Channel, presenceFrame(r.Channel, "join", r.Member.UserID), 0, nil, nil)
 		}
 	}
 	for _, s := range h.shards {
@@ -111,7 +111,7 @@ func (h *Hub) heartbeat() {
 				return
 			}
 			for _, u := range gone {
-				h.publishFrame(ctx, name, presenceFrame(name, "leave", u), 0, nil)
+				h.publishFrame(ctx, name, presenceFrame(name, "leave", u), 0, nil, nil)
 			}
 		}
 	}

@@ -25,8 +25,8 @@ type channelState struct {
 	// subscribers of a channel see its frames in one order.
 	mu           sync.Mutex
 	subs         []*subscription
-	next         int64            // next expected Seq of a sequenced channel; 0: not known yet
-	held         map[int64][]byte // frames that arrived before their predecessor
+	next         int64               // next expected Seq of a sequenced channel; 0: not known yet
+	held         map[int64]heldFrame // frames that arrived before their predecessor
 	gapTimer     *time.Timer
 	filling      bool
 	fillAttempts int
@@ -97,15 +97,15 @@ func (h *Hub) detach(sub *subscription) (emptied bool) {
 }
 
 // arrive takes a frame published here or received from the bus.
-func (h *Hub) arrive(name string, frame []byte, seq int64, exclude *conn) {
+func (h *Hub) arrive(name string, frame []byte, seq int64, aud *jihat.Audience, exclude *conn) {
 	if ch := h.lookup(name); ch != nil {
-		h.arriveOn(ch, frame, seq, exclude)
+		h.arriveOn(ch, frame, seq, aud, exclude)
 	}
 }
 
 // arriveKeyed takes the frame of a keyed event published here or received
 // from the bus: it goes to every subscriber, held by those replaying.
-func (h *Hub) arriveKeyed(name string, frame []byte, key string) {
+func (h *Hub) arriveKeyed(name string, frame []byte, key string, aud *jihat.Audience) {
 	ch := h.lookup(name)
 	if ch == nil {
 		return
@@ -116,31 +116,31 @@ func (h *Hub) arriveKeyed(name string, frame []byte, key string) {
 		return
 	}
 	for _, sub := range ch.subs {
-		sub.deliverKeyed(frame, key)
+		sub.deliverKeyed(frame, key, aud)
 	}
 }
 
 // arriveOn puts the frames of a sequenced channel in order: an event that
 // comes before its predecessor is held for GapWait, then the missing ones
 // are read from the database. Others go straight out.
-func (h *Hub) arriveOn(ch *channelState, frame []byte, seq int64, exclude *conn) {
+func (h *Hub) arriveOn(ch *channelState, frame []byte, seq int64, aud *jihat.Audience, exclude *conn) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	if ch.dead {
 		return
 	}
 	if !ch.sequenced || seq == 0 {
-		ch.fanout(frame, seq, exclude)
+		ch.fanout(frame, seq, aud, exclude)
 		return
 	}
 	switch {
 	case ch.next == 0: // no baseline yet: take the stream as it comes
-		ch.fanout(frame, seq, exclude)
+		ch.fanout(frame, seq, aud, exclude)
 		ch.next = seq + 1
 	case seq < ch.next:
 		h.m.duplicates.Inc()
 	case seq == ch.next:
-		ch.fanout(frame, seq, exclude)
+		ch.fanout(frame, seq, aud, exclude)
 		ch.next++
 		ch.releaseHeld()
 	default:
@@ -149,9 +149,9 @@ func (h *Hub) arriveOn(ch *channelState, frame []byte, seq int64, exclude *conn)
 			return
 		}
 		if ch.held == nil {
-			ch.held = map[int64][]byte{}
+			ch.held = map[int64]heldFrame{}
 		}
-		ch.held[seq] = frame
+		ch.held[seq] = heldFrame{frame: frame, seq: seq, aud: aud}
 		if len(ch.held) > h.cfg.MaxHeld {
 			h.log.Warn("hub: too many events waiting for a gap; skipping it", "channel", ch.name, "missing_from", ch.next)
 			ch.skipGap()
@@ -171,7 +171,7 @@ func (ch *channelState) releaseHeld() {
 			return
 		}
 		delete(ch.held, ch.next)
-		ch.fanout(f, ch.next, nil)
+		ch.fanout(f.frame, ch.next, f.aud, nil)
 		ch.next++
 	}
 	if ch.gapTimer != nil {
@@ -196,11 +196,12 @@ func (ch *channelState) skipGap() {
 	ch.releaseHeld()
 }
 
-// fanout hands frame to every subscriber's queue. ch.mu is held.
-func (ch *channelState) fanout(frame []byte, seq int64, exclude *conn) {
+// fanout hands frame to the queue of every subscriber that may read it
+// (aud: see Event.Audience). ch.mu is held.
+func (ch *channelState) fanout(frame []byte, seq int64, aud *jihat.Audience, exclude *conn) {
 	for _, sub := range ch.subs {
 		if sub.c != exclude {
-			sub.deliver(frame, seq, ch.sequenced)
+			sub.deliver(frame, seq, aud, ch.sequenced)
 		}
 	}
 }

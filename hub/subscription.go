@@ -29,18 +29,29 @@ type subscription struct {
 type heldFrame struct {
 	frame []byte
 	seq   int64
-	key   string // a keyed event's Key (then seq is 0)
+	aud   *jihat.Audience // who may read it; nil: every subscriber
+	key   string          // a keyed event's Key (then seq is 0)
 }
 
-// deliver queues a live frame. Durable frames are delivered once each: a
-// Seq at or below the last delivered one is dropped on a sequenced channel.
-// During a replay, durable frames wait until the replay is done. Called
-// with ch.mu held.
-func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
+// deliver queues a live frame. A frame with an audience the subscriber may
+// not read is skipped (it still counts as seen, so no gap is reported for
+// it). Durable frames are delivered once each: a Seq at or below the last
+// delivered one is dropped on a sequenced channel. During a replay, durable
+// frames wait until the replay is done. Called with ch.mu held.
+func (s *subscription) deliver(frame []byte, seq int64, aud *jihat.Audience, sequenced bool) {
 	c := s.c
+	readable := c.canRead(aud)
 	c.mu.Lock()
 	if s.removed || c.closing.Load() {
 		c.mu.Unlock()
+		return
+	}
+	if !readable {
+		if seq > 0 && !s.replaying {
+			s.last = max(s.last, seq)
+		}
+		c.mu.Unlock()
+		c.h.m.scoped.Inc()
 		return
 	}
 	if seq > 0 {
@@ -71,8 +82,12 @@ func (s *subscription) deliver(frame []byte, seq int64, sequenced bool) {
 // deliverKeyed queues the live frame of a keyed event. During a replay it
 // waits, and goes out after it unless the replay sent the same key. Called
 // with ch.mu held.
-func (s *subscription) deliverKeyed(frame []byte, key string) {
+func (s *subscription) deliverKeyed(frame []byte, key string, aud *jihat.Audience) {
 	c := s.c
+	if !c.canRead(aud) {
+		c.h.m.scoped.Inc()
+		return
+	}
 	c.mu.Lock()
 	if s.removed || c.closing.Load() {
 		c.mu.Unlock()
@@ -202,6 +217,9 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 					s.replayed[ev.Key] = struct{}{}
 				}
 				c.mu.Unlock()
+				if !c.canRead(ev.Audience) {
+					continue
+				}
 				if err := c.sendWait(ctx, encodeFrame(eventType(ev), "", s.name, 0, ev.Data)); err != nil {
 					return err
 				}
@@ -221,7 +239,7 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 			if ev.Seq > cursor {
 				cursor, advanced = ev.Seq, true
 			}
-			if !send {
+			if !send || !c.canRead(ev.Audience) {
 				continue
 			}
 			if err := c.sendWait(ctx, encodeFrame(eventType(ev), "", s.name, ev.Seq, ev.Data)); err != nil {

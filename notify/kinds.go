@@ -31,6 +31,7 @@ var Kinds = []Kind{
 	{Name: "case.postponed", Defaults: requesterChannels},
 	{Name: "case.resolved", Defaults: requesterChannels},
 	{Name: "case.objection_received", Defaults: requesterChannels},
+	{Name: "case.final_decision", Defaults: requesterChannels},
 	{Name: "case.assigned", Defaults: staffChannels},
 	{Name: "case.citizen_reply", Defaults: staffChannels},
 	{Name: "case.postponement_requested", Defaults: staffChannels},

@@ -122,7 +122,7 @@ type incomingUpload struct {
 // blob), visibility and, for voice notes, duration_ms. Unknown parts are
 // refused.
 func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (incomingUpload, error) {
-	up := incomingUpload{visibility: jihat.VisibilityPublic}
+	up := incomingUpload{} // visibility "" until given: see jihat.ChooseVisibility
 	fileField, limits := "file", media.AttachmentLimits()
 	if voice {
 		fileField, limits = "audio", media.VoiceLimits(0)
@@ -215,6 +215,15 @@ func smallField(p *multipart.Part) (string, error) {
 // then the row and the event are written and the blob committed as the last
 // step of the same transaction.
 func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, up incomingUpload, voice bool) (*store.Attachment, error) {
+	// The requester of a case never changes: who they are decides the
+	// visibility before the audit entry is written.
+	c, err := s.store.Case(ctx, caseID)
+	if err != nil || !canSeeCase(u, c) {
+		return nil, hidden()
+	}
+	if up.visibility, err = jihat.ChooseVisibility(up.visibility, u.ID == c.RequesterID); err != nil {
+		return nil, err
+	}
 	blob := up.pending.Blob()
 	att := &store.Attachment{UploaderID: u.ID, Visibility: up.visibility, Kind: string(blob.Kind), Name: up.name,
 		MIME: blob.MIME, Size: blob.Size, SHA256: blob.SHA256, DurationMS: blob.Duration.Milliseconds()}
@@ -225,7 +234,7 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	// attachment's ID is made inside the transaction.
 	a.Details = detailsJSON(map[string]any{"name": att.Name, "kind": att.Kind, "size": att.Size, "sha256": att.SHA256,
 		"visibility": att.Visibility})
-	_, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
+	_, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		switch {
 		case !canSeeCase(u, c):

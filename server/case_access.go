@@ -17,45 +17,28 @@ func staffOf(u *jihat.User, c *jihat.Case) bool {
 // inScope reports whether u's view covers the case without being its
 // assignee: an entity admin's entity, a supervisor's department.
 func inScope(u *jihat.User, c *jihat.Case) bool {
-	if !staffOf(u, c) || !u.Can(jihat.PermCaseViewAll) {
-		return false
-	}
-	if u.Role == jihat.RoleEntityAdmin || u.DepartmentID == "" {
-		return true
-	}
-	return u.DepartmentID == c.DepartmentID
+	return jihat.InScope(u, jihat.CaseAudience(c, jihat.VisibilityPublic))
 }
 
 // canSeeCase: the requester, the assignee, staff whose scope covers it,
-// oversight and platform admins.
+// oversight and platform admins (jihat.CanRead, the one read rule that the
+// live channels apply to every event too).
 func canSeeCase(u *jihat.User, c *jihat.Case) bool {
-	switch {
-	case u == nil:
-		return false
-	case u.IsPlatformAdmin(), u.Can(jihat.PermOversight):
-		return true
-	case c.RequesterID == u.ID:
-		return true
-	case staffOf(u, c) && c.AssigneeID == u.ID:
-		return true
-	}
-	return inScope(u, c)
+	return jihat.CanRead(u, jihat.CaseAudience(c, jihat.VisibilityPublic))
 }
 
 // canSeeInternal: staff of the entity who can see the case and hold
 // case.view_internal, and platform admins. Never the requester as such.
 func canSeeInternal(u *jihat.User, c *jihat.Case) bool {
-	if u == nil {
-		return false
-	}
-	if u.IsPlatformAdmin() {
-		return true
-	}
-	return staffOf(u, c) && u.Can(jihat.PermCaseViewInternal) && canSeeCase(u, c)
+	return jihat.CanRead(u, jihat.CaseAudience(c, jihat.VisibilityInternal))
 }
 
-// canHandle: the assignee, or staff in scope, holding case.handle.
+// canHandle: the assignee, or staff in scope, holding case.handle; and the
+// oversight officer a case was escalated to (the last level of objection).
 func canHandle(u *jihat.User, c *jihat.Case) bool {
+	if c.EscalationLevel == jihat.EscalationOversight && c.AssigneeID == u.ID && u.Can(jihat.PermOversight) {
+		return true
+	}
 	if !staffOf(u, c) || !u.Can(jihat.PermCaseHandle) {
 		return u.IsPlatformAdmin()
 	}
@@ -89,10 +72,7 @@ func allowed(u *jihat.User, c *jihat.Case, may bool) error {
 
 // eventVisible reports whether u may see ev of case c.
 func eventVisible(u *jihat.User, c *jihat.Case, ev *jihat.CaseEvent) bool {
-	if ev.Visibility == jihat.VisibilityInternal {
-		return canSeeInternal(u, c)
-	}
-	return canSeeCase(u, c)
+	return jihat.CanRead(u, jihat.CaseAudience(c, ev.Visibility))
 }
 
 // callerActions lists the actions of the state machine that u may take on c

@@ -71,8 +71,9 @@ func (s *Server) assignCase(c *fiber.Ctx) error {
 }
 
 type postponeRequest struct {
-	Until  string `json:"until"`
-	Reason string `json:"reason"`
+	Until        string `json:"until"`
+	Reason       string `json:"reason"`        // internal: staff only
+	PublicReason string `json:"public_reason"` // optional: what the requester sees
 }
 
 // postponeCase: POST /api/v1/cases/{id}/postpone — 200 when it takes effect,
@@ -87,7 +88,7 @@ func (s *Server) postponeCase(c *fiber.Ctx) error {
 	if !ok {
 		return jihat.Invalid(map[string]string{"until": "invalid_postpone_until"})
 	}
-	cs, pending, err := s.Postpone(c.UserContext(), u, audit(c, "case.postpone"), id, until, req.Reason)
+	cs, pending, err := s.Postpone(c.UserContext(), u, audit(c, "case.postpone"), id, until, req.Reason, req.PublicReason)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func (s *Server) postponeCase(c *fiber.Ctx) error {
 		}
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
 			"case":    newCaseView(caller(c).user, cs, names, langOf(c), s.now(), s.cfg.ObjectionWindow),
-			"request": fiber.Map{"id": pending.ID, "until": rfc3339(pending.Until), "reason": pending.Reason, "status": pending.Status},
+			"request": fiber.Map{"id": pending.ID, "until": rfc3339(pending.Until), "reason": pending.Reason, "public_reason": pending.PublicReason, "status": pending.Status},
 		})
 	}
 	return s.renderCase(c, fiber.StatusOK, cs)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -13,9 +12,16 @@ import (
 // Postpone moves the case's deadline to until. With case.postpone it takes
 // effect (requested == false); without it, it becomes a request for a
 // supervisor (requested == true) and the case is unchanged.
-func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, until time.Time, reason string) (c *jihat.Case, req *store.Postponement, err error) {
-	reason = strings.TrimSpace(reason)
+//
+// reason is internal (staff only, on the staff channel); publicReason, when
+// not empty, is the wording the requester sees with the new date. The
+// requester never sees reason.
+func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, until time.Time, reason, publicReason string) (c *jihat.Case, req *store.Postponement, err error) {
+	reason, publicReason = strings.TrimSpace(reason), strings.TrimSpace(publicReason)
 	if err := jihat.ValidatePostponement(until, reason, s.now().UTC()); err != nil {
+		return nil, nil, err
+	}
+	if err := jihat.ValidatePublicReason(publicReason); err != nil {
 		return nil, nil, err
 	}
 	c, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
@@ -27,14 +33,20 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 			return err
 		}
 		if canManage(u, c, jihat.PermCasePostpone) {
-			return postpone(m, u.ID, until, reason)
+			// Decided at once: the internal reason goes on the staff
+			// channel, as an approval would record it.
+			if _, err := m.Event(jihat.CaseEventPostponementApproved, u.ID, jihat.VisibilityInternal,
+				postponementData{PostponedData: jihat.PostponedData{Until: until.UTC(), Reason: reason, DueAt: until.UTC()}, PublicReason: publicReason}); err != nil {
+				return err
+			}
+			return postpone(m, u.ID, until, publicReason)
 		}
 		var err error
-		if req, err = m.RequestPostponement(u.ID, until, reason); err != nil {
+		if req, err = m.RequestPostponement(u.ID, until, reason, publicReason); err != nil {
 			return err
 		}
 		if _, err := m.Event(jihat.CaseEventPostponementRequested, u.ID, jihat.VisibilityInternal,
-			postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: until.UTC(), Reason: reason, DueAt: until.UTC()}}); err != nil {
+			postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: until.UTC(), Reason: reason, DueAt: until.UTC()}, PublicReason: publicReason}); err != nil {
 			return err
 		}
 		sups, err := m.Supervisors(jihat.RoleSupervisor.Level())
@@ -56,13 +68,16 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 // postponementData is the payload of the internal postponement events: the
 // request they are about, beside the postponement itself.
 type postponementData struct {
-	RequestID string `json:"request_id"`
+	RequestID string `json:"request_id,omitempty"`
 	jihat.PostponedData
+	PublicReason string `json:"public_reason,omitempty"` // what the requester sees
 }
 
 // postpone applies a postponement: the status, the new deadline (recorded on
-// the public timeline with its reason) and fresh reminders.
-func postpone(m *store.CaseTx, by string, until time.Time, reason string) error {
+// the public timeline with publicReason, the wording written for the
+// requester, or none) and fresh reminders. The internal reason never goes
+// here: it is on the staff channel.
+func postpone(m *store.CaseTx, by string, until time.Time, publicReason string) error {
 	c := m.Case
 	var err error
 	if c.Status, err = jihat.Transition(c.Status, jihat.ActionPostpone); err != nil {
@@ -76,10 +91,10 @@ func postpone(m *store.CaseTx, by string, until time.Time, reason string) error 
 	c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
 	c.RemindedAt, c.LateNotifiedAt = time.Time{}, time.Time{}
 	if _, err := m.Event(jihat.CaseEventPostponed, by, jihat.VisibilityPublic,
-		jihat.PostponedData{Until: c.PostponedUntil, Reason: reason, DueAt: c.DueAt}); err != nil {
+		jihat.PostponedData{Until: c.PostponedUntil, Reason: publicReason, DueAt: c.DueAt}); err != nil {
 		return err
 	}
-	return m.Notify("case.postponed", c.RequesterID, map[string]any{"number": c.Number, "until": c.DueAt, "reason": reason})
+	return m.Notify("case.postponed", c.RequesterID, map[string]any{"number": c.Number, "until": c.DueAt, "reason": publicReason})
 }
 
 // DecidePostponement approves or refuses a pending request (case.approve).
@@ -108,7 +123,7 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 		var data any = postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: req.Until, Reason: note}}
 		if approve {
 			typ = jihat.CaseEventPostponementApproved
-			data = postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: req.Until, Reason: req.Reason, DueAt: req.Until}}
+			data = postponementData{RequestID: req.ID, PostponedData: jihat.PostponedData{Until: req.Until, Reason: req.Reason, DueAt: req.Until}, PublicReason: req.PublicReason}
 		}
 		if _, err := m.Event(typ, u.ID, jihat.VisibilityInternal, data); err != nil {
 			return err
@@ -117,95 +132,11 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 			return err
 		}
 		if approve {
-			return postpone(m, u.ID, req.Until, req.Reason)
+			return postpone(m, u.ID, req.Until, req.PublicReason)
 		}
 		return nil
 	})
 	return c, err
-}
-
-// Object re-opens a resolved case at the requester's objection, within the
-// window, and escalates it one level up (employee → supervisor → entity
-// admin) with a fresh deadline. The requester is told that the objection
-// was received and escalated (case.objection_received), in the same
-// transaction.
-func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, reason string) (*jihat.Case, error) {
-	reason = strings.TrimSpace(reason)
-	if err := jihat.ValidateReason("reason", reason); err != nil {
-		return nil, err
-	}
-	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
-		c := m.Case
-		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
-			return err
-		}
-		if err := c.CanObject(m.Now, s.cfg.ObjectionWindow); err != nil {
-			return err
-		}
-		var err error
-		if c.Status, err = jihat.Transition(c.Status, jihat.ActionObject); err != nil {
-			return err
-		}
-		c.EscalationLevel = c.EscalationLevel.Next()
-		ct, err := m.CaseType()
-		if err != nil {
-			return err
-		}
-		cal, err := m.Calendar()
-		if err != nil {
-			return err
-		}
-		c.DueAt = jihat.DueAt(cal, ct.SLA.HoursFor(c.Priority), m.Now)
-		c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
-		c.RemindedAt, c.LateNotifiedAt, c.ClosedAt = time.Time{}, time.Time{}, time.Time{}
-		if _, err := m.Event(jihat.CaseEventObjected, u.ID, jihat.VisibilityPublic, jihat.ObjectedData{Reason: reason, Level: c.EscalationLevel}); err != nil {
-			return err
-		}
-		// The requester hears that the objection was received and the case
-		// re-opened with a new deadline, whoever ends up handling it.
-		if err := m.Notify("case.objection_received", c.RequesterID,
-			map[string]any{"number": c.Number, "reason": reason, "due_at": c.DueAt}); err != nil {
-			return err
-		}
-		handler, err := escalationTarget(m, c.EscalationLevel)
-		if err != nil {
-			return err
-		}
-		if handler == nil {
-			return nil // nobody above: the current assignee keeps it
-		}
-		if _, err := m.Event(jihat.CaseEventEscalated, "", jihat.VisibilityPublic,
-			jihat.EscalatedData{Level: c.EscalationLevel, Reason: "objection"}); err != nil {
-			return err
-		}
-		if handler.ID != c.AssigneeID {
-			if err := s.assigned(m, handler.ID, ""); err != nil {
-				return err
-			}
-		}
-		return m.Notify("case.objection", handler.ID, map[string]any{"number": c.Number, "reason": reason})
-	})
-	return c, err
-}
-
-// escalationTarget returns who handles a case escalated to level: an active
-// holder of that role in the department, else in the entity, who may handle
-// cases, the least loaded first; a higher role only when nobody holds that
-// one (an entity admin who sits in the department does not take a first
-// objection from its supervisor). nil when there is nobody.
-func escalationTarget(m *store.CaseTx, level jihat.EscalationLevel) (*jihat.User, error) {
-	users, err := m.Supervisors(level.Role().Level())
-	if err != nil {
-		return nil, err
-	}
-	// Supervisors lists the least loaded first; keep that order per role.
-	slices.SortStableFunc(users, func(a, b *jihat.User) int { return a.Role.Level() - b.Role.Level() })
-	for _, u := range users {
-		if u.Can(jihat.PermCaseHandle) {
-			return u, nil
-		}
-	}
-	return nil, nil
 }
 
 // Rate records the requester's rating (1–5) of a resolved case, once.

@@ -68,7 +68,8 @@ func TestSearchCases(t *testing.T) {
 			{"words: diacritics", k.supervisor.Token, "مَدْرَسَة", []string{school, school2}},
 			{"words: ى and ي", k.supervisor.Token, "مستشفي", []string{hospital}},
 			{"words: أ إ ا", k.supervisor.Token, "اصلاح", []string{school}},
-			{"words: all must match", k.supervisor.Token, "مدرسة نقل", []string{school2}},
+			{"words: some words match too", k.supervisor.Token, "مدرسة نقل", []string{school2, school}},
+			{"words: the article and a particle", k.supervisor.Token, "للمدرسة", []string{school, school2}},
 			{"words: oversight sees every entity", oversight.Token, "مدرسة", []string{school, school2, elsewhere}},
 			{"words: the other entity's admin", otherAdmin.Token, "مدرسة", []string{elsewhere}},
 			{"words: a citizen sees their own", k.citizen.Token, "مدرسة", []string{school}},
@@ -88,6 +89,25 @@ func TestSearchCases(t *testing.T) {
 			if got := search(tc.token, tc.q); !sameSet(got, tc.want) {
 				t.Errorf("%s: q=%q found %v; want %v", tc.name, tc.q, got, tc.want)
 			}
+		}
+
+		// Ranked: the exact spelling, then every word, then some words; with
+		// the matching words highlighted in what the searcher sees.
+		res, _ := ts.ListCases(k.supervisor.Token, "q", "المدرسة نقل")
+		if got := ids(res); fmt.Sprint(got) != fmt.Sprint([]string{school2, school}) {
+			t.Errorf("ranked search found %v; want %v (both words, then one)", got, []string{school2, school})
+		}
+		if len(res) == 2 {
+			hl := fmt.Sprint(res[0]["highlights"], " ", res[1]["highlights"])
+			// صيانة المدرسة → المدرسة at 6..13; مدرسه الحي / طلب نقل طالب → 0..5, 4..7.
+			want := "map[body:[map[end:7 start:4]] subject:[map[end:5 start:0]]] map[body:[] subject:[map[end:13 start:6]]]"
+			if hl != want {
+				t.Errorf("highlights %s; want %s", hl, want)
+			}
+		}
+		plain, _ := ts.ListCases(k.supervisor.Token)
+		if len(plain) > 0 && plain[0]["highlights"] != nil {
+			t.Errorf("a list without q has highlights: %v", plain[0]["highlights"])
 		}
 
 		// An employee without case.view_all searches only their own queue.

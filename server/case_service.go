@@ -22,7 +22,7 @@ func (s *Server) mutate(ctx context.Context, actor *jihat.User, id string, a jih
 	if err != nil {
 		return nil, nil, err
 	}
-	views := s.publish(ctx, actor, events)
+	views := s.publish(ctx, c, actor, events)
 	s.wakeNotifier() // the change may have queued notifications
 	return c, views, nil
 }
@@ -70,7 +70,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, u, events)
+	s.publish(ctx, c, u, events)
 	s.wakeNotifier()
 	return c, nil
 }
@@ -117,6 +117,8 @@ func (s *Server) assigned(m *store.CaseTx, id, by string) error {
 }
 
 // AddComment adds a public reply or an internal note and returns its view.
+// vis "" (not given) is public for the requester and refused for staff
+// (jihat.ChooseVisibility).
 func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (eventView, error) {
 	body = strings.TrimSpace(body)
 	if err := jihat.ValidateComment(body, vis); err != nil {
@@ -129,6 +131,9 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 			return hidden()
 		}
 		var err error
+		if vis, err = jihat.ChooseVisibility(vis, u.ID == c.RequesterID); err != nil {
+			return err
+		}
 		switch {
 		case vis == jihat.VisibilityInternal:
 			if !canSeeInternal(u, c) {
@@ -206,7 +211,7 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 	}
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
-		if err := allowed(u, c, canHandle(u, c)); err != nil {
+		if err := allowed(u, c, mayDecide(u, c)); err != nil {
 			return err
 		}
 		var err error
@@ -217,10 +222,20 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 		if c.FirstResponseAt.IsZero() {
 			c.FirstResponseAt = m.Now
 		}
-		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic, jihat.ResolvedData{Resolution: resolution}); err != nil {
+		// A resolution no objection can follow (the last level decided, or
+		// the cap is reached) is final, and the requester is told so.
+		if c.FinalDecision, err = finalDecision(m); err != nil {
 			return err
 		}
-		return m.Notify("case.resolved", c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
+		if _, err := m.Event(jihat.CaseEventResolved, u.ID, jihat.VisibilityPublic,
+			jihat.ResolvedData{Resolution: resolution, Final: c.FinalDecision}); err != nil {
+			return err
+		}
+		kind := "case.resolved"
+		if c.FinalDecision {
+			kind = "case.final_decision"
+		}
+		return m.Notify(kind, c.RequesterID, map[string]any{"number": c.Number, "resolution": resolution})
 	})
 	if err == nil {
 		s.wakeSweeper() // the assignee has room for a waiting case

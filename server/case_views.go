@@ -37,6 +37,8 @@ type caseView struct {
 	Requester       personRef     `json:"requester"`
 	Assignee        *personRef    `json:"assignee"`
 	EscalationLevel string        `json:"escalation_level"`
+	Objections      int           `json:"objections"`
+	FinalDecision   bool          `json:"final_decision"`
 	DueAt           string        `json:"due_at"`
 	Late            bool          `json:"late"`
 	PostponedUntil  string        `json:"postponed_until,omitempty"`
@@ -47,6 +49,27 @@ type caseView struct {
 	Actions         []string      `json:"actions"`
 	CreatedAt       string        `json:"created_at"`
 	UpdatedAt       string        `json:"updated_at"`
+	Highlights      *highlights   `json:"highlights,omitempty"` // in a search: where the words matched
+}
+
+// highlights are the spans of a search's words in the texts of a result
+// the searcher sees (UTF-16 code units, as a browser slices a string).
+// Only texts already in the answer are highlighted, so a highlight never
+// reveals anything more.
+type highlights struct {
+	Subject []jihat.Span `json:"subject"`
+	Body    []jihat.Span `json:"body"`
+}
+
+func newHighlights(subject, body string, terms []jihat.SearchTerm) *highlights {
+	h := &highlights{Subject: jihat.Highlight(subject, terms), Body: jihat.Highlight(body, terms)}
+	if h.Subject == nil {
+		h.Subject = []jihat.Span{}
+	}
+	if h.Body == nil {
+		h.Body = []jihat.Span{}
+	}
+	return h
 }
 
 // newCaseView renders c for viewer u: actions lists what u may do now.
@@ -56,6 +79,7 @@ func newCaseView(u *jihat.User, c *jihat.Case, names map[string]string, lang jih
 		Subject: c.Subject, Body: c.Body, Priority: string(c.Priority), PriorityLabel: c.Priority.Label(lang),
 		Kind: string(c.Kind), Category: string(c.Category), Status: string(c.Status), StatusLabel: c.Status.Label(lang),
 		Requester: personRef{ID: c.RequesterID, Name: names[c.RequesterID]}, EscalationLevel: c.EscalationLevel.String(),
+		Objections: c.Objections, FinalDecision: c.FinalDecision,
 		DueAt: rfc3339(c.DueAt), Late: c.Late(now), PostponedUntil: rfc3339(c.PostponedUntil),
 		Resolution: c.Resolution, ResolvedAt: rfc3339(c.ResolvedAt), Rating: c.Rating, RatingComment: c.RatingComment,
 		Actions: []string{}, CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt),

@@ -188,7 +188,7 @@ func (s *Server) listCases(c *fiber.Ctx) error {
 		fields["assignee"] = "invalid_id"
 	}
 	if cur := c.Query("cursor"); cur != "" {
-		if !jihat.IsUUID(cur) {
+		if !jihat.IsUUID(cur) && !store.ValidSearchCursor(cur) {
 			fields["cursor"] = "invalid_value"
 		}
 		q.Cursor = strings.ToLower(cur)
@@ -222,6 +222,9 @@ func (s *Server) listCases(c *fiber.Ctx) error {
 	out := make([]caseView, len(cases))
 	for i := range cases {
 		out[i] = newCaseView(u, &cases[i], names, langOf(c), q.Now, s.cfg.ObjectionWindow)
+		if len(q.Terms) > 0 {
+			out[i].Highlights = newHighlights(out[i].Subject, out[i].Body, q.Terms)
+		}
 	}
 	var cursor any
 	if next != "" {
@@ -268,7 +271,7 @@ func (s *Server) searchQuery(c *fiber.Ctx, u *jihat.User, text string, q *store.
 			return nil
 		}
 	}
-	q.Terms = jihat.SearchTerms(text)
+	q.Terms = jihat.ParseSearch(text)
 	if len(q.Terms) == 0 {
 		return jihat.Invalid(map[string]string{"q": "invalid_value"})
 	}

@@ -275,11 +275,15 @@ func TestObjectionEscalates(t *testing.T) {
 			t.Errorf("second objection: level %s assignee %s; want entity_admin, %s",
 				testserver.Str(m, "case.escalation_level"), testserver.Str(m, "case.assignee.id"), k.admin.ID)
 		}
-		// The top: a third objection stays with the entity admin.
-		ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/resolve", k.admin.Token, map[string]any{"resolution": "حل ثالث"})
-		m = ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/object", k.citizen.Token, map[string]any{"reason": "اعتراض أخير"})
-		if testserver.Str(m, "case.escalation_level") != "entity_admin" || testserver.Str(m, "case.assignee.id") != k.admin.ID {
-			t.Errorf("third objection: level %s assignee %s", testserver.Str(m, "case.escalation_level"), testserver.Str(m, "case.assignee.id"))
+		// No head is configured and no oversight account exists: the entity
+		// admin is the last level, and their resolution is final.
+		m = ts.Must(http.StatusOK, "POST", "/api/v1/cases/"+id+"/resolve", k.admin.Token, map[string]any{"resolution": "حل ثالث"})
+		if testserver.Str(m, "case.final_decision") != "true" || listHas(testserver.Strings(m, "case.actions"), "object") {
+			t.Errorf("the last level's resolution: %v; want final, with no objection offered", m["case"])
+		}
+		st, body = k.act(k.citizen.Token, id, "object", map[string]any{"reason": "اعتراض أخير"})
+		if e := wantError(t, st, body, http.StatusConflict, "ECONFLICT", ""); e["message"] != jihat.Message(jihat.LangAR, "objection_final") {
+			t.Errorf("objection to a final decision: %v", e)
 		}
 	})
 }

@@ -70,6 +70,7 @@ func (s *Server) seedDemo(ctx context.Context, adminID string) (map[string]strin
 		return jihat.AuditEntry{ActorID: adminID, Action: action, Details: `{"demo":true}`}
 	}
 	logins := map[string]string{}
+	types := map[string][2]string{} // demo case type (English name) → entity ID, type ID
 	addUser := func(u *jihat.User) error {
 		u.Active, u.Lang = true, jihat.LangAR
 		if err := s.store.CreateUser(ctx, u, hash, a("demo.user")); err != nil {
@@ -93,6 +94,7 @@ func (s *Server) seedDemo(ctx context.Context, adminID string) (map[string]strin
 				if err := s.store.CreateCaseType(ctx, t, a("demo.case_type")); err != nil {
 					return nil, err
 				}
+				types[dt.nameEN] = [2]string{e.ID, t.ID}
 			}
 			for _, st := range dd.staff {
 				if err := addUser(&jihat.User{Name: st.name, Email: st.email, Role: st.role, EntityID: e.ID, DepartmentID: d.ID}); err != nil {
@@ -107,6 +109,13 @@ func (s *Server) seedDemo(ctx context.Context, adminID string) (map[string]strin
 	}
 	citizen := &jihat.User{Name: "مواطن تجريبي", Email: "citizen@jihat.demo", NationalID: "1000000008", Mobile: "+966500000001", Role: jihat.RoleCitizen}
 	if err := addUser(citizen); err != nil {
+		return nil, err
+	}
+	citizen2 := &jihat.User{Name: "مواطنة تجريبية ثانية", Email: "citizen2@jihat.demo", Mobile: "+966500000002", Role: jihat.RoleCitizen}
+	if err := addUser(citizen2); err != nil {
+		return nil, err
+	}
+	if err := s.seedDemoCases(ctx, []*jihat.User{citizen, citizen2}, types); err != nil {
 		return nil, err
 	}
 	oversight := &jihat.User{Name: "جهة رقابية (تجريبي)", Email: "oversight@jihat.demo", Role: jihat.RoleOversight}

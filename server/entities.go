@@ -207,15 +207,17 @@ func (s *Server) listCaseTypes(c *fiber.Ctx) error {
 
 // entityPatch is what an entity admin may change on their entity.
 type entityPatch struct {
-	NameAR     *string               `json:"name_ar"`
-	NameEN     *string               `json:"name_en"`
-	AssignRule *string               `json:"assign_rule"`
-	Calendar   *jihat.CalendarConfig `json:"calendar"`
+	NameAR     *string                 `json:"name_ar"`
+	NameEN     *string                 `json:"name_en"`
+	AssignRule *string                 `json:"assign_rule"`
+	Calendar   *jihat.CalendarConfig   `json:"calendar"`
+	Escalation *jihat.EscalationConfig `json:"escalation"`
 }
 
 // updateEntity: PATCH /api/v1/entities/{id} — names, the distribution rule
-// (round_robin, least_load) and the working calendar (time zone, work days,
-// hours, holidays) that SLA deadlines are counted on.
+// (round_robin, least_load), the working calendar (time zone, work days,
+// hours, holidays) that SLA deadlines are counted on, and the objection
+// ladder (jihat.EscalationConfig).
 func (s *Server) updateEntity(c *fiber.Ctx) error {
 	_, id, err := s.entityManager(c, (*jihat.User).CanManageEntity)
 	if err != nil {
@@ -252,6 +254,12 @@ func (s *Server) updateEntity(c *fiber.Ctx) error {
 	}
 	if len(fields) > 0 {
 		return jihat.Invalid(fields)
+	}
+	if req.Escalation != nil {
+		if err := s.checkEscalation(c.UserContext(), id, *req.Escalation); err != nil {
+			return err
+		}
+		e.Escalation = *req.Escalation
 	}
 	if err := s.store.UpdateEntity(c.UserContext(), e, audit(c, "entity.update")); err != nil {
 		return err

@@ -17,10 +17,10 @@ func TestCommentAuditSameOnBothPaths(t *testing.T) {
 	id := testserver.Str(k.open(t, "موضوع", "نص"), "id")
 
 	ts.Must(http.StatusCreated, "POST", "/api/v1/cases/"+id+"/comments", k.employee.Token,
-		map[string]any{"body": "عبر REST"}, "User-Agent", "audit-rest/1")
+		map[string]any{"body": "عبر REST", "visibility": "public"}, "User-Agent", "audit-rest/1")
 	ws := ts.DialLive(k.employee.Token, "User-Agent", "audit-ws/1")
-	if f := ws.Command("comment", jihat.CaseChannel(id), map[string]any{"body": "عبر المقبس"}); f.Type == "error" {
-		t.Fatalf("comment over /ws: %s", f.Data)
+	if code := ws.Command("comment", jihat.CaseChannel(id), map[string]any{"body": "عبر المقبس", "visibility": "public"}); code != "" {
+		t.Fatalf("comment over /ws: %s", code)
 	}
 
 	m := ts.Must(http.StatusOK, "GET", "/api/v1/audit?limit=100", ts.Admin(), nil)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
@@ -43,7 +44,24 @@ func (b liveBackend) AuthenticateToken(ctx context.Context, token string) (hub.P
 	if u.MustChangePass {
 		return hub.Principal{}, jihat.Errorf(jihat.EFORBIDDEN, "password_change_required")
 	}
-	return hub.Principal{UserID: u.ID, SessionID: sess.ID, Lang: u.Lang}, nil
+	lu := &liveUser{}
+	lu.u.Store(u)
+	return hub.Principal{UserID: u.ID, SessionID: sess.ID, Lang: u.Lang, Value: lu}, nil
+}
+
+// liveUser is the user of one socket as last read from the database: at
+// authentication, and again at every Authorize (so a permission change,
+// which re-runs Authorize on every node, reaches the per-event check too).
+type liveUser struct{ u atomic.Pointer[jihat.User] }
+
+// CanRead is the hub's per-event check (hub.Reader): jihat.CanRead, the same
+// rule as the REST reads, on the socket's user.
+func (b liveBackend) CanRead(p hub.Principal, a jihat.Audience) bool {
+	lu, ok := p.Value.(*liveUser)
+	if !ok {
+		return false
+	}
+	return jihat.CanRead(lu.u.Load(), a)
 }
 
 // Authorize is the one place that decides who may subscribe to what. It
@@ -57,6 +75,9 @@ func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel str
 	u, err := b.s.store.UserByID(ctx, p.UserID)
 	if err != nil || !u.Active {
 		return jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+	}
+	if lu, ok := p.Value.(*liveUser); ok {
+		lu.u.Store(u)
 	}
 	ch, err := jihat.ParseChannel(channel)
 	if err != nil {
@@ -151,6 +172,9 @@ func (b liveBackend) Replay(ctx context.Context, channel string, since int64, li
 		if events, err = b.s.store.Events(ctx, channel, since, limit); err != nil {
 			return nil, err
 		}
+		if len(events) == 0 {
+			return nil, nil
+		}
 	case jihat.ChannelEntityFeed, jihat.ChannelFeed:
 		if since >= 0 {
 			return nil, nil // feeds are live tails, not sequenced
@@ -170,7 +194,9 @@ func (b liveBackend) Replay(ctx context.Context, channel string, since int64, li
 }
 
 // hubEvents encodes events for the hub, with their sequence numbers when
-// the channel is sequenced, else (a feed) with their IDs as keys.
+// the channel is sequenced, else (a feed) with their IDs as keys; each with
+// the audience of its case as it is now (the hub gives an event only to
+// subscribers who may read it).
 func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequenced bool) ([]hub.Event, error) {
 	ids := make([]string, 0, len(events))
 	for _, e := range events {
@@ -180,13 +206,29 @@ func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequen
 	if err != nil {
 		return nil, err
 	}
+	caseIDs := make([]string, 0, 1)
+	for _, e := range events {
+		if !slices.Contains(caseIDs, e.CaseID) {
+			caseIDs = append(caseIDs, e.CaseID)
+		}
+	}
+	auds, err := s.store.CaseAudiences(ctx, caseIDs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]hub.Event, 0, len(events))
 	for i := range events {
-		data, err := json.Marshal(newEventView(&events[i], names))
+		e := &events[i]
+		aud, ok := auds[e.CaseID]
+		if !ok {
+			continue // the case is gone: nobody may read its events
+		}
+		aud.Internal = e.Visibility == jihat.VisibilityInternal
+		data, err := json.Marshal(newEventView(e, names))
 		if err != nil {
 			return nil, err
 		}
-		ev := hub.Event{Data: data}
+		ev := hub.Event{Data: data, Audience: &aud}
 		if sequenced {
 			ev.Seq = events[i].Seq
 		} else {

@@ -161,7 +161,7 @@ func noFrameContains(t *testing.T, who string, c *testserver.LiveConn, s string)
 	}
 }
 
-// TestLiveFeeds: the entity's supervisor sees every event of the entity's
+// TestLiveFeeds: the entity's admin sees every event of the entity's
 // cases live on entity:<id>:feed, internal notes included; oversight sees
 // the public events of every entity on feed, never internal notes (as
 // publish.go and Authorize document); a supervisor of another entity and a
@@ -170,12 +170,12 @@ func TestLiveFeeds(t *testing.T) {
 	ts := testserver.Start(t)
 	cs := ts.NewCaseSetup("")
 	emp := ts.Staff(cs, jihat.RoleEmployee, 0)
-	// The supervisor works in another department of the entity, so the
-	// case goes to the employee even though the supervisor is online.
-	dep2 := ts.CreateDepartment(ts.Admin(), cs.Entity)
-	supEmail := ts.Email("supervisor")
+	// The entity admin's scope is the whole entity (a supervisor of another
+	// department sees nothing of this case: TestLiveAuthzMatrix), and they
+	// sit in no department, so the case goes to the employee.
+	supEmail := ts.Email("entity_admin")
 	ts.Must(http.StatusCreated, "POST", "/api/v1/entities/"+cs.Entity+"/employees", ts.Admin(), map[string]any{
-		"name": "مشرف", "email": supEmail, "role": jihat.RoleSupervisor, "department_id": dep2, "password": testserver.Password})
+		"name": "مدير الجهة", "email": supEmail, "role": jihat.RoleEntityAdmin, "password": testserver.Password})
 	sup := ts.Login(supEmail, testserver.Password)
 	otherSup := ts.Staff(ts.NewCaseSetup(""), jihat.RoleSupervisor, 0)
 	oversight := ts.CreateUser(&jihat.User{Role: jihat.RoleOversight})

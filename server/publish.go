@@ -9,16 +9,20 @@ import (
 	"github.com/jihat/jihat/hub"
 )
 
-// publish hands committed events to the live hub: each on its case channel
-// (public or staff) with its sequence number, and as a live tail on the
-// entity's activity feed (every event) and the oversight feed (public events
-// only). Publishing never fails the request: the database already has the
-// events, and clients that miss one catch up with "since".
+// publish hands committed events of case c to the live hub: each on its case
+// channel (public or staff) with its sequence number, and as a live tail on
+// the entity's activity feed (every event) and the oversight feed (public
+// events only). Every event carries its audience (jihat.CaseAudience of the
+// case as committed), and the hub gives it only to subscribers that
+// jihat.CanRead it: the same rule as the REST read, so a supervisor of one
+// department never receives another department's notes on the entity feed.
+// Publishing never fails the request: the database already has the events,
+// and clients that miss one catch up with "since".
 //
 // Each event's view is built once, here, with the name of actor (the user
 // the service acted for; nil for the system), and returned for the answer.
 // Only an actor other than that one is looked up.
-func (s *Server) publish(ctx context.Context, actor *jihat.User, events []jihat.CaseEvent) []eventView {
+func (s *Server) publish(ctx context.Context, c *jihat.Case, actor *jihat.User, events []jihat.CaseEvent) []eventView {
 	if len(events) == 0 {
 		return nil
 	}
@@ -49,13 +53,14 @@ func (s *Server) publish(ctx context.Context, actor *jihat.User, events []jihat.
 		if err != nil {
 			continue
 		}
-		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload})
+		aud := jihat.CaseAudience(c, e.Visibility)
+		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload, Audience: &aud})
 		// Feed entries carry the event's ID as their key: a supervisor
 		// whose subscription starts with the feed's latest events from the
 		// database gets each once (hub.Event.Key).
-		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload})
+		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		if e.Visibility == jihat.VisibilityPublic {
-			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload})
+			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		}
 	}
 	return views

@@ -87,7 +87,7 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Get("/entities/:id/templates/:kind", s.getTemplates)
 	v1.Put("/entities/:id/templates/:kind", s.putTemplates)
 
-	// the JSON API serves every other path of the front (last: the bridge
-	// takes the Fiber app's routes as they are now)
-	front.Handle("/", s.bridge(s.app, s.cfg.MaxBodyBytes))
+	// the web app and the JSON API serve every other path of the front
+	// (last: the bridge takes the Fiber app's routes as they are now)
+	front.Handle("/", s.serveApp(s.bridge(s.app, s.cfg.MaxBodyBytes)))
 }

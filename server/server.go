@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -53,6 +54,8 @@ type Config struct {
 	// latest sequence, so a lost last event is noticed (hub default: 5 s).
 	PositionInterval time.Duration
 	Version          string
+	// Web is the browser app (client/web), served at "/"; nil serves none.
+	Web fs.FS
 
 	Argon2        Argon2Params  // default DefaultArgon2
 	SessionTTL    time.Duration // default 12h
@@ -97,6 +100,8 @@ type Server struct {
 	wake    chan struct{} // wakes the sweeper early
 	notify  *notifier     // the notifications worker's state
 	now     func() time.Time
+	web     *webApp      // the browser app, nil without one
+	front   http.Handler // s.mux behind the cross-site check
 }
 
 // New builds the server and its routes.
@@ -173,6 +178,12 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	s.mux = http.NewServeMux()
+	if cfg.Web != nil {
+		if s.web, err = loadWebApp(cfg.Web); err != nil {
+			s.hub.Close(context.Background())
+			return nil, err
+		}
+	}
 	s.app = fiber.New(fiber.Config{
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
@@ -180,6 +191,10 @@ func New(cfg Config) (*Server, error) {
 		ReadBufferSize:        16 << 10,
 	})
 	s.routes(ws)
+	if s.front, err = crossSite(cfg.WS.AllowedOrigins, s.mux); err != nil {
+		s.hub.Close(context.Background())
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -194,7 +209,7 @@ func (s *Server) Close(ctx context.Context) error { return s.hub.Close(ctx) }
 func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }
 
 // Handler is the whole front, for tests and for Serve.
-func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.mux) }
+func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.front) }
 
 // Serve answers on ln until ctx ends, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish (up to 15 s) and returns.

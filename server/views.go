@@ -54,12 +54,29 @@ type entityView struct {
 	Sector     string               `json:"sector"`
 	AssignRule string               `json:"assign_rule"`
 	Calendar   jihat.CalendarConfig `json:"calendar"`
+	Escalation escalationView       `json:"escalation"`
 	CreatedAt  string               `json:"created_at"`
+}
+
+// escalationView is an entity's objection ladder with its defaults filled in.
+type escalationView struct {
+	HeadUserID    string   `json:"head_user_id,omitempty"`
+	Oversight     bool     `json:"oversight"`
+	MaxObjections int      `json:"max_objections"`
+	Levels        []string `json:"levels"`
 }
 
 func newEntityView(e *jihat.Entity) entityView {
 	return entityView{ID: e.ID, NameAR: e.NameAR, NameEN: e.NameEN, Sector: string(e.Sector), AssignRule: e.AssignRule,
-		Calendar: e.WorkingCalendar().Config(), CreatedAt: rfc3339(e.CreatedAt)}
+		Calendar: e.WorkingCalendar().Config(), Escalation: newEscalationView(e.Escalation), CreatedAt: rfc3339(e.CreatedAt)}
+}
+
+func newEscalationView(c jihat.EscalationConfig) escalationView {
+	v := escalationView{HeadUserID: c.HeadUserID, Oversight: c.OversightOn(), MaxObjections: c.Limit()}
+	for _, l := range c.Ladder() {
+		v.Levels = append(v.Levels, l.String())
+	}
+	return v
 }
 
 type departmentView struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -25,10 +24,10 @@ type CaseQuery struct {
 	Statuses     []jihat.Status
 	Priority     jihat.Priority
 	Late         *bool
-	Number       string   // exact case number
-	RequesterIDs []string // cases of these requesters (search by national ID or mobile)
-	Terms        []string // normalised words that must all appear in subject or body
-	Cursor       string   // the last ID of the previous page
+	Number       string             // exact case number
+	RequesterIDs []string           // cases of these requesters (search by national ID or mobile)
+	Terms        []jihat.SearchTerm // words to search for in the number, subject and body (ranked; see textIndex)
+	Cursor       string             // the last ID of the previous page, or a search's next cursor
 	Limit        int
 	Now          time.Time
 }
@@ -63,7 +62,7 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]jihat.Case, strin
 		db = db.Where("requester_id IN ?", append(q.RequesterIDs, ""))
 	}
 	if len(q.Terms) > 0 {
-		db = s.matchTerms(db, q.Terms)
+		return s.searchCases(db, q)
 	}
 	if q.Cursor != "" {
 		db = db.Where("id < ?", q.Cursor)
@@ -84,24 +83,36 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]jihat.Case, strin
 	return out, next, nil
 }
 
-// matchTerms restricts db to cases whose normalised text holds every term,
-// anywhere (inside longer words too), with the database's own index:
-// trigram GIN on PostgreSQL, FTS5 with the trigram tokenizer on SQLite.
-// Trigram FTS5 cannot match a term shorter than three letters; those are
-// checked with LIKE on the rows the other terms (and the scope) leave.
-func (s *Store) matchTerms(db *gorm.DB, terms []string) *gorm.DB {
-	var quoted []string
-	for _, t := range terms {
-		if s.postgre || utf8.RuneCountInString(t) < 3 {
-			db = db.Where(`search_text LIKE ? ESCAPE '\'`, "%"+likeEscape(t)+"%")
-			continue
-		}
-		quoted = append(quoted, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
+// caseHit is a case row read by a search, with its cursor key.
+type caseHit struct {
+	Row       caseRow `gorm:"embedded"`
+	SearchKey string
+}
+
+// searchCases reads one page of a ranked search of the cases db selects.
+func (s *Store) searchCases(db *gorm.DB, q CaseQuery) ([]jihat.Case, string, error) {
+	var hits []caseHit
+	n, next, err := caseIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, q.Terms, q.Cursor, q.Limit,
+		func(db *gorm.DB, n int) ([]string, error) {
+			var page []caseHit
+			if err := db.Limit(n).Scan(&page).Error; err != nil {
+				return nil, err
+			}
+			hits = append(hits, page...)
+			keys := make([]string, len(page))
+			for i, h := range page {
+				keys[i] = h.SearchKey
+			}
+			return keys, nil
+		})
+	if err != nil {
+		return nil, "", err
 	}
-	if len(quoted) == 0 {
-		return db
+	out := make([]jihat.Case, n)
+	for i := range out {
+		out[i] = caseFromRow(hits[i].Row)
 	}
-	return db.Where("rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)", strings.Join(quoted, " AND "))
+	return out, next, nil
 }
 
 func likeEscape(s string) string {

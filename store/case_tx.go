@@ -138,7 +138,7 @@ func (m *CaseTx) save() error {
 	c, b := m.Case, m.before
 	c.UpdatedAt = m.Now
 	row := caseToRow(c)
-	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit("id", "number", "created_at", "search_text").
+	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit("id", "number", "created_at", "search_text", "search_stem", "search_ver").
 		Updates(&row).Error; err != nil {
 		return fmt.Errorf("save case: %w", err)
 	}

@@ -36,7 +36,8 @@ func (s *Store) CreateCase(ctx context.Context, c *jihat.Case, a jihat.AuditEntr
 		c.Number = jihat.FormatCaseNumber(now.Year(), number)
 		c.CreatedAt, c.UpdatedAt = now, now
 		row := caseToRow(c)
-		row.SearchText = jihat.NormalizeArabic(c.Number + " " + c.Subject + " " + c.Body)
+		row.SearchText, row.SearchStem = jihat.SearchDoc(c.Number, c.Subject, c.Body)
+		row.SearchVer = jihat.SearchVersion
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -80,7 +81,8 @@ func caseToRow(c *jihat.Case) caseRow {
 		ID: c.ID, Number: c.Number, EntityID: c.EntityID, CaseTypeID: c.CaseTypeID, DepartmentID: c.DepartmentID,
 		RequesterID: c.RequesterID, AssigneeID: ptr(c.AssigneeID), Priority: string(c.Priority), Kind: string(c.Kind),
 		Category: string(c.Category), Subject: c.Subject, Body: c.Body, Status: string(c.Status),
-		EscalationLevel: int(c.EscalationLevel), Resolution: c.Resolution, DueAt: c.DueAt.UTC(),
+		EscalationLevel: int(c.EscalationLevel), Objections: c.Objections, FinalDecision: c.FinalDecision,
+		PausedWorkS: int64(c.PausedWork / time.Second), Resolution: c.Resolution, DueAt: c.DueAt.UTC(),
 		PostponedUntil: timePtr(c.PostponedUntil), RemindAt: timePtr(c.RemindAt), RemindedAt: timePtr(c.RemindedAt), LateNotifiedAt: timePtr(c.LateNotifiedAt),
 		FirstResponseAt: timePtr(c.FirstResponseAt), ResolvedAt: timePtr(c.ResolvedAt), ClosedAt: timePtr(c.ClosedAt),
 		Rating: c.Rating, RatingComment: c.RatingComment, RatedAt: timePtr(c.RatedAt),
@@ -98,6 +100,7 @@ func caseFromRow(r caseRow) jihat.Case {
 		RequesterID: r.RequesterID, AssigneeID: deref(r.AssigneeID), Priority: jihat.Priority(r.Priority),
 		Kind: jihat.CaseKind(r.Kind), Category: jihat.ReportCategory(r.Category), Subject: r.Subject, Body: r.Body,
 		Status: jihat.Status(r.Status), EscalationLevel: jihat.EscalationLevel(r.EscalationLevel), Resolution: r.Resolution,
+		Objections: r.Objections, FinalDecision: r.FinalDecision, PausedWork: time.Duration(r.PausedWorkS) * time.Second,
 		DueAt: r.DueAt.UTC(), PostponedUntil: timeVal(r.PostponedUntil), RemindAt: timeVal(r.RemindAt), RemindedAt: timeVal(r.RemindedAt),
 		LateNotifiedAt: timeVal(r.LateNotifiedAt), FirstResponseAt: timeVal(r.FirstResponseAt),
 		ResolvedAt: timeVal(r.ResolvedAt), ClosedAt: timeVal(r.ClosedAt),

@@ -230,22 +230,22 @@ func BenchmarkQueries100k(b *testing.B) {
 				return store.CaseQuery{RequesterID: d.requesters[i%len(d.requesters)]}
 			}},
 			{"search/common_word", func(i int) store.CaseQuery {
-				return store.CaseQuery{EntityID: d.entity, Terms: jihat.SearchTerms(benchWords[i%10])}
+				return store.CaseQuery{EntityID: d.entity, Terms: jihat.ParseSearch(benchWords[i%10])}
 			}},
 			{"search/mid_word", func(i int) store.CaseQuery {
-				return store.CaseQuery{EntityID: d.entity, Terms: jihat.SearchTerms(benchWords[40+i%20])}
+				return store.CaseQuery{EntityID: d.entity, Terms: jihat.ParseSearch(benchWords[40+i%20])}
 			}},
 			{"search/rare_word", func(i int) store.CaseQuery {
-				return store.CaseQuery{EntityID: d.entity, Terms: jihat.SearchTerms(benchWords[90+i%10])}
+				return store.CaseQuery{EntityID: d.entity, Terms: jihat.ParseSearch(benchWords[90+i%10])}
 			}},
 			{"search/two_words", func(i int) store.CaseQuery {
-				return store.CaseQuery{EntityID: d.entity, Terms: jihat.SearchTerms(benchWords[10+i%30] + " " + benchWords[30+i%40])}
+				return store.CaseQuery{EntityID: d.entity, Terms: jihat.ParseSearch(benchWords[10+i%30] + " " + benchWords[30+i%40])}
 			}},
 			{"search/department_word", func(i int) store.CaseQuery {
-				return store.CaseQuery{EntityID: d.entity, DepartmentID: d.depts[i%len(d.depts)], Terms: jihat.SearchTerms(benchWords[20+i%50])}
+				return store.CaseQuery{EntityID: d.entity, DepartmentID: d.depts[i%len(d.depts)], Terms: jihat.ParseSearch(benchWords[20+i%50])}
 			}},
 			{"search/requester_word", func(i int) store.CaseQuery {
-				return store.CaseQuery{RequesterID: d.requesters[i%len(d.requesters)], Terms: jihat.SearchTerms(benchWords[10+i%50])}
+				return store.CaseQuery{RequesterID: d.requesters[i%len(d.requesters)], Terms: jihat.ParseSearch(benchWords[10+i%50])}
 			}},
 			{"search/number", func(i int) store.CaseQuery {
 				return store.CaseQuery{EntityID: d.entity, Number: d.numbers[i%len(d.numbers)]}

@@ -413,14 +413,14 @@ func TestPostponementRequests(t *testing.T) {
 		var req *store.Postponement
 		update(t, s, c.ID, func(m *store.CaseTx) error {
 			var err error
-			req, err = m.RequestPostponement(emp.ID, until, "بانتظار")
+			req, err = m.RequestPostponement(emp.ID, until, "بانتظار", "")
 			return err
 		})
 		if req.Status != store.PostponementPending || !req.Until.Equal(until) || req.RequestedBy != emp.ID {
 			t.Errorf("request %+v", req)
 		}
 		_, _, err := s.UpdateCase(ctx, c.ID, act("x"), func(m *store.CaseTx) error {
-			_, err := m.RequestPostponement(emp.ID, until, "مرة أخرى")
+			_, err := m.RequestPostponement(emp.ID, until, "مرة أخرى", "")
 			return err
 		})
 		wantCode(t, err, jihat.ECONFLICT, "postponement_pending")
@@ -457,7 +457,7 @@ func TestPostponementRequests(t *testing.T) {
 			t.Errorf("pending after refusal: %+v", p)
 		}
 		update(t, s, c.ID, func(m *store.CaseTx) error {
-			_, err := m.RequestPostponement(emp.ID, until, "طلب جديد")
+			_, err := m.RequestPostponement(emp.ID, until, "طلب جديد", "")
 			return err
 		})
 	})

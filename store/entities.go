@@ -57,6 +57,9 @@ func entity(r entityRow) *jihat.Entity {
 	if r.Calendar != "" {
 		_ = json.Unmarshal([]byte(r.Calendar), &e.Calendar) // validated when saved
 	}
+	if r.Escalation != "" {
+		_ = json.Unmarshal([]byte(r.Escalation), &e.Escalation) // validated when saved
+	}
 	return e
 }
 
@@ -67,9 +70,13 @@ func (s *Store) UpdateEntity(ctx context.Context, e *jihat.Entity, a jihat.Audit
 	if err != nil {
 		return err
 	}
+	esc, err := json.Marshal(e.Escalation)
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&entityRow{}).Where("id = ?", e.ID).Updates(map[string]any{
-			"name_ar": e.NameAR, "name_en": e.NameEN, "assign_rule": e.AssignRule, "calendar": string(cal)})
+			"name_ar": e.NameAR, "name_en": e.NameEN, "assign_rule": e.AssignRule, "calendar": string(cal), "escalation": string(esc)})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -84,11 +91,20 @@ func (s *Store) UpdateEntity(ctx context.Context, e *jihat.Entity, a jihat.Audit
 // Calendar returns the working calendar of the case's entity, inside the
 // transaction.
 func (m *CaseTx) Calendar() (jihat.Calendar, error) {
+	e, err := m.Entity()
+	if err != nil {
+		return jihat.Calendar{}, err
+	}
+	return e.WorkingCalendar(), nil
+}
+
+// Entity returns the case's entity, inside the transaction.
+func (m *CaseTx) Entity() (*jihat.Entity, error) {
 	var r entityRow
 	if err := m.tx.Where("id = ?", m.Case.EntityID).Take(&r).Error; err != nil {
-		return jihat.Calendar{}, notFound(err)
+		return nil, notFound(err)
 	}
-	return entity(r).WorkingCalendar(), nil
+	return entity(r), nil
 }
 
 // CreateDepartment inserts d into its entity (ENOTFOUND when the entity does not exist).

@@ -40,6 +40,15 @@ var migrations = []migration{
 	{5, "case search by substring on SQLite", func(s *Store, tx *gorm.DB) error {
 		return s.searchSubstrings(tx)
 	}},
+	{10, "postponements: a public reason beside the internal one", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&postponementRow{})
+	}},
+	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&entityRow{}, &caseRow{})
+	}},
+	{50, "case search by words and stems (jihat.SearchDoc); re-indexed after the migrations", func(s *Store, tx *gorm.DB) error {
+		return s.caseWordIndex(tx)
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text
@@ -151,25 +160,28 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		return nil
 	})
 	if err == nil {
+		err = s.reindexAll(ctx)
+	}
+	if err == nil {
 		if ok, cerr := s.SearchIndexUsable(ctx); cerr == nil && !ok {
-			s.log.Warn("case search cannot use its index: this PostgreSQL database's LC_CTYPE does not " +
-				"classify Arabic letters, so pg_trgm extracts no trigrams and every search reads the whole " +
-				"cases table; create the database with LC_CTYPE 'C.UTF-8' (or another UTF-8 locale)")
+			s.log.Warn("search cannot index Arabic: this PostgreSQL database's LC_CTYPE does not " +
+				"classify Arabic letters, so its text parser finds no Arabic word; " +
+				"create the database with LC_CTYPE 'C.UTF-8' (or another UTF-8 locale)")
 		}
 	}
 	return applied, err
 }
 
 // SearchIndexUsable tells whether the database's text search can index
-// Arabic. pg_trgm takes only the letters its database's LC_CTYPE calls
-// letters: under the C locale an Arabic word gives no trigram at all, and
-// the index returns every row. SQLite's FTS5 is always usable.
+// Arabic. PostgreSQL's text parser takes only the letters its database's
+// LC_CTYPE calls letters: under the C locale an Arabic word gives no lexeme
+// at all, and nothing Arabic is found. SQLite's FTS5 is always usable.
 func (s *Store) SearchIndexUsable(ctx context.Context) (bool, error) {
 	if !s.postgre {
 		return true, nil
 	}
 	var n int
-	err := s.db.WithContext(ctx).Raw("SELECT cardinality(public.show_trgm(?))", "بحث").Scan(&n).Error
+	err := s.db.WithContext(ctx).Raw("SELECT length(to_tsvector('simple', ?))", "بحث").Scan(&n).Error
 	return n > 0, err
 }
 

@@ -52,6 +52,7 @@ type entityRow struct {
 	Sector     string    `gorm:"size:16;not null"`
 	AssignRule string    `gorm:"size:16;not null;default:'round_robin'"`
 	Calendar   string    `gorm:"not null;default:''"` // JSON working calendar; "" = default
+	Escalation string    `gorm:"not null;default:''"` // JSON jihat.EscalationConfig; "" = default (migration 20)
 	Demo       bool      `gorm:"not null;default:false"`
 	CreatedAt  time.Time `gorm:"not null"`
 }

@@ -19,9 +19,14 @@ type caseRow struct {
 	Lng             *float64
 	Subject         string    `gorm:"size:400;not null"`
 	Body            string    `gorm:"not null"`
-	SearchText      string    `gorm:"not null;default:''"` // normalised subject and body (jihat.NormalizeArabic)
+	SearchText      string    `gorm:"not null;default:''"` // number, subject and body: exact form (jihat.SearchDoc)
+	SearchStem      string    `gorm:"not null;default:''"` // and stems (migration 50)
+	SearchVer       int       `gorm:"not null;default:0"`  // the jihat.SearchVersion they were made with
 	Status          string    `gorm:"size:20;not null;index"`
 	EscalationLevel int       `gorm:"not null;default:0"`
+	Objections      int       `gorm:"not null;default:0"`     // migration 20
+	FinalDecision   bool      `gorm:"not null;default:false"` // migration 20
+	PausedWorkS     int64     `gorm:"not null;default:0"`     // migration 20: working seconds left when postponed
 	Resolution      string    `gorm:"not null;default:''"`
 	DueAt           time.Time `gorm:"not null;index"`
 	PostponedUntil  *time.Time
@@ -72,16 +77,17 @@ type counterRow struct {
 func (counterRow) TableName() string { return "counters" }
 
 type postponementRow struct {
-	ID          string    `gorm:"primaryKey;size:36"`
-	CaseID      string    `gorm:"size:36;not null;index"`
-	RequestedBy string    `gorm:"size:36;not null"`
-	Until       time.Time `gorm:"not null"`
-	Reason      string    `gorm:"not null"`
-	Status      string    `gorm:"size:10;not null"` // pending, approved, refused
-	DecidedBy   *string   `gorm:"size:36"`
-	DecidedAt   *time.Time
-	Note        string    `gorm:"not null;default:''"`
-	CreatedAt   time.Time `gorm:"not null"`
+	ID           string    `gorm:"primaryKey;size:36"`
+	CaseID       string    `gorm:"size:36;not null;index"`
+	RequestedBy  string    `gorm:"size:36;not null"`
+	Until        time.Time `gorm:"not null"`
+	Reason       string    `gorm:"not null"`            // internal: staff only
+	PublicReason string    `gorm:"not null;default:''"` // for the requester; "" when none was written
+	Status       string    `gorm:"size:10;not null"`    // pending, approved, refused
+	DecidedBy    *string   `gorm:"size:36"`
+	DecidedAt    *time.Time
+	Note         string    `gorm:"not null;default:''"`
+	CreatedAt    time.Time `gorm:"not null"`
 }
 
 func (postponementRow) TableName() string { return "postponements" }

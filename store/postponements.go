@@ -16,10 +16,13 @@ type Postponement struct {
 	CaseID      string
 	RequestedBy string
 	Until       time.Time
-	Reason      string
-	Status      string // pending, approved, refused
-	DecidedBy   string
-	CreatedAt   time.Time
+	Reason      string // internal: staff only
+	// PublicReason is the wording for the requester, shown on approval; ""
+	// when the employee wrote none (the requester then sees only the date).
+	PublicReason string
+	Status       string // pending, approved, refused
+	DecidedBy    string
+	CreatedAt    time.Time
 }
 
 // Postponement statuses.
@@ -31,7 +34,7 @@ const (
 
 // RequestPostponement records a pending request on the case. Only one request
 // may be pending per case: a second is ECONFLICT.
-func (m *CaseTx) RequestPostponement(by string, until time.Time, reason string) (*Postponement, error) {
+func (m *CaseTx) RequestPostponement(by string, until time.Time, reason, publicReason string) (*Postponement, error) {
 	var n int64
 	if err := m.tx.Model(&postponementRow{}).Where("case_id = ? AND status = ?", m.Case.ID, PostponementPending).
 		Count(&n).Error; err != nil {
@@ -41,7 +44,7 @@ func (m *CaseTx) RequestPostponement(by string, until time.Time, reason string) 
 		return nil, jihat.Errorf(jihat.ECONFLICT, "postponement_pending")
 	}
 	row := postponementRow{ID: newID(), CaseID: m.Case.ID, RequestedBy: by, Until: until.UTC(), Reason: reason,
-		Status: PostponementPending, CreatedAt: m.Now}
+		PublicReason: publicReason, Status: PostponementPending, CreatedAt: m.Now}
 	if err := m.tx.Create(&row).Error; err != nil {
 		return nil, err
 	}
@@ -84,7 +87,7 @@ func (s *Store) PendingPostponements(ctx context.Context, caseID string) ([]Post
 
 func postponement(r postponementRow) Postponement {
 	return Postponement{ID: r.ID, CaseID: r.CaseID, RequestedBy: r.RequestedBy, Until: r.Until.UTC(), Reason: r.Reason,
-		Status: r.Status, DecidedBy: deref(r.DecidedBy), CreatedAt: r.CreatedAt.UTC()}
+		PublicReason: r.PublicReason, Status: r.Status, DecidedBy: deref(r.DecidedBy), CreatedAt: r.CreatedAt.UTC()}
 }
 
 // CasesToRemind returns open, assigned cases whose reminder time has come

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -15,7 +14,8 @@ import (
 // both sides, words anywhere in subject or body, case numbers, requesters,
 // scope, filters and keyset pagination.
 
-// searchCorpus is what the search table's cases say. The tag names each.
+// searchCorpus is what the search table's cases say, oldest first. The tag
+// names each.
 var searchCorpus = []struct{ tag, subject, body string }{
 	{"school", "صيانة المدرسة", "السقف في المدرسة يحتاج إلى إصلاح عاجل"},
 	{"school2", "مدرسه الحي", "طلب نقل طالب"},
@@ -23,8 +23,14 @@ var searchCorpus = []struct{ tag, subject, body string }{
 	{"light", "إنارة الشارع", "أعمدة الإنارة مطفأة منذ أسبوع"},
 	{"delay", "تأخيـــر المعاملة", "رقم الطلب ١٢٣٤٥"},
 	{"water", "Water leak", "The WATER pipe is broken"},
+	{"guidance", "استفسار", "أرجو الإرشاد إلى الإجراء الصحيح للمدرسة"},
+	{"schools", "المدارس الحكومية", "نقل بين المدارس"},
 }
 
+// TestSearchArabic: what each query finds, in rank order: the exact phrase
+// (a word as typed), then every word in any form (stems), then some words,
+// each tier newest first; on both databases, read in one page and in pages
+// of two.
 func TestSearchArabic(t *testing.T) {
 	ctx := context.Background()
 	forEachStore(t, func(t *testing.T, s *store.Store) {
@@ -42,47 +48,75 @@ func TestSearchArabic(t *testing.T) {
 			q    string
 			want []string
 		}{
-			{"مدرسة", []string{"school", "school2"}},       // ة finds ه, and inside المدرسة
-			{"مدرسه", []string{"school", "school2"}},       // and the reverse
-			{"مَدْرَسَة", []string{"school", "school2"}},   // diacritics in the query
-			{"المدرسة", []string{"school"}},                // with the article
-			{"سقف", []string{"school"}},                    // a word inside السقف
-			{"مستشفى", []string{"hospital"}},               // ى = ي, diacritics in the text
-			{"مستشفي", []string{"hospital"}},               //
-			{"انارة", []string{"light"}},                   // إ = ا
-			{"أنارة", []string{"light"}},                   // أ = ا
-			{"مطفاة", []string{"light"}},                   // أ in the middle, ة = ه
-			{"تأخير", []string{"delay"}},                   // tatweel in the text
-			{"تاخيـر", []string{"delay"}},                  // and in the query
-			{"12345", []string{"delay"}},                   // Arabic-Indic digits in the text
-			{"١٢٣٤٥", []string{"delay"}},                   // and in the query
-			{"WATER", []string{"water"}},                   // case-insensitive
-			{"pipe", []string{"water"}},                    // the body
-			{"حي", []string{"school2"}},                    // a two-letter word
-			{"مدرسة إصلاح", []string{"school"}},            // every word must match
-			{"مدرسه نقل", []string{"school2"}},             //
-			{"مدرسة مستشفى", nil},                          // no case has both
-			{"قطار", nil},                                  // nowhere
-			{`"مدرسة" OR * NEAR(a b)`, nil},                // FTS syntax is only text
-			{`'; DROP TABLE cases; --`, nil},               // SQL is only text
-			{`مدرسة"`, []string{"school", "school2"}},      // a stray quote
-			{"%مدرسة_", []string{"school", "school2"}},     // LIKE wildcards are only text
-			{"المدرسة\u200f\u200c", []string{"school"}},    // invisible marks
-			{"ـــمدرسةـــ", []string{"school", "school2"}}, // tatweel around
+			// The issue's case: the article and attached particles.
+			{"المدرسة", []string{"school", "guidance", "school2"}}, // as typed first
+			{"المدرسه", []string{"school", "guidance", "school2"}},
+			{"مدرسة", []string{"school2", "guidance", "school"}},
+			{"للمدرسة", []string{"guidance", "school2", "school"}},
+			{"والمدرسة", []string{"guidance", "school2", "school"}},
+			{"مدارس", []string{"schools"}},   // a broken plural: not مدرسة
+			{"المدارس", []string{"schools"}}, //
+			{"مدرسه", []string{"school2", "guidance", "school"}},
+			{"مَدْرَسَة", []string{"school2", "guidance", "school"}}, // diacritics in the query
+			{"سقف", []string{"school"}},                              // السقف
+			{"مستشفى", []string{"hospital"}},                         // ى = ي, diacritics in the text
+			{"مستشفي", []string{"hospital"}},                         //
+			{"انارة", []string{"light"}},                             // إ = ا
+			{"أنارة", []string{"light"}},                             // أ = ا
+			{"مطفاة", []string{"light"}},                             // أ in the middle, ة = ه
+			{"تأخير", []string{"delay"}},                             // tatweel in the text
+			{"تاخيـر", []string{"delay"}},                            // and in the query
+			{"12345", []string{"delay"}},                             // Arabic-Indic digits in the text
+			{"١٢٣٤٥", []string{"delay"}},                             // and in the query
+			{"WATER", []string{"water"}},                             // case-insensitive
+			{"pipe", []string{"water"}},                              // the body
+			{"حي", []string{"school2"}},                              // a two-letter word, under its article
+			// Several words: all of them before some of them.
+			{"مدرسة إصلاح", []string{"school", "guidance", "school2"}},
+			{"مدرسه نقل", []string{"school2", "schools", "guidance", "school"}},
+			{"نقل مدرسه", []string{"school2", "schools", "guidance", "school"}},
+			{"مدرسة مستشفى", []string{"guidance", "hospital", "school2", "school"}},
+			{"الإجراء الصحيح", []string{"guidance"}},
+			{"صحيح اجراء الارشاد", []string{"guidance"}},
+			{"قطار", nil}, // nowhere
+			// Query syntax is only text.
+			{`"مدرسة" OR * NEAR(a b)`, []string{"guidance", "school2", "school"}},
+			{`'; DROP TABLE cases; --`, nil},
+			{`مدرسة"`, []string{"school2", "guidance", "school"}},
+			{"%مدرسة_", []string{"school2", "guidance", "school"}},
+			{"المدرسة\u200f\u200c", []string{"school", "guidance", "school2"}}, // invisible marks
+			{"ـــمدرسةـــ", []string{"school2", "guidance", "school"}},         // tatweel around
 		} {
-			terms := jihat.SearchTerms(tc.q)
-			got, _, err := s.ListCases(ctx, store.CaseQuery{EntityID: w.Entity.ID, Terms: terms})
-			if err != nil {
-				t.Errorf("search %q: %v", tc.q, err)
-				continue
+			terms := jihat.ParseSearch(tc.q)
+			var whole, paged []string
+			for _, limit := range []int{50, 2} {
+				q := store.CaseQuery{EntityID: w.Entity.ID, Terms: terms, Limit: limit}
+				for page := 0; page < 10; page++ {
+					got, next, err := s.ListCases(ctx, q)
+					if err != nil {
+						t.Fatalf("search %q: %v", tc.q, err)
+					}
+					if len(got) > limit {
+						t.Fatalf("search %q: %d results on a page of %d", tc.q, len(got), limit)
+					}
+					for _, c := range got {
+						if limit == 2 {
+							paged = append(paged, byID[c.ID])
+						} else {
+							whole = append(whole, byID[c.ID])
+						}
+					}
+					if next == "" {
+						break
+					}
+					q.Cursor = next
+				}
 			}
-			var tags []string
-			for _, c := range got {
-				tags = append(tags, byID[c.ID])
+			if fmt.Sprint(whole) != fmt.Sprint(tc.want) {
+				t.Errorf("search %q (terms %q) = %v; want %v", tc.q, terms, whole, tc.want)
 			}
-			slices.Sort(tags)
-			if fmt.Sprint(tags) != fmt.Sprint(tc.want) {
-				t.Errorf("search %q (terms %q) = %v; want %v", tc.q, terms, tags, tc.want)
+			if fmt.Sprint(paged) != fmt.Sprint(whole) {
+				t.Errorf("search %q in pages of 2 = %v; in one page %v", tc.q, paged, whole)
 			}
 		}
 	})
@@ -236,6 +270,60 @@ func TestSearchIndexUsable(t *testing.T) {
 		ok, err := s.SearchIndexUsable(context.Background())
 		if err != nil || !ok {
 			t.Fatalf("SearchIndexUsable = %v, %v", ok, err)
+		}
+	})
+}
+
+// TestSearchReindex: rows indexed before the stems existed (as migration 5
+// left them) are re-indexed in batches that survive a stop half-way, and
+// two nodes starting together share the rest without error.
+func TestSearchReindex(t *testing.T) {
+	ctx := context.Background()
+	forEachBackend(t, func(t *testing.T, b *backend) {
+		s, s2 := b.Open(t), b.Open(t)
+		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		w.staff(t, s, 100)
+		for i := range 7 {
+			w.mustCase(t, s, fmt.Sprintf("طلب %d", i), "نقل الطالب إلى المدرسة")
+		}
+		raw := b.Raw(t)
+		if err := raw.Exec("UPDATE cases SET search_stem = '', search_ver = 0").Error; err != nil {
+			t.Fatal(err)
+		}
+		found := func() int {
+			t.Helper()
+			got, _, err := s.ListCases(ctx, store.CaseQuery{EntityID: w.Entity.ID, Terms: jihat.ParseSearch("مدرسة")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(got)
+		}
+		if n := found(); n != 0 {
+			t.Fatalf("before re-indexing, the stem finds %d cases", n)
+		}
+		// One batch, then the node stops: those rows are done for good.
+		if n, err := s.ReindexSearch(ctx, 3); err != nil || n != 3 {
+			t.Fatalf("ReindexSearch = %d, %v; want 3", n, err)
+		}
+		if n := found(); n != 3 {
+			t.Fatalf("after one batch the stem finds %d cases; want 3", n)
+		}
+		// Two nodes start together and finish the rest.
+		errs := make(chan error, 2)
+		for _, st := range []*store.Store{s, s2} {
+			go func() { _, err := st.Migrate(ctx); errs <- err }()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		var left int64
+		if err := raw.Table("cases").Where("search_ver < ?", jihat.SearchVersion).Count(&left).Error; err != nil || left != 0 {
+			t.Fatalf("%d rows left of an older version (%v)", left, err)
+		}
+		if n := found(); n != 7 {
+			t.Fatalf("after re-indexing the stem finds %d cases; want 7", n)
 		}
 	})
 }

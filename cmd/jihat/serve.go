@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/jihat/jihat/client/web"
 	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/media"
 	"github.com/jihat/jihat/server"
@@ -75,7 +76,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	scfg := server.Config{Store: st, Now: clock, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
 		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
-		WS: hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}}
+		WS: hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
 	if c.RedisURL != "" {
 		opts, err := redis.ParseURL(c.RedisURL)
 		if err != nil {

@@ -216,13 +216,18 @@ func (ts *TestServer) DialLive(token string, headers ...string) *LiveConn {
 	return c
 }
 
-// Subscribe subscribes to channel from since and waits for the answer; it
-// returns the error frame's code, or "" for an ack.
+// Subscribe subscribes to channel from since (since < 0: none given, so a
+// feed starts with its latest events) and waits for the answer; it returns
+// the error frame's code, or "" for an ack.
 func (c *LiveConn) Subscribe(channel string, since int64) string {
 	c.tb.Helper()
 	c.n++
 	id := "sub-" + strconv.Itoa(c.n)
-	b, _ := json.Marshal(map[string]any{"type": "subscribe", "id": id, "channel": channel, "since": since})
+	msg := map[string]any{"type": "subscribe", "id": id, "channel": channel, "since": since}
+	if since < 0 {
+		delete(msg, "since")
+	}
+	b, _ := json.Marshal(msg)
 	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
 		c.tb.Fatalf("subscribe %s: %v", channel, err)
 	}
@@ -240,17 +245,43 @@ func (c *LiveConn) Subscribe(channel string, since int64) string {
 	return e.Code
 }
 
-// Command sends a command of type typ on channel with data and returns the
-// server's answer to it (the frame with its request ID).
-func (c *LiveConn) Command(typ, channel string, data any) LiveFrame {
+// Command sends a command (comment, vote, ...) on channel with data and
+// waits for its answer; it returns the error frame's code, or "" for an ack.
+func (c *LiveConn) Command(typ, channel string, data any) string {
 	c.tb.Helper()
 	c.n++
 	id := "cmd-" + strconv.Itoa(c.n)
 	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "channel": channel, "data": data})
 	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
-		c.tb.Fatalf("%s on %s: %v", typ, channel, err)
+		c.tb.Fatalf("%s: %v", typ, err)
 	}
-	return c.WaitFrame(func(f LiveFrame) bool { return f.ID == id })
+	f := c.WaitFrame(func(f LiveFrame) bool { return f.ID == id && (f.Type == "ack" || f.Type == "error") })
+	if f.Type == "ack" {
+		return ""
+	}
+	var e struct {
+		Code string `json:"code"`
+	}
+	_ = json.Unmarshal(f.Data, &e)
+	if e.Code == "" {
+		e.Code = "?"
+	}
+	return e.Code
+}
+
+// Fence proves absence without a sleep: it sends a ping and waits for its
+// pong. The server queues a socket's frames in order, so every frame queued
+// before the ping (the events of every request that has returned, on a
+// single node) has been read once Fence returns.
+func (c *LiveConn) Fence() {
+	c.tb.Helper()
+	c.n++
+	id := "fence-" + strconv.Itoa(c.n)
+	b, _ := json.Marshal(map[string]any{"type": "ping", "id": id})
+	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
+		c.tb.Fatalf("ping: %v", err)
+	}
+	c.WaitFrame(func(f LiveFrame) bool { return f.ID == id && f.Type == "pong" })
 }
 
 // Frames returns a copy of every frame read so far.

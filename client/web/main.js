@@ -1,0 +1,112 @@
+// main.js: the app's shell (header, navigation, language and digit
+// switches) and its router. Each screen is one module under screens/.
+import { html, render, useEffect } from './html.js';
+import { isStaff, home, loadMe, logout } from './session.js';
+import { t, lang, setLang, applyDocument, digitsChoice, setDigits } from './i18n.js';
+import { useStore, set, navigate, getState } from './store.js';
+import { Spinner } from './components.js';
+import { Welcome, Login } from './screens/login.js';
+import { Register } from './screens/register.js';
+import { MyCases } from './screens/cases.js';
+import { NewCase } from './screens/newcase.js';
+import { CaseScreen } from './screens/case.js';
+import { Queue } from './screens/queue.js';
+import { Admin } from './screens/admin.js';
+import { Entities } from './screens/entities.js';
+import { Notifications } from './screens/notifications.js';
+import { ChangePassword } from './screens/password.js';
+
+function Header({ user }) {
+  const other = lang() === 'ar' ? 'en' : 'ar';
+  const links = [];
+  if (user && !user.must_change_password) {
+    if (user.role === 'citizen') {
+      links.push(['/cases', t('nav.my_cases')], ['/cases/new', t('nav.new_case')]);
+    }
+    if (isStaff(user) || user.role === 'oversight') links.push(['/queue', t('nav.queue')]);
+    if (user.role === 'entity_admin' || user.role === 'platform_admin') links.push(['/admin', t('nav.admin')]);
+    if (user.role === 'platform_admin') links.push(['/entities', t('nav.entities')]);
+    links.push(['/notifications', t('nav.notifications')]);
+  }
+  const path = getState().path.split('?')[0];
+  return html`<header class="top">
+    <a class="skip" href="#main">${t('nav.skip')}</a>
+    <div class="bar">
+      <a class="brand" href="/"><span class="logo" aria-hidden="true">ج</span> ${t('app.name')}</a>
+      <div class="prefs">
+        <button type="button" class="link-button" lang=${other} onClick=${() => { setLang(other); set({ prefs: getState().prefs + 1 }); }}>
+          ${other === 'en' ? 'English' : 'العربية'}
+        </button>
+        <label class="digits">
+          <span class="visually-hidden">${t('prefs.digits')}</span>
+          <select aria-label=${t('prefs.digits')} value=${digitsChoice()}
+            onChange=${(e) => { setDigits(e.target.value); set({ prefs: getState().prefs + 1 }); }}>
+            <option value="auto" selected=${digitsChoice() === 'auto'}>${t('prefs.digits_auto')}</option>
+            <option value="arab" selected=${digitsChoice() === 'arab'}>٠١٢٣</option>
+            <option value="latn" selected=${digitsChoice() === 'latn'}>0123</option>
+          </select>
+        </label>
+        ${user && html`<span class="who" title=${user.email || ''}>${user.name}</span>
+          <button type="button" class="link-button" onClick=${logout}>${t('nav.logout')}</button>`}
+      </div>
+    </div>
+    ${links.length > 0 && html`<nav aria-label=${t('nav.main')}><ul>
+      ${links.map(([href, label]) => html`<li><a href=${href} aria-current=${path === href ? 'page' : undefined}>${label}</a></li>`)}
+    </ul></nav>`}
+  </header>`;
+}
+
+function Flash({ flash }) {
+  if (!flash) return null;
+  return html`<div class=${'flash flash-' + flash.kind} role="status">${flash.text}
+    <button type="button" class="link-button" aria-label=${t('close')} onClick=${() => set({ flash: null })}>×</button></div>`;
+}
+
+// route picks the screen for a path. Screens needing a login send the
+// visitor to it; a forced password change comes before anything else.
+function route(path, user) {
+  const [p, query] = path.split('?');
+  const params = new URLSearchParams(query || '');
+  const open = { '/': Welcome, '/login': Login, '/register': Register };
+  if (open[p]) {
+    if (user) return { redirect: home(user) };
+    return { screen: open[p], props: { params } };
+  }
+  if (!user) return { redirect: '/login?next=' + encodeURIComponent(path) };
+  if (user.must_change_password && p !== '/password') return { redirect: '/password' };
+  const m = p.match(/^\/cases\/([0-9a-f-]{36})$/);
+  if (m) return { screen: CaseScreen, props: { id: m[1], key: m[1] } };
+  const table = {
+    '/cases': MyCases, '/cases/new': NewCase, '/queue': Queue, '/entities': Entities,
+    '/notifications': Notifications, '/password': ChangePassword,
+  };
+  if (table[p]) return { screen: table[p], props: { params } };
+  const a = p.match(/^\/admin(?:\/([a-z-]+))?$/);
+  if (a) return { screen: Admin, props: { tab: a[1] || 'departments', params } };
+  return { screen: NotFound, props: {} };
+}
+
+function NotFound() {
+  return html`<section class="page"><h1>${t('notfound.title')}</h1><p><a href="/">${t('notfound.home')}</a></p></section>`;
+}
+
+function App() {
+  const s = useStore();
+  useEffect(() => { applyDocument(); }, [s.prefs]);
+  if (!s.ready) return html`<main id="main"><${Spinner} /></main>`;
+  const r = route(s.path, s.user);
+  if (r.redirect) {
+    queueMicrotask(() => navigate(r.redirect, { replace: true }));
+    return html`<main id="main"><${Spinner} /></main>`;
+  }
+  const Screen = r.screen;
+  return html`<${Header} user=${s.user} />
+    <main id="main" tabindex="-1"><${Flash} flash=${s.flash} /><${Screen} ...${r.props} user=${s.user} /></main>
+    <footer class="foot"><p>${t('footer.text')}</p></footer>`;
+}
+
+applyDocument();
+const root = document.getElementById('app');
+root.textContent = ''; // the boot message
+render(html`<${App} />`, root);
+loadMe();

@@ -1,0 +1,40 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jihat/jihat"
+)
+
+// audienceRow is the part of a case that decides who may read it.
+type audienceRow struct {
+	ID           string
+	EntityID     string
+	DepartmentID string
+	RequesterID  string
+	AssigneeID   *string
+}
+
+// CaseAudiences returns the public audience (jihat.CaseAudience) of each of
+// the cases ids that exists, in one query: the live feeds scope every
+// replayed event by it.
+func (s *Store) CaseAudiences(ctx context.Context, ids []string) (map[string]jihat.Audience, error) {
+	out := make(map[string]jihat.Audience, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []audienceRow
+	if err := s.db.WithContext(ctx).Model(&caseRow{}).
+		Select("id, entity_id, department_id, requester_id, assignee_id").
+		Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		a := jihat.Audience{EntityID: r.EntityID, DepartmentID: r.DepartmentID, RequesterID: r.RequesterID}
+		if r.AssigneeID != nil {
+			a.AssigneeID = *r.AssigneeID
+		}
+		out[r.ID] = a
+	}
+	return out, nil
+}
