@@ -98,6 +98,10 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		s.log.ErrorContext(c.UserContext(), "request failed", slog.String("method", c.Method()),
 			slog.String("path", c.Path()), slog.Any("err", err))
 	}
+	var limited *rateLimited
+	if errors.As(err, &limited) {
+		c.Set(fiber.HeaderRetryAfter, limited.retryAfter)
+	}
 	if e.Code == jihat.ERATELIMIT && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 		c.Set(fiber.HeaderRetryAfter, "60")
 	}
