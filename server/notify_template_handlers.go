@@ -29,23 +29,24 @@ type templateInput struct {
 	Body    string `json:"body"`
 }
 
-// templateKind reads {kind} of the path: a known kind.
-func templateKind(c *fiber.Ctx) (notify.Kind, error) {
+// templateTarget reads the entity of the path, which the caller must
+// manage (entity.manage), and {kind}: a known kind.
+func (s *Server) templateTarget(c *fiber.Ctx) (string, notify.Kind, error) {
+	_, entityID, err := s.entityManager(c, (*jihat.User).CanManageEntity)
+	if err != nil {
+		return "", notify.Kind{}, err
+	}
 	k, known := notify.LookupKind(c.Params("kind"))
 	if !known {
-		return k, jihat.Invalid(map[string]string{"kind": "unknown_notification_kind"})
+		return "", k, jihat.Invalid(map[string]string{"kind": "unknown_notification_kind"})
 	}
-	return k, nil
+	return entityID, k, nil
 }
 
 // getTemplates: GET /api/v1/entities/{id}/templates/{kind} — the texts in
 // use, the entity's own or the defaults (entity.manage of that entity).
 func (s *Server) getTemplates(c *fiber.Ctx) error {
-	_, entityID, err := s.entityManager(c, (*jihat.User).CanManageEntity)
-	if err != nil {
-		return err
-	}
-	k, err := templateKind(c)
+	entityID, k, err := s.templateTarget(c)
 	if err != nil {
 		return err
 	}
@@ -60,11 +61,7 @@ func (s *Server) getTemplates(c *fiber.Ctx) error {
 // must parse as a Go text/template and use only the known fields; the login
 // of a new employee must keep its login and password.
 func (s *Server) putTemplates(c *fiber.Ctx) error {
-	_, entityID, err := s.entityManager(c, (*jihat.User).CanManageEntity)
-	if err != nil {
-		return err
-	}
-	k, err := templateKind(c)
+	entityID, k, err := s.templateTarget(c)
 	if err != nil {
 		return err
 	}
