@@ -229,6 +229,7 @@ type Case struct {
 	Rating          int       // the requester's score 1..5; 0 until rated
 	RatingComment   string
 	RatedAt         time.Time
+	ServiceID       string // the guide's service the case is about; "" for none
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }

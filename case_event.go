@@ -60,6 +60,9 @@ const (
 	CaseEventPostponementRequested CaseEventType = "postponement_requested" // PostponedData (internal)
 	CaseEventPostponementApproved  CaseEventType = "postponement_approved"  // PostponedData (internal)
 	CaseEventPostponementRefused   CaseEventType = "postponement_refused"   // ReasonData (internal)
+	CaseEventReassignRequested     CaseEventType = "reassignment_requested" // ReassignRequestData (internal)
+	CaseEventReassignApproved      CaseEventType = "reassignment_approved"  // ReassignRequestData (internal)
+	CaseEventReassignRefused       CaseEventType = "reassignment_refused"   // ReassignRequestData (internal)
 	CaseEventResolved              CaseEventType = "resolved"               // ResolvedData
 	CaseEventObjected              CaseEventType = "objected"               // ObjectedData
 	CaseEventEscalated             CaseEventType = "escalated"              // EscalatedData
@@ -91,11 +94,21 @@ type CaseEvent struct {
 // Payloads of case events, encoded into CaseEvent.Data. Their JSON names are
 // part of the public contract (they reach clients as the event's data).
 type (
-	// AssignedData: who has the case now, and who had it.
+	// AssignedData: who has the case now, and who had it; the department
+	// it moved to with its new assignee, if it moved.
 	AssignedData struct {
-		AssigneeID string `json:"assignee_id"`
-		PreviousID string `json:"previous_id,omitempty"`
-		Auto       bool   `json:"auto"` // chosen by the assignment rule, not by a person
+		AssigneeID   string `json:"assignee_id"`
+		PreviousID   string `json:"previous_id,omitempty"`
+		Auto         bool   `json:"auto"` // chosen by the assignment rule, not by a person
+		DepartmentID string `json:"department_id,omitempty"`
+	}
+	// ReassignRequestData: an employee's request to hand a case to a
+	// colleague, and the decision on it (Note).
+	ReassignRequestData struct {
+		RequestID  string `json:"request_id"`
+		EmployeeID string `json:"employee_id"`
+		Reason     string `json:"reason,omitempty"`
+		Note       string `json:"note,omitempty"`
 	}
 	// CommentData: a reply or an internal note.
 	CommentData struct {

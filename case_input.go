@@ -29,6 +29,7 @@ type NewCaseInput struct {
 	Kind       CaseKind       // optional
 	Category   ReportCategory // required for KindReport, refused for other kinds
 	Location   *Location      // optional, for any kind
+	ServiceID  string         // optional: the guide's service the case is about
 }
 
 // Validate checks the input and returns an EINVALID error with a message key

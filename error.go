@@ -3,6 +3,7 @@ package jihat
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes of the public contract (API.md). Each maps to one HTTP status in
@@ -15,6 +16,7 @@ const (
 	ECONFLICT     = "ECONFLICT"
 	ETOOLARGE     = "ETOOLARGE"
 	ERATELIMIT    = "ERATELIMIT"
+	EUNAVAILABLE  = "EUNAVAILABLE" // a dependency (database, Redis) is down: retry after Retry-After
 	EINTERNAL     = "EINTERNAL"
 )
 
@@ -28,6 +30,9 @@ type Error struct {
 	Key    string            // message key, see Message
 	Fields map[string]string // field name → message key
 	Args   []any             // arguments for the message format, if any
+	// RetryAfter, for ERATELIMIT and EUNAVAILABLE, is when to try again
+	// (the Retry-After header); 0 lets the server choose.
+	RetryAfter time.Duration
 }
 
 // Error implements the error interface with the English message.

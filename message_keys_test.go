@@ -18,7 +18,7 @@ import (
 // verbs in both, so a message renders in either language.
 func TestCatalogueTexts(t *testing.T) {
 	verbs := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
-	for _, m := range catalogues() {
+	for _, m := range catalogues {
 
 		for key, tx := range m {
 			if !strings.ContainsFunc(tx.ar, isArabic) {
@@ -33,7 +33,7 @@ func TestCatalogueTexts(t *testing.T) {
 		}
 	}
 	seen := map[string]int{}
-	for i, m := range catalogues() {
+	for i, m := range catalogues {
 		for key := range m {
 			if j, dup := seen[key]; dup {
 				t.Errorf("%s is in catalogues %d and %d", key, j, i)

@@ -32,33 +32,6 @@ func ParseLang(header string) Lang {
 // text is one message in both languages.
 type text struct{ ar, en string }
 
-// catalogues are the message maps Message looks in, one a topic, each in a
-// file of its own (messages_<topic>.go). A key is in one map only (a test
-// checks): add a topic's keys to its map, or a new map to this list.
-func catalogues() []map[string]text {
-	return []map[string]text{
-		commonMessages,   // messages.go
-		accountMessages,  // messages_accounts.go
-		mediaMessages,    // messages_media.go
-		caseMessages,     // messages_cases.go
-		liveMessages,     // messages_live.go
-		notifyMessages,   // messages_notify.go
-		rtcMessages,      // messages_rtc.go
-		webMessages,      // messages_web.go
-		securityMessages, // messages_security.go
-	}
-}
-
-// lookup finds key in the catalogues.
-func lookup(key string) (text, bool) {
-	for _, m := range catalogues() {
-		if t, ok := m[key]; ok {
-			return t, true
-		}
-	}
-	return text{}, false
-}
-
 // Message returns the text for key in lang, formatted with args. An unknown
 // key returns the key itself so a missing translation is visible, not blank.
 func Message(lang Lang, key string, args ...any) string {
@@ -81,6 +54,31 @@ func Message(lang Lang, key string, args ...any) string {
 func HasMessage(key string) bool {
 	_, ok := lookup(key)
 	return ok
+}
+
+// catalogues is the message catalogue, one map a topic, each in a file of
+// its own (messages_<topic>.go). A key is in one map only (a test checks):
+// add a topic's keys to its map, or a new map here for a new topic.
+var catalogues = []map[string]text{
+	commonMessages,   // messages.go
+	accountMessages,  // messages_accounts.go
+	mediaMessages,    // messages_media.go
+	caseMessages,     // messages_cases.go
+	liveMessages,     // messages_live.go
+	notifyMessages,   // messages_notify.go
+	rtcMessages,      // messages_rtc.go
+	webMessages,      // messages_web.go
+	securityMessages, // messages_security.go
+	guideMessages,
+}
+
+func lookup(key string) (text, bool) {
+	for _, m := range catalogues {
+		if t, ok := m[key]; ok {
+			return t, true
+		}
+	}
+	return text{}, false
 }
 
 // commonMessages are the texts of errors that any part may return. Every

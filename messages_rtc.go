@@ -11,4 +11,7 @@ var rtcMessages = map[string]text{
 	"rtc_no_offer":            {"لا يوجد عرض بانتظار الرد", "There is no offer waiting for an answer"},
 	"rtc_too_many_candidates": {"عدد مرشحي الاتصال كبير جداً", "Too many connection candidates"},
 	"rtc_bad_candidate":       {"مرشح الاتصال غير صالح", "The connection candidate is not valid"},
+	"rtc_not_present":         {"الصوت متاح فقط لأعضاء الاجتماع الحاضرين", "Only members present in the meeting may join its audio"},
+	"rtc_chair_only":          {"هذا الإجراء لرئيس الاجتماع فقط", "Only the chair of the meeting may do this"},
+	"rtc_host_unreachable":    {"تعذر الوصول إلى خادم صوت الاجتماع، حاول مرة أخرى", "The meeting's audio server cannot be reached; try again"},
 }

@@ -6,4 +6,5 @@ package jihat
 var securityMessages = map[string]text{
 	"visibility_required": {"حدّد ظهور الرسالة: علنية (public) يراها المستفيد أو داخلية (internal) للموظفين فقط",
 		"Say who sees it: public (the requester sees it) or internal (staff only)"},
+	"request_cancelled": {"أُلغي الطلب قبل اكتماله", "The request was cancelled before it completed"},
 }

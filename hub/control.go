@@ -133,6 +133,10 @@ func (h *Hub) handleBus(channel string, payload []byte) {
 		key := payload[1+n : 1+n+int(l)]
 		h.m.published.WithLabelValues("bus").Inc()
 		h.arriveKeyed(channel, payload[1+n+int(l):], string(key), nil)
+	case busNode:
+		if channel == nodeChannel(h.cfg.NodeID) && h.cfg.OnNodeMessage != nil {
+			h.cfg.OnNodeMessage(payload[1:])
+		}
 	case busControl:
 		if channel != controlChannel && channel != nodeChannel(h.cfg.NodeID) {
 			return
@@ -228,10 +232,14 @@ func (h *Hub) Reauthorize(ctx context.Context, userID string) error {
 // ConnID of a CommandContext), e.g. rtc.candidate from the SFU. It returns
 // ENOTFOUND when the socket is known to be gone.
 func (h *Hub) SendConn(ctx context.Context, connID, typ, channel string, data json.RawMessage) error {
+	return h.sendConn(ctx, connID, "", typ, channel, data)
+}
+
+func (h *Hub) sendConn(ctx context.Context, connID, id, typ, channel string, data json.RawMessage) error {
 	if !validServerType(typ) || channel != "" && !jihat.ValidChannel(channel) || len(data) > 0 && !json.Valid(data) {
 		return jihat.Errorf(jihat.EINVALID, "invalid_input")
 	}
-	frame := encodeFrame(typ, "", channel, 0, data)
+	frame := encodeFrame(typ, id, channel, 0, data)
 	if c := h.reg.get(connID); c != nil {
 		c.send(frame)
 		return nil

@@ -41,6 +41,9 @@ func (s *Endpoint) command(ctx context.Context, c *conn, env Envelope) {
 		c.sendError(env, err)
 		return
 	}
+	if data == NoAck {
+		return
+	}
 	var b []byte
 	if data != nil {
 		if b, err = json.Marshal(data); err != nil {

@@ -90,12 +90,30 @@ func DecodeEnvelope(b []byte) (Envelope, error) {
 		return env, errBadEnvelope
 	}
 	if err := decodeFields(b, &env); err != nil {
-		return Envelope{}, errBadEnvelope
+		return Envelope{ID: salvageID(b)}, errBadEnvelope
 	}
 	if err := checkEnvelope(&env); err != nil {
-		return Envelope{}, err
+		return Envelope{ID: salvageID(b)}, err
 	}
 	return env, nil
+}
+
+// salvageID reads the "id" of a message that was refused, so that the error
+// frame still answers the request the client is waiting on; "" when the
+// message has no usable id (not an object, an id that is not a valid
+// string).
+func salvageID(b []byte) string {
+	var v struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	var id string
+	if decodeString(v.ID, &id) != nil || !validID(id) {
+		return ""
+	}
+	return id
 }
 
 // decodeFields reads the object key by key so that keys match exactly

@@ -67,6 +67,9 @@ type Config struct {
 	// for long). For statistics such as hours worked.
 	OnConnect    func(SessionEvent)
 	OnDisconnect func(SessionEvent)
+	// OnNodeMessage receives what other nodes sent this node with SendNode.
+	// It is called from the bus's goroutine and must not block.
+	OnNodeMessage func(payload []byte)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

@@ -14,6 +14,8 @@
 #   TESTFLAGS  extra flags for go test, e.g. -run=TestFoo -v
 #   BENCHFLAGS extra flags for go test in bench mode, e.g. -benchtime=1x -count=5
 #   FUZZTIME   per fuzz target in fuzz-smoke mode (default 10s)
+#   E2E        1: run the browser tests (scripts/e2e.sh) whatever PKG is;
+#              0: skip them (by default they run when PKG is the whole tree)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -78,6 +80,13 @@ test)
 	t=$(now)
 	run go test -race -count=1 -timeout 20m "${testflags[@]}" "${pkgs[@]}" || status=$?
 	svc_log "go test finished in $(since "$t") (exit $status)"
+	# The browser tests (scripts/e2e.sh) run with the whole tree, or with
+	# E2E=1; E2E=0 skips them.
+	if [[ ${E2E:-} == 1 || ( ${E2E:-} != 0 && ${PKG:-./...} == ./... && -z ${TESTFLAGS:-} ) ]]; then
+		t=$(now)
+		run scripts/e2e.sh || status=$?
+		svc_log "browser tests finished in $(since "$t") (exit $status)"
+	fi
 	;;
 bench)
 	read -r -a benchflags <<<"${BENCHFLAGS:-}"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"maps"
-	"strconv"
 	"strings"
 	"time"
 
@@ -114,28 +113,18 @@ func (s *Server) Login(ctx context.Context, a jihat.AuditEntry, ip string, req l
 	return loginView{Token: token, User: newUserView(u, true)}, nil
 }
 
-// rateLimited is ERATELIMIT with when to try again; the error handler sets
-// it as the Retry-After header.
-type rateLimited struct {
-	err        error
-	retryAfter string // seconds
-}
-
-func (e *rateLimited) Error() string { return e.err.Error() }
-func (e *rateLimited) Unwrap() error { return e.err }
-
 // throttle counts one attempt under key. Over the limit, or when the
-// limiter's store is down, it returns ERATELIMIT with a Retry-After.
+// limiter's store is down, it returns ERATELIMIT with when to try again.
 func (s *Server) throttle(ctx context.Context, key string, limit int) error {
 	ok, retry, err := s.cfg.Limiter.Allow(ctx, key, limit, s.cfg.LoginWindow)
 	if err != nil {
 		s.metrics.logins.WithLabelValues("limiter_down").Inc()
 		s.log.WarnContext(ctx, "login refused: rate limiter unavailable", slog.Any("err", err))
-		return &rateLimited{jihat.Errorf(jihat.ERATELIMIT, "rate_limited"), "30"}
+		return &jihat.Error{Code: jihat.ERATELIMIT, Key: "rate_limited", RetryAfter: 30 * time.Second}
 	}
 	if !ok {
 		s.metrics.logins.WithLabelValues("throttled").Inc()
-		return &rateLimited{jihat.Errorf(jihat.ERATELIMIT, "rate_limited"), strconv.Itoa(int(retry.Round(time.Second)/time.Second) + 1)}
+		return &jihat.Error{Code: jihat.ERATELIMIT, Key: "rate_limited", RetryAfter: (retry.Round(time.Second)/time.Second + 1) * time.Second}
 	}
 	return nil
 }

@@ -47,10 +47,13 @@ func newAttachmentView(a *store.Attachment) attachmentView {
 
 // httpFail renders err on a plain net/http response, logging internal ones.
 func (s *Server) httpFail(w http.ResponseWriter, r *http.Request, err error) {
-	e := jihat.AsError(err)
+	e := s.classify(r.Context(), err)
 	status := statusOf(e.Code)
-	if status >= 500 {
+	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	if ra := retryAfter(e); ra != "" {
+		w.Header().Set("Retry-After", ra)
 	}
 	writeJSONError(w, r, status, e)
 }
@@ -78,7 +81,10 @@ func (s *Server) upload(voice bool) http.HandlerFunc {
 			return
 		}
 		if c, err := s.store.Case(ctx, caseID); err != nil || !canSeeCase(u, c) {
-			s.httpFail(w, r, hidden()) // before reading a byte of the body
+			if err == nil || jihat.ErrorCode(err) == jihat.ENOTFOUND {
+				err = hidden()
+			}
+			s.httpFail(w, r, err) // before reading a byte of the body
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+uploadPartSlack)
@@ -99,6 +105,10 @@ func (s *Server) upload(voice bool) http.HandlerFunc {
 			action = "case.voice"
 		}
 		a := jihat.AuditEntry{ActorID: u.ID, Action: action, IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 512)}
+		// The body is read: from here a half-closed client still waits for
+		// the answer (see bridge).
+		ctx, cancel := detached(r)
+		defer cancel()
 		att, err := s.AddAttachment(ctx, u, a, caseID, up, voice)
 		if err != nil {
 			s.httpFail(w, r, err)
@@ -220,6 +230,9 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	// The requester of a case never changes: who they are decides the
 	// visibility before the audit entry is written.
 	c, err := s.store.Case(ctx, caseID)
+	if err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
+		return nil, err
+	}
 	if err != nil || !canSeeCase(u, c) {
 		return nil, hidden()
 	}

@@ -193,8 +193,14 @@ var authzRows = []authzRow{
 			return map[string]any{"body": "ملاحظة داخلية", "visibility": "internal"}
 		}},
 	{method: "POST", path: "/api/v1/cases/{case}/assign", setup: setupCase,
-		want: onCase(200, supervisor, entityAdmin, platformAdmin),
+		want: onCase(200, supervisor, entityAdmin, platformAdmin).with(202, employee), // without case.reassign: a request
 		body: func(_ *authzWorld, c cell) any { return map[string]any{"employee_id": c.ids["{target}"]} }},
+	{method: "GET", path: "/api/v1/cases/{case}/reassignments", want: onCase(200, staffRoles...).with(200, platformAdmin)},
+	{method: "POST", path: "/api/v1/cases/{case}/reassignments/{request}/approve", setup: setupReassignmentRequest,
+		want: onCase(200, supervisor, entityAdmin, platformAdmin)},
+	{method: "POST", path: "/api/v1/cases/{case}/reassignments/{request}/refuse", setup: setupReassignmentRequest,
+		want: onCase(200, supervisor, entityAdmin, platformAdmin),
+		body: func(*authzWorld, cell) any { return map[string]any{"note": "أكمل المعاملة"} }},
 	{method: "POST", path: "/api/v1/cases/{case}/postpone", setup: setupCase,
 		want: onCase(200, supervisor, entityAdmin, platformAdmin).with(202, employee), // without case.postpone: a request
 		body: func(*authzWorld, cell) any {
@@ -346,6 +352,17 @@ func setupPostponementRequest(t *testing.T, w *authzWorld) map[string]string {
 	ids := setupCase(t, w)
 	m := w.ts.For(t).Must(http.StatusAccepted, "POST", "/api/v1/cases/"+ids["{case}"]+"/postpone", w.token(t, employee),
 		map[string]any{"until": time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339), "reason": "بانتظار جهة أخرى"})
+	ids["{request}"] = testserver.Str(m, "request.id")
+	return ids
+}
+
+// setupReassignmentRequest is setupCase with a pending request of the
+// employee to hand the case to {target}.
+func setupReassignmentRequest(t *testing.T, w *authzWorld) map[string]string {
+	t.Helper()
+	ids := setupCase(t, w)
+	m := w.ts.For(t).Must(http.StatusAccepted, "POST", "/api/v1/cases/"+ids["{case}"]+"/assign", w.token(t, employee),
+		map[string]any{"employee_id": w.ids["{target}"], "reason": "خارج الاختصاص"})
 	ids["{request}"] = testserver.Str(m, "request.id")
 	return ids
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -22,10 +23,16 @@ const (
 // bridge serves a Fiber app from net/http. It does what adaptor.FiberApp does
 // (copy the request into a fasthttp context, run the app, copy the response
 // back) and three things it does not: the body is read through a size limit
-// (adaptor copies any body whole into memory), the request's context reaches
-// handlers as c.UserContext() (so a client that goes away cancels its
-// database work), and whether the request came over TLS is known (for the
-// Secure cookie flag).
+// (adaptor copies any body whole into memory), the request's values reach
+// handlers through c.UserContext(), and whether the request came over TLS is
+// known (for the Secure cookie flag).
+//
+// The handler's context is not cancelled when the client's side of the
+// connection closes: by then the whole request has been read, and a client
+// that half-closed (sent the request, then shut its write side, which
+// net/http cannot tell from going away) still waits for the answer. The
+// work is bounded by handlerTimeout instead; a client that did go away
+// costs one short request, and its answer is dropped.
 func (s *Server) bridge(app *fiber.App, maxBody int64) http.HandlerFunc {
 	handler := app.Handler()
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -56,9 +63,11 @@ func (s *Server) bridge(app *fiber.App, maxBody int64) http.HandlerFunc {
 				req.Header.Add(key, v)
 			}
 		}
+		ctx, cancel := detached(r)
+		defer cancel()
 		var fctx fasthttp.RequestCtx
 		fctx.Init(req, s.tcpAddr(r), nil) // c.IP() is the client's address, proxies resolved
-		fctx.SetUserValue(ctxKeyRequest, r.Context())
+		fctx.SetUserValue(ctxKeyRequest, ctx)
 		fctx.SetUserValue(ctxKeyTLS, r.TLS != nil)
 		handler(&fctx)
 
@@ -66,6 +75,15 @@ func (s *Server) bridge(app *fiber.App, maxBody int64) http.HandlerFunc {
 		w.WriteHeader(fctx.Response.StatusCode())
 		_, _ = w.Write(fctx.Response.Body())
 	}
+}
+
+// handlerTimeout bounds the work of one request once it has been read.
+const handlerTimeout = time.Minute
+
+// detached is r's context without the client's cancellation, bounded by
+// handlerTimeout (see bridge).
+func detached(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(r.Context()), handlerTimeout)
 }
 
 // withRequestContext is the first Fiber middleware: it makes the net/http

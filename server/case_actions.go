@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/store"
 )
 
 // caseAction parses the caller, the case ID and the body of a case action.
@@ -51,9 +52,11 @@ func (s *Server) addComment(c *fiber.Ctx) error {
 
 type assignRequest struct {
 	EmployeeID string `json:"employee_id"`
+	Reason     string `json:"reason"`
 }
 
-// assignCase: POST /api/v1/cases/{id}/assign.
+// assignCase: POST /api/v1/cases/{id}/assign — 200 when it takes effect,
+// 202 with the request when a supervisor must approve it.
 func (s *Server) assignCase(c *fiber.Ctx) error {
 	var req assignRequest
 	u, id, err := caseAction(c, &req)
@@ -63,11 +66,74 @@ func (s *Server) assignCase(c *fiber.Ctx) error {
 	if !jihat.IsUUID(req.EmployeeID) {
 		return jihat.Invalid(map[string]string{"employee_id": "invalid_id"})
 	}
-	cs, err := s.Reassign(c.UserContext(), u, audit(c, "case.assign"), id, strings.ToLower(req.EmployeeID))
+	cs, pending, err := s.Reassign(c.UserContext(), u, audit(c, "case.assign"), id, strings.ToLower(req.EmployeeID), req.Reason)
 	if err != nil {
 		return err
 	}
+	if pending != nil {
+		names, err := s.store.UserNames(c.UserContext(), []string{cs.RequesterID, cs.AssigneeID})
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
+			"case":    newCaseView(caller(c).user, cs, names, langOf(c), s.now(), s.cfg.ObjectionWindow),
+			"request": newReassignmentView(pending),
+		})
+	}
 	return s.renderCase(c, fiber.StatusOK, cs)
+}
+
+// decideReassignment: POST /api/v1/cases/{id}/reassignments/{request_id}/approve|refuse.
+func (s *Server) decideReassignment(approve bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req decisionRequest
+		if len(c.Body()) == 0 {
+			c.Request().SetBody([]byte("{}"))
+		}
+		u, id, err := caseAction(c, &req)
+		if err != nil {
+			return err
+		}
+		reqID, err := pathID(c, "request_id")
+		if err != nil {
+			return err
+		}
+		action := "case.reassignment_refuse"
+		if approve {
+			action = "case.reassignment_approve"
+		}
+		cs, err := s.DecideReassignment(c.UserContext(), u, audit(c, action), id, reqID, approve, req.Note)
+		if err != nil {
+			return err
+		}
+		return s.renderCase(c, fiber.StatusOK, cs)
+	}
+}
+
+// pendingReassignments: GET /api/v1/cases/{id}/reassignments — staff who see
+// internal notes.
+func (s *Server) pendingReassignments(c *fiber.Ctx) error {
+	u, cs, err := s.visibleCase(c)
+	if err != nil {
+		return err
+	}
+	if !canSeeInternal(u, cs) {
+		return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+	}
+	rs, err := s.store.PendingReassignments(c.UserContext(), cs.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]fiber.Map, len(rs))
+	for i := range rs {
+		out[i] = newReassignmentView(&rs[i])
+	}
+	return c.JSON(fiber.Map{"reassignments": out})
+}
+
+func newReassignmentView(r *store.Reassignment) fiber.Map {
+	return fiber.Map{"id": r.ID, "requested_by": r.RequestedBy, "employee_id": r.ToUserID, "reason": r.Reason,
+		"status": r.Status, "created_at": rfc3339(r.CreatedAt)}
 }
 
 type postponeRequest struct {

@@ -93,15 +93,16 @@ type postponementData struct {
 // here: it is on the staff channel.
 func postpone(m *store.CaseTx, by string, until time.Time, publicReason string) error {
 	c := m.Case
-	var err error
-	if c.Status, err = jihat.Transition(c.Status, jihat.ActionPostpone); err != nil {
+	status, err := jihat.Transition(c.Status, jihat.ActionPostpone)
+	if err != nil {
 		return err
 	}
 	cal, err := m.Calendar()
 	if err != nil {
 		return err
 	}
-	c.PostponedUntil, c.DueAt = until.UTC(), until.UTC()
+	c.Pause(cal, m.Now, until) // the SLA clock stops; see jihat.Case.Pause
+	c.Status = status
 	c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
 	c.RemindedAt, c.LateNotifiedAt = time.Time{}, time.Time{}
 	if _, err := m.Event(jihat.CaseEventPostponed, by, jihat.VisibilityPublic,

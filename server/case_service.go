@@ -37,6 +37,9 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		return nil, jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
 	}
 	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
+	if err := s.caseService(ctx, &in); err != nil {
+		return nil, err
+	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -53,7 +56,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	c := &jihat.Case{
 		EntityID: in.EntityID, CaseTypeID: ct.ID, DepartmentID: ct.DepartmentID, Subject: in.Subject, Body: in.Body,
 		Priority: in.Priority, Kind: in.Kind, Category: in.Category, Location: in.Location, Status: jihat.StatusNew,
-		RequesterID: u.ID, EscalationLevel: jihat.EscalationEmployee,
+		RequesterID: u.ID, EscalationLevel: jihat.EscalationEmployee, ServiceID: in.ServiceID,
 		DueAt: jihat.DueAt(cal, ct.SLA.HoursFor(in.Priority), now),
 	}
 	c.RemindAt = cal.ReminderAt(now, c.DueAt, reminderFraction)
@@ -96,6 +99,12 @@ func (s *Server) autoAssign(m *store.CaseTx, online store.Online) error {
 // assigned records that the case now belongs to employee id, given by the
 // assignment rule (by == "") or by a person.
 func (s *Server) assigned(m *store.CaseTx, id, by string) error {
+	return s.assignedTo(m, id, by, "")
+}
+
+// assignedTo is assigned for a case that moved to department (when not "")
+// with its new assignee.
+func (s *Server) assignedTo(m *store.CaseTx, id, by, department string) error {
 	c := m.Case
 	previous := c.AssigneeID
 	if previous == id {
@@ -107,7 +116,7 @@ func (s *Server) assigned(m *store.CaseTx, id, by string) error {
 		return err
 	}
 	if _, err := m.Event(jihat.CaseEventAssigned, by, jihat.VisibilityPublic,
-		jihat.AssignedData{AssigneeID: emp.ID, PreviousID: previous, Auto: by == ""}); err != nil {
+		jihat.AssignedData{AssigneeID: emp.ID, PreviousID: previous, Auto: by == "", DepartmentID: department}); err != nil {
 		return err
 	}
 	if err := m.Notify("case.assigned", id, map[string]any{"number": c.Number, "subject": c.Subject}); err != nil {
@@ -178,31 +187,6 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	return newEventView(ev, map[string]string{u.ID: u.Name}), nil
 }
 
-// Reassign gives the case to another employee of its entity (case.reassign).
-func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, employeeID string) (*jihat.Case, error) {
-	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
-		c := m.Case
-		if err := allowed(u, c, canManage(u, c, jihat.PermCaseReassign)); err != nil {
-			return err
-		}
-		emp, err := m.User(employeeID)
-		if err != nil || !emp.Active || !emp.InEntity(c.EntityID) || !emp.Can(jihat.PermCaseHandle) {
-			return jihat.Invalid(map[string]string{"employee_id": "invalid_assignee"})
-		}
-		if emp.ID == c.AssigneeID {
-			return jihat.Errorf(jihat.ECONFLICT, "already_assigned")
-		}
-		if c.Status, err = jihat.Transition(c.Status, jihat.ActionAssign); err != nil {
-			return err
-		}
-		return s.assigned(m, emp.ID, u.ID)
-	})
-	if err == nil {
-		s.wakeSweeper()
-	}
-	return c, err
-}
-
 // Resolve answers the case with a resolution text.
 func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, resolution string) (*jihat.Case, error) {
 	resolution = strings.TrimSpace(resolution)
@@ -218,7 +202,7 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 		if c.Status, err = jihat.Transition(c.Status, jihat.ActionResolve); err != nil {
 			return err
 		}
-		c.Resolution, c.ResolvedAt, c.PostponedUntil = resolution, m.Now, time.Time{}
+		c.Resolution, c.ResolvedAt, c.PostponedUntil, c.PausedWork = resolution, m.Now, time.Time{}, 0
 		if c.FirstResponseAt.IsZero() {
 			c.FirstResponseAt = m.Now
 		}
@@ -263,7 +247,15 @@ func (s *Server) Transition(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		}
 		switch action {
 		case jihat.ActionResume:
-			c.PostponedUntil = time.Time{}
+			// The working time left when it was postponed is given back
+			// from now (jihat.Case.Resume), with fresh reminders.
+			cal, err := m.Calendar()
+			if err != nil {
+				return err
+			}
+			c.Resume(cal, m.Now)
+			c.RemindAt = cal.ReminderAt(m.Now, c.DueAt, reminderFraction)
+			c.RemindedAt, c.LateNotifiedAt = time.Time{}, time.Time{}
 		case jihat.ActionClose:
 			c.ClosedAt = m.Now
 		}

@@ -30,6 +30,7 @@ type caseView struct {
 	Priority        string        `json:"priority"`
 	PriorityLabel   string        `json:"priority_label"`
 	Kind            string        `json:"kind,omitempty"`
+	ServiceID       string        `json:"service_id,omitempty"`
 	Category        string        `json:"category,omitempty"`
 	Location        *locationView `json:"location,omitempty"`
 	Status          string        `json:"status"`
@@ -77,7 +78,7 @@ func newCaseView(u *jihat.User, c *jihat.Case, names map[string]string, lang jih
 	v := caseView{
 		ID: c.ID, Number: c.Number, EntityID: c.EntityID, CaseTypeID: c.CaseTypeID, DepartmentID: c.DepartmentID,
 		Subject: c.Subject, Body: c.Body, Priority: string(c.Priority), PriorityLabel: c.Priority.Label(lang),
-		Kind: string(c.Kind), Category: string(c.Category), Status: string(c.Status), StatusLabel: c.Status.Label(lang),
+		Kind: string(c.Kind), ServiceID: c.ServiceID, Category: string(c.Category), Status: string(c.Status), StatusLabel: c.Status.Label(lang),
 		Requester: personRef{ID: c.RequesterID, Name: names[c.RequesterID]}, EscalationLevel: c.EscalationLevel.String(),
 		Objections: c.Objections, FinalDecision: c.FinalDecision,
 		DueAt: rfc3339(c.DueAt), Late: c.Late(now), PostponedUntil: rfc3339(c.PostponedUntil),

@@ -18,6 +18,7 @@ type createCaseRequest struct {
 	Priority   string `json:"priority"`
 	Kind       string `json:"kind"`
 	Category   string `json:"category"`
+	ServiceID  string `json:"service_id"`
 	Location   *struct {
 		Lat float64 `json:"lat"`
 		Lng float64 `json:"lng"`
@@ -36,7 +37,7 @@ func (s *Server) createCase(c *fiber.Ctx) error {
 	}
 	in := jihat.NewCaseInput{EntityID: strings.ToLower(req.EntityID), CaseTypeID: strings.ToLower(req.CaseTypeID),
 		Subject: req.Subject, Body: req.Body, Priority: jihat.Priority(req.Priority), Kind: jihat.CaseKind(req.Kind),
-		Category: jihat.ReportCategory(req.Category)}
+		Category: jihat.ReportCategory(req.Category), ServiceID: strings.ToLower(req.ServiceID)}
 	if req.Location != nil {
 		in.Location = &jihat.Location{Lat: req.Location.Lat, Lng: req.Location.Lng}
 	}

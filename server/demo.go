@@ -118,6 +118,9 @@ func (s *Server) seedDemo(ctx context.Context, adminID string) (map[string]strin
 	if err := s.seedDemoCases(ctx, []*jihat.User{citizen, citizen2}, types); err != nil {
 		return nil, err
 	}
+	if err := s.seedDemoServices(ctx, adminID, types); err != nil {
+		return nil, err
+	}
 	oversight := &jihat.User{Name: "جهة رقابية (تجريبي)", Email: "oversight@jihat.demo", Role: jihat.RoleOversight}
 	if err := addUser(oversight); err != nil {
 		return nil, err

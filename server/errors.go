@@ -1,15 +1,19 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/store"
 )
 
 // statusOf maps a domain error code to its HTTP status. This is the one place
@@ -30,6 +34,8 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case jihat.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case jihat.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -88,24 +94,60 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 			e = jihat.Errorf(jihat.EINVALID, "invalid_input")
 		}
 	default:
-		e = jihat.AsError(err)
+		e = s.classify(c.UserContext(), err)
 	}
 	status := statusOf(e.Code)
 	if fe != nil && fe.Code == http.StatusMethodNotAllowed {
 		status = http.StatusMethodNotAllowed
 	}
-	if status >= 500 {
+	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(c.UserContext(), "request failed", slog.String("method", c.Method()),
 			slog.String("path", c.Path()), slog.Any("err", err))
 	}
-	var limited *rateLimited
-	if errors.As(err, &limited) {
-		c.Set(fiber.HeaderRetryAfter, limited.retryAfter)
-	}
-	if e.Code == jihat.ERATELIMIT && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
-		c.Set(fiber.HeaderRetryAfter, "60")
+	if ra := retryAfter(e); ra != "" && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+		c.Set(fiber.HeaderRetryAfter, ra)
 	}
 	return c.Status(status).JSON(errorBody(e, langOf(c)))
+}
+
+// classify turns an error that is not a domain error into one: a database
+// that cannot be reached is EUNAVAILABLE (503, retry), a client that went
+// away (its request's context cancelled) is not a server error either (it
+// is logged at debug and answered, if anyone still listens, as
+// EUNAVAILABLE); anything else is EINTERNAL.
+func (s *Server) classify(ctx context.Context, err error) *jihat.Error {
+	var e *jihat.Error
+	switch {
+	case errors.As(err, &e):
+		return e
+	case store.Unavailable(err):
+		s.log.WarnContext(ctx, "database unavailable", slog.Any("err", err))
+		return &jihat.Error{Code: jihat.EUNAVAILABLE, Key: "unavailable", RetryAfter: unavailableRetry}
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		s.log.DebugContext(ctx, "client went away", slog.Any("err", err))
+		return &jihat.Error{Code: jihat.EUNAVAILABLE, Key: "request_cancelled", RetryAfter: unavailableRetry}
+	}
+	return jihat.AsError(err)
+}
+
+// unavailableRetry is the Retry-After of EUNAVAILABLE answers: a restart or
+// fail-over of the database usually takes seconds.
+const unavailableRetry = 5 * time.Second
+
+// retryAfter is the Retry-After header for e, in whole seconds (at least
+// 1), or "" when e does not ask for one.
+func retryAfter(e *jihat.Error) string {
+	d := e.RetryAfter
+	switch {
+	case d > 0:
+	case e.Code == jihat.ERATELIMIT:
+		d = time.Minute
+	case e.Code == jihat.EUNAVAILABLE:
+		d = unavailableRetry
+	default:
+		return ""
+	}
+	return strconv.Itoa(int((d + time.Second - 1) / time.Second))
 }
 
 // langOf is the caller's language from Accept-Language (Arabic by default).

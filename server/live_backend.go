@@ -122,6 +122,9 @@ func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub
 	if err != nil || !u.Active {
 		return nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
 	}
+	if strings.HasPrefix(env.Type, "rtc.") {
+		return b.s.rtc.Load().command(ctx, cc, env)
+	}
 	switch env.Type {
 	case "comment":
 		ch, err := jihat.ParseChannel(env.Channel)

@@ -90,7 +90,7 @@ func TestLiveDisableClosesSockets(t *testing.T) {
 	onA.waitRevoked(t, "socket on the other node")
 	second.waitRevoked(t, "socket on the same node")
 
-	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.supervisor, map[string]any{"body": "AFTER-DISABLE"}, 201)
+	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.supervisor, map[string]any{"body": "AFTER-DISABLE", "visibility": "public"}, 201)
 	cit.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "AFTER-DISABLE") })
 	onA.noFrameWith(t, "AFTER-DISABLE")
 	second.noFrameWith(t, "AFTER-DISABLE")
@@ -152,7 +152,7 @@ func TestLivePasswordChangeClosesOtherSockets(t *testing.T) {
 	b.api(t, "POST", "/api/v1/me/password", kept, map[string]any{"current_password": pw, "new_password": "a brand new passphrase"}, 204)
 	other.waitRevoked(t, "socket of the other session")
 
-	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.supervisor, map[string]any{"body": "AFTER-PASSWORD"}, 201)
+	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.supervisor, map[string]any{"body": "AFTER-PASSWORD", "visibility": "public"}, 201)
 	mine.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "AFTER-PASSWORD") })
 	other.noFrameWith(t, "AFTER-PASSWORD")
 	select {

@@ -31,7 +31,7 @@ type node struct {
 
 // startCluster starts n servers on one PostgreSQL schema and one Redis, as
 // several nodes behind a load balancer would run.
-func startCluster(t *testing.T, n int, redisURL string) []*node {
+func startCluster(t *testing.T, n int, redisURL string, configure ...func(i int, c *server.Config)) []*node {
 	t.Helper()
 	dsn := testenv.Postgres(t)
 	key := make([]byte, store.KeySize)
@@ -56,14 +56,18 @@ func startCluster(t *testing.T, n int, redisURL string) []*node {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := server.New(server.Config{
+		cfg := server.Config{
 			Store: st, Media: files, Argon2: testserver.CheapArgon2, Presence: presence,
 			LoginPerIP: 1 << 20, LoginPerAccount: 1 << 20, PositionInterval: 300 * time.Millisecond,
 			NewBus: func(h hub.BusHandler) (hub.Bus, error) {
 				return hub.NewRedisBus(hub.RedisBusConfig{Client: rdb, Prefix: prefix, Handler: h})
 			},
 			Ready: []server.Check{{Name: "redis", Fn: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}},
-		})
+		}
+		for _, fn := range configure {
+			fn(i, &cfg)
+		}
+		srv, err := server.New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +255,7 @@ func TestLiveTwoNodes(t *testing.T) {
 
 	onA := dial(t, a, w.citizen)
 	onA.subscribe(t, channel, 0)
-	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "from node B"}, 201)
+	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "from node B", "visibility": "public"}, 201)
 	onA.waitFor(t, 5*time.Second, func(f frame) bool { return f.Type == "event" && strings.Contains(string(f.Data), "from node B") })
 }
 
@@ -271,7 +275,7 @@ func TestLiveRedisKilled(t *testing.T) {
 	var want []string
 	post := func(i int) {
 		body := fmt.Sprintf("comment %03d", i)
-		b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": body}, 201)
+		b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": body, "visibility": "public"}, 201)
 		want = append(want, body)
 	}
 	for i := 0; i < 20; i++ {
@@ -322,21 +326,21 @@ func TestLiveCitizenNeverGetsStaffEvents(t *testing.T) {
 	emp := dial(t, n, w.employee)
 	emp.subscribe(t, staff, 0)
 	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "SECRET-1", "visibility": "internal"}, 201)
-	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "public one"}, 201)
+	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "public one", "visibility": "public"}, 201)
 	cit.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "public one") })
 	emp.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "SECRET-1") })
 
 	// Reconnect and replay from the start, with more internal notes meanwhile.
 	cit.ws.CloseNow()
 	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "SECRET-2", "visibility": "internal"}, 201)
-	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "public two"}, 201)
+	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "public two", "visibility": "public"}, 201)
 	again := dial(t, n, w.citizen)
 	again.subscribe(t, public, 0)
 	again.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "public two") })
 	// An ordering fence: one more internal note, then a public comment after
 	// it. Once the public one has arrived, a leaked note would have too.
 	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "SECRET-3", "visibility": "internal"}, 201)
-	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE"}, 201)
+	n.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE", "visibility": "public"}, 201)
 	again.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "FENCE") })
 	for _, s := range []*sock{cit, again} {
 		for _, f := range s.snapshot() {
@@ -400,7 +404,7 @@ func TestLivePermissionRevoked(t *testing.T) {
 	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "AFTER-REVOKE", "visibility": "internal"}, 201)
 	// An ordering fence: a public comment published after the note. Once it
 	// has arrived, the note would have too had it leaked.
-	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE"}, 201)
+	b.api(t, "POST", "/api/v1/cases/"+w.caseID+"/comments", w.employee, map[string]any{"body": "FENCE", "visibility": "public"}, 201)
 	s.waitFor(t, 5*time.Second, func(f frame) bool { return strings.Contains(string(f.Data), "FENCE") })
 	for _, f := range s.snapshot() {
 		if strings.Contains(string(f.Data), "AFTER-REVOKE") {

@@ -67,6 +67,10 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Get("/cases/:id/postponements", s.pendingPostponements)
 	v1.Post("/cases/:id/postponements/:request_id/approve", s.decidePostponement(true))
 	v1.Post("/cases/:id/postponements/:request_id/refuse", s.decidePostponement(false))
+	// Reassignment requests (an employee without case.reassign asks; a supervisor decides).
+	v1.Get("/cases/:id/reassignments", s.pendingReassignments)
+	v1.Post("/cases/:id/reassignments/:request_id/approve", s.decideReassignment(true))
+	v1.Post("/cases/:id/reassignments/:request_id/refuse", s.decideReassignment(false))
 	v1.Post("/cases/:id/resolve", s.resolveCase)
 	v1.Post("/cases/:id/object", s.objectCase)
 	v1.Post("/cases/:id/rating", s.rateCase)
@@ -74,6 +78,16 @@ func (s *Server) routes(ws http.Handler) {
 
 	// the document archive (archive.go)
 	v1.Get("/attachments", s.listAttachments)
+
+	// Service guide (issue 19): public reads, entity admins edit and publish.
+	v1.Post("/entities/:id/services", s.createService)
+	v1.Get("/entities/:id/services", s.listEntityServices)
+	v1.Get("/services", s.listServices)
+	v1.Get("/services/:id", s.getService)
+	v1.Patch("/services/:id", s.updateService)
+	v1.Post("/services/:id/publish", s.publishService)
+	v1.Get("/services/:id/versions", s.serviceVersions)
+	v1.Get("/stats/services", s.serviceStats)
 
 	// the audit log (auditlog.go)
 	v1.Get("/audit", s.auditLog)

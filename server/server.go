@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/media"
+	"github.com/jihat/jihat/media/rtc"
 	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
@@ -56,6 +58,17 @@ type Config struct {
 	Version          string
 	// Web is the browser app (client/web), served at "/"; nil serves none.
 	Web fs.FS
+
+	// RTC configures the meeting audio SFU (media/rtc): ICE addresses and
+	// ports, STUN/TURN, limits. RTCLease is how long a node's hosting of a
+	// meeting's audio lasts unrenewed (15 s); the lease is renewed, and
+	// relayed rooms checked, every RTCCheckEvery (RTCLease/3). AudioAccess
+	// decides who may signal; nil refuses everyone until the meetings
+	// service answers it.
+	RTC           rtc.Config
+	RTCLease      time.Duration
+	RTCCheckEvery time.Duration
+	AudioAccess   AudioAccess
 
 	Argon2        Argon2Params  // default DefaultArgon2
 	SessionTTL    time.Duration // default 12h
@@ -100,8 +113,9 @@ type Server struct {
 	wake    chan struct{} // wakes the sweeper early
 	notify  *notifier     // the notifications worker's state
 	now     func() time.Time
-	web     *webApp      // the browser app, nil without one
-	front   http.Handler // s.mux behind the cross-site check
+	web     *webApp                    // the browser app, nil without one
+	front   http.Handler               // s.mux behind the cross-site check
+	rtc     atomic.Pointer[rtcService] // meeting audio; set once in New
 }
 
 // New builds the server and its routes.
@@ -163,7 +177,8 @@ func New(cfg Config) (*Server, error) {
 	s.openapi = doc
 
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
-		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval})
+		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
+		OnDisconnect: s.rtcDisconnected, OnNodeMessage: s.rtcNodeMessage})
 	if err != nil {
 		return nil, err
 	}
@@ -171,25 +186,32 @@ func New(cfg Config) (*Server, error) {
 	if wsCfg.ClientIP == nil {
 		wsCfg.ClientIP = s.clientIP // trusted proxies resolved, as for REST
 	}
+	rtcSvc, err := newRTCService(s, cfg)
+	if err != nil {
+		s.hub.Close(context.Background())
+		return nil, err
+	}
+	s.rtc.Store(rtcSvc)
 	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, wsCfg)
 	if err != nil {
+		rtcSvc.close(context.Background())
 		s.hub.Close(context.Background())
 		return nil, err
 	}
 
 	s.mux = http.NewServeMux()
-	if cfg.Web != nil {
-		if s.web, err = loadWebApp(cfg.Web); err != nil {
-			s.hub.Close(context.Background())
-			return nil, err
-		}
-	}
 	s.app = fiber.New(fiber.Config{
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
 		BodyLimit:             int(cfg.MaxBodyBytes),
 		ReadBufferSize:        16 << 10,
 	})
+	if cfg.Web != nil {
+		if s.web, err = loadWebApp(cfg.Web); err != nil {
+			s.hub.Close(context.Background())
+			return nil, err
+		}
+	}
 	s.routes(ws)
 	if s.front, err = crossSite(cfg.WS.AllowedOrigins, s.mux); err != nil {
 		s.hub.Close(context.Background())
@@ -203,7 +225,24 @@ func (s *Server) Hub() *hub.Hub { return s.hub }
 
 // Close stops the live hub: its sockets, bus and background work. Call it
 // after Serve returns.
-func (s *Server) Close(ctx context.Context) error { return s.hub.Close(ctx) }
+func (s *Server) Close(ctx context.Context) error {
+	s.rtc.Load().close(ctx)
+	return s.hub.Close(ctx)
+}
+
+// rtcDisconnected ends the meeting audio of a socket that closed.
+func (s *Server) rtcDisconnected(ev hub.SessionEvent) {
+	if r := s.rtc.Load(); r != nil {
+		r.disconnected(ev)
+	}
+}
+
+// rtcNodeMessage receives the meeting audio's messages from other nodes.
+func (s *Server) rtcNodeMessage(b []byte) {
+	if r := s.rtc.Load(); r != nil {
+		r.onNodeMessage(b)
+	}
+}
 
 // Registry exposes the metrics registry so other parts (the hub) can add theirs.
 func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }

@@ -91,8 +91,10 @@ type caseHit struct {
 
 // searchCases reads one page of a ranked search of the cases db selects.
 func (s *Store) searchCases(db *gorm.DB, q CaseQuery) ([]jihat.Case, string, error) {
+	// A requester's cases, or one case number, are few: read them first.
+	narrow := q.RequesterID != "" || q.RequesterIDs != nil || q.Number != ""
 	var hits []caseHit
-	n, next, err := caseIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, q.Terms, q.Cursor, q.Limit,
+	n, next, err := caseIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, narrow, q.Terms, q.Cursor, q.Limit,
 		func(db *gorm.DB, n int) ([]string, error) {
 			var page []caseHit
 			if err := db.Limit(n).Scan(&page).Error; err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -66,6 +67,44 @@ func (s *Store) SeedCases(ctx context.Context, year int, first int64, cases []Se
 func (s *Store) analyze(ctx context.Context) error {
 	if s.postgre {
 		return s.db.WithContext(ctx).Exec("ANALYZE cases").Error
+	}
+	return s.db.WithContext(ctx).Exec("ANALYZE").Error
+}
+
+// SeedServices inserts published services of entity directly, in batches,
+// with their search columns as PublishService writes them (for benchmarks).
+func (s *Store) SeedServices(ctx context.Context, entityID string, contents []jihat.ServiceContent) error {
+	now := s.now().UTC()
+	rows := make([]serviceRow, 0, 500)
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		err := s.db.WithContext(ctx).Create(&rows).Error
+		rows = rows[:0]
+		return err
+	}
+	for i := range contents {
+		doc, err := json.Marshal(contents[i])
+		if err != nil {
+			return err
+		}
+		cols := serviceSearchColumns(&contents[i])
+		rows = append(rows, serviceRow{ID: newID(), EntityID: entityID, Draft: string(doc), Published: string(doc), Version: 1,
+			SearchTitle: cols["search_title"].(string), SearchTitleStem: cols["search_title_stem"].(string),
+			SearchBody: cols["search_body"].(string), SearchBodyStem: cols["search_body_stem"].(string),
+			SearchVer: jihat.SearchVersion, CreatedAt: now, UpdatedAt: now, PublishedAt: &now})
+		if len(rows) == cap(rows) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if s.postgre {
+		return s.db.WithContext(ctx).Exec("ANALYZE services").Error
 	}
 	return s.db.WithContext(ctx).Exec("ANALYZE").Error
 }

@@ -46,8 +46,17 @@ var migrations = []migration{
 	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&entityRow{}, &caseRow{})
 	}},
+	{21, "reassignment requests", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&reassignmentRow{})
+	}},
+	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&rtcHostRow{})
+	}},
 	{50, "case search by words and stems (jihat.SearchDoc); re-indexed after the migrations", func(s *Store, tx *gorm.DB) error {
 		return s.caseWordIndex(tx)
+	}},
+	{51, "service guide: services, their versions, their search, and cases.service_id", func(s *Store, tx *gorm.DB) error {
+		return s.serviceGuide(tx)
 	}},
 }
 

@@ -19,9 +19,10 @@ type caseRow struct {
 	Lng             *float64
 	Subject         string    `gorm:"size:400;not null"`
 	Body            string    `gorm:"not null"`
-	SearchText      string    `gorm:"not null;default:''"` // number, subject and body: exact form (jihat.SearchDoc)
-	SearchStem      string    `gorm:"not null;default:''"` // and stems (migration 50)
-	SearchVer       int       `gorm:"not null;default:0"`  // the jihat.SearchVersion they were made with
+	SearchText      string    `gorm:"not null;default:''"`               // number, subject and body: exact form (jihat.SearchDoc)
+	SearchStem      string    `gorm:"not null;default:''"`               // and stems (migration 50)
+	SearchVer       int       `gorm:"not null;default:0"`                // the jihat.SearchVersion they were made with
+	ServiceID       string    `gorm:"size:36;not null;default:'';index"` // the guide's service the case is about, or ''
 	Status          string    `gorm:"size:20;not null;index"`
 	EscalationLevel int       `gorm:"not null;default:0"`
 	Objections      int       `gorm:"not null;default:0"`     // migration 20
@@ -91,6 +92,23 @@ type postponementRow struct {
 }
 
 func (postponementRow) TableName() string { return "postponements" }
+
+// reassignmentRow is an employee's request to hand a case to a colleague
+// (migration 21).
+type reassignmentRow struct {
+	ID          string  `gorm:"primaryKey;size:36"`
+	CaseID      string  `gorm:"size:36;not null;index"`
+	RequestedBy string  `gorm:"size:36;not null"`
+	ToUserID    string  `gorm:"size:36;not null"`
+	Reason      string  `gorm:"not null;default:''"`
+	Status      string  `gorm:"size:10;not null"` // pending, approved, refused
+	DecidedBy   *string `gorm:"size:36"`
+	DecidedAt   *time.Time
+	Note        string    `gorm:"not null;default:''"`
+	CreatedAt   time.Time `gorm:"not null"`
+}
+
+func (reassignmentRow) TableName() string { return "reassignments" }
 
 // outboxRow is a notification to send, written in the same transaction as
 // the event that causes it. The notifications worker delivers it.

@@ -233,11 +233,12 @@ func ValidSearchCursor(s string) bool {
 }
 
 // rankedPage reads one page of a ranked search. scoped returns the table's
-// query with the caller's scope and filters; load reads at most n rows of
+// query with the caller's scope and filters; narrow says that scope holds
+// few rows (SQLite then reads them first and asks the index about each); load reads at most n rows of
 // db (which selects the table's columns and search_key) into the caller's
 // slice, in order, and returns how many it read. rankedPage returns how many
 // rows of those belong to the page, and the next cursor ("" at the end).
-func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, terms []jihat.SearchTerm, cursor string, limit int,
+func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, narrow bool, terms []jihat.SearchTerm, cursor string, limit int,
 	load func(db *gorm.DB, n int) (keys []string, err error)) (n int, next string, err error) {
 	cur, _ := parseSearchCursor(cursor)
 	tiers := x.tierExprs(s.postgre, terms)
@@ -251,7 +252,18 @@ func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, terms []jihat.Se
 				db = db.Where(x.table+".id < ?", cur.key)
 			}
 			db = db.Order(x.table + ".id DESC")
+		} else if narrow {
+			// Few rows in scope (a requester's cases): read them by their own
+			// index and ask the full-text index about each.
+			db = db.Select(x.table+".*, "+x.table+".rowid AS search_key").
+				Where("EXISTS (SELECT 1 FROM "+x.fts+" WHERE "+x.fts+".rowid = "+x.table+".rowid AND "+x.fts+" MATCH ?)", tiers[tier])
+			if tier == cur.tier && cur.key != "" {
+				key, _ := strconv.ParseInt(cur.key, 10, 64)
+				db = db.Where(x.table+".rowid < ?", key)
+			}
+			db = db.Order(x.table + ".rowid DESC")
 		} else {
+			// Read the full-text index newest first and stop at the page.
 			db = db.Select(x.table+".*, "+x.fts+".rowid AS search_key").
 				Joins("JOIN "+x.fts+" ON "+x.fts+".rowid = "+x.table+".rowid").Where(x.fts+" MATCH ?", tiers[tier])
 			if tier == cur.tier && cur.key != "" {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
@@ -66,8 +67,9 @@ func (s *Store) reindexAll(ctx context.Context) error {
 	return nil
 }
 
-// ReindexSearch re-indexes at most batch rows of an older analysis version
-// in one transaction and returns how many it did (0: none left).
+// ReindexSearch re-indexes at most batch rows (cases, then published
+// services) of an older analysis version in one transaction and returns how
+// many it did (0: none left).
 func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 	n := 0
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -88,6 +90,29 @@ func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 			}
 		}
 		n = len(rows)
+		if n >= batch {
+			return nil
+		}
+		// Then the published services.
+		q = tx.Model(&serviceRow{}).Select("id", "published").
+			Where("search_ver < ? AND published <> ''", jihat.SearchVersion).Limit(batch - n)
+		if s.postgre {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		var svs []serviceRow
+		if err := q.Find(&svs).Error; err != nil {
+			return err
+		}
+		for _, r := range svs {
+			var c jihat.ServiceContent
+			if err := json.Unmarshal([]byte(r.Published), &c); err != nil {
+				return err
+			}
+			if err := tx.Model(&serviceRow{}).Where("id = ?", r.ID).UpdateColumns(serviceSearchColumns(&c)).Error; err != nil {
+				return err
+			}
+		}
+		n += len(svs)
 		return nil
 	})
 	return n, err

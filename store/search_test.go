@@ -88,9 +88,12 @@ func TestSearchArabic(t *testing.T) {
 			{"ـــمدرسةـــ", []string{"school2", "guidance", "school"}},         // tatweel around
 		} {
 			terms := jihat.ParseSearch(tc.q)
-			var whole, paged []string
-			for _, limit := range []int{50, 2} {
+			var whole, paged, mine []string
+			for i, limit := range []int{50, 2, 2} {
 				q := store.CaseQuery{EntityID: w.Entity.ID, Terms: terms, Limit: limit}
+				if i == 2 { // the requester's own search: read by the requester's index
+					q = store.CaseQuery{RequesterID: w.Requester.ID, Terms: terms, Limit: limit}
+				}
 				for page := 0; page < 10; page++ {
 					got, next, err := s.ListCases(ctx, q)
 					if err != nil {
@@ -100,10 +103,13 @@ func TestSearchArabic(t *testing.T) {
 						t.Fatalf("search %q: %d results on a page of %d", tc.q, len(got), limit)
 					}
 					for _, c := range got {
-						if limit == 2 {
-							paged = append(paged, byID[c.ID])
-						} else {
+						switch i {
+						case 0:
 							whole = append(whole, byID[c.ID])
+						case 1:
+							paged = append(paged, byID[c.ID])
+						default:
+							mine = append(mine, byID[c.ID])
 						}
 					}
 					if next == "" {
@@ -117,6 +123,9 @@ func TestSearchArabic(t *testing.T) {
 			}
 			if fmt.Sprint(paged) != fmt.Sprint(whole) {
 				t.Errorf("search %q in pages of 2 = %v; in one page %v", tc.q, paged, whole)
+			}
+			if fmt.Sprint(mine) != fmt.Sprint(whole) {
+				t.Errorf("search %q by the requester = %v; by the entity %v", tc.q, mine, whole)
 			}
 		}
 	})

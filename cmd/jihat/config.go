@@ -36,6 +36,7 @@ type config struct {
 	MaxUploadMB    int64
 	MaxVoice       time.Duration
 	Notify         notifyConfig // SMTP_* and SMS_* (environment only)
+	RTC            rtcConfig    // meeting audio: --rtc-*, JIHAT_RTC_*, JIHAT_STUN_URLS, JIHAT_TURN_URLS
 }
 
 // parseConfig reads flags for the command named name.
@@ -58,6 +59,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 	c.AdminPassword = os.Getenv("JIHAT_ADMIN_PASSWORD")
 	c.DataKey = os.Getenv("JIHAT_DATA_KEY")
 	c.Notify = notifyFromEnv()
+	c.RTC.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

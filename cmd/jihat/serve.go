@@ -98,6 +98,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if scfg.Notifier, err = c.Notify.delivery(log); err != nil {
 		return err
 	}
+	if scfg.RTC, err = c.RTC.config(log); err != nil {
+		return err
+	}
 	srv, err := server.New(scfg)
 	if err != nil {
 		return err

@@ -116,6 +116,11 @@ func TestServe(t *testing.T) {
 	if len(states) < 4 {
 		t.Errorf("the demo citizen's cases are in %d states (%v), want at least 4", len(states), states)
 	}
+	// The service guide is alive: a misspelled Arabic word finds a demo service.
+	guide := s.must(http.StatusOK, "GET", "/api/v1/services?q="+url.QueryEscape("المدرسيه"), "", nil)
+	if found, _ := guide["services"].([]any); len(found) != 1 {
+		t.Errorf("the demo guide's search for المدرسيه found %d services, want 1", len(found))
+	}
 
 	admin := str(s.must(http.StatusOK, "POST", "/api/v1/auth/login", "", map[string]string{"login": adminLogin, "password": adminPassword}), "token")
 	entity := str(s.must(http.StatusCreated, "POST", "/api/v1/entities", admin, map[string]any{

@@ -269,6 +269,20 @@ func (c *LiveConn) Command(typ, channel string, data any) string {
 	return e.Code
 }
 
+// Request sends msg with a fresh "id" and returns the frame that answers it
+// (ack, error or pong with that id); it fails the test when none comes.
+func (c *LiveConn) Request(msg map[string]any) LiveFrame {
+	c.tb.Helper()
+	c.n++
+	id := "req-" + strconv.Itoa(c.n)
+	msg["id"] = id
+	b, _ := json.Marshal(msg)
+	if err := c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
+		c.tb.Fatalf("send: %v", err)
+	}
+	return c.WaitFrame(func(f LiveFrame) bool { return f.ID == id })
+}
+
 // Fence proves absence without a sleep: it sends a ping and waits for its
 // pong. The server queues a socket's frames in order, so every frame queued
 // before the ping (the events of every request that has returned, on a

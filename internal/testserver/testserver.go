@@ -38,6 +38,7 @@ type Option func(*options)
 
 type options struct {
 	postgres  bool
+	dsn       func(string) string
 	tls       bool
 	configure []func(*server.Config)
 	now       func() time.Time
@@ -47,6 +48,13 @@ type options struct {
 // test is skipped when no PostgreSQL is configured, or fails under
 // JIHAT_TEST_REQUIRE_SERVICES=1.
 func Postgres() Option { return func(o *options) { o.postgres = true } }
+
+// PostgresVia runs the server on PostgreSQL (as Postgres does) through the
+// DSN that fn makes of the test's own, e.g. one through a testenv.Proxy that
+// the test cuts to stop the database under the server.
+func PostgresVia(fn func(dsn string) string) Option {
+	return func(o *options) { o.postgres, o.dsn = true, fn }
+}
 
 // TLS serves over HTTPS with a test certificate; Client trusts it.
 func TLS() Option { return func(o *options) { o.tls = true } }
@@ -112,6 +120,9 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	if o.postgres {
 		scfg.DatabaseURL = testenv.Postgres(tb)
 		driver, dsn = "pgx", scfg.DatabaseURL
+		if o.dsn != nil {
+			scfg.DatabaseURL = o.dsn(scfg.DatabaseURL)
+		}
 	} else {
 		scfg.DataDir = tb.TempDir()
 		dsn = "file:" + filepath.Join(scfg.DataDir, "jihat.db") + "?_pragma=busy_timeout(10000)"

@@ -23,6 +23,10 @@ type Participant struct {
 	pending   []webrtc.ICECandidateInit
 	subs      map[string]*webrtc.RTPSender // publisher id → our sender of their track
 
+	early     sync.Mutex // guards described and held
+	described bool       // the first answer went out: candidates may follow
+	held      []Signal   // candidates gathered before it
+
 	readyFlag atomic.Bool                                // connected: receives the others' tracks
 	track     atomic.Pointer[webrtc.TrackLocalStaticRTP] // what we publish, once it arrives
 	muted     atomic.Bool
@@ -41,8 +45,18 @@ func newParticipant(r *Room, id string, pc *webrtc.PeerConnection, send func(Sig
 			return
 		}
 		init := c.ToJSON()
-		p.out.push(Signal{Type: SignalCandidate, Candidate: &Candidate{Candidate: init.Candidate,
-			SDPMid: init.SDPMid, SDPMLineIndex: init.SDPMLineIndex, UsernameFragment: init.UsernameFragment}})
+		sig := Signal{Type: SignalCandidate, Candidate: &Candidate{Candidate: init.Candidate,
+			SDPMid: init.SDPMid, SDPMLineIndex: init.SDPMLineIndex, UsernameFragment: init.UsernameFragment}}
+		p.early.Lock()
+		if !p.described {
+			// Not before the first answer: a browser refuses candidates
+			// that come before the description.
+			p.held = append(p.held, sig)
+			p.early.Unlock()
+			return
+		}
+		p.early.Unlock()
+		p.out.push(sig)
 	})
 	pc.OnTrack(p.onTrack)
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
@@ -110,6 +124,13 @@ func (p *Participant) Offer(id, sdp string) error {
 		return jihat.Errorf(jihat.EINVALID, "rtc_bad_sdp")
 	}
 	p.out.push(Signal{Type: SignalAnswer, ID: id, SDP: p.pc.LocalDescription().SDP})
+	p.early.Lock()
+	p.described = true
+	for _, c := range p.held {
+		p.out.push(c)
+	}
+	p.held = nil
+	p.early.Unlock()
 	p.ready = true
 	again := p.needOffer
 	p.needOffer = false

@@ -118,15 +118,25 @@ func opus() webrtc.RTPCodecCapability {
 
 // Start sends the peer's first offer, with correlation id.
 func (p *Peer) Start(id string) error {
-	offer, err := p.pc.CreateOffer(nil)
+	sdp, err := p.Offer()
 	if err != nil {
 		return err
 	}
-	if err := p.pc.SetLocalDescription(offer); err != nil {
-		return err
-	}
-	p.send(rtc.Signal{Type: rtc.SignalOffer, ID: id, SDP: offer.SDP})
+	p.send(rtc.Signal{Type: rtc.SignalOffer, ID: id, SDP: sdp})
 	return nil
+}
+
+// Offer creates and sets the peer's offer and returns its SDP, for a caller
+// that sends it itself.
+func (p *Peer) Offer() (string, error) {
+	offer, err := p.pc.CreateOffer(nil)
+	if err != nil {
+		return "", err
+	}
+	if err := p.pc.SetLocalDescription(offer); err != nil {
+		return "", err
+	}
+	return offer.SDP, nil
 }
 
 // Handle applies a signal from the SFU: an answer, the SFU's own offer
