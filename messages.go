@@ -70,6 +70,7 @@ var catalogues = []map[string]text{
 	webMessages,      // messages_web.go
 	securityMessages, // messages_security.go
 	guideMessages,
+	meetingMessages, // messages_meetings.go
 }
 
 func lookup(key string) (text, bool) {

@@ -86,6 +86,13 @@ var caseMessages = map[string]text{
 	"notify.case.reassignment_refused.body":    {"رُفض طلبك إعادة إسناد المعاملة {{.Number}}.\nالملاحظة: {{.Note}}", "Your request to reassign case {{.Number}} was refused.\nNote: {{.Note}}"},
 	"notify.case.reassignment_refused.sms":     {"جهات: رُفض طلب إعادة إسناد المعاملة {{.Number}}.", "Jihat: the reassignment of case {{.Number}} was refused."},
 
+	"notify.case.attachment.title": {"ملف جديد على معاملتك {{.Number}}", "New file on your case {{.Number}}"},
+	"notify.case.attachment.body":  {"أضافت {{.Entity}} ملفاً إلى معاملتك رقم {{.Number}}: {{.Body}}", "{{.Entity}} added a file to your case {{.Number}}: {{.Body}}"},
+	"notify.case.attachment.sms":   {"جهات: ملف جديد على معاملتك {{.Number}} من {{.Entity}}.", "Jihat: new file on your case {{.Number}} from {{.Entity}}."},
+	"notify.case.voice.title":      {"رسالة صوتية على معاملتك {{.Number}}", "Voice note on your case {{.Number}}"},
+	"notify.case.voice.body":       {"أرسلت {{.Entity}} رسالة صوتية على معاملتك رقم {{.Number}}؛ استمع إليها في التطبيق.", "{{.Entity}} sent a voice note on your case {{.Number}}; listen to it in the app."},
+	"notify.case.voice.sms":        {"جهات: رسالة صوتية على معاملتك {{.Number}} من {{.Entity}}.", "Jihat: voice note on your case {{.Number}} from {{.Entity}}."},
+
 	"notify.case.final_decision.title": {"القرار النهائي في معاملتك {{.Number}}", "The final decision on your case {{.Number}}"},
 	"notify.case.final_decision.body": {"صدر القرار النهائي في معاملتك رقم {{.Number}} من آخر مستوى للاعتراض، ولا يقبل اعتراضاً آخر:\n\n{{.Resolution}}",
 		"The last level of objection has decided your case {{.Number}}; this decision is final and takes no further objection:\n\n{{.Resolution}}"},

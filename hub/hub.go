@@ -67,6 +67,18 @@ type Config struct {
 	// for long). For statistics such as hours worked.
 	OnConnect    func(SessionEvent)
 	OnDisconnect func(SessionEvent)
+	// OnPresence, when set, is told the edges of presence on a channel
+	// that tracks it: present is true when a user's first connection joins
+	// (on any node; called on the node that saw the edge, before the
+	// joiner's snapshot is sent) and false when their last one leaves or
+	// expires. It runs on the subscribing goroutine and must be quick; a
+	// user who rejoins quickly may be reported present twice.
+	OnPresence func(ctx context.Context, channel, userID string, present bool)
+	// Snapshot, when set, adds fields to the snapshot a subscriber of a
+	// presence channel gets: a JSON object whose members are appended
+	// after "presence" (e.g. a meeting's tally, attendance and agenda
+	// position). Nil or an error adds nothing (the error is logged).
+	Snapshot func(ctx context.Context, p Principal, channel string) (json.RawMessage, error)
 	// OnNodeMessage receives what other nodes sent this node with SendNode.
 	// It is called from the bus's goroutine and must not block.
 	OnNodeMessage func(payload []byte)

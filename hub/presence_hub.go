@@ -1,7 +1,9 @@
 package hub
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jihat/jihat"
@@ -22,8 +24,8 @@ func presenceFrame(channel, action, userID string) []byte {
 
 // joinPresence records s's user on its channel, tells the channel when the
 // user just arrived, and sends s the snapshot of who is there.
-func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
-	ctx, cancel := context.WithTimeout(ctx, presenceTimeout)
+func (h *Hub) joinPresence(parent context.Context, s *subscription) {
+	ctx, cancel := context.WithTimeout(parent, presenceTimeout)
 	defer cancel()
 	m := Member{UserID: s.c.p.UserID, ConnID: s.c.id}
 	first, err := h.presence.Join(ctx, s.name, m)
@@ -35,6 +37,7 @@ func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
 		s.c.mu.Unlock()
 		if first {
 			h.publishFrame(ctx, s.name, presenceFrame(s.name, "join", m.UserID), 0, nil, nil)
+			h.presenceEdge(parent, s.name, m.UserID, true)
 		}
 	}
 	users, err := h.presence.Members(ctx, s.name)
@@ -49,8 +52,26 @@ func (h *Hub) joinPresence(ctx context.Context, s *subscription) {
 		}
 		data = appendString(data, u)
 	}
-	data = append(data, "]}"...)
+	data = append(data, ']')
+	if h.cfg.Snapshot != nil {
+		extra, err := h.cfg.Snapshot(parent, s.c.p, s.name) // the command's time, not presence's
+		if err != nil {
+			h.log.Warn("hub: snapshot", "channel", s.name, "err", err)
+		} else if inner := bytes.TrimSpace(extra); len(inner) > 2 && inner[0] == '{' && inner[len(inner)-1] == '}' {
+			data = append(data, ',')
+			data = append(data, bytes.TrimSpace(inner[1:len(inner)-1])...)
+		}
+	}
+	data = append(data, '}')
 	s.c.send(encodeFrame(TypeSnapshot, "", s.name, 0, data))
+}
+
+// presenceEdge tells Config.OnPresence that userID arrived on or left
+// channel.
+func (h *Hub) presenceEdge(ctx context.Context, channel, userID string, present bool) {
+	if h.cfg.OnPresence != nil {
+		h.cfg.OnPresence(ctx, channel, userID, present)
+	}
 }
 
 // leavePresence removes s's membership and tells the channel when the user
@@ -66,6 +87,7 @@ func (h *Hub) leavePresence(ctx context.Context, s *subscription) {
 	}
 	if last {
 		h.publishFrame(ctx, s.name, presenceFrame(s.name, "leave", m.UserID), 0, nil, nil)
+		h.presenceEdge(ctx, s.name, m.UserID, false)
 	}
 }
 
@@ -93,6 +115,7 @@ func (h *Hub) heartbeat() {
 	for _, r := range readded {
 		if jihat.ValidChannel(r.Channel) {
 			h.publishFrame(ctx, r.Channel, presenceFrame(r.Channel, "join", r.Member.UserID), 0, nil, nil)
+			h.presenceEdge(ctx, r.Channel, r.Member.UserID, true)
 		}
 	}
 	for _, s := range h.shards {
@@ -112,9 +135,20 @@ func (h *Hub) heartbeat() {
 			}
 			for _, u := range gone {
 				h.publishFrame(ctx, name, presenceFrame(name, "leave", u), 0, nil, nil)
+				h.presenceEdge(ctx, name, u, false)
 			}
 		}
 	}
+}
+
+// Present reports whether userID has a live connection on channel, on any
+// node (for an application that reconciles its own records with presence).
+func (h *Hub) Present(ctx context.Context, channel, userID string) (bool, error) {
+	users, err := h.presence.Members(ctx, channel)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(users, userID), nil
 }
 
 // Online reports which of userIDs have at least one connection on any node

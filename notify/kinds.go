@@ -27,6 +27,8 @@ var Kinds = []Kind{
 	{Name: "case.created", Defaults: requesterChannels},
 	{Name: "case.assigned_requester", Defaults: requesterChannels},
 	{Name: "case.reply", Defaults: requesterChannels},
+	{Name: "case.attachment", Defaults: requesterChannels},
+	{Name: "case.voice", Defaults: requesterChannels},
 	{Name: "case.awaiting_citizen", Defaults: requesterChannels},
 	{Name: "case.postponed", Defaults: requesterChannels},
 	{Name: "case.resolved", Defaults: requesterChannels},

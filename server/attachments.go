@@ -63,7 +63,8 @@ func (s *Server) httpFail(w http.ResponseWriter, r *http.Request, err error) {
 const uploadPartSlack = 64 << 10
 
 // upload serves POST /api/v1/cases/{id}/attachments (multipart "file") and
-// /voice (multipart "audio" with duration_ms). The file streams into the
+// /voice (multipart "audio", duration_ms an optional hint: the server
+// measures the recording). The file streams into the
 // media store's temporary space while its type is sniffed; the row, the
 // event and the blob's commit happen in one transaction, so a refused or
 // interrupted upload leaves neither a row nor a visible file.
@@ -125,7 +126,7 @@ type incomingUpload struct {
 	pending    media.Pending
 	name       string
 	visibility jihat.Visibility
-	claimed    time.Duration // voice: the client's duration_ms
+	claimed    time.Duration // voice: the client's duration_ms, a hint only (the server measures)
 }
 
 // readUpload reads the multipart parts: the file (streamed into a pending
@@ -141,7 +142,6 @@ func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (i
 	if err != nil {
 		return up, jihat.Invalid(map[string]string{fileField: "multipart_required"})
 	}
-	durationSeen := false
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -175,7 +175,7 @@ func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (i
 			if err != nil || ms <= 0 {
 				return up, jihat.Invalid(map[string]string{"duration_ms": "invalid_value"})
 			}
-			up.claimed, durationSeen = time.Duration(ms)*time.Millisecond, true
+			up.claimed = time.Duration(ms) * time.Millisecond
 		default:
 			return up, &jihat.Error{Code: jihat.EINVALID, Key: "unknown_field", Args: []any{name},
 				Fields: map[string]string{name: "unknown_field"}}
@@ -185,10 +185,10 @@ func (s *Server) readUpload(ctx context.Context, r *http.Request, voice bool) (i
 		return up, jihat.Invalid(map[string]string{fileField: "required"})
 	}
 	if voice {
-		if !durationSeen {
-			return up, jihat.Invalid(map[string]string{"duration_ms": "required"})
-		}
-		if err := media.CheckVoiceDuration(up.pending.Blob().Duration, up.claimed, s.cfg.MaxVoiceDuration); err != nil {
+		// The server measures the recording; the client's duration_ms is
+		// only a hint (a browser's MediaRecorder often gets it wrong), so
+		// it is neither required nor compared.
+		if err := media.CheckVoiceDuration(up.pending.Blob().Duration, 0, s.cfg.MaxVoiceDuration); err != nil {
 			return up, err
 		}
 	}
@@ -271,6 +271,11 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 		if _, err := m.Event(typ, u.ID, up.visibility, jihat.AttachmentData{AttachmentID: att.ID, Name: att.Name,
 			ContentType: att.MIME, Size: att.Size, DurationMS: att.DurationMS}); err != nil {
 			return err
+		}
+		if up.visibility == jihat.VisibilityPublic { // the rules of a public reply, notifications included
+			if err := publicAction(m, u, "case."+string(typ), map[string]any{"number": c.Number, "body": att.Name}); err != nil {
+				return err
+			}
 		}
 		return up.pending.Commit(ctx)
 	})

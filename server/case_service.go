@@ -151,23 +151,8 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 			if c.Status == jihat.StatusClosed {
 				return jihat.Errorf(jihat.ECONFLICT, "case_closed")
 			}
-		case u.ID == c.RequesterID:
-			if c.Status, err = jihat.Transition(c.Status, jihat.ActionCitizenReply); err != nil {
-				return err
-			}
-			if c.AssigneeID != "" {
-				if err := m.Notify("case.citizen_reply", c.AssigneeID, map[string]any{"number": c.Number}); err != nil {
-					return err
-				}
-			}
-		case canHandle(u, c):
-			if c.Status, err = jihat.Transition(c.Status, jihat.ActionReply); err != nil {
-				return err
-			}
-			if c.FirstResponseAt.IsZero() {
-				c.FirstResponseAt = m.Now
-			}
-			if err := m.Notify("case.reply", c.RequesterID, map[string]any{"number": c.Number, "body": body}); err != nil {
+		case u.ID == c.RequesterID || canHandle(u, c):
+			if err := publicAction(m, u, "case.reply", map[string]any{"number": c.Number, "body": body}); err != nil {
 				return err
 			}
 		default:
@@ -185,6 +170,32 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		}
 	}
 	return newEventView(ev, map[string]string{u.ID: u.Name}), nil
+}
+
+// publicAction applies the rules every public action on a case follows, a
+// reply, a file or a voice note alike: the requester's keeps or puts the
+// case in progress and tells its assignee (case.citizen_reply); staff's is
+// a reply (the first response; an assigned case is in progress) and tells
+// the requester with kind and data. A resolved or closed case takes none.
+func publicAction(m *store.CaseTx, u *jihat.User, kind string, data map[string]any) error {
+	c := m.Case
+	var err error
+	if u.ID == c.RequesterID {
+		if c.Status, err = jihat.Transition(c.Status, jihat.ActionCitizenReply); err != nil {
+			return err
+		}
+		if c.AssigneeID == "" {
+			return nil
+		}
+		return m.Notify("case.citizen_reply", c.AssigneeID, map[string]any{"number": c.Number})
+	}
+	if c.Status, err = jihat.Transition(c.Status, jihat.ActionReply); err != nil {
+		return err
+	}
+	if c.FirstResponseAt.IsZero() {
+		c.FirstResponseAt = m.Now
+	}
+	return m.Notify(kind, c.RequesterID, data)
 }
 
 // Resolve answers the case with a resolution text.

@@ -70,7 +70,8 @@ func (b liveBackend) CanRead(p hub.Principal, a jihat.Audience) bool {
 //   - case:<id>:staff: staff who may see its internal notes — never the requester;
 //   - entity:<id>:feed: the entity's staff with reports.view and case.view_internal, platform admins;
 //   - feed: oversight and platform admins (public events only);
-//   - user:<id>: that user.
+//   - user:<id>: that user;
+//   - meeting:<id>: the meeting's members (observers too) and admins (accessTo).
 func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel string) error {
 	u, err := b.s.store.UserByID(ctx, p.UserID)
 	if err != nil || !u.Active {
@@ -94,6 +95,8 @@ func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel str
 			return forbidden
 		}
 		return nil
+	case jihat.ChannelMeeting:
+		return b.s.canSeeMeeting(ctx, u, ch.ID)
 	case jihat.ChannelEntityFeed:
 		if u.IsPlatformAdmin() || (u.InEntity(ch.ID) && u.Can(jihat.PermReportsView) && u.Can(jihat.PermCaseViewInternal)) {
 			return nil
@@ -151,6 +154,8 @@ func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub
 			return nil, err
 		}
 		return ev, nil
+	case "vote":
+		return b.vote(ctx, u, env)
 	}
 	return nil, jihat.Invalid(map[string]string{"type": "invalid_value"})
 }
@@ -168,6 +173,11 @@ func (b liveBackend) Replay(ctx context.Context, channel string, since int64, li
 	}
 	var events []jihat.CaseEvent
 	switch ch.Kind {
+	case jihat.ChannelMeeting:
+		if since < 0 {
+			return nil, nil // the snapshot and REST give the state
+		}
+		return b.s.meetingReplay(ctx, channel, since, limit)
 	case jihat.ChannelCase, jihat.ChannelCaseStaff:
 		if since < 0 {
 			return nil, nil

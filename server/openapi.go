@@ -17,7 +17,7 @@ type op struct {
 
 // operations lists every operation of the JSON API and the routes served by
 // the net/http front. routes.go and this list must agree (openapi_test.go).
-var operations = []op{
+var operations = append([]op{
 	{"get", "/healthz", "Process is up", "ops", false, "", "200", ""},
 	{"get", "/readyz", "Database and Redis reachable", "ops", false, "", "200", ""},
 	{"get", "/metrics", "Prometheus metrics", "ops", false, "", "200", ""},
@@ -64,7 +64,7 @@ var operations = []op{
 	{"post", "/api/v1/cases/{id}/transition", "Start, await the citizen, resume or close", "cases", true, "TransitionRequest", "200", "CaseAnswer"},
 
 	{"post", "/api/v1/cases/{id}/attachments", "Attach a document or image (multipart: file, visibility); streamed, type sniffed from the bytes", "files", true, "", "201", "AttachmentAnswer"},
-	{"post", "/api/v1/cases/{id}/voice", "Attach a voice note (multipart: audio, visibility, duration_ms)", "files", true, "", "201", "AttachmentAnswer"},
+	{"post", "/api/v1/cases/{id}/voice", "Attach a voice note (multipart: audio, visibility, duration_ms? — a hint only: the server measures the recording and stores its own duration)", "files", true, "", "201", "AttachmentAnswer"},
 	{"get", "/api/v1/attachments/{id}", "Download (Range supported)", "files", true, "", "200", ""},
 	{"get", "/api/v1/attachments", "The document archive (case_id, number, requester_id, entity_id, kind, q, from, to, cursor, limit)", "files", true, "", "200", "AttachmentList"},
 
@@ -86,7 +86,7 @@ var operations = []op{
 	{"put", "/api/v1/me/notification-preferences", "Turn channels of kinds of notification on or off", "notifications", true, "PreferencesRequest", "200", "Preferences"},
 	{"get", "/api/v1/entities/{id}/templates/{kind}", "The entity's notification texts of one kind (entity.manage)", "notifications", true, "", "200", "Templates"},
 	{"put", "/api/v1/entities/{id}/templates/{kind}", "Replace the entity's notification texts of one kind (entity.manage)", "notifications", true, "TemplatesRequest", "200", "Templates"},
-}
+}, meetingOperations...)
 
 func str() map[string]any            { return map[string]any{"type": "string"} }
 func strFmt(f string) map[string]any { return map[string]any{"type": "string", "format": f} }
@@ -252,7 +252,7 @@ func openAPIDocument(version string) map[string]any {
 			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas()),
+			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

@@ -116,6 +116,10 @@ type Server struct {
 	web     *webApp                    // the browser app, nil without one
 	front   http.Handler               // s.mux behind the cross-site check
 	rtc     atomic.Pointer[rtcService] // meeting audio; set once in New
+
+	votes       voteBatcher    // group commit of votes, per motion
+	tallies     tallyCoalescer // live tallies, at most ~5 a second per motion
+	motionCache motionCache    // motion → meeting, secret
 }
 
 // New builds the server and its routes.
@@ -166,6 +170,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.SweepEvery = 30 * time.Second
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
+	s.votes.s, s.tallies.s = s, s
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)
@@ -178,7 +183,8 @@ func New(cfg Config) (*Server, error) {
 
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
-		OnDisconnect: s.rtcDisconnected, OnNodeMessage: s.rtcNodeMessage})
+		OnDisconnect: s.rtcDisconnected, OnNodeMessage: s.rtcNodeMessage,
+		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
 	if err != nil {
 		return nil, err
 	}

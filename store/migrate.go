@@ -49,6 +49,11 @@ var migrations = []migration{
 	{21, "reassignment requests", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&reassignmentRow{})
 	}},
+	{30, "meetings: boards, meetings, attendance, motions, votes, secret ballots, notes, minutes", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&boardRow{}, &boardMemberRow{}, &meetingRow{}, &meetingMemberRow{}, &agendaItemRow{},
+			&attendanceRow{}, &motionRow{}, &voteRow{}, &ballotVoterRow{}, &ballotBoxRow{}, &meetingEventRow{},
+			&meetingNoteRow{}, &minutesRow{}, &minutesAccessRow{})
+	}},
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},
@@ -57,6 +62,14 @@ var migrations = []migration{
 	}},
 	{51, "service guide: services, their versions, their search, and cases.service_id", func(s *Store, tx *gorm.DB) error {
 		return s.serviceGuide(tx)
+	}},
+	{52, "search: GIN indexes without a pending list (every search scanned it)", func(s *Store, tx *gorm.DB) error {
+		if !s.postgre {
+			return nil
+		}
+		return tx.Exec(`ALTER INDEX idx_cases_tsv SET (fastupdate = off);
+ALTER INDEX idx_services_tsv SET (fastupdate = off);
+SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list('idx_services_tsv'::regclass);`).Error
 	}},
 }
 

@@ -23,8 +23,8 @@ import (
 //
 // Results come in tiers, each newest first: every word in one field as
 // typed (the exact phrase), then every word (any form), then some words;
-// with two fields (a title and a body) each of those is asked of the title
-// before the body. A page is read tier after tier, so the first page of a
+// with two fields (a title and a body), the phrase and every word are
+// asked of the title before the whole. A page is read tier after tier, so the first page of a
 // common word costs one ordered walk of the index, never a sort of every
 // match.
 
@@ -58,7 +58,7 @@ func (x textIndex) install(s *Store, tx *gorm.DB) error {
 				fmt.Sprintf("setweight(to_tsvector('simple'::regconfig, coalesce(%s, '')), '%c')", f.stem, f.weights[1]))
 		}
 		return tx.Exec(fmt.Sprintf(`ALTER TABLE %[1]s ADD COLUMN IF NOT EXISTS search_tsv tsvector GENERATED ALWAYS AS (%[2]s) STORED;
-CREATE INDEX IF NOT EXISTS idx_%[1]s_tsv ON %[1]s USING gin (search_tsv);`, x.table, strings.Join(parts, " || "))).Error
+CREATE INDEX IF NOT EXISTS idx_%[1]s_tsv ON %[1]s USING gin (search_tsv) WITH (fastupdate = off);`, x.table, strings.Join(parts, " || "))).Error
 	}
 	list := strings.Join(cols, ", ")
 	newVals := "new." + strings.Join(cols, ", new.")
@@ -100,15 +100,14 @@ func (x textIndex) tierExprs(postgre bool, terms []jihat.SearchTerm) []string {
 		}
 		sets = append(sets, all)
 	}
-	// phrase and every word, field by field, then some words.
-	for _, fs := range sets {
+	// The phrase and every word, in the first field (the title) then in
+	// any; then some words anywhere.
+	for _, fs := range [][]textField{sets[0], all} {
 		add(phraseExpr(postgre, fs, terms))
 		add(termsExpr(postgre, fs, terms, true))
 	}
 	if len(terms) > 1 {
-		for _, fs := range sets {
-			add(termsExpr(postgre, fs, terms, false))
-		}
+		add(termsExpr(postgre, all, terms, false))
 	}
 	out := make([]string, len(raw))
 	for i, e := range raw {

@@ -15,6 +15,7 @@ import { Admin } from './screens/admin.js';
 import { Entities } from './screens/entities.js';
 import { Notifications } from './screens/notifications.js';
 import { ChangePassword } from './screens/password.js';
+import { Guide, ServicePage } from './screens/guide.js';
 
 function Header({ user }) {
   const other = lang() === 'ar' ? 'en' : 'ar';
@@ -28,6 +29,7 @@ function Header({ user }) {
     if (user.role === 'platform_admin') links.push(['/entities', t('nav.entities')]);
     links.push(['/notifications', t('nav.notifications')]);
   }
+  links.push(['/guide', t('nav.guide')]);
   const path = getState().path.split('?')[0];
   return html`<header class="top">
     <a class="skip" href="#main">${t('nav.skip')}</a>
@@ -67,9 +69,17 @@ function Flash({ flash }) {
 function route(path, user) {
   const [p, query] = path.split('?');
   const params = new URLSearchParams(query || '');
+  // The service guide is open to everyone, logged in or not.
+  if (p === '/guide') return { screen: Guide, props: { params, key: query || '' } };
+  const g = p.match(/^\/guide\/([0-9a-f-]{36})$/);
+  if (g) return { screen: ServicePage, props: { id: g[1], key: g[1] } };
   const open = { '/': Welcome, '/login': Login, '/register': Register };
   if (open[p]) {
-    if (user) return { redirect: home(user) };
+    if (user) {
+      // Logged in on the way somewhere (the guide's "ask about this service"): go on there.
+      const next = params.get('next');
+      return { redirect: next && next.startsWith('/') && !next.startsWith('//') && !user.must_change_password ? next : home(user) };
+    }
     return { screen: open[p], props: { params } };
   }
   if (!user) return { redirect: '/login?next=' + encodeURIComponent(path) };

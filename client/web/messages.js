@@ -94,6 +94,14 @@ const ar = {
   'perm.meetings.manage': 'إدارة الاجتماعات', 'perm.meeting.vote': 'التصويت في الاجتماعات', 'perm.audit.view': 'سجل التدقيق',
   'entities.title': 'الجهات', 'entities.new': 'جهة جديدة', 'entities.sector': 'القطاع',
   'sector.government': 'حكومي', 'sector.private': 'خاص', 'sector.nonprofit': 'غير ربحي',
+  'nav.guide': 'دليل الخدمات',
+  'guide.title': 'دليل الخدمات', 'guide.intro': 'خدمات الجهات: شروطها ومتطلباتها ورسومها وخطواتها، ورابط الخدمة الإلكترونية.',
+  'guide.search': 'ابحث عن خدمة', 'guide.search_button': 'بحث', 'guide.none': 'لا توجد خدمات مطابقة.',
+  'guide.entity': 'الجهة', 'guide.eligibility': 'من يحق له التقديم', 'guide.fees': 'الرسوم', 'guide.duration': 'المدة المتوقعة',
+  'guide.office_hours': 'أوقات العمل', 'guide.channels': 'قنوات التقديم', 'guide.documents': 'المستندات المطلوبة', 'guide.steps': 'الخطوات',
+  'guide.eservice': 'الانتقال إلى الخدمة الإلكترونية', 'guide.ask': 'اسأل عن هذه الخدمة', 'guide.ask_subject': 'استفسار عن خدمة: {name}',
+  'guide.about': 'بخصوص الخدمة', 'guide.channel.online': 'إلكترونياً', 'guide.channel.app': 'التطبيق', 'guide.channel.office': 'الحضور إلى المكتب',
+  'guide.channel.phone': 'الهاتف', 'guide.channel.email': 'البريد الإلكتروني',
 };
 
 const en = {
@@ -190,6 +198,14 @@ const en = {
   'perm.meetings.manage': 'Manage meetings', 'perm.meeting.vote': 'Vote in meetings', 'perm.audit.view': 'Audit log',
   'entities.title': 'Entities', 'entities.new': 'New entity', 'entities.sector': 'Sector',
   'sector.government': 'Government', 'sector.private': 'Private', 'sector.nonprofit': 'Non-profit',
+  'nav.guide': 'Service guide',
+  'guide.title': 'Service guide', 'guide.intro': "Entities' services: who may apply, what to bring, fees, steps, and the link to the e-service.",
+  'guide.search': 'Search for a service', 'guide.search_button': 'Search', 'guide.none': 'No service matches.',
+  'guide.entity': 'Entity', 'guide.eligibility': 'Who may apply', 'guide.fees': 'Fees', 'guide.duration': 'Expected duration',
+  'guide.office_hours': 'Office hours', 'guide.channels': 'Channels', 'guide.documents': 'Required documents', 'guide.steps': 'Steps',
+  'guide.eservice': 'Go to the e-service', 'guide.ask': 'Ask about this service', 'guide.ask_subject': 'Question about a service: {name}',
+  'guide.about': 'About the service', 'guide.channel.online': 'Online', 'guide.channel.app': 'The app', 'guide.channel.office': 'In person',
+  'guide.channel.phone': 'Phone', 'guide.channel.email': 'E-mail',
 };
 
 export const messages = { ar, en };

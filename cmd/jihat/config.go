@@ -32,6 +32,7 @@ type config struct {
 	Origins        string
 	SecureCookies  bool
 	LogLevel       string
+	PprofAddr      string
 	TrustedProxies string
 	MaxUploadMB    int64
 	MaxVoice       time.Duration
@@ -55,6 +56,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", envInt("JIHAT_MAX_UPLOAD_MB", 25), "largest attachment in MiB (JIHAT_MAX_UPLOAD_MB)")
 	fs.DurationVar(&c.MaxVoice, "max-voice", envDuration("JIHAT_MAX_VOICE", 5*time.Minute), "longest voice note (JIHAT_MAX_VOICE)")
 	fs.StringVar(&c.LogLevel, "log-level", env("JIHAT_LOG_LEVEL", "info"), "debug, info, warn or error (JIHAT_LOG_LEVEL)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("JIHAT_PPROF_ADDR", ""), "loopback address for Go's profiler, e.g. 127.0.0.1:6060; empty = off (JIHAT_PPROF_ADDR)")
 	c.AdminLogin = os.Getenv("JIHAT_ADMIN_LOGIN")
 	c.AdminPassword = os.Getenv("JIHAT_ADMIN_PASSWORD")
 	c.DataKey = os.Getenv("JIHAT_DATA_KEY")

@@ -121,6 +121,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c.PprofAddr != "" {
+		pln, err := pprofListen(c.PprofAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		go servePprof(ctx, pln, log)
+	}
 	url := "http://" + displayAddr(ln.Addr())
 	log.Info("jihat listening", slog.String("url", url), slog.String("version", version),
 		slog.String("database", map[bool]string{true: "postgresql", false: "sqlite"}[st.Postgres()]),

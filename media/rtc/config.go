@@ -201,6 +201,9 @@ func newTransport(c *Config, servers []ICEServer) (*transport, error) {
 	se.SetICEUDPMux(t.udp)
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(true)
+	// A peer gone silent (its node or browser died) leaves the room after
+	// 10 s instead of Pion's 30.
+	se.SetICETimeouts(5*time.Second, 10*time.Second, 2*time.Second)
 	allowed := func(ip net.IP) bool {
 		for _, a := range ips {
 			if a.Equal(ip) || a.IsUnspecified() {

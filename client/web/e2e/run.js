@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { startServer, launch, newPage, ensureOut, outDir } from './harness.js';
 import { step, summary } from './runner.js';
 import { run } from './flows.js';
+import { runGuide } from './guide_flow.js';
 
 const t0 = Date.now();
 ensureOut();
@@ -21,6 +22,7 @@ try {
   };
   console.log(`e2e: jihat at ${server.url}, Chromium ${browser.version()}`);
   await run({ server, open });
+  await runGuide({ server, open });
   ok = summary();
 } catch (err) {
   console.error('e2e: harness failure:', err);

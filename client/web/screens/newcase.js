@@ -11,7 +11,9 @@ const kinds = ['inquiry', 'complaint', 'suggestion', 'report'];
 const categories = ['building_maintenance', 'fire', 'criminal_incident', 'traffic_accident', 'violence',
   'food_poisoning', 'cleanliness', 'other'];
 
-export function NewCase() {
+export function NewCase({ params }) {
+  const serviceID = (params && params.get('service')) || '';
+  const [service, setService] = useState(null);
   const [entities, setEntities] = useState(null);
   const [types, setTypes] = useState([]);
   const [f, setF] = useState({ entity_id: '', case_type_id: '', subject: '', body: '', priority: 'normal', kind: 'inquiry',
@@ -19,11 +21,24 @@ export function NewCase() {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => { get('/entities').then((r) => setEntities(r.entities)).catch((e) => setError(errorOf(e))); }, []);
+  // "Ask about this service" (the guide): the entity, case type and subject come pre-filled.
+  useEffect(() => {
+    if (!serviceID) return;
+    get('/services/' + serviceID).then((r) => {
+      const sv = r.service;
+      setService(sv);
+      setF((old) => ({ ...old, entity_id: sv.entity_id, case_type_id: sv.case_type_id || '',
+        subject: t('guide.ask_subject', { name: pick(sv) }).slice(0, 200) }));
+    }).catch((e) => setError(errorOf(e)));
+  }, [serviceID]);
   useEffect(() => {
     setTypes([]);
     if (f.entity_id) get(`/entities/${f.entity_id}/case-types`).then((r) => setTypes(r.case_types)).catch((e) => setError(errorOf(e)));
   }, [f.entity_id]);
-  const up = (k) => (v) => setF({ ...f, [k]: v, ...(k === 'entity_id' ? { case_type_id: '' } : {}) });
+  const up = (k) => (v) => {
+    if (k === 'entity_id' && service) setService(null); // another entity: no longer about the service
+    setF({ ...f, [k]: v, ...(k === 'entity_id' ? { case_type_id: '' } : {}) });
+  };
   const locate = () => {
     if (!navigator.geolocation) return;
     navigator.geolocation.getCurrentPosition((p) => setF({ ...f, lat: p.coords.latitude.toFixed(6), lng: p.coords.longitude.toFixed(6) }));
@@ -35,6 +50,7 @@ export function NewCase() {
     const body = { entity_id: f.entity_id, case_type_id: f.case_type_id, subject: f.subject.trim(), body: f.body.trim(),
       priority: f.priority, kind: f.kind };
     if (f.kind === 'report') body.category = f.category;
+    if (service && service.entity_id === f.entity_id) body.service_id = service.id;
     if (f.lat !== '' || f.lng !== '') body.location = { lat: parseFloat(f.lat), lng: parseFloat(f.lng) };
     try {
       const { case: c } = await post('/cases', body);
@@ -53,6 +69,7 @@ export function NewCase() {
   return html`<${Page} title=${t('newcase.title')}>
     <form class="card form" onSubmit=${submit} novalidate>
       <${ErrorSummary} error=${error} labels=${labels} />
+      ${service && html`<p class="about-service" data-service=${service.id}>${t('guide.about')}: <a href=${'/guide/' + service.id}>${pick(service)}</a></p>`}
       <${Select} id="entity_id" label=${labels.entity_id} value=${f.entity_id} error=${fe.entity_id} required
         placeholder=${t('form.choose')} options=${entities.map((e) => ({ value: e.id, label: pick(e) }))} onChange=${up('entity_id')} />
       <${Select} id="case_type_id" label=${labels.case_type_id} value=${f.case_type_id} error=${fe.case_type_id} required

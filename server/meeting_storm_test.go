@@ -1,0 +1,185 @@
+package server_test
+
+import (
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jihat/jihat/internal/testserver"
+)
+
+// TestMeetingVoteStorm: 500 voting members in the room vote at once over
+// their sockets, then a fifth of them change their vote at once. The tally
+// at the close equals the stored votes, every member counted once, and the
+// live tally every socket ends with is that same whole tally.
+func TestMeetingVoteStorm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("storm")
+	}
+	ts := testserver.Start(t, testserver.Postgres())
+	voteStorm(t, []string{ts.URL}, ts.Admin(), 498, func(mid string) int {
+		var n int
+		if err := ts.DB.QueryRow("SELECT COUNT(*) FROM votes WHERE motion_id = $1", mid).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	})
+}
+
+// TestMeetingVoteStormTwoNodes is the storm with the members spread over
+// two nodes that share PostgreSQL and Redis.
+func TestMeetingVoteStormTwoNodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("storm")
+	}
+	nodes := startCluster(t, 2, clusterRedis(t))
+	admin := mapi{nodes[0].http.URL}.must(t, 200, "POST", "/api/v1/auth/login", "",
+		map[string]any{"login": "admin@cluster.test", "password": clusterAdminPassword})["token"].(string)
+	voteStorm(t, []string{nodes[0].http.URL, nodes[1].http.URL}, admin, 498, nil)
+}
+
+// voteStorm runs the storm; rows, when set, counts the stored vote rows of
+// a motion in the database.
+func voteStorm(t *testing.T, bases []string, admin string, members int, rows func(mid string) int) {
+	api := mapi{bases[0]}
+	w := newMeetingWorld(t, api, admin, members)
+	id := w.schedule(t)["id"].(string)
+	ch := "meeting:" + id
+	voters := w.voters()
+	socks := make([]*msock, len(voters))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range voters {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for try := 0; ; try++ {
+				socks[i] = dialMeetingRetry(t, bases[i%len(bases)], voters[i].Token)
+				f := socks[i].request(t, "subscribe", ch, nil)
+				if f.Type == "ack" {
+					break
+				}
+				// An overloaded server (the shared machine) may refuse with
+				// EINTERNAL; a client subscribes again. Anything else fails.
+				if try == 5 || errCode(f) != "EINTERNAL" && errCode(f) != "EUNAUTHORIZED" {
+					t.Errorf("subscribe %d: %s", i, f.Data)
+					break
+				}
+				socks[i].ws.CloseNow()
+				time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	mid := w.motion(t, id, os.Getenv("STORM_SECRET") != "")
+	choices := []string{"accept", "reject", "abstain"}
+	final := make([]string, len(voters))
+	storm := func(round int, who func(i int) bool) {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var lat []time.Duration
+		start := make(chan struct{})
+		for i := range voters {
+			if !who(i) {
+				continue
+			}
+			final[i] = choices[(i+round)%3]
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				t0 := time.Now()
+				f := socks[i].request(t, "vote", ch, map[string]any{"motion_id": mid, "choice": final[i]})
+				mu.Lock()
+				lat = append(lat, time.Since(t0))
+				mu.Unlock()
+				if f.Type != "ack" {
+					t.Errorf("vote of %d (round %d): %s", i, round, f.Data)
+				}
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		slices.Sort(lat)
+		if len(lat) > 0 {
+			t.Logf("round %d: %d votes, ack p50 %v p99 %v max %v", round, len(lat), lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
+		}
+	}
+	storm(0, func(int) bool { return true })
+	storm(1, func(i int) bool { return i%5 == 0 }) // a fifth change their vote once
+	if t.Failed() {
+		t.FailNow()
+	}
+	want := map[string]int64{}
+	for _, c := range final {
+		want[c]++
+	}
+	closed := api.must(t, 200, "POST", "/api/v1/motions/"+mid+"/close", w.chair.Token, nil)["motion"].(map[string]any)
+	tl := closed["tally"].(map[string]any)
+	for _, c := range choices {
+		if int64(tl[c].(float64)) != want[c] {
+			t.Errorf("closed tally %s = %v, want %d", c, tl[c], want[c])
+		}
+	}
+	if tl["voted"] != float64(len(voters)) || tl["eligible"] != float64(len(voters)) || tl["present"] != float64(len(voters)) {
+		t.Errorf("closed tally %v: want %d voted, eligible and present", tl, len(voters))
+	}
+	votes := closed["votes"].(map[string]any)
+	for i, v := range voters {
+		if votes[v.ID] != final[i] {
+			t.Fatalf("member %d: stored %v, voted %s last", i, votes[v.ID], final[i])
+		}
+	}
+	// What is stored: one row per member, with their last choice.
+	if len(votes) != len(voters) {
+		t.Errorf("%d stored votes, want %d", len(votes), len(voters))
+	}
+	if rows != nil {
+		if n := rows(mid); n != len(voters) {
+			t.Errorf("%d vote rows in the database, want %d", n, len(voters))
+		}
+	}
+	// Every socket's newest live tally is the final, whole tally.
+	deadline := time.Now().Add(60 * time.Second)
+	for i, s := range socks {
+		for {
+			last := s.lastTally()
+			if last.Status == "closed" && last.Tally["version"] == int64(tl["version"].(float64)) {
+				for _, c := range choices {
+					if last.Tally[c] != want[c] {
+						t.Fatalf("socket %d: final live tally %v, want %v", i, last.Tally, want)
+					}
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("socket %d never saw the final tally; last %+v", i, last)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	t.Logf("%d members over %d node(s): tally %v", len(voters), len(bases), want)
+}
+
+// dialMeetingRetry dials a lite socket, trying again after a refusal of
+// the upgrade (a 503 while the shared machine is overloaded, as a real
+// client would after Retry-After).
+func dialMeetingRetry(t *testing.T, base, token string) *msock {
+	for try := 0; ; try++ {
+		s, err := tryDialMeeting(t, base, token, true)
+		if err == nil {
+			return s
+		}
+		if try == 5 {
+			t.Fatalf("dial: %v", err)
+		}
+		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+	}
+}

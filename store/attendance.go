@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/jihat/jihat"
+)
+
+// Join records that userID arrived in meeting id via "ws" or "checkin",
+// unless they already have an open stay by that way; changed reports a new
+// stay. A meeting that ended takes no more arrivals (ECONFLICT).
+func (s *Store) Join(ctx context.Context, id, userID, via string, a jihat.AuditEntry) (changed bool, err error) {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		var m meetingRow
+		if err := tx.Select("id, status").Where("id = ?", id).Take(&m).Error; err != nil {
+			return notFound(err)
+		}
+		if jihat.MeetingStatus(m.Status).Ended() {
+			return jihat.Errorf(jihat.ECONFLICT, "meeting_ended")
+		}
+		var n int64
+		if err := tx.Model(&attendanceRow{}).Where("meeting_id = ? AND user_id = ? AND via = ? AND left_at IS NULL", id, userID, via).
+			Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		now := s.now().UTC().Truncate(time.Microsecond)
+		if err := tx.Create(&attendanceRow{ID: newID(), MeetingID: id, UserID: userID, Via: via, JoinedAt: now}).Error; err != nil {
+			return err
+		}
+		a.Target = "meeting:" + id
+		changed = true
+		return s.appendAudit(tx, a)
+	})
+	return changed, err
+}
+
+// Leave closes userID's open stays in meeting id by way via ("" = every
+// way); changed reports whether one was open.
+func (s *Store) Leave(ctx context.Context, id, userID, via string, a jihat.AuditEntry) (changed bool, err error) {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		q := tx.Model(&attendanceRow{}).Where("meeting_id = ? AND user_id = ? AND left_at IS NULL", id, userID)
+		if via != "" {
+			q = q.Where("via = ?", via)
+		}
+		res := q.Update("left_at", s.now().UTC().Truncate(time.Microsecond))
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		a.Target = "meeting:" + id
+		changed = true
+		return s.appendAudit(tx, a)
+	})
+	return changed, err
+}
+
+// Attendance returns every stay in meeting id, in order of arrival.
+func (s *Store) Attendance(ctx context.Context, id string) ([]jihat.Attendance, error) {
+	var rows []attendanceRow
+	if err := s.db.WithContext(ctx).Where("meeting_id = ?", id).Order("joined_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]jihat.Attendance, len(rows))
+	for i, r := range rows {
+		out[i] = jihat.Attendance{UserID: r.UserID, Via: r.Via, JoinedAt: r.JoinedAt.UTC(), LeftAt: r.LeftAt}
+	}
+	return out, nil
+}
+
+// Present returns the users present in meeting id now (an open stay).
+func (s *Store) Present(ctx context.Context, id string) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&attendanceRow{}).Distinct("user_id").
+		Where("meeting_id = ? AND left_at IS NULL", id).Order("user_id").Pluck("user_id", &ids).Error
+	return ids, err
+}
+
+// IsPresent reports whether userID has an open stay in meeting id.
+func (s *Store) IsPresent(ctx context.Context, id, userID string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&attendanceRow{}).
+		Where("meeting_id = ? AND user_id = ? AND left_at IS NULL", id, userID).Count(&n).Error
+	return n > 0, err
+}
+
+// quorumCounts returns the voting members of meeting id and how many of
+// them are present, inside tx.
+func (s *Store) quorumCounts(tx *gorm.DB, id string) (present, eligible int, err error) {
+	var e, p int64
+	voting := []string{string(jihat.MeetingChair), string(jihat.MeetingSecretary), string(jihat.MeetingMember)}
+	if err = tx.Model(&meetingMemberRow{}).Where("meeting_id = ? AND role IN ?", id, voting).Count(&e).Error; err != nil {
+		return 0, 0, err
+	}
+	err = tx.Raw(`SELECT COUNT(DISTINCT a.user_id) FROM meeting_attendance a
+JOIN meeting_members m ON m.meeting_id = a.meeting_id AND m.user_id = a.user_id
+WHERE a.meeting_id = ? AND a.left_at IS NULL AND m.role IN ?`, id, voting).Scan(&p).Error
+	return int(p), int(e), err
+}
+
+// QuorumCounts returns the voting members of meeting id and how many of
+// them are present now.
+func (s *Store) QuorumCounts(ctx context.Context, id string) (present, eligible int, err error) {
+	return s.quorumCounts(s.db.WithContext(ctx), id)
+}
+
+// CloseAttendance closes every open stay of meeting id (at its close).
+func (s *Store) closeAttendance(tx *gorm.DB, id string, now time.Time) error {
+	return tx.Model(&attendanceRow{}).Where("meeting_id = ? AND left_at IS NULL", id).Update("left_at", now).Error
+}
