@@ -71,6 +71,7 @@ var catalogues = []map[string]text{
 	securityMessages, // messages_security.go
 	guideMessages,
 	meetingMessages, // messages_meetings.go
+	statsMessages,   // messages_stats.go
 }
 
 func lookup(key string) (text, bool) {

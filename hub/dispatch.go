@@ -13,6 +13,9 @@ import (
 func (s *Endpoint) dispatch(ctx context.Context, c *conn, env Envelope) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
 	defer cancel()
+	if env.Type != TypePing && s.h.cfg.OnActivity != nil {
+		s.h.cfg.OnActivity(c.p.UserID, s.h.cfg.Now())
+	}
 	switch env.Type {
 	case TypePing:
 		c.send(encodeFrame(TypePong, env.ID, "", 0, nil))

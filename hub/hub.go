@@ -67,6 +67,10 @@ type Config struct {
 	// for long). For statistics such as hours worked.
 	OnConnect    func(SessionEvent)
 	OnDisconnect func(SessionEvent)
+	// OnActivity, when set, is called with the user and the time of every
+	// message a client sends except ping (subscribe, typing, commands): the
+	// user is acting, for the active time of hours worked. It must not block.
+	OnActivity func(userID string, at time.Time)
 	// OnPresence, when set, is told the edges of presence on a channel
 	// that tracks it: present is true when a user's first connection joins
 	// (on any node; called on the node that saw the edge, before the

@@ -48,11 +48,16 @@ var Kinds = []Kind{
 	{Name: "meeting.invitation", Defaults: staffChannels},
 	{Name: "meeting.vote_opened", Defaults: staffChannels},
 	{Name: KindCredentials, Defaults: []string{ChannelEmail}, Fixed: true},
+	{Name: KindWeeklyReport, Defaults: staffChannels},
 }
 
 // KindCredentials is the kind of the message that gives a new employee
 // their generated password.
 const KindCredentials = "employee.credentials"
+
+// KindWeeklyReport is the kind of an entity's weekly report to its
+// supervisors (server/stats_weekly.go).
+const KindWeeklyReport = "stats.weekly"
 
 // LookupKind returns the kind called name. A kind this node does not know
 // (queued by a newer node) is sent by e-mail and in the app with the

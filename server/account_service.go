@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"maps"
 	"strings"
-	"time"
 
 	"github.com/jihat/jihat"
 )
@@ -36,6 +35,9 @@ func (s *Server) Register(ctx context.Context, a jihat.AuditEntry, req registerR
 	if len(fields) > 0 {
 		return userView{}, jihat.Invalid(fields)
 	}
+	if err := s.registerGate(ctx, a.IP, u); err != nil {
+		return userView{}, err
+	}
 	hash, err := hashPassword(req.Password, s.cfg.Argon2)
 	if err != nil {
 		return userView{}, err
@@ -53,10 +55,10 @@ type loginView struct {
 	User  userView `json:"user"`
 }
 
-// Login checks a login and password and opens a session. Attempts are
-// throttled per client address ip and per account before the password is
-// checked; when the limiter cannot answer, the attempt is refused (fail
-// closed). a is the audit entry of a success ("auth.login"); a failure is
+// Login checks a login and password and opens a session. Failed attempts
+// are counted per client address ip and per account (loginGate) and checked
+// before the password; when the limiter cannot answer, the attempt is
+// refused (fail closed). a is the audit entry of a success ("auth.login"); a failure is
 // audited as "auth.login_failed" with the same client.
 func (s *Server) Login(ctx context.Context, a jihat.AuditEntry, ip string, req loginRequest) (loginView, error) {
 	if strings.TrimSpace(req.Login) == "" || req.Password == "" || len(req.Login) > 254 || len(req.Password) > 4*jihat.PasswordMaxLen {
@@ -67,10 +69,8 @@ func (s *Server) Login(ctx context.Context, a jihat.AuditEntry, ip string, req l
 	if verr != nil {
 		account = strings.ToLower(strings.TrimSpace(req.Login))
 	}
-	if err := s.throttle(ctx, "login:ip:"+ip, s.cfg.LoginPerIP); err != nil {
-		return loginView{}, err
-	}
-	if err := s.throttle(ctx, "login:acct:"+account, s.cfg.LoginPerAccount); err != nil {
+	keys := newLoginKeys(account, ip)
+	if err := s.loginGate(ctx, keys); err != nil {
 		return loginView{}, err
 	}
 	var u *jihat.User
@@ -90,6 +90,7 @@ func (s *Server) Login(ctx context.Context, a jihat.AuditEntry, ip string, req l
 		return loginView{}, err
 	}
 	if !ok || u == nil {
+		s.loginFailed(ctx, keys)
 		s.metrics.logins.WithLabelValues("bad_credentials").Inc()
 		failed := a
 		failed.Action = "auth.login_failed"
@@ -109,24 +110,9 @@ func (s *Server) Login(ctx context.Context, a jihat.AuditEntry, ip string, req l
 	if _, err := s.store.CreateSession(ctx, u.ID, th, s.cfg.SessionTTL, a); err != nil {
 		return loginView{}, err
 	}
+	s.loginSucceeded(ctx, keys)
 	s.metrics.logins.WithLabelValues("ok").Inc()
 	return loginView{Token: token, User: newUserView(u, true)}, nil
-}
-
-// throttle counts one attempt under key. Over the limit, or when the
-// limiter's store is down, it returns ERATELIMIT with when to try again.
-func (s *Server) throttle(ctx context.Context, key string, limit int) error {
-	ok, retry, err := s.cfg.Limiter.Allow(ctx, key, limit, s.cfg.LoginWindow)
-	if err != nil {
-		s.metrics.logins.WithLabelValues("limiter_down").Inc()
-		s.log.WarnContext(ctx, "login refused: rate limiter unavailable", slog.Any("err", err))
-		return &jihat.Error{Code: jihat.ERATELIMIT, Key: "rate_limited", RetryAfter: 30 * time.Second}
-	}
-	if !ok {
-		s.metrics.logins.WithLabelValues("throttled").Inc()
-		return &jihat.Error{Code: jihat.ERATELIMIT, Key: "rate_limited", RetryAfter: (retry.Round(time.Second)/time.Second + 1) * time.Second}
-	}
-	return nil
 }
 
 // Logout ends session sessionID and closes its sockets on every node.
@@ -162,7 +148,7 @@ func (s *Server) UpdateProfile(ctx context.Context, u *jihat.User, a jihat.Audit
 // (throttled like logins). u's other sessions end, and their sockets close
 // on every node; sessionID, the one in use, stays.
 func (s *Server) ChangePassword(ctx context.Context, u *jihat.User, sessionID string, a jihat.AuditEntry, req passwordRequest) error {
-	if err := s.throttle(ctx, "password:user:"+u.ID, s.cfg.LoginPerAccount); err != nil {
+	if err := s.spend(ctx, "password:user:"+u.ID, s.cfg.LoginPerAccount, s.cfg.LoginWindow); err != nil {
 		return err
 	}
 	hash, err := s.store.PasswordHash(ctx, u.ID)

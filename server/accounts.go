@@ -95,9 +95,9 @@ var dummyHash = func() string {
 	return h
 }()
 
-// login: POST /api/v1/auth/login. Attempts are throttled per client IP and per
-// account before the password is checked; when the limiter cannot answer, the
-// attempt is refused (fail closed).
+// login: POST /api/v1/auth/login. Failed attempts are counted per client
+// address and per account (loginGate) and checked before the password; when
+// the limiter cannot answer, the attempt is refused (fail closed).
 func (s *Server) login(c *fiber.Ctx) error {
 	var req loginRequest
 	if err := decode(c, &req); err != nil {

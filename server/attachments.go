@@ -239,6 +239,9 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	if up.visibility, err = jihat.ChooseVisibility(up.visibility, u.ID == c.RequesterID); err != nil {
 		return nil, err
 	}
+	if err := s.spendWrite(ctx, u); err != nil {
+		return nil, err
+	}
 	blob := up.pending.Blob()
 	att := &store.Attachment{UploaderID: u.ID, Visibility: up.visibility, Kind: string(blob.Kind), Name: up.name,
 		MIME: blob.MIME, Size: blob.Size, SHA256: blob.SHA256, DurationMS: blob.Duration.Milliseconds()}

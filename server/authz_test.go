@@ -253,6 +253,23 @@ var authzRows = []authzRow{
 		body: func(*authzWorld, cell) any {
 			return map[string]any{"templates": []map[string]string{{"lang": "ar", "channel": "sms", "body": "فتحت معاملتك {{.Number}}"}}}
 		}},
+
+	// Statistics (stats_authz_test.go has the department and self cases):
+	// supervisors, entity admins, oversight and platform admins read; only
+	// entity.manage writes the schedule.
+	{method: "GET", path: "/api/v1/stats/entities", want: only(200, entityAdmin, otherEntityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/entities/{entity}", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/entities/{entity}/breakdown", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/entities/{entity}/indicators", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/entities/{entity}/counters", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/entities/{entity}/report", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/employees/{target}", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/employees/{target}/hours", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/departments/{department}/performance", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/cases", want: only(200, employee, supervisor, entityAdmin, otherEntityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/entities/{entity}/report-schedule", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "PUT", path: "/api/v1/entities/{entity}/report-schedule", want: only(200, entityAdmin, platformAdmin),
+		body: func(*authzWorld, cell) any { return map[string]any{"enabled": true, "weekday": "thursday", "hour": 14} }},
 }
 
 // authzExempt lists operations the matrix leaves to other tests, with why.

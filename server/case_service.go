@@ -133,6 +133,9 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err := jihat.ValidateComment(body, vis); err != nil {
 		return eventView{}, err
 	}
+	if err := s.spendWrite(ctx, u); err != nil {
+		return eventView{}, err
+	}
 	var ev *jihat.CaseEvent
 	_, views, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case

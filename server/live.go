@@ -88,6 +88,7 @@ func (o *onlineCache) ofCase(ctx context.Context, id string) store.Online {
 // seen, for the "online recently" fallback of assignment, and cases waiting
 // for someone are offered again.
 func (s *Server) connected(ev hub.SessionEvent) {
+	s.activity.connected(ev)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := s.store.TouchUser(ctx, ev.UserID, ev.At); err != nil {
@@ -96,4 +97,11 @@ func (s *Server) connected(ev hub.SessionEvent) {
 	if ev.Online {
 		s.wakeSweeper() // an employee came online: a waiting case may be theirs now
 	}
+}
+
+// disconnected is the hub's OnDisconnect hook: the connection's online
+// time ends (hours worked), and its meeting audio, if any, stops.
+func (s *Server) disconnected(ev hub.SessionEvent) {
+	s.activity.disconnected(ev)
+	s.rtcDisconnected(ev)
 }

@@ -59,6 +59,7 @@ func startCluster(t *testing.T, n int, redisURL string, configure ...func(i int,
 		cfg := server.Config{
 			Store: st, Media: files, Argon2: testserver.CheapArgon2, Presence: presence,
 			LoginPerIP: 1 << 20, LoginPerAccount: 1 << 20, PositionInterval: 300 * time.Millisecond,
+			Throttle: server.ThrottleConfig{WritesPerUser: 1 << 20},
 			NewBus: func(h hub.BusHandler) (hub.Bus, error) {
 				return hub.NewRedisBus(hub.RedisBusConfig{Client: rdb, Prefix: prefix, Handler: h})
 			},

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,7 +87,7 @@ var operations = append([]op{
 	{"put", "/api/v1/me/notification-preferences", "Turn channels of kinds of notification on or off", "notifications", true, "PreferencesRequest", "200", "Preferences"},
 	{"get", "/api/v1/entities/{id}/templates/{kind}", "The entity's notification texts of one kind (entity.manage)", "notifications", true, "", "200", "Templates"},
 	{"put", "/api/v1/entities/{id}/templates/{kind}", "Replace the entity's notification texts of one kind (entity.manage)", "notifications", true, "TemplatesRequest", "200", "Templates"},
-}, meetingOperations...)
+}, slices.Concat(meetingOperations, statsOperations)...)
 
 func str() map[string]any            { return map[string]any{"type": "string"} }
 func strFmt(f string) map[string]any { return map[string]any{"type": "string", "format": f} }
@@ -252,7 +253,7 @@ func openAPIDocument(version string) map[string]any {
 			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas()),
+			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas(), statsSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

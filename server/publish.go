@@ -26,6 +26,7 @@ func (s *Server) publish(ctx context.Context, c *jihat.Case, actor *jihat.User, 
 	if len(events) == 0 {
 		return nil
 	}
+	s.touchCounters(events) // the dashboards' live counters (stats_weekly.go)
 	names := map[string]string{}
 	if actor != nil {
 		names[actor.ID] = actor.Name

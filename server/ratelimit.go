@@ -15,6 +15,11 @@ import (
 // refuse (fail closed), never allow.
 type Limiter interface {
 	Allow(ctx context.Context, key string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
+	// Count returns how many attempts key holds in its current window and
+	// how long until it resets, without counting one.
+	Count(ctx context.Context, key string) (n int, resetIn time.Duration, err error)
+	// Reset forgets key's count.
+	Reset(ctx context.Context, key string) error
 }
 
 // MemoryLimiter is the single-node limiter: counters in a map guarded by a
@@ -62,6 +67,26 @@ func (l *MemoryLimiter) Allow(_ context.Context, key string, limit int, per time
 	return true, 0, nil
 }
 
+// Count implements Limiter.
+func (l *MemoryLimiter) Count(_ context.Context, key string) (int, time.Duration, error) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.windows[key]
+	if w == nil || !now.Before(w.ends) {
+		return 0, 0, nil
+	}
+	return w.count, w.ends.Sub(now), nil
+}
+
+// Reset implements Limiter.
+func (l *MemoryLimiter) Reset(_ context.Context, key string) error {
+	l.mu.Lock()
+	delete(l.windows, key)
+	l.mu.Unlock()
+	return nil
+}
+
 // RedisLimiter shares counters between nodes: INCR and PEXPIRE in one script,
 // so the window starts with the first attempt and the count is atomic.
 type RedisLimiter struct {
@@ -91,4 +116,30 @@ func (l *RedisLimiter) Allow(ctx context.Context, key string, limit int, per tim
 		return false, time.Duration(res[1]) * time.Millisecond, nil
 	}
 	return true, 0, nil
+}
+
+var countWindow = redis.NewScript(`
+local n = redis.call('GET', KEYS[1])
+if not n then return {0, 0} end
+return {tonumber(n), redis.call('PTTL', KEYS[1])}`)
+
+// Count implements Limiter.
+func (l *RedisLimiter) Count(ctx context.Context, key string) (int, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	res, err := countWindow.Run(ctx, l.rdb, []string{l.prefix + key}).Int64Slice()
+	if err != nil {
+		return 0, 0, fmt.Errorf("rate limiter: %w", err)
+	}
+	return int(res[0]), time.Duration(res[1]) * time.Millisecond, nil
+}
+
+// Reset implements Limiter.
+func (l *RedisLimiter) Reset(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := l.rdb.Del(ctx, l.prefix+key).Err(); err != nil {
+		return fmt.Errorf("rate limiter: %w", err)
+	}
+	return nil
 }

@@ -27,7 +27,7 @@ func (s *Server) routes(ws http.Handler) {
 	front.HandleFunc("GET /api/v1/attachments/{id}", s.download)
 
 	app := s.app
-	app.Use(withRequestContext, s.authenticate)
+	app.Use(withRequestContext, s.authenticate, s.trackActivity)
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
 
@@ -100,6 +100,21 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Put("/me/notification-preferences", s.putPreferences)
 	v1.Get("/entities/:id/templates/:kind", s.getTemplates)
 	v1.Put("/entities/:id/templates/:kind", s.putTemplates)
+
+	// Statistics, hours worked, performance, indicators and reports
+	// (stats_*.go). Every route is a read but the report schedule's PUT.
+	v1.Get("/stats/entities", getAllEntities(s))
+	v1.Get("/stats/entities/:id", getEntityStats(s))
+	v1.Get("/stats/entities/:id/breakdown", getBreakdown(s))
+	v1.Get("/stats/entities/:id/indicators", getIndicators(s))
+	v1.Get("/stats/entities/:id/counters", getCounters(s))
+	v1.Get("/stats/entities/:id/report", s.statsReport)
+	v1.Get("/stats/employees/:id", getEmployeeStats(s))
+	v1.Get("/stats/employees/:id/hours", getHours(s))
+	v1.Get("/stats/departments/:id/performance", getPerformance(s))
+	v1.Get("/stats/cases", s.statsCases)
+	v1.Get("/entities/:id/report-schedule", s.getReportSchedule)
+	v1.Put("/entities/:id/report-schedule", s.putReportSchedule)
 
 	// Meetings: boards and committees, meetings, attendance, motions and
 	// votes, notes and minutes (meeting_handlers.go, meeting_minutes.go).

@@ -60,9 +60,7 @@ func newRTCService(s *Server, cfg Config) (*rtcService, error) {
 		r.check = r.lease / 3
 	}
 	if r.access == nil {
-		r.access = func(context.Context, string, string) (bool, bool, error) {
-			return false, false, jihat.Errorf(jihat.EFORBIDDEN, "rtc_not_present")
-		}
+		r.access = s.meetingAudioAccess
 	}
 	rc := cfg.RTC
 	rc.OnEvent = r.onEvent

@@ -63,8 +63,8 @@ type Config struct {
 	// ports, STUN/TURN, limits. RTCLease is how long a node's hosting of a
 	// meeting's audio lasts unrenewed (15 s); the lease is renewed, and
 	// relayed rooms checked, every RTCCheckEvery (RTCLease/3). AudioAccess
-	// decides who may signal; nil refuses everyone until the meetings
-	// service answers it.
+	// decides who may signal; nil asks the meetings service (members
+	// present; the chair may mute others).
 	RTC           rtc.Config
 	RTCLease      time.Duration
 	RTCCheckEvery time.Duration
@@ -78,10 +78,17 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	MaxBodyBytes   int64 // JSON body limit; default 1 MiB
 
-	// Login throttling: attempts per window per client IP and per account.
-	LoginPerIP      int           // default 50
+	// Login throttling counts failed logins only, per window (see
+	// throttle.go): per client address (LoginPerIP, default 300: a shared
+	// office behind one NAT), per account and address (LoginPerAccount,
+	// default 10), and per account from addresses it never logged in from
+	// (Throttle.LoginPerAccountAll, default 100).
+	LoginPerIP      int           // default 300
 	LoginPerAccount int           // default 10
 	LoginWindow     time.Duration // default 15m
+	// Throttle holds the other budgets: registrations, writes, the
+	// progressive delay of logins.
+	Throttle ThrottleConfig
 
 	// ObjectionWindow is how long after a resolution the requester may
 	// object; default jihat.DefaultObjectionWindow.
@@ -93,6 +100,13 @@ type Config struct {
 	// attempts and backoff. Notifier above delivers its e-mail and SMS.
 	Notify NotifyConfig
 
+	// ActiveGrace is how long one action keeps a user active, for hours
+	// worked (default DefaultActiveGrace); StatsEvery is how often running
+	// presence and activity intervals are written and weekly reports
+	// checked (default 1 min).
+	ActiveGrace time.Duration
+	StatsEvery  time.Duration
+
 	// Now is the one clock of the services, the hub, the sweeper and the
 	// notifications worker. Give the store and the media store the same
 	// one; nil takes the store's (store.Config.Now).
@@ -101,21 +115,23 @@ type Config struct {
 
 // Server is the HTTP front and the application services.
 type Server struct {
-	cfg     Config
-	store   *store.Store
-	log     *slog.Logger
-	app     *fiber.App
-	mux     *http.ServeMux
-	metrics *metrics
-	hub     *hub.Hub
-	media   media.Store
-	openapi []byte        // the encoded OpenAPI document
-	wake    chan struct{} // wakes the sweeper early
-	notify  *notifier     // the notifications worker's state
-	now     func() time.Time
-	web     *webApp                    // the browser app, nil without one
-	front   http.Handler               // s.mux behind the cross-site check
-	rtc     atomic.Pointer[rtcService] // meeting audio; set once in New
+	cfg      Config
+	store    *store.Store
+	log      *slog.Logger
+	app      *fiber.App
+	mux      *http.ServeMux
+	metrics  *metrics
+	hub      *hub.Hub
+	media    media.Store
+	openapi  []byte        // the encoded OpenAPI document
+	wake     chan struct{} // wakes the sweeper early
+	notify   *notifier     // the notifications worker's state
+	now      func() time.Time
+	web      *webApp                    // the browser app, nil without one
+	front    http.Handler               // s.mux behind the cross-site check
+	rtc      atomic.Pointer[rtcService] // meeting audio; set once in New
+	activity *activityTracker           // hours worked: presence and activity intervals
+	counters *counterPublisher          // live dashboard counters on the feeds
 
 	votes       voteBatcher    // group commit of votes, per motion
 	tallies     tallyCoalescer // live tallies, at most ~5 a second per motion
@@ -155,8 +171,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.LoginPerIP == 0 {
-		cfg.LoginPerIP = 50
+		cfg.LoginPerIP = 300
 	}
+	cfg.Throttle.setDefaults()
 	if cfg.LoginPerAccount == 0 {
 		cfg.LoginPerAccount = 10
 	}
@@ -169,12 +186,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 30 * time.Second
 	}
+	if cfg.StatsEvery == 0 {
+		cfg.StatsEvery = time.Minute
+	}
 	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
 	s.votes.s, s.tallies.s = s, s
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)
 	s.notify = newNotifier(cfg.Notify, reg)
+	s.activity = newActivityTracker(cfg.Store, cfg.Logger, cfg.ActiveGrace)
+	s.counters = newCounterPublisher()
 	doc, err := json.Marshal(openAPIDocument(cfg.Version))
 	if err != nil {
 		return nil, err
@@ -183,7 +205,7 @@ func New(cfg Config) (*Server, error) {
 
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
-		OnDisconnect: s.rtcDisconnected, OnNodeMessage: s.rtcNodeMessage,
+		OnDisconnect: s.disconnected, OnActivity: s.activity.acted, OnNodeMessage: s.rtcNodeMessage,
 		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
 	if err != nil {
 		return nil, err

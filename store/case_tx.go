@@ -26,6 +26,7 @@ type CaseTx struct {
 	before jihat.Case  // as loaded, to know what changed
 	events []jihat.CaseEvent
 	Now    time.Time
+	isNew  bool // inserted by this transaction (CreateCase)
 	// auto is AutoAssign's choice and the round-robin stamp to record when
 	// the case goes to them (see AutoAssign).
 	auto struct {
@@ -160,7 +161,7 @@ func (m *CaseTx) save() error {
 			return err
 		}
 	}
-	return nil
+	return m.saveStats()
 }
 
 // addOpenCases moves a user's open-case count by delta and, when assignedAt

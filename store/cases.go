@@ -41,7 +41,7 @@ func (s *Store) CreateCase(ctx context.Context, c *jihat.Case, a jihat.AuditEntr
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		m := &CaseTx{s: s, tx: tx, Case: c, before: *c, Now: now}
+		m := &CaseTx{s: s, tx: tx, Case: c, before: *c, Now: now, isNew: true}
 		if err := fn(m); err != nil {
 			return err
 		}

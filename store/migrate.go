@@ -71,6 +71,15 @@ var migrations = []migration{
 ALTER INDEX idx_services_tsv SET (fastupdate = off);
 SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list('idx_services_tsv'::regclass);`).Error
 	}},
+	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {
+			return err
+		}
+		return s.backfillStats(tx)
+	}},
+	{61, "statistics: presence and activity intervals, weekly report schedules", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&workIntervalRow{}, &reportScheduleRow{})
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text

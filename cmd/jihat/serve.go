@@ -76,7 +76,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	scfg := server.Config{Store: st, Now: clock, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
 		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
-		WS: hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
+		Throttle: server.ThrottleConfig{WritesPerUser: c.WritesPerUser},
+		WS:       hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
 	if c.RedisURL != "" {
 		opts, err := redis.ParseURL(c.RedisURL)
 		if err != nil {
@@ -136,7 +137,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	banner(stderr, url, boot)
 	go srv.RunSweeper(ctx)
 	go srv.RunNotifier(ctx)
+	statsDone := make(chan struct{})
+	go func() { srv.RunStats(ctx); close(statsDone) }() // writes hours worked once more when ctx ends
 	err = srv.Serve(ctx, ln)
+	<-statsDone
 	log.Info("jihat stopped", slog.Any("err", err))
 	return err
 }

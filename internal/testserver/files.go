@@ -245,6 +245,9 @@ func (c *LiveConn) Subscribe(channel string, since int64) string {
 	return e.Code
 }
 
+// Close closes the connection normally.
+func (c *LiveConn) Close() { _ = c.ws.Close(websocket.StatusNormalClosure, "") }
+
 // Command sends a command (comment, vote, ...) on channel with data and
 // waits for its answer; it returns the error frame's code, or "" for an ack.
 func (c *LiveConn) Command(typ, channel string, data any) string {

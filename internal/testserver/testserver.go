@@ -154,8 +154,11 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 		Argon2:          CheapArgon2,
 		LoginPerIP:      1 << 20,
 		LoginPerAccount: 1 << 20,
-		Version:         "test",
-		Now:             o.now,
+		// The other budgets out of the way too; throttle tests set theirs.
+		Throttle: server.ThrottleConfig{LoginPerAccountAll: 1 << 20, LoginSlowAfter: 1 << 20,
+			RegisterPerIP: 1 << 20, RegisterPerIdentifier: 1 << 20, WritesPerUser: 1 << 20},
+		Version: "test",
+		Now:     o.now,
 	}
 	for _, fn := range o.configure {
 		fn(&cfg)
