@@ -48,12 +48,17 @@ var Kinds = []Kind{
 	{Name: "meeting.invitation", Defaults: staffChannels},
 	{Name: "meeting.vote_opened", Defaults: staffChannels},
 	{Name: KindCredentials, Defaults: []string{ChannelEmail}, Fixed: true},
+	{Name: KindPasswordReset, Defaults: []string{ChannelEmail, ChannelSMS}, Fixed: true},
 	{Name: KindWeeklyReport, Defaults: staffChannels},
 }
 
 // KindCredentials is the kind of the message that gives a new employee
 // their generated password.
 const KindCredentials = "employee.credentials"
+
+// KindPasswordReset is the kind of the message carrying a password reset
+// code (server/password_reset.go); the code travels in the Password field.
+const KindPasswordReset = "account.password_reset"
 
 // KindWeeklyReport is the kind of an entity's weekly report to its
 // supervisors (server/stats_weekly.go).

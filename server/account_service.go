@@ -24,7 +24,7 @@ func (s *Server) Register(ctx context.Context, a jihat.AuditEntry, req registerR
 		return userView{}, &jihat.Error{Code: jihat.EINVALID, Key: "identifier_required",
 			Fields: map[string]string{"national_id": "identifier_required", "email": "identifier_required", "mobile": "identifier_required"}}
 	}
-	if err := jihat.ValidatePassword(req.Password); err != nil {
+	if err := validateNewPassword("password", req.Password, u); err != nil {
 		// The password's error is the one returned, with the other fields
 		// added: it carries the arguments of its message (the length bound),
 		// which a field of jihat.Invalid would lose.
@@ -158,9 +158,8 @@ func (s *Server) ChangePassword(ctx context.Context, u *jihat.User, sessionID st
 	if ok, err := checkPassword(req.CurrentPassword, hash); err != nil || !ok {
 		return &jihat.Error{Code: jihat.EINVALID, Key: "wrong_password", Fields: map[string]string{"current_password": "wrong_password"}}
 	}
-	if err := jihat.ValidatePassword(req.NewPassword); err != nil {
-		e := jihat.AsError(err)
-		return &jihat.Error{Code: e.Code, Key: e.Key, Args: e.Args, Fields: map[string]string{"new_password": e.Key}}
+	if err := validateNewPassword("new_password", req.NewPassword, u); err != nil {
+		return err
 	}
 	newHash, err := hashPassword(req.NewPassword, s.cfg.Argon2)
 	if err != nil {

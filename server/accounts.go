@@ -177,3 +177,9 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// throttle counts one attempt under key against limit per login window:
+// ERATELIMIT over it, EUNAVAILABLE when the limiter cannot be asked.
+func (s *Server) throttle(c *fiber.Ctx, key string, limit int) error {
+	return s.spend(c.UserContext(), key, limit, s.cfg.LoginWindow)
+}

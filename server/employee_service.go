@@ -56,7 +56,7 @@ func (s *Server) CreateEmployee(ctx context.Context, actor *jihat.User, a jihat.
 	password := ""
 	if req.Password != nil {
 		password = *req.Password
-		if err := jihat.ValidatePassword(password); err != nil {
+		if err := validateNewPassword("password", password, u); err != nil {
 			// Returned with the other fields added, so the message keeps
 			// its arguments (the length bound).
 			e := jihat.AsError(err)

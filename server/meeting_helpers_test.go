@@ -215,6 +215,13 @@ type msock struct {
 	// only the newest (for the storms: hundreds of sockets).
 	lite  bool
 	tally tallyData
+	marks []tallyMark // lite: when each live tally arrived
+}
+
+// tallyMark is the arrival of one live tally.
+type tallyMark struct {
+	at      time.Time
+	version int64
 }
 
 func dialMeeting(t testing.TB, base, token string) *msock {
@@ -256,6 +263,7 @@ func tryDialMeeting(t testing.TB, base, token string, lite bool) (*msock, error)
 			case !s.lite || f.Type == "ack" || f.Type == "error" || f.Type == "snapshot":
 				s.frames = append(s.frames, f)
 			case f.Type == "event" && bytes.Contains(f.Data, []byte(`"type":"tally"`)):
+				s.marks = append(s.marks, tallyMark{at: time.Now(), version: versionOf(f.Data)})
 				// Decode whole only the final tally; of the others, the version.
 				if bytes.Contains(f.Data, []byte(`"status":"closed"`)) {
 					if d := tallyOf(f); d.Tally["version"] >= s.tally.Tally["version"] {
@@ -339,6 +347,18 @@ func (s *msock) lastTally() tallyData {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tally
+}
+
+// seen returns when the socket first got a tally of version v or newer.
+func (s *msock) seen(v int64) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.marks {
+		if m.version >= v {
+			return m.at, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // errCode is the code of an error frame.

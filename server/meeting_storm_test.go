@@ -3,6 +3,7 @@ package server_test
 import (
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -43,6 +44,12 @@ func TestMeetingVoteStormTwoNodes(t *testing.T) {
 // voteStorm runs the storm; rows, when set, counts the stored vote rows of
 // a motion in the database.
 func voteStorm(t *testing.T, bases []string, admin string, members int, rows func(mid string) int) {
+	voteStormProbes(t, bases, admin, members, rows, 0)
+}
+
+// voteStormProbes is voteStorm, then probes votes one at a time, each timed
+// from its sending to every attendee's socket holding the new tally.
+func voteStormProbes(t *testing.T, bases []string, admin string, members int, rows func(mid string) int, probes int) {
 	api := mapi{bases[0]}
 	w := newMeetingWorld(t, api, admin, members)
 	id := w.schedule(t)["id"].(string)
@@ -117,6 +124,9 @@ func voteStorm(t *testing.T, bases []string, admin string, members int, rows fun
 	if t.Failed() {
 		t.FailNow()
 	}
+	if probes > 0 {
+		fanout(t, api, w, socks, ch, mid, final, probes)
+	}
 	want := map[string]int64{}
 	for _, c := range final {
 		want[c]++
@@ -182,4 +192,68 @@ func dialMeetingRetry(t *testing.T, base, token string) *msock {
 		}
 		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
 	}
+}
+
+// fanout sends probes votes of the chair one after the other (each a
+// change), and measures for each the time from sending it to the moment
+// the last attendee's socket received a tally that includes it.
+func fanout(t *testing.T, api mapi, w *meetingWorld, socks []*msock, ch, mid string, final []string, probes int) {
+	var all, worst []time.Duration
+	for k := 0; k < probes; k++ {
+		choice := []string{"accept", "reject"}[k%2]
+		if choice == final[0] {
+			choice = "abstain"
+		}
+		final[0] = choice
+		t0 := time.Now()
+		if f := socks[0].request(t, "vote", ch, map[string]any{"motion_id": mid, "choice": choice}); f.Type != "ack" {
+			t.Fatalf("probe %d: %s", k, f.Data)
+		}
+		v := int64(api.must(t, 200, "GET", "/api/v1/motions/"+mid, w.chair.Token, nil)["motion"].(map[string]any)["tally"].(map[string]any)["version"].(float64))
+		deadline := time.Now().Add(60 * time.Second)
+		var last time.Duration
+		for i := 0; i < len(socks); {
+			at, ok := socks[i].seen(v)
+			if !ok {
+				if time.Now().After(deadline) {
+					t.Fatalf("probe %d: socket %d never saw version %d", k, i, v)
+				}
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
+			d := at.Sub(t0)
+			all = append(all, d)
+			last = max(last, d)
+			i++
+		}
+		worst = append(worst, last)
+		time.Sleep(300 * time.Millisecond)
+	}
+	slices.Sort(all)
+	slices.Sort(worst)
+	t.Logf("vote → attendee: %d probes × %d sockets: p50 %v p99 %v max %v; vote → every attendee (slowest socket per probe): p50 %v max %v",
+		probes, len(socks), all[len(all)/2], all[len(all)*99/100], all[len(all)-1], worst[len(worst)/2], worst[len(worst)-1])
+}
+
+// TestMeetingBenchStorm is the meeting benchmark of docs/BENCHMARKS.md. It
+// runs only with JIHAT_BENCH_MEETING=<members> (JIHAT_BENCH_NODES=2 for two
+// nodes sharing PostgreSQL and Redis).
+func TestMeetingBenchStorm(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("JIHAT_BENCH_MEETING"))
+	if n <= 0 {
+		t.Skip("set JIHAT_BENCH_MEETING=<members>")
+	}
+	if os.Getenv("JIHAT_BENCH_NODES") == "2" {
+		nodes := startCluster(t, 2, clusterRedis(t))
+		admin := mapi{nodes[0].http.URL}.must(t, 200, "POST", "/api/v1/auth/login", "",
+			map[string]any{"login": "admin@cluster.test", "password": clusterAdminPassword})["token"].(string)
+		voteStormProbes(t, []string{nodes[0].http.URL, nodes[1].http.URL}, admin, n-2, nil, 20)
+		return
+	}
+	ts := testserver.Start(t, testserver.Postgres())
+	voteStormProbes(t, []string{ts.URL}, ts.Admin(), n-2, func(mid string) int {
+		var c int
+		ts.DB.QueryRow("SELECT COUNT(*) FROM votes WHERE motion_id = $1", mid).Scan(&c)
+		return c
+	}, 20)
 }

@@ -31,6 +31,8 @@ var operations = append([]op{
 	{"get", "/api/v1/me", "The caller", "accounts", true, "", "200", "UserAnswer"},
 	{"patch", "/api/v1/me", "Change one's name or language", "accounts", true, "ProfileRequest", "200", "UserAnswer"},
 	{"post", "/api/v1/me/password", "Change one's password", "accounts", true, "PasswordRequest", "204", ""},
+	{"post", "/api/v1/auth/password-reset", "Send a reset code to the account's e-mail and mobile (202 whether or not it exists)", "accounts", false, "ResetRequest", "202", ""},
+	{"post", "/api/v1/auth/password-reset/confirm", "Set a new password with the code; every session ends", "accounts", false, "ResetConfirmRequest", "204", ""},
 
 	{"post", "/api/v1/entities", "Create an entity (platform admin)", "entities", true, "EntityRequest", "201", "Entity"},
 	{"get", "/api/v1/entities", "List entities", "entities", false, "", "200", "EntityList"},
@@ -253,7 +255,7 @@ func openAPIDocument(version string) map[string]any {
 			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas(), statsSchemas()),
+			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas(), statsSchemas(), resetSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

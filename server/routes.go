@@ -39,6 +39,10 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Patch("/me", s.updateMe)
 	v1.Post("/me/password", s.changePassword)
 
+	// Password reset by a code sent by e-mail or SMS (password_reset.go).
+	v1.Post("/auth/password-reset", s.requestPasswordReset)
+	v1.Post("/auth/password-reset/confirm", s.confirmPasswordReset)
+
 	// entities, departments, case types (entities.go)
 	v1.Post("/entities", s.createEntity)
 	v1.Get("/entities", s.listEntities)

@@ -25,7 +25,8 @@ import (
 //     import each other by relative paths, so they all load from the same
 //     versioned folder.
 //   - any other GET of an app path (no file extension, not /api) answers
-//     index.html, whose "{{assets}}" marks are replaced by /assets/<version>;
+//     index.html, whose "{{assets}}" marks are replaced by /assets/<version>
+//     (and "{{modulepreload}}" by a preload link for each module);
 //     it is revalidated on every load (no-cache + ETag).
 // Every file is gzip-compressed once at start-up. The answers carry a
 // Content-Security-Policy without inline script or style.
@@ -84,6 +85,15 @@ func loadWebApp(fsys fs.FS) (*webApp, error) {
 	for p, b := range raw {
 		app.files[p] = newWebFile(p, b)
 	}
+	// "{{modulepreload}}" becomes a preload link for every module, so the
+	// browser fetches them all at once instead of import by import.
+	var preload bytes.Buffer
+	for _, p := range names {
+		if strings.HasSuffix(p, ".js") {
+			fmt.Fprintf(&preload, "<link rel=\"modulepreload\" href=\"/assets/%s/%s\">\n", version, p)
+		}
+	}
+	idx = bytes.ReplaceAll(idx, []byte("{{modulepreload}}"), bytes.TrimSpace(preload.Bytes()))
 	app.index = newWebFile("index.html", bytes.ReplaceAll(idx, []byte("{{assets}}"), []byte("/assets/"+version)))
 	return app, nil
 }

@@ -3,7 +3,9 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"regexp"
 	"strings"
@@ -146,6 +148,28 @@ func TestWebAppEmbedded(t *testing.T) {
 			t.Errorf("%s: %v %d", m[1], err, r.Status)
 		}
 	}
+	// All the script there is, compressed, stays within the issue's budget
+	// (~250 KB): what a first visit can cost at most.
+	version := regexp.MustCompile(`/assets/([0-9a-f]{16})/`).FindStringSubmatch(string(res.Body))[1]
+	var total int
+	err = fs.WalkDir(web.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") {
+			return err
+		}
+		r, err := ts.Raw("GET", "/assets/"+version+"/"+p, "", nil, "Accept-Encoding", "gzip")
+		if err != nil || r.Status != 200 {
+			return fmt.Errorf("%s: %v", p, err)
+		}
+		total += len(r.Body)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || total > 250<<10 {
+		t.Errorf("the app's script is %d bytes compressed, want at most 250 KiB", total)
+	}
+	t.Logf("all the app's script: %d bytes compressed", total)
 }
 
 // TestCrossSiteWrites: a state-changing request that a browser sends from

@@ -83,7 +83,7 @@ CREATE TABLE gen_emps (department_id text, k int, id text, PRIMARY KEY (departme
 				nType++
 			}
 			for k := 0; k < cfg.EmployeesPerDep; k++ {
-				email := fmt.Sprintf("load-%s-%d@jihat.invalid", dep.ID[:8], k)
+				email := fmt.Sprintf("load-%s-%d@jihat.invalid", dep.ID, k)
 				u := userRow{ID: newID(), Name: fmt.Sprintf("موظف %d-%d", d+1, k+1), Email: &email, PassHash: "!", Role: string(jihat.RoleEmployee),
 					EntityID: &ent.ID, DepartmentID: &dep.ID, Active: true, CreatedAt: now, UpdatedAt: now}
 				if err := db.Create(&u).Error; err != nil {

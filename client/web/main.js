@@ -7,6 +7,7 @@ import { useStore, set, navigate, getState } from './store.js';
 import { Spinner } from './components.js';
 import { Welcome, Login } from './screens/login.js';
 import { Register } from './screens/register.js';
+import { Forgot } from './screens/forgot.js';
 import { MyCases } from './screens/cases.js';
 import { NewCase } from './screens/newcase.js';
 import { CaseScreen } from './screens/case.js';
@@ -73,9 +74,9 @@ function route(path, user) {
   if (p === '/guide') return { screen: Guide, props: { params, key: query || '' } };
   const g = p.match(/^\/guide\/([0-9a-f-]{36})$/);
   if (g) return { screen: ServicePage, props: { id: g[1], key: g[1] } };
-  const open = { '/': Welcome, '/login': Login, '/register': Register };
+  const open = { '/': Welcome, '/login': Login, '/register': Register, '/forgot': Forgot };
   if (open[p]) {
-    if (user) {
+    if (user && p !== '/forgot') {
       // Logged in on the way somewhere (the guide's "ask about this service"): go on there.
       const next = params.get('next');
       return { redirect: next && next.startsWith('/') && !next.startsWith('//') && !user.must_change_password ? next : home(user) };

@@ -24,7 +24,8 @@ export async function loadMe() {
   try {
     const { user } = await get('/me');
     set({ user, ready: true });
-    live.start();
+    if (user.must_change_password) live.stop(); // the socket refuses them until then
+    else live.start();
     return user;
   } catch {
     set({ user: null, ready: true });
@@ -37,7 +38,7 @@ export async function login(loginName, password) {
   const { user } = await post('/auth/login', { login: loginName, password });
   live.stop();
   set({ user });
-  live.start();
+  if (!user.must_change_password) live.start();
   return user;
 }
 

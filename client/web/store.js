@@ -25,6 +25,7 @@ export function useStore() {
   useEffect(() => {
     const fn = () => force((n) => n + 1);
     listeners.add(fn);
+    fn(); // a change between the first render and this effect is not lost
     return () => listeners.delete(fn);
   }, []);
   return state;

@@ -7,7 +7,8 @@ import { t, num, duration } from '../i18n.js';
 import { set } from '../store.js';
 import { get, post, upload } from '../api.js';
 import { live } from '../live.js';
-import { Textarea, Input, Select, ErrorSummary, errorOf } from '../components.js';
+import { Textarea, Input, Select, ErrorSummary, errorOf, When } from '../components.js';
+import { can } from '../session.js';
 
 // VoiceRecorder records from the microphone (MediaRecorder, Opus in WebM)
 // and gives the blob and its duration to onDone.
@@ -211,9 +212,29 @@ function Postpone({ c, onDone }) {
   <//>`;
 }
 
+// Approvals lists the postponement requests waiting on a case, for those
+// who may approve them (case.approve), with approve and refuse.
+function Approvals({ c, onDone }) {
+  const [list, setList] = useState([]);
+  const [error, setError] = useState(null);
+  const load = () => get(`/cases/${c.id}/postponements`).then((r) => setList(r.postponements || [])).catch(() => setList([]));
+  useEffect(() => { load(); }, [c.id, c.updated_at]);
+  const decide = async (p, verb) => {
+    try { await post(`/cases/${c.id}/postponements/${p.id}/${verb}`, { note: '' }); setError(null); load(); onDone(); } catch (err) { setError(errorOf(err)); }
+  };
+  if (list.length === 0) return null;
+  return html`<div class="card approvals"><h3>${t('approve.title')}</h3>
+    <${ErrorSummary} error=${error} />
+    <ul class="plain-list">${list.map((p) => html`<li>
+      <p>${t('approve.until')} <${When} iso=${p.until} /></p><p>${p.reason}</p>
+      <button type="button" class="primary" onClick=${() => decide(p, 'approve')}>${t('approve.yes')}</button>
+      <button type="button" class="secondary" onClick=${() => decide(p, 'refuse')}>${t('approve.no')}</button>
+    </li>`)}</ul></div>`;
+}
+
 const steps = ['start', 'await_citizen', 'resume', 'close'];
 
-export function StaffActions({ c, onDone }) {
+export function StaffActions({ c, user, onDone }) {
   const [error, setError] = useState(null);
   const step = async (action) => {
     try { await post(`/cases/${c.id}/transition`, { action }); setError(null); onDone(); } catch (err) { setError(errorOf(err)); }
@@ -228,6 +249,7 @@ export function StaffActions({ c, onDone }) {
       submitLabel=${t('resolve.submit')} onSubmit=${(resolution) => post(`/cases/${c.id}/resolve`, { resolution }).then(onDone)} />`}
     ${a.includes('postpone') && html`<${Postpone} c=${c} onDone=${onDone} />`}
     ${a.includes('assign') && html`<${Reassign} c=${c} onDone=${onDone} />`}
+    ${can(user, 'case.approve') && html`<${Approvals} c=${c} onDone=${onDone} />`}
   </div>`;
 }
 

@@ -31,6 +31,7 @@ export function LoginForm({ next }) {
     <${Input} id="password" type="password" label=${t('login.password')} value=${f.password} error=${fe.password}
       autocomplete="current-password" required onInput=${(v) => setF({ ...f, password: v })} />
     <button class="primary" type="submit" disabled=${busy}>${t('login.submit')}</button>
+    <p class="aside"><a href="/forgot">${t('login.forgot')}</a></p>
     <p class="aside"><a href="/register">${t('login.no_account')}</a></p>
   </form>`;
 }
