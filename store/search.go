@@ -253,9 +253,10 @@ func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, narrow bool, ter
 			db = db.Order(x.table + ".id DESC")
 		} else if narrow {
 			// Few rows in scope (a requester's cases): read them by their own
-			// index and ask the full-text index about each.
+			// index and keep those in the full-text index's matches (read once;
+			// asking FTS5 about each row re-reads a common word's whole list).
 			db = db.Select(x.table+".*, "+x.table+".rowid AS search_key").
-				Where("EXISTS (SELECT 1 FROM "+x.fts+" WHERE "+x.fts+".rowid = "+x.table+".rowid AND "+x.fts+" MATCH ?)", tiers[tier])
+				Where(x.table+".rowid IN (SELECT rowid FROM "+x.fts+" WHERE "+x.fts+" MATCH ?)", tiers[tier])
 			if tier == cur.tier && cur.key != "" {
 				key, _ := strconv.ParseInt(cur.key, 10, 64)
 				db = db.Where(x.table+".rowid < ?", key)
