@@ -17,16 +17,26 @@ const (
 // ParseLang picks the first supported language from an Accept-Language
 // header value ("en-US,en;q=0.9,ar;q=0.8"). Arabic when none matches.
 func ParseLang(header string) Lang {
+	if l, ok := AcceptedLang(header); ok {
+		return l
+	}
+	return LangAR
+}
+
+// AcceptedLang returns the first language of an Accept-Language header that
+// Jihat speaks, and false when the header names neither Arabic nor English
+// (then a signed-in user's saved language applies).
+func AcceptedLang(header string) (Lang, bool) {
 	for _, part := range strings.Split(header, ",") {
 		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
 		switch {
 		case tag == "ar" || strings.HasPrefix(tag, "ar-"):
-			return LangAR
+			return LangAR, true
 		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			return LangEN
+			return LangEN, true
 		}
 	}
-	return LangAR
+	return LangAR, false
 }
 
 // text is one message in both languages.

@@ -79,6 +79,9 @@ type Reader interface {
 type CommandContext struct {
 	Principal Principal
 	ConnID    string // use with Hub.SendConn to answer this socket later
+	// ClientIP and UserAgent are the upgrade request's, for the audit log
+	// (the same fields the REST path records).
+	ClientIP, UserAgent string
 }
 
 // EventSource reads durable events back from the database, the one source of

@@ -34,6 +34,9 @@ type conn struct {
 	p     Principal
 	w     frameWriter
 	since time.Time // connected at
+	// the upgrade request's client address and User-Agent, for the audit
+	// of commands
+	clientIP, userAgent string
 
 	closing  atomic.Bool   // set once; no frame is queued after it
 	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client

@@ -39,7 +39,7 @@ func (s *Endpoint) dispatch(ctx context.Context, c *conn, env Envelope) {
 
 // command hands a command to the Backend and answers with its result.
 func (s *Endpoint) command(ctx context.Context, c *conn, env Envelope) {
-	data, err := s.backend.Command(ctx, CommandContext{Principal: c.p, ConnID: c.id}, env)
+	data, err := s.backend.Command(ctx, CommandContext{Principal: c.p, ConnID: c.id, ClientIP: c.clientIP, UserAgent: c.userAgent}, env)
 	if err != nil {
 		c.sendError(env, err)
 		return

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"time"
 
@@ -47,6 +48,10 @@ type EndpointConfig struct {
 	// TypingInterval is the least time between two typing relays of one
 	// socket on one channel (1 s); faster ones are dropped.
 	TypingInterval time.Duration
+	// ClientIP returns the client's address of an upgrade request (the
+	// server resolves its trusted proxies' X-Forwarded-For); nil: the host
+	// of the request's RemoteAddr. Commands carry it (CommandContext).
+	ClientIP func(r *http.Request) string
 }
 
 func (c *EndpointConfig) setDefaults() {
@@ -132,6 +137,7 @@ func (s *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := s.h.newConn(s, p, nil)
+	c.clientIP, c.userAgent = s.clientIP(r), r.UserAgent()
 	cw := &corkWriter{ResponseWriter: w}
 	ws, err := websocket.Accept(cw, r, &websocket.AcceptOptions{
 		// The Origin was checked above against the exact allow-list;
@@ -152,6 +158,17 @@ func (s *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.w = &wsWriter{ws: ws, cork: cw.conn, timeout: s.h.cfg.WriteTimeout}
 	s.serve(c, ws, authed, jihat.ParseLang(r.Header.Get("Accept-Language")))
+}
+
+// clientIP is the client's address of r (EndpointConfig.ClientIP).
+func (s *Endpoint) clientIP(r *http.Request) string {
+	if s.cfg.ClientIP != nil {
+		return s.cfg.ClientIP(r)
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // refuse answers a request that is not upgraded.

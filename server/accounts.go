@@ -1,8 +1,6 @@
 package server
 
 import (
-	"log/slog"
-	"maps"
 	"strings"
 	"unicode/utf8"
 
@@ -78,37 +76,11 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	u := &jihat.User{Role: jihat.RoleCitizen, Active: true}
-	u.Name = validName(fields, req.Name)
-	u.Lang = parseLang(fields, req.Lang)
-	identifiers(u, fields, req.NationalID, req.Email, req.Mobile)
-	if u.NationalID == "" && u.Email == "" && u.Mobile == "" && len(fields) == 0 {
-		return &jihat.Error{Code: jihat.EINVALID, Key: "identifier_required",
-			Fields: map[string]string{"national_id": "identifier_required", "email": "identifier_required", "mobile": "identifier_required"}}
-	}
-	if err := validateNewPassword("password", req.Password, u); err != nil {
-		// The password's error is the one returned, with the other fields
-		// added: it carries the arguments of its message (the length bound),
-		// which a field of jihat.Invalid would lose.
-		e := jihat.AsError(err)
-		maps.Copy(e.Fields, fields)
-		return e
-	}
-	if len(fields) > 0 {
-		return jihat.Invalid(fields)
-	}
-	if err := s.registerGate(c, u); err != nil {
-		return err
-	}
-	hash, err := hashPassword(req.Password, s.cfg.Argon2)
+	v, err := s.Register(c.UserContext(), audit(c, "auth.register"), req)
 	if err != nil {
 		return err
 	}
-	if err := s.store.CreateUser(c.UserContext(), u, hash, audit(c, "auth.register")); err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": newUserView(u, true)})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": v})
 }
 
 type loginRequest struct {
@@ -131,65 +103,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.Login) == "" || req.Password == "" || len(req.Login) > 254 || len(req.Password) > 4*jihat.PasswordMaxLen {
-		return jihat.Invalid(map[string]string{"login": "required", "password": "required"})
-	}
-	ctx := c.UserContext()
-	kind, value, verr := jihat.ClassifyLogin(req.Login)
-	account := value
-	if verr != nil {
-		account = strings.ToLower(strings.TrimSpace(req.Login))
-	}
-	keys := newLoginKeys(account, c.IP())
-	if err := s.loginGate(ctx, keys); err != nil {
-		return err
-	}
-	var u *jihat.User
-	hash := dummyHash
-	if verr == nil {
-		found, h, err := s.store.UserByLogin(ctx, kind, value)
-		if err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
-			return err
-		}
-		if found != nil {
-			u, hash = found, h
-		}
-	}
-	s.metrics.pwChecks.Inc()
-	ok, err := checkPassword(req.Password, hash)
+	v, err := s.Login(c.UserContext(), audit(c, "auth.login"), c.IP(), req)
 	if err != nil {
 		return err
 	}
-	if !ok || u == nil {
-		s.loginFailed(ctx, keys)
-		s.metrics.logins.WithLabelValues("bad_credentials").Inc()
-		a := audit(c, "auth.login_failed")
-		a.Details = detailsJSON(map[string]string{"kind": kind})
-		if u != nil {
-			a.Target = "user:" + u.ID
-		}
-		if err := s.store.Audit(ctx, a); err != nil {
-			s.log.ErrorContext(ctx, "audit failed login", slog.Any("err", err))
-		}
-		return jihat.Errorf(jihat.EUNAUTHORIZED, "bad_credentials")
-	}
-	if !u.Active {
-		return jihat.Errorf(jihat.EUNAUTHORIZED, "account_disabled")
-	}
-	token, th := newToken()
-	if _, err := s.store.CreateSession(ctx, u.ID, th, s.cfg.SessionTTL, audit(c, "auth.login")); err != nil {
-		return err
-	}
-	s.loginSucceeded(ctx, keys)
-	s.metrics.logins.WithLabelValues("ok").Inc()
-	s.setCookie(c, token)
-	return c.JSON(fiber.Map{"token": token, "user": newUserView(u, true)})
-}
-
-// throttle counts one attempt under key. Over the limit, or when the
-// limiter's store is down, it returns ERATELIMIT with Retry-After set.
-func (s *Server) throttle(c *fiber.Ctx, key string, limit int) error {
-	return s.spend(c.UserContext(), key, limit, s.cfg.LoginWindow)
+	s.setCookie(c, v.Token)
+	return c.JSON(v)
 }
 
 // logout: POST /api/v1/auth/logout.
@@ -198,10 +117,9 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if p == nil {
 		return jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
 	}
-	if err := s.store.RevokeSession(c.UserContext(), p.sessionID, audit(c, "auth.logout")); err != nil {
+	if err := s.Logout(c.UserContext(), audit(c, "auth.logout"), p.sessionID); err != nil {
 		return err
 	}
-	s.sessionEnded(c.UserContext(), p.sessionID)
 	s.clearCookie(c)
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -231,22 +149,11 @@ func (s *Server) updateMe(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	name, lang := u.Name, u.Lang
-	if req.Name != nil {
-		name = validName(fields, *req.Name)
-	}
-	if req.Lang != nil {
-		lang = parseLang(fields, req.Lang)
-	}
-	if len(fields) > 0 {
-		return jihat.Invalid(fields)
-	}
-	updated, err := s.store.UpdateProfile(c.UserContext(), u.ID, name, lang, audit(c, "user.update_profile"))
+	v, err := s.UpdateProfile(c.UserContext(), u, audit(c, "user.update_profile"), req)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"user": newUserView(updated, true)})
+	return c.JSON(fiber.Map{"user": v})
 }
 
 type passwordRequest struct {
@@ -265,30 +172,14 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	if err := s.throttle(c, "password:user:"+p.user.ID, s.cfg.LoginPerAccount); err != nil {
+	if err := s.ChangePassword(c.UserContext(), p.user, p.sessionID, audit(c, "user.change_password"), req); err != nil {
 		return err
-	}
-	hash, err := s.store.PasswordHash(ctx, p.user.ID)
-	if err != nil {
-		return err
-	}
-	if ok, err := checkPassword(req.CurrentPassword, hash); err != nil || !ok {
-		return &jihat.Error{Code: jihat.EINVALID, Key: "wrong_password", Fields: map[string]string{"current_password": "wrong_password"}}
-	}
-	if err := validateNewPassword("new_password", req.NewPassword, p.user); err != nil {
-		return err
-	}
-	newHash, err := hashPassword(req.NewPassword, s.cfg.Argon2)
-	if err != nil {
-		return err
-	}
-	revoked, err := s.store.ChangePassword(ctx, p.user.ID, newHash, false, p.sessionID, audit(c, "user.change_password"))
-	if err != nil {
-		return err
-	}
-	for _, id := range revoked {
-		s.sessionEnded(ctx, id) // their sockets close on every node, like a logout
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// throttle counts one attempt under key against limit per login window:
+// ERATELIMIT over it, EUNAVAILABLE when the limiter cannot be asked.
+func (s *Server) throttle(c *fiber.Ctx, key string, limit int) error {
+	return s.spend(c.UserContext(), key, limit, s.cfg.LoginWindow)
 }

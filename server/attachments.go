@@ -55,6 +55,18 @@ func (s *Server) httpFail(w http.ResponseWriter, r *http.Request, err error) {
 	if ra := retryAfter(e); ra != "" {
 		w.Header().Set("Retry-After", ra)
 	}
+	if _, ok := jihat.AcceptedLang(r.Header.Get("Accept-Language")); !ok {
+		// Without Accept-Language the signed-in user's saved language applies.
+		cookie := ""
+		if c, err := r.Cookie(SessionCookie); err == nil {
+			cookie = c.Value
+		}
+		if token := bearerOrCookie(r.Header.Get("Authorization"), cookie); token != "" {
+			if p, err := s.resolveToken(r.Context(), token); err == nil && p.user.Lang == jihat.LangEN {
+				r.Header.Set("Accept-Language", string(jihat.LangEN))
+			}
+		}
+	}
 	writeJSONError(w, r, status, e)
 }
 
@@ -117,7 +129,7 @@ func (s *Server) upload(voice bool) http.HandlerFunc {
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(map[string]any{"attachment": newAttachmentView(att)})
+		_ = json.NewEncoder(w).Encode(map[string]any{"attachment": att})
 	}
 }
 
@@ -224,7 +236,9 @@ func smallField(p *multipart.Part) (string, error) {
 // handlers add public or internal ones; internal needs case.view_internal),
 // then the row and the event are written and the blob committed as the last
 // step of the same transaction.
-func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, up incomingUpload, voice bool) (*store.Attachment, error) {
+// AddAttachment attaches the upload up (a file, or a voice note) to case
+// caseID for u and returns its view.
+func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, up incomingUpload, voice bool) (*attachmentView, error) {
 	// The requester of a case never changes: who they are decides the
 	// visibility before the audit entry is written.
 	c, err := s.store.Case(ctx, caseID)
@@ -250,7 +264,7 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	// attachment's ID is made inside the transaction.
 	a.Details = detailsJSON(map[string]any{"name": att.Name, "kind": att.Kind, "size": att.Size, "sha256": att.SHA256,
 		"visibility": att.Visibility})
-	_, _, err = s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	_, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		switch {
 		case !canSeeCase(u, c):
@@ -283,5 +297,6 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	if err != nil {
 		return nil, err
 	}
-	return att, nil
+	v := newAttachmentView(att)
+	return &v, nil
 }

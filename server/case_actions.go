@@ -47,7 +47,7 @@ func (s *Server) addComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"event": newEventView(ev, map[string]string{u.ID: u.Name})})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"event": ev})
 }
 
 type assignRequest struct {
@@ -165,7 +165,7 @@ func (s *Server) postponeCase(c *fiber.Ctx) error {
 		}
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
 			"case":    newCaseView(caller(c).user, cs, names, langOf(c), s.now(), s.cfg.ObjectionWindow),
-			"request": fiber.Map{"id": pending.ID, "until": rfc3339(pending.Until), "reason": pending.Reason, "public_reason": pending.PublicReason, "status": pending.Status},
+			"request": pending,
 		})
 	}
 	return s.renderCase(c, fiber.StatusOK, cs)

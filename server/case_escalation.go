@@ -22,7 +22,7 @@ func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, 
 	if err := jihat.ValidateReason("reason", reason); err != nil {
 		return nil, err
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 // reason is internal (staff only, on the staff channel); publicReason, when
 // not empty, is the wording the requester sees with the new date. The
 // requester never sees reason.
-func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, until time.Time, reason, publicReason string) (c *jihat.Case, req *store.Postponement, err error) {
+func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, until time.Time, reason, publicReason string) (c *jihat.Case, pending *postponementRequestView, err error) {
 	reason, publicReason = strings.TrimSpace(reason), strings.TrimSpace(publicReason)
 	if err := jihat.ValidatePostponement(until, reason, s.now().UTC()); err != nil {
 		return nil, nil, err
@@ -24,7 +24,8 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 	if err := jihat.ValidatePublicReason(publicReason); err != nil {
 		return nil, nil, err
 	}
-	c, _, err = s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	var req *store.Postponement
+	c, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, canHandle(u, c)); err != nil {
 			return err
@@ -62,7 +63,20 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 		}
 		return nil
 	})
-	return c, req, err
+	if err != nil || req == nil {
+		return c, nil, err
+	}
+	return c, &postponementRequestView{ID: req.ID, Until: rfc3339(req.Until), Reason: req.Reason, PublicReason: req.PublicReason, Status: req.Status}, nil
+}
+
+// postponementRequestView is a postponement request waiting for a
+// supervisor, as its requester sees it.
+type postponementRequestView struct {
+	ID           string `json:"id"`
+	Until        string `json:"until"`
+	Reason       string `json:"reason"`
+	PublicReason string `json:"public_reason"`
+	Status       string `json:"status"`
 }
 
 // postponementData is the payload of the internal postponement events: the
@@ -106,7 +120,7 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 			return nil, err
 		}
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, canManage(u, c, jihat.PermCaseApprove)); err != nil {
 			return err
@@ -146,7 +160,7 @@ func (s *Server) Rate(ctx context.Context, u *jihat.User, a jihat.AuditEntry, ca
 	if err := jihat.ValidateRating(score, comment); err != nil {
 		return nil, err
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, u.ID == c.RequesterID); err != nil {
 			return err

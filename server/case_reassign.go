@@ -20,7 +20,7 @@ func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 			return nil, nil, err
 		}
 	}
-	c, _, err = s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		direct := canManage(u, c, jihat.PermCaseReassign)
 		if err := allowed(u, c, direct || canHandle(u, c)); err != nil {
@@ -72,7 +72,7 @@ func (s *Server) DecideReassignment(ctx context.Context, u *jihat.User, a jihat.
 			return nil, err
 		}
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, canManage(u, c, jihat.PermCaseReassign)); err != nil {
 			return err

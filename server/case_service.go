@@ -14,16 +14,17 @@ import (
 // (jihat.Transition and friends), lets the store commit the change with its
 // events, notifications and audit entry, and then publishes the events.
 
-// mutate runs fn on case id inside one transaction and publishes the events
-// it recorded once the transaction has committed.
-func (s *Server) mutate(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *store.CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+// mutate runs fn on case id for actor (nil for the system) inside one
+// transaction, publishes the events it recorded once the transaction has
+// committed, and returns their views.
+func (s *Server) mutate(ctx context.Context, actor *jihat.User, id string, a jihat.AuditEntry, fn func(m *store.CaseTx) error) (*jihat.Case, []eventView, error) {
 	c, events, err := s.store.UpdateCase(ctx, id, a, fn)
 	if err != nil {
 		return nil, nil, err
 	}
-	s.publish(ctx, c, events)
+	views := s.publish(ctx, c, actor, events)
 	s.wakeNotifier() // the change may have queued notifications
-	return c, events, nil
+	return c, views, nil
 }
 
 // hidden is the error for a case the caller may not see: the same as a case
@@ -59,6 +60,7 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		DueAt: jihat.DueAt(cal, ct.SLA.HoursFor(in.Priority), now),
 	}
 	c.RemindAt = cal.ReminderAt(now, c.DueAt, reminderFraction)
+	online := s.onlineStaff(ctx, c.EntityID, c.DepartmentID) // before the transaction
 	events, err := s.store.CreateCase(ctx, c, a, func(m *store.CaseTx) error {
 		if _, err := m.Event(jihat.CaseEventCreated, u.ID, jihat.VisibilityPublic, nil); err != nil {
 			return err
@@ -66,12 +68,12 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		if err := m.Notify("case.created", u.ID, map[string]any{"number": c.Number}); err != nil {
 			return err
 		}
-		return s.autoAssign(m)
+		return s.autoAssign(m, online)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, c, events)
+	s.publish(ctx, c, u, events)
 	s.wakeNotifier()
 	return c, nil
 }
@@ -80,10 +82,11 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 // reminded of the deadline.
 const reminderFraction = 0.75
 
-// autoAssign gives a new or waiting case to a competent employee, if any.
-func (s *Server) autoAssign(m *store.CaseTx) error {
+// autoAssign gives a new case to a competent employee, if any; online is
+// the hub's answer of who is connected (onlineStaff).
+func (s *Server) autoAssign(m *store.CaseTx, online store.Online) error {
 	c := m.Case
-	id, err := m.AutoAssign(s.online)
+	id, err := m.AutoAssign(online)
 	if err != nil || id == "" {
 		return err
 	}
@@ -122,18 +125,19 @@ func (s *Server) assignedTo(m *store.CaseTx, id, by, department string) error {
 	return m.Notify("case.assigned_requester", c.RequesterID, map[string]any{"number": c.Number, "assignee": emp.Name})
 }
 
-// AddComment adds a public reply or an internal note. vis "" (not given)
-// is public for the requester and refused for staff (jihat.ChooseVisibility).
-func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (*jihat.CaseEvent, error) {
+// AddComment adds a public reply or an internal note and returns its view.
+// vis "" (not given) is public for the requester and refused for staff
+// (jihat.ChooseVisibility).
+func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (eventView, error) {
 	body = strings.TrimSpace(body)
 	if err := jihat.ValidateComment(body, vis); err != nil {
-		return nil, err
+		return eventView{}, err
 	}
 	if err := s.spendWrite(ctx, u); err != nil {
-		return nil, err
+		return eventView{}, err
 	}
 	var ev *jihat.CaseEvent
-	_, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	_, views, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if !canSeeCase(u, c) {
 			return hidden()
@@ -160,7 +164,15 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		ev, err = m.Event(jihat.CaseEventComment, u.ID, vis, jihat.CommentData{Body: body})
 		return err
 	})
-	return ev, err
+	if err != nil {
+		return eventView{}, err
+	}
+	for _, v := range views {
+		if v.ID == ev.ID {
+			return v, nil
+		}
+	}
+	return newEventView(ev, map[string]string{u.ID: u.Name}), nil
 }
 
 // publicAction applies the rules every public action on a case follows, a
@@ -195,7 +207,7 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 	if err := jihat.ValidateResolution(resolution); err != nil {
 		return nil, err
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, mayDecide(u, c)); err != nil {
 			return err
@@ -237,7 +249,7 @@ func (s *Server) Transition(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	default:
 		return nil, jihat.Invalid(map[string]string{"action": "invalid_value"})
 	}
-	c, _, err := s.mutate(ctx, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, canHandle(u, c)); err != nil {
 			return err

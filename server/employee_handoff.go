@@ -23,17 +23,19 @@ func (s *Server) handOff(ctx context.Context, actor *jihat.User, a jihat.AuditEn
 	}
 	a.Details = detailsJSON(map[string]any{"reason": "employee_disabled", "from": userID})
 	q := store.CaseQuery{AssigneeID: userID, Statuses: open, Limit: 100}
+	online := s.onlineCache()
 	for {
 		page, next, err := s.store.ListCases(ctx, q)
 		if err != nil {
 			return moved, left, err
 		}
 		for _, c := range page {
-			_, _, err := s.mutate(ctx, c.ID, a, func(m *store.CaseTx) error {
+			live := online.of(ctx, c.EntityID, c.DepartmentID) // before the transaction
+			_, _, err := s.mutate(ctx, actor, c.ID, a, func(m *store.CaseTx) error {
 				if c := m.Case; c.AssigneeID != userID || !c.Status.Open() {
 					return errNothing
 				}
-				return s.assignAuto(m, actor.ID)
+				return s.assignAuto(m, actor.ID, live)
 			})
 			switch {
 			case err == nil:

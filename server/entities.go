@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
@@ -28,36 +26,18 @@ func (s *Server) createEntity(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	jihat.ValidateNames(fields, req.NameAR, req.NameEN)
-	e := &jihat.Entity{NameAR: strings.TrimSpace(req.NameAR), NameEN: strings.TrimSpace(req.NameEN), Sector: jihat.Sector(req.Sector)}
-	if !e.Sector.Valid() {
-		fields["sector"] = "invalid_sector"
-	}
-	if req.AssignRule != nil {
-		e.AssignRule = *req.AssignRule
-		if e.AssignRule != "round_robin" && e.AssignRule != "least_load" {
-			fields["assign_rule"] = "invalid_value"
-		}
-	}
-	if len(fields) > 0 {
-		return jihat.Invalid(fields)
-	}
-	if err := s.store.CreateEntity(c.UserContext(), e, false, audit(c, "entity.create")); err != nil {
+	v, err := s.CreateEntity(c.UserContext(), audit(c, "entity.create"), req)
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newEntityView(e))
+	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
 // listEntities: GET /api/v1/entities (public).
 func (s *Server) listEntities(c *fiber.Ctx) error {
-	es, err := s.store.ListEntities(c.UserContext())
+	out, err := s.Entities(c.UserContext())
 	if err != nil {
 		return err
-	}
-	out := make([]entityView, len(es))
-	for i, e := range es {
-		out[i] = newEntityView(e)
 	}
 	return c.JSON(fiber.Map{"entities": out})
 }
@@ -68,11 +48,11 @@ func (s *Server) getEntity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.store.Entity(c.UserContext(), id)
+	v, err := s.Entity(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(newEntityView(e))
+	return c.JSON(v)
 }
 
 // entityManager returns the caller and the entity ID from the path when the
@@ -110,16 +90,11 @@ func (s *Server) createDepartment(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	jihat.ValidateNames(fields, req.NameAR, req.NameEN)
-	if len(fields) > 0 {
-		return jihat.Invalid(fields)
-	}
-	d := &jihat.Department{EntityID: entityID, NameAR: strings.TrimSpace(req.NameAR), NameEN: strings.TrimSpace(req.NameEN)}
-	if err := s.store.CreateDepartment(c.UserContext(), d, audit(c, "department.create")); err != nil {
+	v, err := s.CreateDepartment(c.UserContext(), audit(c, "department.create"), entityID, req)
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newDepartmentView(d))
+	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
 // listDepartments: GET /api/v1/entities/{id}/departments (public).
@@ -128,16 +103,9 @@ func (s *Server) listDepartments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Entity(c.UserContext(), id); err != nil {
-		return err
-	}
-	ds, err := s.store.ListDepartments(c.UserContext(), id)
+	out, err := s.Departments(c.UserContext(), id)
 	if err != nil {
 		return err
-	}
-	out := make([]departmentView, len(ds))
-	for i, d := range ds {
-		out[i] = newDepartmentView(d)
 	}
 	return c.JSON(fiber.Map{"departments": out})
 }
@@ -163,26 +131,11 @@ func (s *Server) createCaseType(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	jihat.ValidateNames(fields, req.NameAR, req.NameEN)
-	t := &jihat.CaseType{EntityID: entityID, DepartmentID: strings.ToLower(req.DepartmentID),
-		NameAR: strings.TrimSpace(req.NameAR), NameEN: strings.TrimSpace(req.NameEN)}
-	if req.SLAHours == nil {
-		fields["sla_hours"] = "required"
-	} else {
-		t.SLA = jihat.SLAHours{Normal: req.SLAHours.Normal, Important: req.SLAHours.Important, VeryImportant: req.SLAHours.VeryImportant}
-		t.SLA.Validate(fields)
-	}
-	if !jihat.IsUUID(t.DepartmentID) {
-		fields["department_id"] = "invalid_id"
-	}
-	if len(fields) > 0 {
-		return jihat.Invalid(fields)
-	}
-	if err := s.store.CreateCaseType(c.UserContext(), t, audit(c, "case_type.create")); err != nil {
+	v, err := s.CreateCaseType(c.UserContext(), audit(c, "case_type.create"), entityID, req)
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newCaseTypeView(t))
+	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
 // listCaseTypes: GET /api/v1/entities/{id}/case-types (public).
@@ -191,16 +144,9 @@ func (s *Server) listCaseTypes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Entity(c.UserContext(), id); err != nil {
-		return err
-	}
-	ts, err := s.store.ListCaseTypes(c.UserContext(), id)
+	out, err := s.CaseTypes(c.UserContext(), id)
 	if err != nil {
 		return err
-	}
-	out := make([]caseTypeView, len(ts))
-	for i, t := range ts {
-		out[i] = newCaseTypeView(t)
 	}
 	return c.JSON(fiber.Map{"case_types": out})
 }
@@ -227,42 +173,9 @@ func (s *Server) updateEntity(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	e, err := s.store.Entity(c.UserContext(), id)
+	v, err := s.UpdateEntity(c.UserContext(), audit(c, "entity.update"), id, req)
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	if req.NameAR != nil {
-		e.NameAR = strings.TrimSpace(*req.NameAR)
-	}
-	if req.NameEN != nil {
-		e.NameEN = strings.TrimSpace(*req.NameEN)
-	}
-	jihat.ValidateNames(fields, e.NameAR, e.NameEN)
-	if req.AssignRule != nil {
-		rule, err := jihat.ParseAssignRule(*req.AssignRule)
-		if err != nil {
-			fields["assign_rule"] = "invalid_value"
-		}
-		e.AssignRule = string(rule)
-	}
-	if req.Calendar != nil {
-		if _, err := req.Calendar.Calendar(); err != nil {
-			fields["calendar"] = jihat.AsError(err).Key
-		}
-		e.Calendar = *req.Calendar
-	}
-	if len(fields) > 0 {
-		return jihat.Invalid(fields)
-	}
-	if req.Escalation != nil {
-		if err := s.checkEscalation(c.UserContext(), id, *req.Escalation); err != nil {
-			return err
-		}
-		e.Escalation = *req.Escalation
-	}
-	if err := s.store.UpdateEntity(c.UserContext(), e, audit(c, "entity.update")); err != nil {
-		return err
-	}
-	return c.JSON(newEntityView(e))
+	return c.JSON(v)
 }

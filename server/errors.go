@@ -150,7 +150,23 @@ func retryAfter(e *jihat.Error) string {
 	return strconv.Itoa(int((d + time.Second - 1) / time.Second))
 }
 
-// langOf is the caller's language from Accept-Language (Arabic by default).
+// langOf is the language of an answer: the one Accept-Language names, else
+// the signed-in caller's saved language (PATCH /me), else Arabic.
 func langOf(c *fiber.Ctx) jihat.Lang {
-	return jihat.ParseLang(c.Get(fiber.HeaderAcceptLanguage))
+	var u *jihat.User
+	if p := caller(c); p != nil {
+		u = p.user
+	}
+	return answerLang(c.Get(fiber.HeaderAcceptLanguage), u)
+}
+
+// answerLang is langOf for a header and a user (nil: anonymous).
+func answerLang(header string, u *jihat.User) jihat.Lang {
+	if l, ok := jihat.AcceptedLang(header); ok {
+		return l
+	}
+	if u != nil && u.Lang == jihat.LangEN {
+		return jihat.LangEN
+	}
+	return jihat.LangAR
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jihat/jihat/hub"
+	"github.com/jihat/jihat/store"
 )
 
 // The server's side of the live hub: what it tells the hub (sessions that
@@ -32,12 +33,55 @@ func (s *Server) permissionsChanged(ctx context.Context, userID string) {
 	}
 }
 
-// online tells assignment which employees are connected now, from the hub's
-// presence (shared across nodes through Redis).
-func (s *Server) online(ids []string) (map[string]bool, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+// onlineStaff asks the hub's presence (shared across nodes through Redis)
+// which of a department's staff are connected now, for assignment. Ask it
+// before the case's transaction opens, never inside it: the answer may
+// take up to half a second. Nil when the hub cannot say (assignment then
+// counts those seen recently).
+func (s *Server) onlineStaff(ctx context.Context, entityID, departmentID string) store.Online {
+	ids, err := s.store.DepartmentStaff(ctx, entityID, departmentID)
+	if err != nil || len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
-	return s.hub.Online(ctx, ids)
+	on, err := s.hub.Online(ctx, ids)
+	if err != nil {
+		return nil
+	}
+	return on
+}
+
+// onlineCache asks onlineStaff once per department, for work on many
+// cases in a row (the sweeper, a hand-off). Not safe for concurrent use.
+type onlineCache struct {
+	s      *Server
+	byDept map[string]store.Online
+}
+
+func (s *Server) onlineCache() *onlineCache {
+	return &onlineCache{s: s, byDept: map[string]store.Online{}}
+}
+
+// of returns who of the department's staff is online.
+func (o *onlineCache) of(ctx context.Context, entityID, departmentID string) store.Online {
+	key := entityID + "/" + departmentID
+	on, ok := o.byDept[key]
+	if !ok {
+		on = o.s.onlineStaff(ctx, entityID, departmentID)
+		o.byDept[key] = on
+	}
+	return on
+}
+
+// ofCase is of for the department of case id (nil when it cannot be read:
+// the transaction will find out).
+func (o *onlineCache) ofCase(ctx context.Context, id string) store.Online {
+	c, err := o.s.store.Case(ctx, id)
+	if err != nil {
+		return nil
+	}
+	return o.of(ctx, c.EntityID, c.DepartmentID)
 }
 
 // connected is the hub's OnConnect hook: a user who opens a socket counts as

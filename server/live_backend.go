@@ -147,22 +147,17 @@ func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub
 		if err != nil {
 			return nil, err
 		}
-		a := jihat.AuditEntry{ActorID: u.ID, Action: "case.comment", Details: `{"via":"ws"}`}
+		a := jihat.AuditEntry{ActorID: u.ID, Action: "case.comment", Details: `{"via":"ws"}`,
+			IP: cc.ClientIP, UserAgent: truncate(cc.UserAgent, 512)}
 		ev, err := b.s.AddComment(ctx, u, a, ch.ID, cmd.Body, vis)
 		if err != nil {
 			return nil, err
 		}
-		return authoredEventView(ev, u), nil
+		return ev, nil
 	case "vote":
 		return b.vote(ctx, u, env)
 	}
 	return nil, jihat.Invalid(map[string]string{"type": "invalid_value"})
-}
-
-// authoredEventView is the view of an event that u has just written, with
-// u's name as the actor's.
-func authoredEventView(ev *jihat.CaseEvent, u *jihat.User) eventView {
-	return newEventView(ev, map[string]string{u.ID: u.Name})
 }
 
 // feedTail is how many recent events a feed subscription starts with.

@@ -1,14 +1,11 @@
 package server
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
-	"github.com/jihat/jihat/notify"
-	"github.com/jihat/jihat/store"
 )
 
 // listNotifications: GET /api/v1/notifications?unread=true&cursor=&limit=
@@ -19,43 +16,30 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 		return err
 	}
 	fields := map[string]string{}
-	unread := false
+	var q notificationQuery
 	switch c.Query("unread") {
 	case "", "false", "0":
 	case "true", "1":
-		unread = true
+		q.Unread = true
 	default:
 		fields["unread"] = "invalid_value"
 	}
-	cursor := strings.ToLower(c.Query("cursor"))
-	if cursor != "" && !jihat.IsUUID(cursor) {
+	q.Cursor = strings.ToLower(c.Query("cursor"))
+	if q.Cursor != "" && !jihat.IsUUID(q.Cursor) {
 		fields["cursor"] = "invalid_value"
 	}
-	limit := c.QueryInt("limit", 50)
-	if limit < 1 || limit > 100 {
+	q.Limit = c.QueryInt("limit", 50)
+	if q.Limit < 1 || q.Limit > 100 {
 		fields["limit"] = "invalid_value"
 	}
 	if len(fields) > 0 {
 		return jihat.Invalid(fields)
 	}
-	ctx := c.UserContext()
-	list, next, err := s.store.Notifications(ctx, u.ID, unread, cursor, limit)
+	v, err := s.Notifications(c.UserContext(), u, q)
 	if err != nil {
 		return err
 	}
-	count, err := s.store.UnreadNotifications(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	out := make([]notificationView, len(list))
-	for i := range list {
-		out[i] = newNotificationView(&list[i])
-	}
-	var nextCursor any
-	if next != "" {
-		nextCursor = next
-	}
-	return c.JSON(fiber.Map{"notifications": out, "next_cursor": nextCursor, "unread_count": count})
+	return c.JSON(v)
 }
 
 // readNotification: POST /api/v1/notifications/{id}/read. Someone else's
@@ -69,11 +53,11 @@ func (s *Server) readNotification(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.store.MarkNotificationRead(c.UserContext(), u.ID, id)
+	v, err := s.ReadNotification(c.UserContext(), u, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"notification": newNotificationView(n)})
+	return c.JSON(fiber.Map{"notification": v})
 }
 
 // readAllNotifications: POST /api/v1/notifications/read-all.
@@ -82,7 +66,7 @@ func (s *Server) readAllNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.store.MarkAllNotificationsRead(c.UserContext(), u.ID)
+	n, err := s.ReadAllNotifications(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
@@ -101,7 +85,11 @@ func (s *Server) getPreferences(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPreferences(c, u.ID)
+	v, err := s.Preferences(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 // putPreferences: PUT /api/v1/me/notification-preferences.
@@ -114,58 +102,9 @@ func (s *Server) putPreferences(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if len(req.Preferences) == 0 {
-		return jihat.Invalid(map[string]string{"preferences": "required"})
-	}
-	fields := map[string]string{}
-	var prefs []store.NotificationPref
-	for kind, channels := range req.Preferences {
-		k, known := notify.LookupKind(kind)
-		switch {
-		case !known:
-			fields["preferences."+kind] = "unknown_notification_kind"
-			continue
-		case k.Fixed:
-			fields["preferences."+kind] = "notification_not_configurable"
-			continue
-		}
-		for ch, on := range channels {
-			if !slices.Contains(notify.Channels, ch) {
-				fields["preferences."+kind+"."+ch] = "unknown_notification_channel"
-				continue
-			}
-			prefs = append(prefs, store.NotificationPref{Kind: kind, Channel: ch, Enabled: on})
-		}
-	}
-	if len(fields) > 0 {
-		return jihat.Invalid(fields)
-	}
-	a := audit(c, "notifications.preferences")
-	a.Details = detailsJSON(req.Preferences)
-	if err := s.store.SetNotificationPrefs(c.UserContext(), u.ID, prefs, a); err != nil {
-		return err
-	}
-	return s.renderPreferences(c, u.ID)
-}
-
-// renderPreferences answers every kind a person may change with the
-// channels on for it: their choice, else the default.
-func (s *Server) renderPreferences(c *fiber.Ctx, userID string) error {
-	prefs, err := s.store.NotificationPrefs(c.UserContext(), userID)
+	v, err := s.SetPreferences(c.UserContext(), u, audit(c, "notifications.preferences"), req)
 	if err != nil {
 		return err
 	}
-	out := map[string]map[string]bool{}
-	for _, k := range notify.Kinds {
-		if k.Fixed {
-			continue
-		}
-		on := channelsFor(k.Name, prefs)
-		m := map[string]bool{}
-		for _, ch := range notify.Channels {
-			m[ch] = slices.Contains(on, ch)
-		}
-		out[k.Name] = m
-	}
-	return c.JSON(fiber.Map{"preferences": out})
+	return c.JSON(v)
 }

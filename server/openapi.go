@@ -23,7 +23,7 @@ var operations = append([]op{
 	{"get", "/readyz", "Database and Redis reachable", "ops", false, "", "200", ""},
 	{"get", "/metrics", "Prometheus metrics", "ops", false, "", "200", ""},
 	{"get", "/api/v1/openapi.json", "This document", "ops", false, "", "200", ""},
-	{"get", "/ws", "The live WebSocket (JSON envelopes; see API.md). Authenticate with the cookie, a Bearer header or a first auth message", "live", false, "", "101", ""},
+	{"get", "/ws", "The live WebSocket: JSON text frames, each a LiveEnvelope (components/schemas: LiveEnvelope, LivePresence, LiveSnapshot, LiveTyping). Authenticate with the cookie, a Bearer header or a first auth message", "live", false, "", "101", ""},
 
 	{"post", "/api/v1/auth/register", "Register as a citizen or resident", "accounts", false, "RegisterRequest", "201", "UserAnswer"},
 	{"post", "/api/v1/auth/login", "Log in with a national ID, e-mail or mobile", "accounts", false, "LoginRequest", "200", "LoginAnswer"},
@@ -163,8 +163,10 @@ func schemas() map[string]any {
 			"entity_id": strFmt("uuid"), "case_type_id": strFmt("uuid"), "subject": str(), "body": str(),
 			"priority": map[string]any{"type": "string", "enum": []string{"normal", "important", "very_important"}},
 			"kind":     map[string]any{"type": "string", "enum": []string{"inquiry", "complaint", "suggestion", "report"}},
-			"category": str(), "service_id": map[string]any{"type": "string", "format": "uuid", "description": "the guide's published service the case is about (same entity); fills case_type_id when absent"},
-			"location": object([]string{"lat", "lng"}, map[string]any{"lat": map[string]any{"type": "number"}, "lng": map[string]any{"type": "number"}})}),
+			"category": map[string]any{"type": "string", "enum": reportCategories(),
+				"description": "required when kind is report (EINVALID, field category: required), refused for other kinds"},
+			"service_id": map[string]any{"type": "string", "format": "uuid", "description": "the guide's published service the case is about (same entity); fills case_type_id when absent"},
+			"location":   object([]string{"lat", "lng"}, map[string]any{"lat": map[string]any{"type": "number"}, "lng": map[string]any{"type": "number"}})}),
 		"Case": object([]string{"id", "number", "entity_id", "case_type_id", "subject", "body", "priority", "status", "requester", "assignee", "due_at", "late", "created_at", "updated_at"}, map[string]any{
 			"id": strFmt("uuid"), "number": str(), "entity_id": strFmt("uuid"), "case_type_id": strFmt("uuid"), "department_id": strFmt("uuid"),
 			"subject": str(), "body": str(), "priority": str(), "priority_label": str(), "kind": str(), "category": str(),
@@ -252,10 +254,10 @@ func openAPIDocument(version string) map[string]any {
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "Jihat API", "version": version,
-			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar default, en)."},
+			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar, en), else the signed-in user's saved language (PATCH /api/v1/me), else ar."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas(), statsSchemas(), resetSchemas()),
+			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas(), statsSchemas(), resetSchemas(), liveSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

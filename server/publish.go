@@ -18,24 +18,39 @@ import (
 // department never receives another department's notes on the entity feed.
 // Publishing never fails the request: the database already has the events,
 // and clients that miss one catch up with "since".
-func (s *Server) publish(ctx context.Context, c *jihat.Case, events []jihat.CaseEvent) {
+//
+// Each event's view is built once, here, with the name of actor (the user
+// the service acted for; nil for the system), and returned for the answer.
+// Only an actor other than that one is looked up.
+func (s *Server) publish(ctx context.Context, c *jihat.Case, actor *jihat.User, events []jihat.CaseEvent) []eventView {
 	if len(events) == 0 {
-		return
+		return nil
 	}
 	s.touchCounters(events) // the dashboards' live counters (stats_weekly.go)
-	ids := make([]string, 0, len(events))
+	names := map[string]string{}
+	if actor != nil {
+		names[actor.ID] = actor.Name
+	}
+	var others []string
 	for _, e := range events {
-		if e.ActorID != "" {
-			ids = append(ids, e.ActorID)
+		if _, known := names[e.ActorID]; e.ActorID != "" && !known {
+			others = append(others, e.ActorID)
 		}
 	}
-	names, err := s.store.UserNames(ctx, ids)
-	if err != nil {
-		s.log.WarnContext(ctx, "publish: actor names", slog.Any("err", err))
+	if len(others) > 0 {
+		more, err := s.store.UserNames(ctx, others)
+		if err != nil {
+			s.log.WarnContext(ctx, "publish: actor names", slog.Any("err", err))
+		}
+		for id, name := range more {
+			names[id] = name
+		}
 	}
+	views := make([]eventView, len(events))
 	for i := range events {
 		e := &events[i]
-		payload, err := json.Marshal(newEventView(e, names))
+		views[i] = newEventView(e, names)
+		payload, err := json.Marshal(views[i])
 		if err != nil {
 			continue
 		}
@@ -49,6 +64,7 @@ func (s *Server) publish(ctx context.Context, c *jihat.Case, events []jihat.Case
 			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		}
 	}
+	return views
 }
 
 func (s *Server) live(ctx context.Context, channel string, ev hub.Event) {

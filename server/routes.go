@@ -151,7 +151,7 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Get("/meetings/:id/minutes.html", s.minutesHTML)
 	v1.Post("/meetings/:id/minutes/access", s.grantMinutes)
 
-	// the JSON API serves every other path of the front (last: the bridge
-	// takes the Fiber app's routes as they are now)
+	// the web app and the JSON API serve every other path of the front
+	// (last: the bridge takes the Fiber app's routes as they are now)
 	front.Handle("/", s.serveApp(s.bridge(s.app, s.cfg.MaxBodyBytes)))
 }

@@ -210,13 +210,17 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	wsCfg := cfg.WS
+	if wsCfg.ClientIP == nil {
+		wsCfg.ClientIP = s.clientIP // trusted proxies resolved, as for REST
+	}
 	rtcSvc, err := newRTCService(s, cfg)
 	if err != nil {
 		s.hub.Close(context.Background())
 		return nil, err
 	}
 	s.rtc.Store(rtcSvc)
-	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, cfg.WS)
+	ws, err := hub.NewEndpoint(s.hub, liveBackend{s}, wsCfg)
 	if err != nil {
 		rtcSvc.close(context.Background())
 		s.hub.Close(context.Background())

@@ -49,17 +49,24 @@ const sweepBatch = 200
 // Sweep runs each timed step once.
 func (s *Server) Sweep(ctx context.Context) {
 	now := s.now().UTC()
+	each := func(fn func(m *store.CaseTx) error) func(string) func(m *store.CaseTx) error {
+		return func(string) func(m *store.CaseTx) error { return fn }
+	}
+	online := s.onlineCache()
 	steps := []struct {
 		name string
 		ids  func() ([]string, error)
-		fn   func(m *store.CaseTx) error
+		fn   func(id string) func(m *store.CaseTx) error // what to do to case id, prepared before its transaction
 	}{
-		{"remind", func() ([]string, error) { return s.store.CasesToRemind(ctx, now, sweepBatch) }, s.remind},
-		{"late", func() ([]string, error) { return s.store.LateCasesToReport(ctx, now, sweepBatch) }, s.reportLate},
-		{"assign", func() ([]string, error) { return s.store.WaitingCases(ctx, "", sweepBatch) }, s.assignWaiting},
+		{"remind", func() ([]string, error) { return s.store.CasesToRemind(ctx, now, sweepBatch) }, each(s.remind)},
+		{"late", func() ([]string, error) { return s.store.LateCasesToReport(ctx, now, sweepBatch) }, each(s.reportLate)},
+		{"assign", func() ([]string, error) { return s.store.WaitingCases(ctx, "", sweepBatch) }, func(id string) func(m *store.CaseTx) error {
+			live := online.ofCase(ctx, id)
+			return func(m *store.CaseTx) error { return s.assignWaiting(m, live) }
+		}},
 		{"close", func() ([]string, error) {
 			return s.store.CasesToClose(ctx, now.Add(-s.cfg.ObjectionWindow), sweepBatch)
-		}, s.closeResolved},
+		}, each(s.closeResolved)},
 	}
 	for _, st := range steps {
 		ids, err := st.ids()
@@ -68,7 +75,7 @@ func (s *Server) Sweep(ctx context.Context) {
 			continue
 		}
 		for _, id := range ids {
-			if _, _, err := s.mutate(ctx, id, jihat.AuditEntry{Action: "case.sweep." + st.name}, st.fn); err != nil && !errors.Is(err, errNothing) {
+			if _, _, err := s.mutate(ctx, nil, id, jihat.AuditEntry{Action: "case.sweep." + st.name}, st.fn(id)); err != nil && !errors.Is(err, errNothing) {
 				s.log.ErrorContext(ctx, "sweep", slog.String("step", st.name), slog.String("case", id), slog.Any("err", err))
 			}
 		}
@@ -112,19 +119,20 @@ func (s *Server) reportLate(m *store.CaseTx) error {
 	return nil
 }
 
-func (s *Server) assignWaiting(m *store.CaseTx) error {
+func (s *Server) assignWaiting(m *store.CaseTx, online store.Online) error {
 	c := m.Case
 	if !c.Status.Open() || c.AssigneeID != "" {
 		return errNothing
 	}
-	return s.assignAuto(m, "")
+	return s.assignAuto(m, "", online)
 }
 
 // assignAuto gives m's case to whoever the entity's rule picks now, as an
 // assignment by the user by ("" for the system); errNothing when nobody can
-// take it.
-func (s *Server) assignAuto(m *store.CaseTx, by string) error {
-	id, err := m.AutoAssign(s.online)
+// take it. online is the hub's answer of who is connected, asked before the
+// transaction (onlineStaff).
+func (s *Server) assignAuto(m *store.CaseTx, by string, online store.Online) error {
+	id, err := m.AutoAssign(online)
 	if err != nil {
 		return err
 	}

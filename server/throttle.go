@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/jihat/jihat"
 )
 
@@ -187,9 +185,9 @@ func (s *Server) spendWrite(ctx context.Context, u *jihat.User) error {
 // registerGate counts a registration against the client address and each
 // identifier it names, so that answers which tell whether an identifier is
 // taken come no faster than login guesses.
-func (s *Server) registerGate(c *fiber.Ctx, u *jihat.User) error {
-	ctx, t := c.UserContext(), s.cfg.Throttle
-	if err := s.spend(ctx, "register:ip:"+c.IP(), t.RegisterPerIP, t.RegisterWindow); err != nil {
+func (s *Server) registerGate(ctx context.Context, ip string, u *jihat.User) error {
+	t := s.cfg.Throttle
+	if err := s.spend(ctx, "register:ip:"+ip, t.RegisterPerIP, t.RegisterWindow); err != nil {
 		return err
 	}
 	for _, id := range []string{u.NationalID, u.Email, u.Mobile} {

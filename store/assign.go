@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/jihat/jihat"
 )
 
@@ -11,14 +13,33 @@ import (
 // heartbeat or a request) to count as online for assignment.
 const OnlineWindow = 2 * time.Minute
 
-// Online tells which of the given users are connected now (the live hub's
-// presence). The store calls it inside the assignment's transaction.
-type Online func(userIDs []string) (map[string]bool, error)
+// Online is who of a department's staff is connected now, as the live hub
+// answered before the assignment's transaction began (the transaction
+// never waits on the network): the IDs it holds as true are online. Nil
+// when the hub was not asked or did not answer: online then means seen
+// within OnlineWindow.
+type Online map[string]bool
+
+// staffOf selects the active staff of a department: the candidates of
+// AutoAssign, before their permissions and capacity are checked.
+func staffOf(db *gorm.DB, entityID, departmentID string) *gorm.DB {
+	return db.Where("entity_id = ? AND department_id = ? AND active = ? AND role IN ?", entityID, departmentID, true,
+		[]string{string(jihat.RoleEmployee), string(jihat.RoleSupervisor), string(jihat.RoleEntityAdmin)})
+}
+
+// DepartmentStaff returns the IDs of the candidates of AutoAssign in a
+// department, to ask the live hub who of them is online before the
+// assignment's transaction.
+func (s *Store) DepartmentStaff(ctx context.Context, entityID, departmentID string) ([]string, error) {
+	var ids []string
+	err := staffOf(s.db.WithContext(ctx).Model(&userRow{}), entityID, departmentID).Pluck("id", &ids).Error
+	return ids, err
+}
 
 // AutoAssign picks a competent employee for the case with the entity's rule
 // (jihat.ChooseAssignee); the caller makes them the assignee. online, when
-// not nil and answering, says who is connected now; otherwise "online" means
-// seen within OnlineWindow. Candidates are the
+// not nil, says who is connected now; otherwise "online" means seen within
+// OnlineWindow. Candidates are the
 // active staff of the department that owns the case type who hold
 // case.handle and are under capacity; online ones are preferred. It returns
 // "" when nobody can take the case now (it then waits, see AssignWaiting).
@@ -39,20 +60,10 @@ func (m *CaseTx) AutoAssign(online Online) (string, error) {
 		return "", err
 	}
 	var rows []userRow
-	err := tx.Select("id", "role", "grants", "revokes", "capacity", "open_cases", "last_assigned_at", "last_seen_at").
-		Where("entity_id = ? AND department_id = ? AND active = ? AND role IN ?", c.EntityID, c.DepartmentID, true,
-			[]string{string(jihat.RoleEmployee), string(jihat.RoleSupervisor), string(jihat.RoleEntityAdmin)}).
-		Find(&rows).Error
+	err := staffOf(tx.Select("id", "role", "grants", "revokes", "capacity", "open_cases", "last_assigned_at", "last_seen_at"),
+		c.EntityID, c.DepartmentID).Find(&rows).Error
 	if err != nil {
 		return "", err
-	}
-	var live map[string]bool
-	if online != nil && len(rows) > 0 {
-		ids := make([]string, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		live, _ = online(ids) // on error: fall back to last_seen_at
 	}
 	cands := make([]jihat.Candidate, 0, len(rows))
 	var latest time.Time // the department's last assignment, read under the lock
@@ -70,8 +81,8 @@ func (m *CaseTx) AutoAssign(online Online) (string, error) {
 		}
 		cand := jihat.Candidate{UserID: r.ID, OpenCases: r.OpenCases, Capacity: capacity,
 			Online: r.LastSeenAt != nil && m.Now.Sub(*r.LastSeenAt) < OnlineWindow}
-		if live != nil {
-			cand.Online = live[r.ID]
+		if online != nil {
+			cand.Online = online[r.ID]
 		}
 		if r.LastAssignedAt != nil {
 			cand.LastAssignedAt = *r.LastAssignedAt

@@ -310,19 +310,23 @@ func TestAssignPrefersOnline(t *testing.T) {
 		}
 
 		// The live hub's answer, when it has one, decides who is online.
-		hubSays := func(ids []string) (map[string]bool, error) { return map[string]bool{offline.ID: true}, nil }
+		hubSays := store.Online{offline.ID: true}
 		c := w.newCase("موضوع", "نص")
+		asked, err := s.DepartmentStaff(ctx, c.EntityID, c.DepartmentID)
+		if err != nil || !slices.Contains(asked, offline.ID) || !slices.Contains(asked, stale.ID) || !slices.Contains(asked, seen.ID) {
+			t.Errorf("DepartmentStaff = %v, %v; want the three employees among them", asked, err)
+		}
 		if _, err := createCase(ctx, s, c, hubSays); err != nil {
 			t.Fatal(err)
 		}
 		if c.AssigneeID != offline.ID {
 			t.Errorf("hub says %s is online; the case went to %s", offline.ID, c.AssigneeID)
 		}
-		// A hub that fails falls back to "seen recently".
+		// No answer from the hub falls back to "seen recently".
 		if err := s.TouchUser(ctx, stale.ID, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		broken := func([]string) (map[string]bool, error) { return nil, errors.New("redis down") }
+		var broken store.Online
 		c = w.newCase("موضوع", "نص")
 		if _, err := createCase(ctx, s, c, broken); err != nil {
 			t.Fatal(err)

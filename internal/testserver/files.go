@@ -180,15 +180,19 @@ type LiveConn struct {
 	n      int // subscription counter, for request IDs
 }
 
-// DialLive opens /ws authenticated with token (a Bearer header at upgrade).
-// The connection is closed when the test ends.
-func (ts *TestServer) DialLive(token string) *LiveConn {
+// DialLive opens /ws authenticated with token (a Bearer header at upgrade),
+// with headers (name, value, ...) added to the upgrade request. The
+// connection is closed when the test ends.
+func (ts *TestServer) DialLive(token string, headers ...string) *LiveConn {
 	ts.tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"
-	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: ts.Client,
-		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	h := http.Header{"Authorization": {"Bearer " + token}}
+	for i := 0; i+1 < len(headers); i += 2 {
+		h.Set(headers[i], headers[i+1])
+	}
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: ts.Client, HTTPHeader: h})
 	if err != nil {
 		ts.tb.Fatalf("dial %s: %v", url, err)
 	}

@@ -49,7 +49,7 @@ type Config struct {
 	// OnEvent receives the room events (speaker, mute, join, leave). It is
 	// called from the SFU's goroutines and must not block.
 	OnEvent func(Event)
-	// Logger; slog.Default() when nil.
+	// Logger; nil discards (the binary passes its own).
 	Logger *slog.Logger
 	// Now is the clock of the bitrate windows; time.Now when nil.
 	Now func() time.Time
@@ -75,7 +75,7 @@ func (c *Config) setDefaults() {
 		c.OnEvent = func(Event) {}
 	}
 	if c.Logger == nil {
-		c.Logger = slog.Default()
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Now == nil {
 		c.Now = time.Now
