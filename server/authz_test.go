@@ -127,6 +127,17 @@ var authzRows = []authzRow{
 		return map[string]any{"login": w.loginTarget.Login, "password": w.loginTarget.Password}
 	}},
 	{method: "POST", path: "/api/v1/auth/logout", want: signedIn(204), endsSession: true},
+	// Password reset: anyone may ask (202 whether or not the account
+	// exists); a wrong code is refused for everyone. Each caller asks for a
+	// login of its own, so the per-account throttle is not what answers.
+	{method: "POST", path: "/api/v1/auth/password-reset", want: everyone(202), body: func(_ *authzWorld, c cell) any {
+		return map[string]any{"login": "nobody-" + c.as.Login + "@jihat.test"}
+	}},
+	{method: "POST", path: "/api/v1/auth/password-reset/confirm", note: "wrong code", want: everyone(400),
+		body: func(_ *authzWorld, c cell) any {
+			return map[string]any{"login": "nobody-" + c.as.Login + "@jihat.test", "code": "000000", "password": testserver.Password}
+		}},
+
 	{method: "GET", path: "/api/v1/me", want: signedIn(200)},
 	{method: "PATCH", path: "/api/v1/me", want: signedIn(200), body: func(*authzWorld, cell) any {
 		return map[string]any{"lang": "ar"}
