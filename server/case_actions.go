@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -85,29 +87,7 @@ func (s *Server) assignCase(c *fiber.Ctx) error {
 
 // decideReassignment: POST /api/v1/cases/{id}/reassignments/{request_id}/approve|refuse.
 func (s *Server) decideReassignment(approve bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		var req decisionRequest
-		if len(c.Body()) == 0 {
-			c.Request().SetBody([]byte("{}"))
-		}
-		u, id, err := caseAction(c, &req)
-		if err != nil {
-			return err
-		}
-		reqID, err := pathID(c, "request_id")
-		if err != nil {
-			return err
-		}
-		action := "case.reassignment_refuse"
-		if approve {
-			action = "case.reassignment_approve"
-		}
-		cs, err := s.DecideReassignment(c.UserContext(), u, audit(c, action), id, reqID, approve, req.Note)
-		if err != nil {
-			return err
-		}
-		return s.renderCase(c, fiber.StatusOK, cs)
-	}
+	return s.decideRequest("case.reassignment", approve, s.DecideReassignment)
 }
 
 // pendingReassignments: GET /api/v1/cases/{id}/reassignments — staff who see
@@ -177,6 +157,14 @@ type decisionRequest struct {
 
 // decidePostponement: POST /api/v1/cases/{id}/postponements/{request_id}/approve|refuse.
 func (s *Server) decidePostponement(approve bool) fiber.Handler {
+	return s.decideRequest("case.postponement", approve, s.DecidePostponement)
+}
+
+// decideRequest is the handler of a decision on a request waiting for
+// approval (postponement, reassignment): the audit action is prefix
+// followed by _approve or _refuse; the body's note is optional.
+func (s *Server) decideRequest(prefix string, approve bool,
+	decide func(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (*jihat.Case, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var req decisionRequest
 		if len(c.Body()) == 0 {
@@ -190,11 +178,11 @@ func (s *Server) decidePostponement(approve bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		action := "case.postponement_refuse"
+		action := prefix + "_refuse"
 		if approve {
-			action = "case.postponement_approve"
+			action = prefix + "_approve"
 		}
-		cs, err := s.DecidePostponement(c.UserContext(), u, audit(c, action), id, reqID, approve, req.Note)
+		cs, err := decide(c.UserContext(), u, audit(c, action), id, reqID, approve, req.Note)
 		if err != nil {
 			return err
 		}
