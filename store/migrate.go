@@ -80,6 +80,9 @@ SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list
 	{61, "statistics: presence and activity intervals, weekly report schedules", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&workIntervalRow{}, &reportScheduleRow{})
 	}},
+	{70, "audit: entries are written unlinked to audit_pending and chained after commit", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&auditPendingRow{})
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text
