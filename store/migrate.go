@@ -80,6 +80,9 @@ SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list
 	{61, "statistics: presence and activity intervals, weekly report schedules", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&workIntervalRow{}, &reportScheduleRow{})
 	}},
+	{62, "statistics: the daily rollup case_stats_daily; existing cases are added after the migrations, a batch at a time (fillRollup)", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&caseStatRow{}, &caseDayRow{})
+	}},
 }
 
 // searchIndex installs the database's own text search over cases.search_text
@@ -192,6 +195,9 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	})
 	if err == nil {
 		err = s.reindexAll(ctx)
+	}
+	if err == nil {
+		err = s.fillRollup(ctx)
 	}
 	if err == nil {
 		if ok, cerr := s.SearchIndexUsable(ctx); cerr == nil && !ok {
