@@ -57,6 +57,9 @@ var migrations = []migration{
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},
+	{41, "meeting audio: recordings, one Ogg/Opus file per speaker", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&meetingRecordingRow{})
+	}},
 	{50, "case search by words and stems (jihat.SearchDoc); re-indexed after the migrations", func(s *Store, tx *gorm.DB) error {
 		return s.caseWordIndex(tx)
 	}},
