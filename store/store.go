@@ -44,6 +44,9 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 	chainer *chainer // links audit entries after commit (audit.go)
+	// statsFromCases makes statistics read case_stats even where the daily
+	// rollup could answer (tests compare the two).
+	statsFromCases bool
 }
 
 // Now reads the store's clock (Config.Now).
