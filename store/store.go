@@ -45,6 +45,9 @@ type Store struct {
 	log     *slog.Logger
 	chainer *chainer    // links audit entries after commit (audit.go)
 	group   *committers // group commit of case changes (group_commit.go)
+	// statsFromCases makes statistics read case_stats even where the daily
+	// rollup could answer (tests compare the two).
+	statsFromCases bool
 }
 
 // Now reads the store's clock (Config.Now).
