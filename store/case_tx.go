@@ -54,6 +54,11 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 	if err := m.tx.Create(&row).Error; err != nil {
 		return nil, err
 	}
+	if typ == jihat.CaseEventComment {
+		if err := m.indexComment(vis, data); err != nil {
+			return nil, err
+		}
+	}
 	ev := caseEvent(row)
 	m.events = append(m.events, ev)
 	return &m.events[len(m.events)-1], nil
@@ -131,7 +136,7 @@ func (m *CaseTx) save() error {
 	c, b := m.Case, m.before
 	c.UpdatedAt = m.Now
 	row := caseToRow(c)
-	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit("id", "number", "created_at", "search_text", "search_stem", "search_ver").
+	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit(append([]string{"id", "number", "created_at", "search_ver"}, caseIndex.columnNames()...)...).
 		Updates(&row).Error; err != nil {
 		return fmt.Errorf("save case: %w", err)
 	}
@@ -164,4 +169,23 @@ func (s *Store) addOpenCases(tx *gorm.DB, userID string, delta int, assignedAt *
 		updates["last_assigned_at"] = *assignedAt
 	}
 	return tx.Model(&userRow{}).Where("id = ?", userID).Updates(updates).Error
+}
+
+// indexComment adds a comment's words to the case's search columns: a
+// reply's to the public ones, an internal note's to the staff-only ones
+// (see caseIndex).
+func (m *CaseTx) indexComment(vis jihat.Visibility, data any) error {
+	c, ok := data.(jihat.CommentData)
+	if !ok {
+		return fmt.Errorf("comment event with %T", data)
+	}
+	f := caseIndex.fields[1]
+	if vis != jihat.VisibilityPublic {
+		f = caseIndex.fields[2]
+	}
+	exact, stems := jihat.SearchDoc(c.Body)
+	return m.tx.Model(&caseRow{}).Where("id = ?", m.Case.ID).UpdateColumns(map[string]any{
+		f.exact: gorm.Expr(f.exact+" || ?", " "+exact),
+		f.stem:  gorm.Expr(f.stem+" || ?", " "+stems),
+	}).Error
 }
