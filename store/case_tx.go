@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -103,39 +102,32 @@ func (s *Store) enqueue(tx *gorm.DB, kind, recipientID, caseID string, data map[
 		Status: "pending", AvailableAt: now, CreatedAt: now}).Error
 }
 
-// UpdateCase loads case id under a row lock, runs fn, and saves what fn
-// changed together with its events, notifications and the audit entry a.
-// It returns the saved case and the events to publish after commit.
-func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
-	var out *CaseTx
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var row caseRow
-		q := tx
-		if s.postgre {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
-			return notFound(err)
-		}
-		c := caseFromRow(row)
-		m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond)}
-		if err := fn(m); err != nil {
-			return err
-		}
-		if err := m.save(); err != nil {
-			return err
-		}
-		a.Target = "case:" + id
-		if err := s.appendAudit(tx, a); err != nil {
-			return err
-		}
-		out = m
-		return nil
-	})
-	if err != nil {
+// updateCaseIn loads case id under a row lock inside tx, runs fn, and saves
+// what fn changed together with its events, notifications and the audit
+// entry a. It returns the saved case and the events to publish after commit.
+// UpdateCase runs it in a group commit (group_commit.go).
+func (s *Store) updateCaseIn(tx *gorm.DB, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+	var row caseRow
+	q := tx
+	if s.postgre {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	c := caseFromRow(row)
+	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond)}
+	if err := fn(m); err != nil {
 		return nil, nil, err
 	}
-	return out.Case, out.events, nil
+	if err := m.save(); err != nil {
+		return nil, nil, err
+	}
+	a.Target = "case:" + id
+	if err := s.appendAudit(tx, a); err != nil {
+		return nil, nil, err
+	}
+	return m.Case, m.events, nil
 }
 
 // save writes the case's changed columns and moves open-case counts when the
