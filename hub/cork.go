@@ -33,6 +33,7 @@ type corkConn struct {
 	corked   bool
 	deadline time.Time
 	buf      []byte
+	pooled   *[]byte // buf's slot in corkBuffers while corked
 }
 
 // Write implements net.Conn.
@@ -55,15 +56,29 @@ func (c *corkConn) Write(p []byte) (int, error) {
 func (c *corkConn) cork(deadline time.Time) {
 	c.mu.Lock()
 	c.corked, c.deadline = true, deadline
+	if c.buf == nil {
+		c.pooled = corkBuffers.Get().(*[]byte)
+		c.buf = (*c.pooled)[:0]
+	}
 	c.mu.Unlock()
 }
 
-// uncork writes what was buffered with one write and stops buffering.
+// uncork writes what was buffered with one write and stops buffering; the
+// buffer goes back to the pool.
 func (c *corkConn) uncork() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.corked = false
-	return c.flushLocked()
+	err := c.flushLocked()
+	if c.pooled != nil {
+		if cap(c.buf) <= 64<<10 { // let a burst's big buffer go
+			*c.pooled = c.buf[:0]
+			corkBuffers.Put(c.pooled)
+		}
+		c.pooled = nil
+	}
+	c.buf = nil
+	return err
 }
 
 func (c *corkConn) flushLocked() error {
@@ -73,11 +88,7 @@ func (c *corkConn) flushLocked() error {
 	c.Conn.SetWriteDeadline(c.deadline)
 	_, err := c.Conn.Write(c.buf)
 	c.Conn.SetWriteDeadline(time.Time{})
-	if cap(c.buf) > 64<<10 {
-		c.buf = nil // let a burst's buffer go
-	} else {
-		c.buf = c.buf[:0]
-	}
+	c.buf = c.buf[:0]
 	return err
 }
 
@@ -99,5 +110,24 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	w.conn = &corkConn{Conn: nc}
-	return w.conn, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(w.conn, 4096)), nil
+	// Small buffers of our own: net/http's 4 KiB reader and writer would
+	// stay with every idle connection (coder/websocket keeps both for its
+	// lifetime). Client messages are small, and frames to the client go
+	// through the cork buffer, so the writer only ever holds one control
+	// frame. A reader that already holds bytes of the client is kept.
+	br := brw.Reader
+	if br.Buffered() == 0 {
+		br = bufio.NewReaderSize(nc, readBufferSize)
+	}
+	return w.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(w.conn, writeBufferSize)), nil
 }
+
+// The buffers of a socket's reader and writer (see corkWriter.Hijack).
+const (
+	readBufferSize  = 1024
+	writeBufferSize = 256
+)
+
+// corkBuffers hold the batches being written, so that an idle connection
+// keeps no buffer.
+var corkBuffers = sync.Pool{New: func() any { return new([]byte) }}
