@@ -21,28 +21,10 @@ type wsWriter struct {
 	timeout time.Duration
 }
 
-// writeFrames writes the batch under one deadline, corked: one system call
-// for the whole batch (see cork.go).
+// writeFrames writes the batch as text frames, one system call for the
+// whole batch, under one deadline (see cork.go).
 func (w *wsWriter) writeFrames(frames [][]byte, stop func() bool) (int, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
-	defer cancel()
-	deadline, _ := ctx.Deadline()
-	w.cork.cork(deadline)
-	n := 0
-	var err error
-	for _, f := range frames {
-		if stop() {
-			break
-		}
-		if err = w.ws.Write(ctx, websocket.MessageText, f); err != nil {
-			break
-		}
-		n++
-	}
-	if uerr := w.cork.uncork(); err == nil {
-		err = uerr
-	}
-	return n, err
+	return w.cork.writeTextFrames(frames, time.Now().Add(w.timeout), stop)
 }
 
 func (w *wsWriter) close(code websocket.StatusCode, reason string) {
