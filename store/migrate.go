@@ -57,6 +57,9 @@ var migrations = []migration{
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},
+	{41, "meeting audio: recordings, one Ogg/Opus file per speaker", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&meetingRecordingRow{})
+	}},
 	{50, "case search by words and stems (jihat.SearchDoc); re-indexed after the migrations", func(s *Store, tx *gorm.DB) error {
 		return s.caseWordIndex(tx)
 	}},
@@ -79,6 +82,12 @@ SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list
 	}},
 	{61, "statistics: presence and activity intervals, weekly report schedules", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&workIntervalRow{}, &reportScheduleRow{})
+	}},
+	{62, "statistics: the daily rollup case_stats_daily; existing cases are added after the migrations, a batch at a time (fillRollup)", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&caseStatRow{}, &caseDayRow{})
+	}},
+	{70, "audit: entries are written unlinked to audit_pending and chained after commit", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&auditPendingRow{})
 	}},
 }
 
@@ -192,6 +201,9 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	})
 	if err == nil {
 		err = s.reindexAll(ctx)
+	}
+	if err == nil {
+		err = s.fillRollup(ctx)
 	}
 	if err == nil {
 		if ok, cerr := s.SearchIndexUsable(ctx); cerr == nil && !ok {
