@@ -158,7 +158,7 @@ func (h *Hub) positions() {
 			// just before it arrives.
 			if p < ch.next {
 				for _, sub := range ch.subs {
-					sub.sendPosition(frame)
+					sub.sendPosition(frame, p)
 				}
 			}
 			ch.mu.Unlock()
