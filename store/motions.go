@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -72,6 +73,34 @@ func (s *Store) Motion(ctx context.Context, id string) (*jihat.Motion, error) {
 	return s.motion(s.db.WithContext(ctx), r)
 }
 
+// MotionChanges returns motion id with its tally like Motion, but with
+// only the votes changed after tally version since in Votes (since 0:
+// every vote). Everything is read from one snapshot of the database, so
+// Votes holds exactly the changes up to the tally's version.
+func (s *Store) MotionChanges(ctx context.Context, id string, since int64) (*jihat.Motion, error) {
+	var mo *jihat.Motion
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r motionRow
+		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return notFound(err)
+		}
+		var err error
+		mo, err = s.motionSince(tx, r, since)
+		return err
+	}, &sql.TxOptions{Isolation: s.snapshotLevel(), ReadOnly: true})
+	return mo, err
+}
+
+// snapshotLevel is the isolation level under which every statement of a
+// transaction reads the same snapshot: repeatable read on PostgreSQL
+// (SQLite's transactions always do).
+func (s *Store) snapshotLevel() sql.IsolationLevel {
+	if s.postgre {
+		return sql.LevelRepeatableRead
+	}
+	return sql.LevelDefault
+}
+
 // Motions returns the motions of a meeting, oldest first, with tallies.
 func (s *Store) Motions(ctx context.Context, meetingID string) ([]*jihat.Motion, error) {
 	var rows []motionRow
@@ -90,6 +119,12 @@ func (s *Store) Motions(ctx context.Context, meetingID string) ([]*jihat.Motion,
 }
 
 func (s *Store) motion(db *gorm.DB, r motionRow) (*jihat.Motion, error) {
+	return s.motionSince(db, r, 0)
+}
+
+// motionSince is motion with, for an open ballot, only the votes changed
+// after tally version since (0: every vote).
+func (s *Store) motionSince(db *gorm.DB, r motionRow, since int64) (*jihat.Motion, error) {
 	db = db.Session(&gorm.Session{NewDB: true})
 	mo := &jihat.Motion{ID: r.ID, MeetingID: r.MeetingID, AgendaItemID: deref(r.AgendaItemID), Title: r.Title, Secret: r.Secret,
 		Status: jihat.MotionStatus(r.Status), Result: jihat.MotionResult(r.Result), OpenedAt: r.OpenedAt, ClosedAt: r.ClosedAt,
@@ -107,7 +142,11 @@ func (s *Store) motion(db *gorm.DB, r motionRow) (*jihat.Motion, error) {
 	}
 	if !mo.Secret && mo.Status != jihat.MotionDraft {
 		var vs []voteRow
-		if err := db.Where("motion_id = ?", r.ID).Find(&vs).Error; err != nil {
+		q := db.Select("user_id, choice").Where("motion_id = ?", r.ID)
+		if since > 0 {
+			q = q.Where("version > ?", since)
+		}
+		if err := q.Find(&vs).Error; err != nil {
 			return nil, err
 		}
 		mo.Votes = make(map[string]jihat.Choice, len(vs))
@@ -217,7 +256,7 @@ func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]V
 			present[u] = true
 		}
 		now := s.now().UTC().Truncate(time.Microsecond)
-		b := &voteBatch{s: s, tx: tx, motionID: id, now: now}
+		b := &voteBatch{s: s, tx: tx, motionID: id, now: now, version: r.Version + 1}
 		if r.Secret {
 			if err := b.loadVoters(ids); err != nil {
 				return err
@@ -273,6 +312,7 @@ type voteBatch struct {
 	tx       *gorm.DB
 	motionID string
 	now      time.Time
+	version  int64 // the motion's version after this batch
 	// open ballots: the last choice of each voter in the batch, in order
 	openOrder []string
 	open      map[string]jihat.Choice
@@ -342,16 +382,16 @@ func (b *voteBatch) secretVote(c VoteCast, o *VoteOutcome) error {
 func (b *voteBatch) flush() error {
 	if len(b.openOrder) > 0 {
 		var q strings.Builder
-		args := make([]any, 0, 4*len(b.openOrder))
-		q.WriteString("INSERT INTO votes (motion_id, user_id, choice, updated_at) VALUES ")
+		args := make([]any, 0, 5*len(b.openOrder))
+		q.WriteString("INSERT INTO votes (motion_id, user_id, choice, updated_at, version) VALUES ")
 		for i, u := range b.openOrder {
 			if i > 0 {
 				q.WriteByte(',')
 			}
-			q.WriteString("(?, ?, ?, ?)")
-			args = append(args, b.motionID, u, string(b.open[u]), b.now)
+			q.WriteString("(?, ?, ?, ?, ?)")
+			args = append(args, b.motionID, u, string(b.open[u]), b.now, b.version)
 		}
-		q.WriteString(" ON CONFLICT (motion_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at")
+		q.WriteString(" ON CONFLICT (motion_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at, version = excluded.version")
 		if err := b.tx.Exec(q.String(), args...).Error; err != nil {
 			return err
 		}
