@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
-	"github.com/jihat/jihat/store"
 )
 
 // caseAction parses the caller, the case ID and the body of a case action.
@@ -68,21 +67,14 @@ func (s *Server) assignCase(c *fiber.Ctx) error {
 	if !jihat.IsUUID(req.EmployeeID) {
 		return jihat.Invalid(map[string]string{"employee_id": "invalid_id"})
 	}
-	cs, pending, err := s.Reassign(c.UserContext(), u, audit(c, "case.assign"), id, strings.ToLower(req.EmployeeID), req.Reason)
+	v, pending, err := s.Reassign(c.UserContext(), u, langOf(c), audit(c, "case.assign"), id, strings.ToLower(req.EmployeeID), req.Reason)
 	if err != nil {
 		return err
 	}
 	if pending != nil {
-		names, err := s.store.UserNames(c.UserContext(), []string{cs.RequesterID, cs.AssigneeID})
-		if err != nil {
-			return err
-		}
-		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
-			"case":    newCaseView(caller(c).user, cs, names, langOf(c), s.now(), s.cfg.ObjectionWindow),
-			"request": newReassignmentView(pending),
-		})
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"case": v, "request": pending})
 	}
-	return s.renderCase(c, fiber.StatusOK, cs)
+	return c.JSON(fiber.Map{"case": v})
 }
 
 // decideReassignment: POST /api/v1/cases/{id}/reassignments/{request_id}/approve|refuse.
@@ -93,27 +85,15 @@ func (s *Server) decideReassignment(approve bool) fiber.Handler {
 // pendingReassignments: GET /api/v1/cases/{id}/reassignments — staff who see
 // internal notes.
 func (s *Server) pendingReassignments(c *fiber.Ctx) error {
-	u, cs, err := s.visibleCase(c)
+	u, id, err := caseAction(c, nil)
 	if err != nil {
 		return err
 	}
-	if !canSeeInternal(u, cs) {
-		return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
-	}
-	rs, err := s.store.PendingReassignments(c.UserContext(), cs.ID)
+	out, err := s.PendingReassignments(c.UserContext(), u, id)
 	if err != nil {
 		return err
-	}
-	out := make([]fiber.Map, len(rs))
-	for i := range rs {
-		out[i] = newReassignmentView(&rs[i])
 	}
 	return c.JSON(fiber.Map{"reassignments": out})
-}
-
-func newReassignmentView(r *store.Reassignment) fiber.Map {
-	return fiber.Map{"id": r.ID, "requested_by": r.RequestedBy, "employee_id": r.ToUserID, "reason": r.Reason,
-		"status": r.Status, "created_at": rfc3339(r.CreatedAt)}
 }
 
 type postponeRequest struct {
@@ -134,21 +114,14 @@ func (s *Server) postponeCase(c *fiber.Ctx) error {
 	if !ok {
 		return jihat.Invalid(map[string]string{"until": "invalid_postpone_until"})
 	}
-	cs, pending, err := s.Postpone(c.UserContext(), u, audit(c, "case.postpone"), id, until, req.Reason, req.PublicReason)
+	v, pending, err := s.Postpone(c.UserContext(), u, langOf(c), audit(c, "case.postpone"), id, until, req.Reason, req.PublicReason)
 	if err != nil {
 		return err
 	}
 	if pending != nil {
-		names, err := s.store.UserNames(c.UserContext(), []string{cs.RequesterID, cs.AssigneeID})
-		if err != nil {
-			return err
-		}
-		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
-			"case":    newCaseView(caller(c).user, cs, names, langOf(c), s.now(), s.cfg.ObjectionWindow),
-			"request": pending,
-		})
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"case": v, "request": pending})
 	}
-	return s.renderCase(c, fiber.StatusOK, cs)
+	return c.JSON(fiber.Map{"case": v})
 }
 
 type decisionRequest struct {
@@ -164,7 +137,7 @@ func (s *Server) decidePostponement(approve bool) fiber.Handler {
 // approval (postponement, reassignment): the audit action is prefix
 // followed by _approve or _refuse; the body's note is optional.
 func (s *Server) decideRequest(prefix string, approve bool,
-	decide func(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (*jihat.Case, error)) fiber.Handler {
+	decide func(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (caseView, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var req decisionRequest
 		if len(c.Body()) == 0 {
@@ -182,11 +155,11 @@ func (s *Server) decideRequest(prefix string, approve bool,
 		if approve {
 			action = prefix + "_approve"
 		}
-		cs, err := decide(c.UserContext(), u, audit(c, action), id, reqID, approve, req.Note)
+		v, err := decide(c.UserContext(), u, langOf(c), audit(c, action), id, reqID, approve, req.Note)
 		if err != nil {
 			return err
 		}
-		return s.renderCase(c, fiber.StatusOK, cs)
+		return c.JSON(fiber.Map{"case": v})
 	}
 }
 
@@ -201,11 +174,11 @@ func (s *Server) resolveCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.Resolve(c.UserContext(), u, audit(c, "case.resolve"), id, req.Resolution)
+	v, err := s.Resolve(c.UserContext(), u, langOf(c), audit(c, "case.resolve"), id, req.Resolution)
 	if err != nil {
 		return err
 	}
-	return s.renderCase(c, fiber.StatusOK, cs)
+	return c.JSON(fiber.Map{"case": v})
 }
 
 type objectRequest struct {
@@ -219,11 +192,11 @@ func (s *Server) objectCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.Object(c.UserContext(), u, audit(c, "case.object"), id, req.Reason)
+	v, err := s.Object(c.UserContext(), u, langOf(c), audit(c, "case.object"), id, req.Reason)
 	if err != nil {
 		return err
 	}
-	return s.renderCase(c, fiber.StatusOK, cs)
+	return c.JSON(fiber.Map{"case": v})
 }
 
 type ratingRequest struct {
@@ -238,11 +211,11 @@ func (s *Server) rateCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.Rate(c.UserContext(), u, audit(c, "case.rate"), id, req.Score, req.Comment)
+	v, err := s.Rate(c.UserContext(), u, langOf(c), audit(c, "case.rate"), id, req.Score, req.Comment)
 	if err != nil {
 		return err
 	}
-	return s.renderCase(c, fiber.StatusOK, cs)
+	return c.JSON(fiber.Map{"case": v})
 }
 
 type transitionRequest struct {
@@ -256,30 +229,22 @@ func (s *Server) transitionCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.Transition(c.UserContext(), u, audit(c, "case."+req.Action), id, jihat.Action(req.Action))
+	v, err := s.Transition(c.UserContext(), u, langOf(c), audit(c, "case."+req.Action), id, jihat.Action(req.Action))
 	if err != nil {
 		return err
 	}
-	return s.renderCase(c, fiber.StatusOK, cs)
+	return c.JSON(fiber.Map{"case": v})
 }
 
 // pendingPostponements: GET /api/v1/cases/{id}/postponements — staff only.
 func (s *Server) pendingPostponements(c *fiber.Ctx) error {
-	u, cs, err := s.visibleCase(c)
+	u, id, err := caseAction(c, nil)
 	if err != nil {
 		return err
 	}
-	if !canSeeInternal(u, cs) {
-		return jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
-	}
-	ps, err := s.store.PendingPostponements(c.UserContext(), cs.ID)
+	out, err := s.PendingPostponements(c.UserContext(), u, id)
 	if err != nil {
 		return err
-	}
-	out := make([]fiber.Map, len(ps))
-	for i, p := range ps {
-		out[i] = fiber.Map{"id": p.ID, "requested_by": p.RequestedBy, "until": rfc3339(p.Until), "reason": p.Reason,
-			"status": p.Status, "created_at": rfc3339(p.CreatedAt)}
 	}
 	return c.JSON(fiber.Map{"postponements": out})
 }

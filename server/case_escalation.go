@@ -17,10 +17,10 @@ import (
 // told that the objection was received, and the new handler that it is
 // theirs. A final decision (made at the last level, or once the entity's cap
 // on objections is reached) takes no objection: ECONFLICT.
-func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, reason string) (*jihat.Case, error) {
+func (s *Server) Object(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, reason string) (caseView, error) {
 	reason = strings.TrimSpace(reason)
 	if err := jihat.ValidateReason("reason", reason); err != nil {
-		return nil, err
+		return caseView{}, err
 	}
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
@@ -79,7 +79,7 @@ func (s *Server) Object(ctx context.Context, u *jihat.User, a jihat.AuditEntry, 
 		}
 		return m.Notify("case.objection", handler.ID, map[string]any{"number": c.Number, "reason": reason, "level": c.EscalationLevel.String()})
 	})
-	return c, err
+	return s.caseAnswerErr(ctx, u, lang, c, err)
 }
 
 // finalDecision reports whether a resolution of the case now would be final:

@@ -16,16 +16,16 @@ import (
 // reason is internal (staff only, on the staff channel); publicReason, when
 // not empty, is the wording the requester sees with the new date. The
 // requester never sees reason.
-func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, until time.Time, reason, publicReason string) (c *jihat.Case, pending *postponementRequestView, err error) {
+func (s *Server) Postpone(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID string, until time.Time, reason, publicReason string) (_ caseView, pending *postponementRequestView, err error) {
 	reason, publicReason = strings.TrimSpace(reason), strings.TrimSpace(publicReason)
 	if err := jihat.ValidatePostponement(until, reason, s.now().UTC()); err != nil {
-		return nil, nil, err
+		return caseView{}, nil, err
 	}
 	if err := jihat.ValidatePublicReason(publicReason); err != nil {
-		return nil, nil, err
+		return caseView{}, nil, err
 	}
 	var req *store.Postponement
-	c, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		if err := allowed(u, c, canHandle(u, c)); err != nil {
 			return err
@@ -63,10 +63,14 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 		}
 		return nil
 	})
-	if err != nil || req == nil {
-		return c, nil, err
+	if err == nil && req != nil {
+		pending = &postponementRequestView{ID: req.ID, Until: rfc3339(req.Until), Reason: req.Reason, PublicReason: req.PublicReason, Status: req.Status}
 	}
-	return c, &postponementRequestView{ID: req.ID, Until: rfc3339(req.Until), Reason: req.Reason, PublicReason: req.PublicReason, Status: req.Status}, nil
+	v, err := s.caseAnswerErr(ctx, u, lang, c, err)
+	if err != nil {
+		return caseView{}, nil, err
+	}
+	return v, pending, nil
 }
 
 // postponementRequestView is a postponement request waiting for a
@@ -113,11 +117,11 @@ func postpone(m *store.CaseTx, by string, until time.Time, publicReason string) 
 }
 
 // DecidePostponement approves or refuses a pending request (case.approve).
-func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (*jihat.Case, error) {
+func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (caseView, error) {
 	note = strings.TrimSpace(note)
 	if !approve || note != "" {
 		if err := jihat.ValidateReason("note", note); err != nil {
-			return nil, err
+			return caseView{}, err
 		}
 	}
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
@@ -151,14 +155,14 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, a jihat.
 		}
 		return nil
 	})
-	return c, err
+	return s.caseAnswerErr(ctx, u, lang, c, err)
 }
 
 // Rate records the requester's rating (1–5) of a resolved case, once.
-func (s *Server) Rate(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, score int, comment string) (*jihat.Case, error) {
+func (s *Server) Rate(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID string, score int, comment string) (caseView, error) {
 	comment = strings.TrimSpace(comment)
 	if err := jihat.ValidateRating(score, comment); err != nil {
-		return nil, err
+		return caseView{}, err
 	}
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
@@ -172,5 +176,5 @@ func (s *Server) Rate(ctx context.Context, u *jihat.User, a jihat.AuditEntry, ca
 		_, err := m.Event(jihat.CaseEventRated, u.ID, jihat.VisibilityPublic, jihat.RatedData{Score: score, Comment: comment})
 		return err
 	})
-	return c, err
+	return s.caseAnswerErr(ctx, u, lang, c, err)
 }

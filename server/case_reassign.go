@@ -13,14 +13,15 @@ import (
 // without it makes a request instead (requested != nil), which a supervisor
 // approves or refuses (DecideReassignment), as for postponements. A case
 // given to an employee of another department moves to that department.
-func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, employeeID, reason string) (c *jihat.Case, requested *store.Reassignment, err error) {
+func (s *Server) Reassign(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, employeeID, reason string) (_ caseView, pending *reassignmentView, err error) {
 	reason = strings.TrimSpace(reason)
 	if reason != "" {
 		if err := jihat.ValidateReason("reason", reason); err != nil {
-			return nil, nil, err
+			return caseView{}, nil, err
 		}
 	}
-	c, _, err = s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
+	var requested *store.Reassignment
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
 		direct := canManage(u, c, jihat.PermCaseReassign)
 		if err := allowed(u, c, direct || canHandle(u, c)); err != nil {
@@ -59,17 +60,24 @@ func (s *Server) Reassign(ctx context.Context, u *jihat.User, a jihat.AuditEntry
 	if err == nil && requested == nil {
 		s.wakeSweeper()
 	}
-	return c, requested, err
+	if err == nil && requested != nil {
+		pending = newReassignmentView(requested)
+	}
+	v, err := s.caseAnswerErr(ctx, u, lang, c, err)
+	if err != nil {
+		return caseView{}, nil, err
+	}
+	return v, pending, nil
 }
 
 // DecideReassignment approves or refuses a pending reassignment request
 // (case.reassign in scope). Approval hands the case over as Reassign does;
 // the requester hears the decision either way.
-func (s *Server) DecideReassignment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (*jihat.Case, error) {
+func (s *Server) DecideReassignment(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (caseView, error) {
 	note = strings.TrimSpace(note)
 	if !approve || note != "" {
 		if err := jihat.ValidateReason("note", note); err != nil {
-			return nil, err
+			return caseView{}, err
 		}
 	}
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
@@ -109,7 +117,7 @@ func (s *Server) DecideReassignment(ctx context.Context, u *jihat.User, a jihat.
 	if err == nil && approve {
 		s.wakeSweeper()
 	}
-	return c, err
+	return s.caseAnswerErr(ctx, u, lang, c, err)
 }
 
 // reassignTarget loads the employee a case may be given to: active staff of

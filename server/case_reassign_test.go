@@ -87,6 +87,9 @@ func TestReassignRequest(t *testing.T) {
 		if got := kindsOf(outboxOf(t, ts.Store, colleague.ID)); !slices.Contains(got, "case.assigned") {
 			t.Errorf("the colleague's outbox %v", got)
 		}
+		if _, err := ts.Store.ChainAudit(t.Context()); err != nil { // link what is pending
+			t.Fatal(err)
+		}
 		var actions []string
 		rows, err := ts.DB.Query(`SELECT action FROM audit_log WHERE target = ? ORDER BY seq`, "case:"+id)
 		if ts.Postgres {

@@ -14,15 +14,18 @@ import (
 // (jihat.Transition and friends), lets the store commit the change with its
 // events, notifications and audit entry, and then publishes the events.
 
-// mutate runs fn on case id for actor (nil for the system) inside one
-// transaction, publishes the events it recorded once the transaction has
-// committed, and returns their views.
+// mutate runs fn on case id for actor (nil for the system) in the store's
+// group commit, publishes the events it recorded once they are committed
+// (in sequence order per case: the store calls the hook in commit order),
+// and returns their views.
 func (s *Server) mutate(ctx context.Context, actor *jihat.User, id string, a jihat.AuditEntry, fn func(m *store.CaseTx) error) (*jihat.Case, []eventView, error) {
-	c, events, err := s.store.UpdateCase(ctx, id, a, fn)
+	var views []eventView
+	c, _, err := s.store.UpdateCaseThen(ctx, id, a, fn, func(c *jihat.Case, events []jihat.CaseEvent) {
+		views = s.publish(context.WithoutCancel(ctx), c, actor, events)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	views := s.publish(ctx, c, actor, events)
 	s.wakeNotifier() // the change may have queued notifications
 	return c, views, nil
 }
@@ -32,24 +35,24 @@ func (s *Server) mutate(ctx context.Context, actor *jihat.User, id string, a jih
 func hidden() error { return jihat.Errorf(jihat.ENOTFOUND, "not_found") }
 
 // CreateCase opens a case for u and assigns it when someone can take it.
-func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEntry, in jihat.NewCaseInput) (*jihat.Case, error) {
+func (s *Server) CreateCase(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, in jihat.NewCaseInput) (caseView, error) {
 	if !u.Can(jihat.PermCaseCreate) {
-		return nil, jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
+		return caseView{}, jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
 	}
 	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
 	if err := s.caseService(ctx, &in); err != nil {
-		return nil, err
+		return caseView{}, err
 	}
 	if err := in.Validate(); err != nil {
-		return nil, err
+		return caseView{}, err
 	}
 	ct, err := s.store.CaseType(ctx, in.CaseTypeID)
 	if err != nil || ct.EntityID != in.EntityID {
-		return nil, jihat.Invalid(map[string]string{"case_type_id": "case_type_not_in_entity"})
+		return caseView{}, jihat.Invalid(map[string]string{"case_type_id": "case_type_not_in_entity"})
 	}
 	ent, err := s.store.Entity(ctx, in.EntityID)
 	if err != nil {
-		return nil, err
+		return caseView{}, err
 	}
 	now := s.now().UTC()
 	cal := ent.WorkingCalendar()
@@ -71,11 +74,11 @@ func (s *Server) CreateCase(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		return s.autoAssign(m, online)
 	})
 	if err != nil {
-		return nil, err
+		return caseView{}, err
 	}
 	s.publish(ctx, c, u, events)
 	s.wakeNotifier()
-	return c, nil
+	return s.caseAnswer(ctx, u, lang, c)
 }
 
 // reminderFraction is the share of the SLA after which the assignee is
@@ -202,10 +205,10 @@ func publicAction(m *store.CaseTx, u *jihat.User, kind string, data map[string]a
 }
 
 // Resolve answers the case with a resolution text.
-func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, resolution string) (*jihat.Case, error) {
+func (s *Server) Resolve(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, resolution string) (caseView, error) {
 	resolution = strings.TrimSpace(resolution)
 	if err := jihat.ValidateResolution(resolution); err != nil {
-		return nil, err
+		return caseView{}, err
 	}
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
@@ -238,16 +241,16 @@ func (s *Server) Resolve(ctx context.Context, u *jihat.User, a jihat.AuditEntry,
 	if err == nil {
 		s.wakeSweeper() // the assignee has room for a waiting case
 	}
-	return c, err
+	return s.caseAnswerErr(ctx, u, lang, c, err)
 }
 
 // Transition applies a plain status action (start, await_citizen, resume,
 // close) for someone who handles the case.
-func (s *Server) Transition(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID string, action jihat.Action) (*jihat.Case, error) {
+func (s *Server) Transition(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID string, action jihat.Action) (caseView, error) {
 	switch action {
 	case jihat.ActionStart, jihat.ActionAwaitCitizen, jihat.ActionResume, jihat.ActionClose:
 	default:
-		return nil, jihat.Invalid(map[string]string{"action": "invalid_value"})
+		return caseView{}, jihat.Invalid(map[string]string{"action": "invalid_value"})
 	}
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
@@ -280,5 +283,5 @@ func (s *Server) Transition(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 		}
 		return err
 	})
-	return c, err
+	return s.caseAnswerErr(ctx, u, lang, c, err)
 }

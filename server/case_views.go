@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"time"
 
@@ -71,6 +72,25 @@ func newHighlights(subject, body string, terms []jihat.SearchTerm) *highlights {
 		h.Body = []jihat.Span{}
 	}
 	return h
+}
+
+// caseAnswer is what a case service answers: case cs as viewer u sees it
+// now, in lang, with the names of its requester and assignee.
+func (s *Server) caseAnswer(ctx context.Context, u *jihat.User, lang jihat.Lang, cs *jihat.Case) (caseView, error) {
+	names, err := s.store.UserNames(ctx, []string{cs.RequesterID, cs.AssigneeID})
+	if err != nil {
+		return caseView{}, err
+	}
+	return newCaseView(u, cs, names, lang, s.now(), s.cfg.ObjectionWindow), nil
+}
+
+// caseAnswerErr is caseAnswer for the result of a case's mutation: err
+// (the mutation's) goes through unchanged.
+func (s *Server) caseAnswerErr(ctx context.Context, u *jihat.User, lang jihat.Lang, cs *jihat.Case, err error) (caseView, error) {
+	if err != nil {
+		return caseView{}, err
+	}
+	return s.caseAnswer(ctx, u, lang, cs)
 }
 
 // newCaseView renders c for viewer u: actions lists what u may do now.

@@ -72,7 +72,7 @@ func (s *Server) seedDemoCases(ctx context.Context, citizens []*jihat.User, type
 				Priority: dc.priority, Kind: dc.kind, Category: dc.category, Location: dc.location}
 			ca := a("case.create")
 			ca.ActorID = cit.ID
-			c, err := s.CreateCase(ctx, cit, ca, in)
+			c, err := s.CreateCase(ctx, cit, jihat.LangAR, ca, in)
 			if err != nil {
 				return fmt.Errorf("demo case %q: %w", dc.subject, err)
 			}
@@ -84,14 +84,14 @@ func (s *Server) seedDemoCases(ctx context.Context, citizens []*jihat.User, type
 	return nil
 }
 
-func (s *Server) demoStory(ctx context.Context, cit *jihat.User, c *jihat.Case, steps []string, a func(string) jihat.AuditEntry) error {
+func (s *Server) demoStory(ctx context.Context, cit *jihat.User, c caseView, steps []string, a func(string) jihat.AuditEntry) error {
 	if len(steps) == 0 {
 		return nil
 	}
-	if c.AssigneeID == "" {
+	if c.Assignee == nil {
 		return fmt.Errorf("not assigned")
 	}
-	emp, err := s.store.UserByID(ctx, c.AssigneeID)
+	emp, err := s.store.UserByID(ctx, c.Assignee.ID)
 	if err != nil {
 		return err
 	}
@@ -104,9 +104,9 @@ func (s *Server) demoStory(ctx context.Context, cit *jihat.User, c *jihat.Case, 
 		verb, text, _ := strings.Cut(st, ":")
 		switch verb {
 		case "start":
-			_, err = s.Transition(ctx, emp, as(emp, "case.start"), c.ID, jihat.ActionStart)
+			_, err = s.Transition(ctx, emp, jihat.LangAR, as(emp, "case.start"), c.ID, jihat.ActionStart)
 		case "await":
-			_, err = s.Transition(ctx, emp, as(emp, "case.await_citizen"), c.ID, jihat.ActionAwaitCitizen)
+			_, err = s.Transition(ctx, emp, jihat.LangAR, as(emp, "case.await_citizen"), c.ID, jihat.ActionAwaitCitizen)
 		case "reply":
 			_, err = s.AddComment(ctx, emp, as(emp, "case.comment"), c.ID, text, jihat.VisibilityPublic)
 		case "note":
@@ -114,12 +114,12 @@ func (s *Server) demoStory(ctx context.Context, cit *jihat.User, c *jihat.Case, 
 		case "citizen":
 			_, err = s.AddComment(ctx, cit, as(cit, "case.comment"), c.ID, text, jihat.VisibilityPublic)
 		case "resolve":
-			_, err = s.Resolve(ctx, emp, as(emp, "case.resolve"), c.ID, text)
+			_, err = s.Resolve(ctx, emp, jihat.LangAR, as(emp, "case.resolve"), c.ID, text)
 		case "object":
-			_, err = s.Object(ctx, cit, as(cit, "case.object"), c.ID, text)
+			_, err = s.Object(ctx, cit, jihat.LangAR, as(cit, "case.object"), c.ID, text)
 		case "rate":
 			score, _ := strconv.Atoi(text)
-			_, err = s.Rate(ctx, cit, as(cit, "case.rate"), c.ID, score, "خدمة ممتازة وسريعة")
+			_, err = s.Rate(ctx, cit, jihat.LangAR, as(cit, "case.rate"), c.ID, score, "خدمة ممتازة وسريعة")
 		default:
 			err = fmt.Errorf("unknown step %q", verb)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,31 +11,43 @@ import (
 	"github.com/jihat/jihat"
 )
 
-// appendAudit adds e to the hash chain inside tx. The chain head is read under
-// a lock (an advisory transaction lock on PostgreSQL; SQLite has a single
-// writer), so concurrent writers always link to the true previous row.
+// The audit log is a hash chain (jihat.AuditEntry): each row links to the
+// one before it. Linking a row needs the true previous row, which would make
+// every audited transaction wait for every other one until commit (a global
+// lock held across the commit's flush). So the commit path only writes the
+// entry, unlinked, to audit_pending; a chainer links pending entries into
+// audit_log after they commit, in batches, under a lock of its own
+// (an advisory lock on PostgreSQL, so chainers on several nodes take turns).
+// The chain order is the order in which the chainer sees the entries
+// (their pending id), not their commit order, so an entry that commits late
+// is linked late; each keeps the time of its action (At).
+//
+// Readers of the log (AuditLog, VerifyAudit) chain first, so they see every
+// committed entry. Between commit and chaining (milliseconds; the chainer is
+// woken after every commit and polls every chainPoll) an entry is not yet
+// protected by the chain: that window is what this design trades for
+// throughput.
+
+// chainBatch is how many pending entries one chaining transaction links.
+const chainBatch = 500
+
+// chainPoll is how often the chainer looks for entries written by other
+// nodes or missed by a wake-up.
+const chainPoll = time.Second
+
+// appendAudit writes e, unlinked, inside tx; the chainer links it after
+// commit (kicked by s.tx).
 func (s *Store) appendAudit(tx *gorm.DB, e jihat.AuditEntry) error {
-	if s.postgre {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(7202)").Error; err != nil {
-			return err
-		}
-	}
-	var last auditRow
-	err := tx.Order("seq DESC").Limit(1).Take(&last).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return err
-	}
 	if e.Details == "" {
 		e.Details = "{}"
 	}
-	e.Seq = last.Seq + 1
-	e.PrevHash = last.Hash
 	e.At = s.now().UTC().Truncate(time.Microsecond)
-	e.Hash = e.ComputeHash()
-	return tx.Create(&auditRow{
-		Seq: e.Seq, ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP,
-		UserAgent: e.UserAgent, Details: e.Details, At: e.At, PrevHash: e.PrevHash, Hash: e.Hash,
-	}).Error
+	s.chainer.start(s)
+	if f, ok := tx.Statement.Context.Value(auditFlagKey{}).(*bool); ok {
+		*f = true // s.tx kicks the chainer after commit
+	}
+	return tx.Create(&auditPendingRow{ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP,
+		UserAgent: e.UserAgent, Details: e.Details, At: e.At.UTC()}).Error
 }
 
 // Audit appends one entry on its own (for events with no other write, such as
@@ -43,9 +56,137 @@ func (s *Store) Audit(ctx context.Context, e jihat.AuditEntry) error {
 	return s.tx(ctx, func(tx *gorm.DB) error { return s.appendAudit(tx, e) })
 }
 
-// VerifyAudit walks the whole chain in batches and returns the sequence number
-// of the first broken row (0 when intact) and how many rows it checked.
+// ChainAudit links every committed pending entry into the chain and returns
+// how many it linked.
+func (s *Store) ChainAudit(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.chainOnce(ctx)
+		total += n
+		if err != nil || n < chainBatch {
+			return total, err
+		}
+	}
+}
+
+// chainOnce links up to chainBatch pending entries in one transaction.
+func (s *Store) chainOnce(ctx context.Context) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if s.postgre {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7202)").Error; err != nil {
+				return err
+			}
+		}
+		var pending []auditPendingRow
+		if err := tx.Order("id").Limit(chainBatch).Find(&pending).Error; err != nil || len(pending) == 0 {
+			return err
+		}
+		var last auditRow
+		err := tx.Order("seq DESC").Limit(1).Take(&last).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		rows := make([]auditRow, len(pending))
+		ids := make([]int64, len(pending))
+		for i, p := range pending {
+			e := jihat.AuditEntry{Seq: last.Seq + 1, PrevHash: last.Hash, ActorID: p.ActorID, Action: p.Action,
+				Target: p.Target, IP: p.IP, UserAgent: p.UserAgent, Details: p.Details, At: p.At.UTC()}
+			e.Hash = e.ComputeHash()
+			rows[i] = auditRow{Seq: e.Seq, ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP,
+				UserAgent: e.UserAgent, Details: e.Details, At: e.At, PrevHash: e.PrevHash, Hash: e.Hash}
+			last, ids[i] = rows[i], p.ID
+		}
+		if err := tx.CreateInBatches(rows, 100).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("id IN ?", ids).Delete(&auditPendingRow{}).Error; err != nil {
+			return err
+		}
+		n = len(rows)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// auditFlagKey marks, in the context of a transaction run by s.tx, that
+// the transaction appended an audit entry.
+type auditFlagKey struct{}
+
+// chainer runs ChainAudit in the background: after each commit (kick) and
+// every chainPoll. It starts with the first audited write, so a store that
+// never writes (or is not migrated yet) runs nothing.
+type chainer struct {
+	once      sync.Once
+	closeOnce sync.Once
+	wake      chan struct{}
+	stop      chan struct{}
+	done      chan struct{}
+}
+
+func newChainer() *chainer {
+	return &chainer{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+func (c *chainer) start(s *Store) {
+	c.once.Do(func() { go c.run(s) })
+}
+
+// kick asks the chainer to look for pending entries (never blocks).
+func (c *chainer) kick() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *chainer) run(s *Store) {
+	defer close(c.done)
+	t := time.NewTicker(chainPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-c.wake:
+		case <-t.C:
+		}
+		if _, err := s.ChainAudit(context.Background()); err != nil {
+			s.log.Warn("audit chainer", "err", err)
+		}
+	}
+}
+
+// close stops the chainer (if it started) and links what is left.
+func (c *chainer) close(s *Store) {
+	started := true
+	c.once.Do(func() { started = false })
+	if !started {
+		return
+	}
+	first := false
+	c.closeOnce.Do(func() { first = true; close(c.stop) })
+	if !first {
+		return
+	}
+	<-c.done
+	if _, err := s.ChainAudit(context.Background()); err != nil {
+		s.log.Warn("audit chainer: final pass", "err", err)
+	}
+}
+
+// VerifyAudit links what is pending, then walks the whole chain in batches
+// and returns the sequence number of the first broken row (0 when intact)
+// and how many rows it checked. A changed row breaks its own hash, a removed
+// row leaves a hole in the sequence (or, at the end, is missing from the
+// next row's link), and rows swapped in place break their links.
 func (s *Store) VerifyAudit(ctx context.Context) (firstBad, checked int64, err error) {
+	if _, err := s.ChainAudit(ctx); err != nil {
+		return 0, 0, err
+	}
 	const batch = 1000
 	prev, after := "", int64(0)
 	for {
@@ -71,8 +212,12 @@ func (s *Store) VerifyAudit(ctx context.Context) (firstBad, checked int64, err e
 	}
 }
 
-// AuditLog returns entries newest first, before seq `before` (0 = latest).
+// AuditLog links what is pending, then returns entries newest first, before
+// seq `before` (0 = latest).
 func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]jihat.AuditEntry, error) {
+	if _, err := s.ChainAudit(ctx); err != nil {
+		return nil, err
+	}
 	q := s.db.WithContext(ctx).Order("seq DESC").Limit(limit)
 	if before > 0 {
 		q = q.Where("seq < ?", before)

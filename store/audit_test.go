@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/internal/testenv"
 	"github.com/jihat/jihat/store"
 )
 
@@ -122,6 +125,11 @@ func fillAudit(tb testing.TB, s *store.Store, n int) {
 			tb.Fatal(err)
 		}
 	}
+	// Link them now, as the chainer does after commit, so the test can
+	// tamper with chained rows.
+	if _, err := s.ChainAudit(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 func TestAuditAppendOnly(t *testing.T) {
@@ -157,6 +165,8 @@ func TestAuditTamper(t *testing.T) {
 		{"row deleted", `DELETE FROM audit_log WHERE seq = 3`, 3},
 		{"first row deleted", `DELETE FROM audit_log WHERE seq = 1`, 1},
 		{"hash rewritten to match new details", "", 5},
+		{"rows 3 and 4 swapped", "swap", 3},
+		{"last two rows swapped", "swap-last", 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +179,15 @@ func TestAuditTamper(t *testing.T) {
 				if b.Name == "sqlite" && strings.Contains(q, "INTERVAL") {
 					q = `UPDATE audit_log SET at = '2001-01-01 00:00:00+00:00' WHERE seq = 6`
 				}
-				if q == "" {
+				if q == "swap" || q == "swap-last" {
+					// Reordering: two rows trade places, each keeping
+					// everything it had but its position.
+					a, b := int64(3), int64(4)
+					if q == "swap-last" {
+						a, b = 5, 6
+					}
+					swapAuditRows(t, s, raw, a, b)
+				} else if q == "" {
 					// A forger who recomputes the row's hash still breaks the
 					// link of the next row.
 					rows, err := s.AuditLog(ctx, 5, 1)
@@ -257,4 +275,102 @@ func TestAuditConcurrentWrites(t *testing.T) {
 			t.Fatalf("departments = %d, %v", len(ds), err)
 		}
 	})
+}
+
+// swapAuditRows gives row a everything of row b and row b everything of row
+// a, but their sequence numbers: the two entries trade places in the chain.
+func swapAuditRows(tb testing.TB, s *store.Store, raw *gorm.DB, a, b int64) {
+	tb.Helper()
+	rows, err := s.AuditLog(context.Background(), 0, 1000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bySeq := map[int64]jihat.AuditEntry{}
+	for _, e := range rows {
+		bySeq[e.Seq] = e
+	}
+	for _, p := range [][2]int64{{a, b}, {b, a}} {
+		e := bySeq[p[1]]
+		if err := raw.Exec(`UPDATE audit_log SET actor_id = ?, action = ?, target = ?, ip = ?, user_agent = ?, details = ?, at = ?, prev_hash = ?, hash = ? WHERE seq = ?`,
+			e.ActorID, e.Action, e.Target, e.IP, e.UserAgent, e.Details, e.At, e.PrevHash, e.Hash, p[0]).Error; err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// TestAuditOffCommitPath: an audited write does not wait for the chain. With
+// the chain's lock held elsewhere (a slow chainer on another node), writes
+// still commit; their entries are linked, in one intact chain, once the lock
+// is free. PostgreSQL only: SQLite has one writer, which orders everything.
+func TestAuditOffCommitPath(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		b := &backend{Name: "postgres", Cfg: store.Config{DatabaseURL: testenv.Postgres(t), Key: newKey(t)}}
+		s := b.Open(t)
+		e := mustEntity(t, s)
+		base := auditCount(t, s)
+		raw := b.Raw(t)
+		lock := raw.Begin()
+		if err := lock.Exec("SELECT pg_advisory_xact_lock(7202)").Error; err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		const writers = 20
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for i := 0; i < writers; i++ {
+			wg.Go(func() {
+				d := &jihat.Department{EntityID: e.ID, NameAR: fmt.Sprintf("قسم %d", i), NameEN: "d"}
+				if err := s.CreateDepartment(ctx, d, act("department.create")); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait() // would hang (and time out) if writes waited for the chain
+		close(errs)
+		for err := range errs {
+			t.Fatalf("CreateDepartment with the chain locked: %v", err)
+		}
+		if n := b.Count(t, raw, "audit_pending"); n != writers {
+			t.Errorf("pending entries while the chain is locked = %d, want %d", n, writers)
+		}
+		if err := lock.Rollback().Error; err != nil {
+			t.Fatal(err)
+		}
+		if n := auditCount(t, s); n != base+writers {
+			t.Fatalf("chain length = %d, want %d", n, base+writers)
+		}
+		if n := b.Count(t, raw, "audit_pending"); n != 0 {
+			t.Errorf("pending entries after chaining = %d, want 0", n)
+		}
+	})
+}
+
+// TestAuditTwoNodes: two stores (two nodes) on one PostgreSQL database write
+// audited rows at once; their chainers take turns and build one chain.
+func TestAuditTwoNodes(t *testing.T) {
+	ctx := context.Background()
+	b := &backend{Name: "postgres", Cfg: store.Config{DatabaseURL: testenv.Postgres(t), Key: newKey(t)}}
+	nodes := []*store.Store{b.Open(t), b.Open(t)}
+	mustEntity(t, nodes[0])
+	const each = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*each)
+	for n, s := range nodes {
+		for i := 0; i < each; i++ {
+			wg.Go(func() {
+				if err := s.Audit(ctx, act(fmt.Sprintf("test.node%d", n))); err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := auditCount(t, nodes[1]); n != 2*each+1 {
+		t.Fatalf("chain length = %d, want %d", n, 2*each+1)
+	}
 }

@@ -98,6 +98,21 @@ type auditRow struct {
 
 func (auditRow) TableName() string { return "audit_log" }
 
+// auditPendingRow is an audit entry committed but not yet linked into the
+// chain (audit.go).
+type auditPendingRow struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement"`
+	ActorID   string    `gorm:"size:36"`
+	Action    string    `gorm:"size:64;not null"`
+	Target    string    `gorm:"size:128"`
+	IP        string    `gorm:"size:64"`
+	UserAgent string    `gorm:"size:512"`
+	Details   string    `gorm:"not null;default:'{}'"`
+	At        time.Time `gorm:"not null"`
+}
+
+func (auditPendingRow) TableName() string { return "audit_pending" }
+
 type migrationRow struct {
 	Version   int       `gorm:"primaryKey;autoIncrement:false"`
 	Name      string    `gorm:"size:200;not null"`

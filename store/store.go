@@ -43,6 +43,11 @@ type Store struct {
 	postgre bool
 	now     func() time.Time
 	log     *slog.Logger
+	chainer *chainer    // links audit entries after commit (audit.go)
+	group   *committers // group commit of case changes (group_commit.go)
+	// statsFromCases makes statistics read case_stats even where the daily
+	// rollup could answer (tests compare the two).
+	statsFromCases bool
 }
 
 // Now reads the store's clock (Config.Now).
@@ -67,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 	}
-	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger}
+	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger, chainer: newChainer(), group: newCommitters()}
 	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		s.postgre = true
 		s.db, err = gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
@@ -121,8 +126,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close releases the connections.
+// Close links the audit entries still pending and releases the connections.
 func (s *Store) Close() error {
+	s.group.close()
+	s.chainer.close(s)
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
@@ -130,9 +137,15 @@ func (s *Store) Close() error {
 	return sqlDB.Close()
 }
 
-// tx runs fn in one transaction.
+// tx runs fn in one transaction and, when fn appended an audit entry and
+// the transaction committed, wakes the audit chainer.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	audited := false
+	err := s.db.WithContext(context.WithValue(ctx, auditFlagKey{}, &audited)).Transaction(fn)
+	if err == nil && audited {
+		s.chainer.kick()
+	}
+	return err
 }
 
 // newID returns a time-ordered UUID (v7), so primary keys index well and sort
