@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -421,32 +420,22 @@ func (b *voteBatch) flush() error {
 		b.delta[jihat.ChoiceAccept], b.delta[jihat.ChoiceReject], b.delta[jihat.ChoiceAbstain], b.motionID).Error
 }
 
-// appendAudits adds entries to the hash chain inside tx in one insert
-// (the chain head read once, under the same lock as appendAudit).
+// appendAudits writes entries, unlinked, inside tx in one insert, as
+// appendAudit does one: the chainer links them after commit, so a batch of
+// votes or arrivals never waits on the audit chain.
 func (s *Store) appendAudits(tx *gorm.DB, entries []jihat.AuditEntry) error {
-	if s.postgre {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(7202)").Error; err != nil {
-			return err
-		}
-	}
-	var last auditRow
-	err := tx.Order("seq DESC").Limit(1).Take(&last).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return err
-	}
 	at := s.now().UTC().Truncate(time.Microsecond)
-	rows := make([]auditRow, len(entries))
-	prev, seq := last.Hash, last.Seq
+	rows := make([]auditPendingRow, len(entries))
 	for i, e := range entries {
 		if e.Details == "" {
 			e.Details = "{}"
 		}
-		seq++
-		e.Seq, e.PrevHash, e.At = seq, prev, at
-		e.Hash = e.ComputeHash()
-		prev = e.Hash
-		rows[i] = auditRow{Seq: e.Seq, ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP, UserAgent: e.UserAgent,
-			Details: e.Details, At: e.At, PrevHash: e.PrevHash, Hash: e.Hash}
+		rows[i] = auditPendingRow{ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP, UserAgent: e.UserAgent,
+			Details: e.Details, At: at}
+	}
+	s.chainer.start(s)
+	if f, ok := tx.Statement.Context.Value(auditFlagKey{}).(*bool); ok {
+		*f = true // s.tx kicks the chainer after commit
 	}
 	return tx.CreateInBatches(rows, 500).Error
 }
