@@ -349,3 +349,21 @@ func (s *Store) MeetingEvents(ctx context.Context, channel string, since int64, 
 	}
 	return out, nil
 }
+
+// RecentMeetingEvents returns the newest meeting events of the given types
+// of entityID ("" = every entity), newest first: the activity feeds' tail.
+func (s *Store) RecentMeetingEvents(ctx context.Context, entityID string, types []string, limit int) ([]jihat.MeetingEvent, error) {
+	db := s.db.WithContext(ctx).Where("type IN ?", types)
+	if entityID != "" {
+		db = db.Where("entity_id = ?", entityID)
+	}
+	var rows []meetingEventRow
+	if err := db.Order("created_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]jihat.MeetingEvent, len(rows))
+	for i, r := range rows {
+		out[i] = meetingEvent(r)
+	}
+	return out, nil
+}

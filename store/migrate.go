@@ -54,6 +54,9 @@ var migrations = []migration{
 			&attendanceRow{}, &motionRow{}, &voteRow{}, &ballotVoterRow{}, &ballotBoxRow{}, &meetingEventRow{},
 			&meetingNoteRow{}, &minutesRow{}, &minutesAccessRow{})
 	}},
+	{31, "votes: the tally version of each vote's last change (live tallies send what changed)", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&voteRow{})
+	}},
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},

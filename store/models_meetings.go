@@ -116,6 +116,9 @@ type voteRow struct {
 	UserID    string    `gorm:"primaryKey;size:36"`
 	Choice    string    `gorm:"size:10;not null"`
 	UpdatedAt time.Time `gorm:"not null"`
+	// Version is the motion's tally version that this vote's last change
+	// made: a live tally sends the votes changed after a version.
+	Version int64 `gorm:"not null;default:0"`
 }
 
 func (voteRow) TableName() string { return "votes" }
