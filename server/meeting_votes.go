@@ -99,7 +99,11 @@ func (b *voteBatcher) run(motionID string) {
 }
 
 // tallyInterval is the least time between two tallies of one motion sent
-// by one node (at most ~5 a second).
+// by one node (at most ~5 a second). The coalescer paces frames in real
+// time (time.Now, time.AfterFunc), not with the injected clock: it is the
+// rate of network sends, not a domain time (nothing it measures is stored,
+// shown or compared with a deadline), and a stopped test clock must not
+// stop the tallies.
 const tallyInterval = 200 * time.Millisecond
 
 // tallyCoalescer publishes the whole tally of a motion after votes, at
