@@ -25,25 +25,31 @@ type caseRequest[R any] interface {
 	request() *requestRow
 }
 
-// request records row, pending, on the case for by. Only one request of its
-// kind may be pending per case: a second is ECONFLICT with conflict as key.
-func request[R any, P caseRequest[R]](m *CaseTx, row P, by, conflict string) error {
+// request records row, pending, on the case for by, and returns it mapped
+// by view. Only one request of its kind may be pending per case: a second
+// is ECONFLICT with conflict as key.
+func request[R, V any, P caseRequest[R]](m *CaseTx, row P, by, conflict string, view func(P) V) (*V, error) {
 	var n int64
 	if err := m.tx.Model(row).Where("case_id = ? AND status = ?", m.Case.ID, PostponementPending).
 		Count(&n).Error; err != nil {
-		return err
+		return nil, err
 	}
 	if n > 0 {
-		return jihat.Errorf(jihat.ECONFLICT, conflict)
+		return nil, jihat.Errorf(jihat.ECONFLICT, conflict)
 	}
 	r := row.request()
 	r.ID, r.CaseID, r.RequestedBy, r.Status, r.CreatedAt = newID(), m.Case.ID, by, PostponementPending, m.Now
-	return m.tx.Create(row).Error
+	if err := m.tx.Create(row).Error; err != nil {
+		return nil, err
+	}
+	v := view(row)
+	return &v, nil
 }
 
 // decide approves or refuses the pending request id of the case, by by
-// with note. ENOTFOUND when there is no such pending request.
-func decide[R any, P caseRequest[R]](m *CaseTx, id, by string, approve bool, note string) (P, error) {
+// with note, and returns it mapped by view. ENOTFOUND when there is no such
+// pending request.
+func decide[R, V any, P caseRequest[R]](m *CaseTx, id, by string, approve bool, note string, view func(P) V) (*V, error) {
 	row := P(new(R))
 	if err := m.tx.Where("id = ? AND case_id = ? AND status = ?", id, m.Case.ID, PostponementPending).Take(row).Error; err != nil {
 		return nil, notFound(err)
@@ -57,7 +63,8 @@ func decide[R any, P caseRequest[R]](m *CaseTx, id, by string, approve bool, not
 	if err := m.tx.Save(row).Error; err != nil {
 		return nil, err
 	}
-	return row, nil
+	v := view(row)
+	return &v, nil
 }
 
 // pending lists the pending requests of one kind on a case, oldest first,

@@ -29,22 +29,13 @@ type Postponement struct {
 // may be pending per case: a second is ECONFLICT.
 func (m *CaseTx) RequestPostponement(by string, until time.Time, reason, publicReason string) (*Postponement, error) {
 	row := &postponementRow{Until: until.UTC(), Reason: reason, PublicReason: publicReason}
-	if err := request(m, row, by, "postponement_pending"); err != nil {
-		return nil, err
-	}
-	p := postponement(row)
-	return &p, nil
+	return request(m, row, by, "postponement_pending", postponement)
 }
 
 // DecidePostponement approves or refuses the pending request id of this case.
 // ENOTFOUND when there is no such pending request.
 func (m *CaseTx) DecidePostponement(id, by string, approve bool, note string) (*Postponement, error) {
-	row, err := decide[postponementRow](m, id, by, approve, note)
-	if err != nil {
-		return nil, err
-	}
-	p := postponement(row)
-	return &p, nil
+	return decide(m, id, by, approve, note, postponement)
 }
 
 func postponement(r *postponementRow) Postponement {

@@ -22,23 +22,13 @@ type Reassignment struct {
 // RequestReassignment records a pending request on the case. Only one may be
 // pending per case: a second is ECONFLICT.
 func (m *CaseTx) RequestReassignment(by, to, reason string) (*Reassignment, error) {
-	row := &reassignmentRow{ToUserID: to, Reason: reason}
-	if err := request(m, row, by, "reassignment_pending"); err != nil {
-		return nil, err
-	}
-	r := reassignment(row)
-	return &r, nil
+	return request(m, &reassignmentRow{ToUserID: to, Reason: reason}, by, "reassignment_pending", reassignment)
 }
 
 // DecideReassignment approves or refuses the pending request id of this
 // case. ENOTFOUND when there is no such pending request.
 func (m *CaseTx) DecideReassignment(id, by string, approve bool, note string) (*Reassignment, error) {
-	row, err := decide[reassignmentRow](m, id, by, approve, note)
-	if err != nil {
-		return nil, err
-	}
-	r := reassignment(row)
-	return &r, nil
+	return decide(m, id, by, approve, note, reassignment)
 }
 
 func reassignment(r *reassignmentRow) Reassignment {
