@@ -104,6 +104,7 @@ func TestMeetingAuthorization(t *testing.T) {
 			map[string]int{"chair": 404, "secretary": 404, "observer": 404, "entity_admin": 404, "staff": 404, "citizen": 404, "member": 200}},
 		{"GET", "/api/v1/meetings/{meeting}/minutes", nil, nil, seers},
 		{"GET", "/api/v1/meetings/{meeting}/minutes.html", nil, nil, seers},
+		{"GET", "/api/v1/meetings/{meeting}/recordings", nil, nil, seers},
 		{"PUT", "/api/v1/meetings/{meeting}/minutes", map[string]any{"body": "نص"}, nil, runners},
 		{"POST", "/api/v1/meetings/{meeting}/minutes/approve", nil, draft, with(runners, map[string]int{"secretary": 403})},
 		{"POST", "/api/v1/meetings/{meeting}/minutes/access", "{user_body}", nil,

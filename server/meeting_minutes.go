@@ -399,11 +399,15 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, v, err := s.Minutes(c.UserContext(), u, id)
+	m, v, err := s.Minutes(c.UserContext(), u, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"minutes": v})
+	recs, err := s.recordingViews(c.UserContext(), m) // the audio attached to the minutes (meeting_recordings.go)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"minutes": v, "recordings": recs})
 }
 
 // putMinutes: PUT /api/v1/meetings/{id}/minutes {body, version?}.

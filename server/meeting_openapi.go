@@ -30,6 +30,8 @@ var meetingOperations = []op{
 	{"post", "/api/v1/meetings/{id}/minutes/approve", "Approve the draft (the chair or an admin); approved minutes are frozen", "meetings", true, "", "200", "MinutesAnswer"},
 	{"get", "/api/v1/meetings/{id}/minutes.html", "The minutes as a printable right-to-left page", "meetings", true, "", "200", ""},
 	{"post", "/api/v1/meetings/{id}/minutes/access", "Let a non-member read the minutes", "meetings", true, "UserRef", "204", ""},
+	{"get", "/api/v1/meetings/{id}/recordings", "The meeting's audio recordings, one Ogg/Opus file per speaker (the minutes' readers)", "meetings", true, "", "200", "RecordingList"},
+	{"get", "/api/v1/recordings/{id}", "One recording's Ogg/Opus bytes (Range supported; the minutes' readers)", "meetings", true, "", "200", ""},
 }
 
 // meetingSchemas are the OpenAPI schemas of the meeting endpoints.
@@ -61,6 +63,10 @@ func meetingSchemas() map[string]any {
 		"author_id": strFmt("uuid"), "body": str(), "shared": boolean(), "created_at": strFmt("date-time"), "updated_at": strFmt("date-time")})
 	minutes := object([]string{"meeting_id", "version", "status", "body"}, map[string]any{"meeting_id": strFmt("uuid"), "version": integer(),
 		"status": str(), "body": str(), "generated": boolean(), "updated_by": str(), "updated_at": str(), "approved_by": str(), "approved_at": str()})
+	recording := object([]string{"id", "meeting_id", "speaker", "content_type", "size", "duration_ms", "url"}, map[string]any{
+		"id": strFmt("uuid"), "meeting_id": strFmt("uuid"), "speaker": object([]string{"id"}, map[string]any{"id": strFmt("uuid"), "name": str()}),
+		"started_by": strFmt("uuid"), "content_type": str(), "size": integer(), "duration_ms": integer(),
+		"started_at": strFmt("date-time"), "ended_at": strFmt("date-time"), "url": str()})
 	seatIn := object([]string{"user_id"}, map[string]any{"user_id": strFmt("uuid"), "role": str()})
 	return map[string]any{
 		"BoardRequest": object(nil, map[string]any{"name": str(), "kind": map[string]any{"type": "string", "enum": []string{"board", "committee"}},
@@ -90,7 +96,8 @@ func meetingSchemas() map[string]any {
 		"NoteAnswer":     object([]string{"note"}, map[string]any{"note": note}),
 		"NoteList":       object([]string{"notes"}, map[string]any{"notes": arrayOf(note)}),
 		"MinutesRequest": object([]string{"body"}, map[string]any{"body": str(), "version": integer()}),
-		"MinutesAnswer":  object([]string{"minutes"}, map[string]any{"minutes": minutes}),
+		"MinutesAnswer":  object([]string{"minutes"}, map[string]any{"minutes": minutes, "recordings": arrayOf(recording)}),
+		"RecordingList":  object([]string{"recordings"}, map[string]any{"recordings": arrayOf(recording)}),
 		"UserRef":        object([]string{"user_id"}, map[string]any{"user_id": strFmt("uuid")}),
 	}
 }

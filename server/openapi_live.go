@@ -16,7 +16,7 @@ func liveSchemas() map[string]any {
 				// server → client
 				"ack", "error", "event", "snapshot", "presence", "position", "pong", "unsubscribed",
 				// meeting audio signalling, both ways
-				"rtc.join", "rtc.offer", "rtc.answer", "rtc.candidate", "rtc.leave", "rtc.mute", "rtc.hand", "rtc.floor"),
+				"rtc.join", "rtc.offer", "rtc.answer", "rtc.candidate", "rtc.leave", "rtc.mute", "rtc.hand", "rtc.floor", "rtc.record"),
 				"client → server: auth {token} (first message, when not authenticated at upgrade); subscribe {channel, since?} "+
 					"(again on a subscribed channel: a fetch); unsubscribe; fetch {channel, since}; typing {channel, data?: {state: start|stop}}; "+
 					"ping; comment {channel: case:<id>, data: {body, visibility}}; vote {channel: meeting:<id>, data: {motion_id, choice}}. "+

@@ -25,6 +25,7 @@ func (s *Server) routes(ws http.Handler) {
 	front.HandleFunc("POST /api/v1/cases/{id}/attachments", s.upload(false))
 	front.HandleFunc("POST /api/v1/cases/{id}/voice", s.upload(true))
 	front.HandleFunc("GET /api/v1/attachments/{id}", s.download)
+	front.HandleFunc("GET /api/v1/recordings/{id}", s.downloadRecording) // meeting audio (meeting_recordings.go)
 
 	app := s.app
 	app.Use(withRequestContext, s.authenticate, s.trackActivity)
@@ -150,6 +151,10 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Post("/meetings/:id/minutes/approve", s.approveMinutes)
 	v1.Get("/meetings/:id/minutes.html", s.minutesHTML)
 	v1.Post("/meetings/:id/minutes/access", s.grantMinutes)
+
+	// Meeting audio recordings, with the minutes' access (meeting_recordings.go;
+	// the chair records with rtc.record on /ws, rtc_record.go).
+	v1.Get("/meetings/:id/recordings", s.listRecordings)
 
 	// the web app and the JSON API serve every other path of the front
 	// (last: the bridge takes the Fiber app's routes as they are now)

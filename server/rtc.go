@@ -36,6 +36,8 @@ type rtcService struct {
 	calls   map[string]chan rtcReply       // relayed commands waiting for the host's reply
 	stopped bool
 
+	recordings sync.WaitGroup // recordings being stored (rtc_record.go)
+
 	inbox chan rtcMessage // commands relayed to this node, run in order
 	stop  chan struct{}
 	done  chan struct{}
@@ -75,6 +77,7 @@ func newRTCService(s *Server, cfg Config) (*rtcService, error) {
 		return nil, err
 	}
 	r.sfu = sfu
+	registerRTCMetrics(s.metrics.reg, sfu)
 	s.log.Info("meeting audio (ICE UDP mux)", "udp", sfu.UDPAddrs())
 	go r.loop()
 	go r.serveRelayed()
@@ -97,6 +100,7 @@ func (r *rtcService) close(ctx context.Context) {
 	close(r.stop)
 	<-r.done
 	r.sfu.Close()
+	r.recordings.Wait() // closing the SFU ended every recording: store them
 	for _, id := range rooms {
 		if err := r.s.store.ReleaseRTCHost(ctx, id, r.node); err != nil {
 			r.s.log.Warn("rtc: release lease", "meeting", id, "err", err)
@@ -115,6 +119,9 @@ type rtcCommand struct {
 	Type    string          `json:"type"` // rtc.offer, rtc.answer, ...
 	ID      string          `json:"id,omitempty"`
 	Data    json.RawMessage `json:"data,omitempty"`
+	// IP and UserAgent are the socket's, for the audit log.
+	IP        string `json:"ip,omitempty"`
+	UserAgent string `json:"user_agent,omitempty"`
 }
 
 // command runs an rtc.* command of a socket: the caller must be a member
@@ -139,7 +146,7 @@ func (r *rtcService) command(ctx context.Context, cc hub.CommandContext, env hub
 		return nil, jihat.Errorf(jihat.EFORBIDDEN, "rtc_not_present")
 	}
 	cmd := rtcCommand{Meeting: ch.ID, ConnID: cc.ConnID, UserID: cc.Principal.UserID, Lang: cc.Principal.Lang,
-		Chair: chair, Type: env.Type, ID: env.ID, Data: env.Data}
+		Chair: chair, Type: env.Type, ID: env.ID, Data: env.Data, IP: cc.ClientIP, UserAgent: cc.UserAgent}
 	host, err := r.hostFor(ctx, ch.ID, env.Type == "rtc.offer")
 	if err != nil {
 		return nil, err
@@ -161,7 +168,7 @@ func (r *rtcService) command(ctx context.Context, cc hub.CommandContext, env hub
 
 // rtcTypes are the signalling commands that run on the hosting node.
 var rtcTypes = map[string]bool{"rtc.offer": true, "rtc.answer": true, "rtc.candidate": true, "rtc.leave": true,
-	"rtc.mute": true, "rtc.hand": true, "rtc.floor": true}
+	"rtc.mute": true, "rtc.hand": true, "rtc.floor": true, "rtc.record": true}
 
 // join answers rtc.join with what a client needs before its first offer:
 // the ICE servers and the bitrate ceiling. Members present only.

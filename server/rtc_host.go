@@ -18,6 +18,7 @@ type hostedRoom struct {
 	participants map[string]hostedParticipant // user → socket
 	hands        []string                     // raised hands, oldest first
 	floor        string                       // who the chair gave the floor to
+	recordedBy   string                       // the chair who turned recording on; "" when off
 }
 
 type hostedParticipant struct {
@@ -111,6 +112,17 @@ func (r *rtcService) run(ctx context.Context, c rtcCommand) error {
 			return jihat.Errorf(jihat.EFORBIDDEN, "rtc_chair_only")
 		}
 		return r.giveFloor(c.Meeting, d.UserID, c.UserID)
+	case "rtc.record":
+		var d struct {
+			On bool `json:"on"`
+		}
+		if err := dec(&d); err != nil {
+			return err
+		}
+		if !c.Chair {
+			return jihat.Errorf(jihat.EFORBIDDEN, "rtc_chair_only")
+		}
+		return r.record(ctx, c, d.On)
 	}
 	return jihat.Invalid(map[string]string{"type": "invalid_value"})
 }
@@ -138,6 +150,7 @@ func (r *rtcService) participant(c rtcCommand) (*rtc.Participant, error) {
 		room.participants[c.UserID] = hostedParticipant{connID: c.ConnID, lang: c.Lang}
 	}
 	r.mu.Unlock()
+	r.resumeRecording(c.Meeting)
 	return p, nil
 }
 
@@ -251,6 +264,11 @@ func (r *rtcService) onEvent(ev rtc.Event) {
 		data["muted"], data["by"] = ev.Muted, ev.By
 	case rtc.EventSpeaker:
 		data["level"] = ev.Level
+	case rtc.EventJoined:
+		if by := r.recording(ev.Room); by != "" {
+			// whoever joins a recorded room is told at once
+			defer r.publish(ev.Room, "rtc.recording", map[string]any{"on": true, "by": by})
+		}
 	case rtc.EventLeft:
 		r.mu.Lock()
 		if room := r.hosted[ev.Room]; room != nil {

@@ -61,12 +61,15 @@ func (s *Store) Attachment(ctx context.Context, id string) (*Attachment, error) 
 	return &a, nil
 }
 
-// BlobReferenced reports whether any attachment names the blob (before a
+// BlobReferenced reports whether any attachment or meeting recording names the blob (before a
 // blob is deleted, and by the orphan sweep).
 func (s *Store) BlobReferenced(ctx context.Context, sha string) (bool, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&attachmentRow{}).Where("sha256 = ?", sha).Limit(1).Count(&n).Error
-	return n > 0, err
+	db := s.db.WithContext(ctx)
+	if err := db.Model(&attachmentRow{}).Where("sha256 = ?", sha).Limit(1).Count(&n).Error; err != nil || n > 0 {
+		return n > 0, err
+	}
+	return recordingReferences(db, sha) // meeting recordings (meeting_recordings.go)
 }
 
 // AttachmentQuery selects attachments for the archive. The scope fields come

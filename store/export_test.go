@@ -1,8 +1,37 @@
 package store
 
+import "context"
+
 // LatestMigration is the version of the last migration step, for tests that
 // check Migrate and SchemaVersion.
 func LatestMigration() int { return migrations[len(migrations)-1].version }
 
 // MigrationCount is how many migration steps there are (versions have gaps).
 func MigrationCount() int { return len(migrations) }
+
+// StatsFromCases makes s's statistics read case_stats rather than the daily
+// rollup, to compare the two.
+func StatsFromCases(s *Store, on bool) { s.statsFromCases = on }
+
+// RecomputeRollup rebuilds case_stats_daily from scratch: it empties it,
+// marks every case_stats row not rolled up and runs RollupBatch (the
+// migration's set-based fill) until done.
+func RecomputeRollup(ctx context.Context, s *Store) error {
+	if err := s.db.WithContext(ctx).Exec("DELETE FROM case_stats_daily").Error; err != nil {
+		return err
+	}
+	if err := s.db.WithContext(ctx).Exec("UPDATE case_stats SET rolled = 0").Error; err != nil {
+		return err
+	}
+	return s.fillRollup(ctx)
+}
+
+// RollupCell is one row of case_stats_daily, as the tests compare them.
+type RollupCell = caseDayRow
+
+// RollupCells returns every row of case_stats_daily in key order.
+func RollupCells(ctx context.Context, s *Store) ([]RollupCell, error) {
+	var out []RollupCell
+	err := s.db.WithContext(ctx).Order("entity_id, department_id, case_type_id, priority, assignee_id, status, day").Find(&out).Error
+	return out, err
+}

@@ -86,11 +86,17 @@ func (f StatsFilter) where(db *gorm.DB) *gorm.DB {
 }
 
 // CaseFigures returns the figures of the cases f chooses, one per group
-// (none without grouping), ordered by key.
+// (none without grouping), ordered by key. Periods of whole local days read
+// the daily rollup (stats_rollup_read.go), others case_stats.
 func (s *Store) CaseFigures(ctx context.Context, f StatsFilter, g StatsGroup) ([]Figures, error) {
 	col, ok := g.column()
 	if !ok {
 		return nil, fmt.Errorf("store: unknown stats group %q", g)
+	}
+	if d0, d1, ok, err := s.rollupDays(ctx, f); err != nil {
+		return nil, err
+	} else if ok && !s.statsFromCases {
+		return s.rollupFigures(ctx, f, col, d0, d1)
 	}
 	type row struct {
 		K, Status                                                     string
@@ -282,6 +288,11 @@ func (s *Store) Series(ctx context.Context, f StatsFilter, by, dim string) ([]Bu
 		dim = "''"
 	default:
 		return nil, fmt.Errorf("store: unknown dimension %q", dim)
+	}
+	if d0, d1, ok, err := s.rollupDays(ctx, f); err != nil {
+		return nil, err
+	} else if ok && !s.statsFromCases {
+		return s.rollupSeries(ctx, f, by, dim, d0, d1)
 	}
 	var out []Bucket
 	err = grouped(f.where(s.db.WithContext(ctx).Model(&caseStatRow{})).Select(b+" AS n, "+dim+" AS key, COUNT(*) AS count").

@@ -16,7 +16,7 @@ import (
 // calendar, and the case's day and month in the entity's time zone.
 // Durations are whole seconds; NULL while the step has not happened.
 type caseStatRow struct {
-	CaseID       string     `gorm:"primaryKey;size:36"`
+	CaseID       string     `gorm:"primaryKey;size:36;index:idx_cstat_unrolled,where:rolled = 0"`
 	EntityID     string     `gorm:"size:36;not null;index:idx_cstat_entity,priority:1;index:idx_cstat_open,priority:1;index:idx_cstat_resolved,priority:1"`
 	DepartmentID string     `gorm:"size:36;not null;index:idx_cstat_dept,priority:1"`
 	CaseTypeID   string     `gorm:"size:36;not null"`
@@ -41,6 +41,7 @@ type caseStatRow struct {
 	Objections   int    `gorm:"not null;default:0"`
 	Escalations  int    `gorm:"not null;default:0"`
 	Rating       int    `gorm:"not null;default:0"`
+	Rolled       int    `gorm:"not null;default:0"` // 1 once counted in case_stats_daily (stats_rollup.go)
 }
 
 func (caseStatRow) TableName() string { return "case_stats" }
@@ -74,7 +75,11 @@ func (m *CaseTx) saveStats() error {
 		}
 	}
 	row := statRow(c, cal) // the whole row for an insert; update names what changed
-	row.Objections, row.Escalations = objections, escalations
+	row.Objections, row.Escalations, row.Rolled = objections, escalations, 1
+	// The daily rollup moves in the same transaction (stats_rollup.go).
+	if err := m.rollStats(row, firstResp, resolution, dueMoved); err != nil {
+		return err
+	}
 	update := []string{"assignee_id", "department_id", "case_type_id", "priority", "kind", "status", "is_open", "rating"}
 	if dueMoved {
 		update = append(update, "due_at", "due_day", "due_month")

@@ -37,6 +37,9 @@ func (p *Participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 			levelID = ext.ID
 		}
 	}
+	// The recorder opens before the first packet is read, so a recording
+	// on when someone starts speaking has every packet.
+	p.room.startRecorder(p)
 	go p.forward(remote, local, uint8(levelID))
 	p.room.published(p)
 }
