@@ -53,5 +53,7 @@ func pathID(c *fiber.Ctx, name string) (string, error) {
 	if !jihat.IsUUID(id) {
 		return "", jihat.Errorf(jihat.EINVALID, "invalid_id")
 	}
-	return strings.ToLower(id), nil
+	// A copy: Fiber's parameters alias the request buffer, which the next
+	// request reuses, and IDs outlive the request (coalescers, goroutines).
+	return strings.Clone(strings.ToLower(id)), nil
 }

@@ -22,8 +22,9 @@ func TestStatsRollup(t *testing.T) {
 	ctx := context.Background()
 	riyadh := time.FixedZone("AST", 3*3600)
 	forEachBackend(t, func(t *testing.T, b *backend) {
-		now := time.Date(2026, 3, 1, 9, 0, 0, 0, riyadh) // a Sunday
-		s := b.Open(t, func(c *store.Config) { c.Now = func() time.Time { return now } })
+		// A clock safe for the audit chainer's goroutine, which reads it too.
+		clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, riyadh)} // a Sunday
+		s := b.Open(t, WithClock(clk))
 		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
 		a, bb := w.staff(t, s, 10), w.staff(t, s, 10)
 		other := newCaseWorld(t, s, jihat.AssignRoundRobin) // an entity whose figures must not mix in
@@ -32,7 +33,7 @@ func TestStatsRollup(t *testing.T) {
 		open := func(p jihat.Priority, due time.Duration) *jihat.Case {
 			t.Helper()
 			c := w.newCase("موضوع", "نص")
-			c.Priority, c.DueAt = p, now.Add(due).UTC()
+			c.Priority, c.DueAt = p, clk.Now().Add(due).UTC()
 			if _, err := createCase(ctx, s, c, nil); err != nil {
 				t.Fatalf("CreateCase: %v", err)
 			}
@@ -82,7 +83,7 @@ func TestStatsRollup(t *testing.T) {
 			for _, p := range periods {
 				for _, g := range []store.StatsGroup{store.GroupNone, store.GroupEntity, store.GroupDepartment, store.GroupCaseType, store.GroupEmployee, store.GroupPriority} {
 					for _, f := range []store.StatsFilter{{EntityID: w.Entity.ID}, {AssigneeID: a.ID, EntityID: w.Entity.ID}, {}} {
-						f.From, f.To, f.Now = p[0], p[1], now
+						f.From, f.To, f.Now = p[0], p[1], clk.Now()
 						got, err := s.CaseFigures(ctx, f, g)
 						if err != nil {
 							t.Fatal(err)
@@ -107,7 +108,7 @@ func TestStatsRollup(t *testing.T) {
 				}
 				for _, by := range []string{"day", "week", "month"} {
 					for _, dim := range []string{"status", "case_type_id", "priority", ""} {
-						f := store.StatsFilter{EntityID: w.Entity.ID, From: p[0], To: p[1], Now: now}
+						f := store.StatsFilter{EntityID: w.Entity.ID, From: p[0], To: p[1], Now: clk.Now()}
 						got, err := s.Series(ctx, f, by, dim)
 						if err != nil {
 							t.Fatal(err)
@@ -138,7 +139,7 @@ func TestStatsRollup(t *testing.T) {
 		}
 		check("opened and assigned")
 
-		now = now.Add(2 * time.Hour)
+		clk.Add(2 * time.Hour)
 		transition(c1.ID, jihat.ActionStart, reply)
 		transition(c2.ID, jihat.ActionStart, nil)
 		check("replied")
@@ -150,7 +151,7 @@ func TestStatsRollup(t *testing.T) {
 		})
 		check("reassigned")
 
-		now = now.Add(24 * time.Hour) // Monday: c1 resolved in time and rated
+		clk.Add(24 * time.Hour) // Monday: c1 resolved in time and rated
 		update(t, s, c1.ID, resolveFn)
 		update(t, s, c1.ID, func(m *store.CaseTx) error {
 			m.Case.Rating = 4
@@ -159,7 +160,7 @@ func TestStatsRollup(t *testing.T) {
 		})
 		check("resolved and rated")
 
-		now = now.Add(24 * time.Hour) // Tuesday: the requester objects, the case re-opens with a new deadline
+		clk.Add(24 * time.Hour) // Tuesday: the requester objects, the case re-opens with a new deadline
 		transition(c1.ID, jihat.ActionObject, func(m *store.CaseTx) error {
 			m.Case.DueAt = m.Now.Add(4 * time.Hour)
 			_, err := m.Event(jihat.CaseEventObjected, m.Case.RequesterID, jihat.VisibilityPublic, jihat.ObjectedData{Reason: "لم يحل"})
@@ -173,19 +174,19 @@ func TestStatsRollup(t *testing.T) {
 		})
 		check("objected and escalated")
 
-		now = now.Add(30 * time.Hour) // Wednesday night: c1 resolved again, late; c2 is late, still open
+		clk.Add(30 * time.Hour) // Wednesday night: c1 resolved again, late; c2 is late, still open
 		update(t, s, c1.ID, resolveFn)
 		transition(c3.ID, jihat.ActionStart, reply)
 		update(t, s, c3.ID, resolveFn)
 		check("resolved late")
 
-		now = now.Add(24 * time.Hour)
+		clk.Add(24 * time.Hour)
 		transition(c3.ID, jihat.ActionClose, nil)
 		c4 := open(jihat.PriorityNormal, time.Hour) // opened and left to pass its deadline
-		now = now.Add(3 * time.Hour)
+		clk.Add(3 * time.Hour)
 		check("closed, and a case past its deadline")
 
-		f := store.StatsFilter{EntityID: w.Entity.ID, From: day(1), To: day(32), Now: now}
+		f := store.StatsFilter{EntityID: w.Entity.ID, From: day(1), To: day(32), Now: clk.Now()}
 		figs, err := s.CaseFigures(ctx, f, store.GroupNone)
 		if err != nil || len(figs) != 1 {
 			t.Fatalf("figures %+v, %v", figs, err)
