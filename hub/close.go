@@ -23,4 +23,7 @@ const (
 	ClosePolicy = websocket.StatusPolicyViolation
 	// CloseTooBig (1009): a message over MaxEnvelopeSize.
 	CloseTooBig = websocket.StatusMessageTooBig
+	// CloseTryAgain (1013): authentication could not be checked (the
+	// database is unavailable, EUNAVAILABLE). Reconnect after a moment.
+	CloseTryAgain = websocket.StatusTryAgainLater
 )

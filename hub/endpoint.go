@@ -126,7 +126,7 @@ func (s *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.h.closed.Load() {
-		s.refuse(w, r, http.StatusServiceUnavailable, "closed", jihat.Errorf(jihat.EINTERNAL, "unavailable"))
+		s.refuse(w, r, http.StatusServiceUnavailable, "closed", jihat.Errorf(jihat.EUNAVAILABLE, "unavailable"))
 		return
 	}
 	p, err := s.backend.AuthenticateRequest(r)

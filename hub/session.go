@@ -144,6 +144,11 @@ func (s *Endpoint) authenticate(ctx context.Context, c *conn, ws *websocket.Conn
 		if jihat.ErrorCode(err) == jihat.EINTERNAL {
 			s.h.log.Error("hub: authenticate token", "err", err)
 		}
+		if jihat.ErrorCode(err) == jihat.EUNAVAILABLE {
+			// Not the client's fault: try again in a moment.
+			c.closeAfter(c.errorFrame(env, err), CloseTryAgain, "try again later", reasonAuthFailed)
+			return false
+		}
 		c.closeAfter(c.errorFrame(env, err), ClosePolicy, "authentication failed", reasonAuthFailed)
 		return false
 	}

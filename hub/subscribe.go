@@ -110,7 +110,8 @@ func (h *Hub) drop(ctx context.Context, sub *subscription) {
 
 // reauthorize runs Backend.Authorize again for each subscription of the
 // socket and drops those refused, telling the client with "unsubscribed".
-// A failure of the check itself (EINTERNAL) keeps the subscription.
+// A failure of the check itself (EINTERNAL, or EUNAVAILABLE: the database
+// is down) keeps the subscription.
 func (c *conn) reauthorize(ctx context.Context) {
 	if c.srv == nil || c.closing.Load() {
 		return
@@ -126,7 +127,7 @@ func (c *conn) reauthorize(ctx context.Context) {
 		if err == nil {
 			continue
 		}
-		if jihat.ErrorCode(err) == jihat.EINTERNAL {
+		if code := jihat.ErrorCode(err); code == jihat.EINTERNAL || code == jihat.EUNAVAILABLE {
 			c.h.log.Error("hub: reauthorize", "channel", sub.name, "conn", c.id, "err", err)
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
+	"github.com/jihat/jihat/store"
 )
 
 // liveBackend is the server's side of the /ws endpoint: authentication,
@@ -39,7 +40,7 @@ func (b liveBackend) AuthenticateToken(ctx context.Context, token string) (hub.P
 	}
 	sess, u, err := b.s.store.SessionByTokenHash(ctx, tokenHash(token))
 	if err != nil {
-		return hub.Principal{}, err
+		return hub.Principal{}, liveFault(err)
 	}
 	if u.MustChangePass {
 		return hub.Principal{}, jihat.Errorf(jihat.EFORBIDDEN, "password_change_required")
@@ -73,7 +74,17 @@ func (b liveBackend) CanRead(p hub.Principal, a jihat.Audience) bool {
 //   - user:<id>: that user;
 //   - meeting:<id>: the meeting's members (observers too) and admins (accessTo).
 func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel string) error {
+	return liveFault(b.authorize(ctx, p, channel))
+}
+
+// authorize is Authorize; an outage of the database comes back as the
+// store's error, which Authorize turns into EUNAVAILABLE (so a re-check
+// during an outage keeps the subscription instead of dropping it).
+func (b liveBackend) authorize(ctx context.Context, p hub.Principal, channel string) error {
 	u, err := b.s.store.UserByID(ctx, p.UserID)
+	if store.Unavailable(err) {
+		return err
+	}
 	if err != nil || !u.Active {
 		return jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
 	}
@@ -88,6 +99,9 @@ func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel str
 	switch ch.Kind {
 	case jihat.ChannelCase, jihat.ChannelCaseStaff:
 		c, err := b.s.store.Case(ctx, ch.ID)
+		if store.Unavailable(err) {
+			return err
+		}
 		if err != nil || !canSeeCase(u, c) {
 			return hidden()
 		}
@@ -121,7 +135,15 @@ type commentCommand struct {
 
 // Command runs a client command through the same services as REST.
 func (b liveBackend) Command(ctx context.Context, cc hub.CommandContext, env hub.Envelope) (any, error) {
+	v, err := b.command(ctx, cc, env)
+	return v, liveFault(err)
+}
+
+func (b liveBackend) command(ctx context.Context, cc hub.CommandContext, env hub.Envelope) (any, error) {
 	u, err := b.s.store.UserByID(ctx, cc.Principal.UserID)
+	if store.Unavailable(err) {
+		return nil, err
+	}
 	if err != nil || !u.Active {
 		return nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
 	}
@@ -167,6 +189,11 @@ const feedTail = 50
 // events after since (nothing for since < 0: clients load history over
 // REST), or the latest events of a feed.
 func (b liveBackend) Replay(ctx context.Context, channel string, since int64, limit int) ([]hub.Event, error) {
+	evs, err := b.replay(ctx, channel, since, limit)
+	return evs, liveFault(err)
+}
+
+func (b liveBackend) replay(ctx context.Context, channel string, since int64, limit int) ([]hub.Event, error) {
 	ch, err := jihat.ParseChannel(channel)
 	if err != nil {
 		return nil, err
@@ -254,5 +281,16 @@ func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequen
 
 // Positions returns the latest sequence of each case channel.
 func (b liveBackend) Positions(ctx context.Context, channels []string) (map[string]int64, error) {
-	return b.s.store.LastSeqs(ctx, channels)
+	pos, err := b.s.store.LastSeqs(ctx, channels)
+	return pos, liveFault(err)
+}
+
+// liveFault is what the socket answers for err: a database that cannot be
+// reached is EUNAVAILABLE (retry), as over REST (Server.classify); any
+// other error is left as it is.
+func liveFault(err error) error {
+	if err != nil && store.Unavailable(err) {
+		return &jihat.Error{Code: jihat.EUNAVAILABLE, Key: "unavailable", RetryAfter: unavailableRetry}
+	}
+	return err
 }

@@ -42,9 +42,9 @@ type serviceVersionRow struct {
 
 func (serviceVersionRow) TableName() string { return "service_versions" }
 
-var serviceIndex = textIndex{table: "services", fts: "services_words", fields: []textField{
-	{exact: "search_title", stem: "search_title_stem", weights: "AB"},
-	{exact: "search_body", stem: "search_body_stem", weights: "CD"},
+var serviceIndex = textIndex{table: "services", fts: "services_words", titleFirst: true, fields: []textField{
+	{exact: "search_title", stem: "search_title_stem"}, // the names
+	{exact: "search_body", stem: "search_body_stem"},   // every other text
 }}
 
 // serviceGuide is migration 51: the tables, the search index, and the link
@@ -217,7 +217,7 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 			SearchKey string
 		}
 		var hits []hit
-		n, nx, err := serviceIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, false, q.Terms, q.Cursor, q.Limit,
+		page, nx, err := serviceIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, false, q.Terms, q.Cursor, q.Limit,
 			func(db *gorm.DB, n int) ([]string, error) {
 				var page []hit // Scan replaces what its slice held
 				if err := db.Limit(n).Scan(&page).Error; err != nil {
@@ -233,8 +233,8 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 		if err != nil {
 			return nil, "", err
 		}
-		for _, h := range hits[:n] {
-			rows = append(rows, h.Row)
+		for _, at := range page {
+			rows = append(rows, hits[at].Row)
 		}
 		next = nx
 	} else {
