@@ -25,7 +25,8 @@ func onConflictSQL(table string, keyCols []string) string {
 // monthOfDaySQL is monthOfDay in SQL, of the day column col.
 func (s *Store) monthOfDaySQL(col string) string {
 	if s.postgre {
-		return "(EXTRACT(YEAR FROM DATE '1970-01-01' + " + col + ")::int * 12 + EXTRACT(MONTH FROM DATE '1970-01-01' + " + col + ")::int - 1)"
+		d := "(DATE '1970-01-01' + CAST(" + col + " AS integer))"
+		return "(EXTRACT(YEAR FROM " + d + ")::int * 12 + EXTRACT(MONTH FROM " + d + ")::int - 1)"
 	}
 	return "(CAST(strftime('%Y', " + col + " * 86400, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', " + col + " * 86400, 'unixepoch') AS INTEGER) - 1)"
 }
