@@ -13,15 +13,15 @@ import (
 )
 
 // copyLoad copies the dataset of the PostgreSQL database at url into dst.
-func copyLoad(ctx context.Context, dst *store.Store, url string, key []byte, events bool, out io.Writer) error {
+func copyLoad(ctx context.Context, dst *store.Store, url string, key []byte, cases, events bool, out io.Writer) error {
 	src, err := store.Open(ctx, store.Config{DatabaseURL: url, Key: key})
 	if err != nil {
 		return err
 	}
 	defer src.Close()
 	began := time.Now()
-	err = src.CopyLoad(ctx, dst, events, func(table string, n int) {
-		if n%100_000 == 0 {
+	err = src.CopyLoad(ctx, dst, cases, events, func(table string, n int) {
+		if n%50_000 == 0 {
 			fmt.Fprintf(out, "\r%s: %d", table, n)
 		}
 	})

@@ -48,7 +48,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	dsn := fs.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL")
 	sqliteDir := fs.String("sqlite-dir", "", "measure on the SQLite database in this directory instead")
 	copyFrom := fs.String("copy-from", "", "with -sqlite-dir: first copy the dataset of this PostgreSQL URL (made by -generate) into it")
-	copyEvents := fs.Bool("copy-events", true, "with -copy-from: copy the cases' events too")
+	copyCases := fs.Bool("copy-cases", true, "with -copy-from: copy the cases (the statistics read only their statistics rows)")
+	copyEvents := fs.Bool("copy-events", true, "with -copy-from and -copy-cases: copy the cases' events too")
 	generate := fs.Bool("generate", false, "make the dataset first")
 	cases := fs.Int("cases", 100_000, "cases to make")
 	events := fs.Int("events", 10, "events per case")
@@ -77,7 +78,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if *copyFrom != "" {
-		if err := copyLoad(ctx, st, *copyFrom, key, *copyEvents, out); err != nil {
+		if err := copyLoad(ctx, st, *copyFrom, key, *copyCases, *copyCases && *copyEvents, out); err != nil {
 			return err
 		}
 	}
