@@ -190,6 +190,7 @@ func (s *Store) ServiceVersions(ctx context.Context, id string) ([]jihat.Service
 // ServiceQuery selects services for the guide.
 type ServiceQuery struct {
 	EntityID   string             // "" for every entity
+	Sector     string             // "" for every sector; else only the services of entities of this sector
 	Terms      []jihat.SearchTerm // ranked: names before the other texts (see textIndex)
 	WithDrafts bool               // include services never published (their editors)
 	Cursor     string
@@ -205,6 +206,9 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 	db := s.db.WithContext(ctx).Model(&serviceRow{})
 	if q.EntityID != "" {
 		db = db.Where("services.entity_id = ?", q.EntityID)
+	}
+	if q.Sector != "" {
+		db = db.Where("services.entity_id IN (SELECT id FROM entities WHERE sector = ?)", q.Sector)
 	}
 	if !q.WithDrafts || len(q.Terms) > 0 {
 		db = db.Where("services.published <> ''")
