@@ -95,6 +95,9 @@ END $$`).Error
 		}
 		return serviceIndex.reinstall(s, tx)
 	}},
+	{54, "search: meetings by their title and agenda items' titles (re-indexed after the migrations)", func(s *Store, tx *gorm.DB) error {
+		return s.meetingWordIndex(tx)
+	}},
 	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
 		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {
 			return err

@@ -49,6 +49,9 @@ type meetingRow struct {
 	UpdatedAt     time.Time `gorm:"not null"`
 	StartedAt     *time.Time
 	ClosedAt      *time.Time
+	SearchText    string `gorm:"not null;default:''"` // title and agenda titles: exact form (jihat.SearchDoc; migration 54)
+	SearchStem    string `gorm:"not null;default:''"` // and stems
+	SearchVer     int    `gorm:"not null;default:0"`  // the jihat.SearchVersion they were made with
 }
 
 func (meetingRow) TableName() string { return "meetings" }
