@@ -138,6 +138,9 @@ func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, f
 func (m *CaseTx) save() error {
 	c, b := m.Case, m.before
 	c.UpdatedAt = m.Now
+	if m.publicChange() {
+		c.PublicUpdatedAt = m.Now
+	}
 	row := caseToRow(c)
 	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit("id", "number", "created_at", "search_text", "search_stem", "search_ver").
 		Updates(&row).Error; err != nil {
@@ -172,4 +175,20 @@ func (s *Store) addOpenCases(tx *gorm.DB, userID string, delta int, assignedAt *
 		updates["last_assigned_at"] = *assignedAt
 	}
 	return tx.Model(&userRow{}).Where("id = ?", userID).Updates(updates).Error
+}
+
+// publicChange reports whether this transaction changed what the case's
+// requester sees: a public event, or a field of the case they are shown.
+func (m *CaseTx) publicChange() bool {
+	for _, e := range m.events {
+		if e.Visibility == jihat.VisibilityPublic {
+			return true
+		}
+	}
+	c, b := m.Case, &m.before
+	return c.Status != b.Status || c.AssigneeID != b.AssigneeID || c.Priority != b.Priority || !c.DueAt.Equal(b.DueAt) ||
+		!c.PostponedUntil.Equal(b.PostponedUntil) || c.Resolution != b.Resolution || c.Rating != b.Rating ||
+		c.RatingComment != b.RatingComment || c.EscalationLevel != b.EscalationLevel || c.Objections != b.Objections ||
+		c.FinalDecision != b.FinalDecision || c.Subject != b.Subject || c.Body != b.Body || c.Kind != b.Kind ||
+		c.Category != b.Category || c.ServiceID != b.ServiceID
 }
