@@ -33,8 +33,9 @@ import (
 
 // SearchVersion is the version of the analysis. The store keeps the version
 // each row was indexed with and re-indexes older rows at start, so bump it
-// whenever the stemmer or NormalizeArabic changes what they return.
-const SearchVersion = 1
+// whenever the stemmer or NormalizeArabic changes what they return, or what
+// is indexed (2: the replies and internal notes of cases).
+const SearchVersion = 2
 
 // SearchTerm is one word of a query in its two forms.
 type SearchTerm struct {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/internal/testserver"
 )
 
@@ -123,6 +124,64 @@ func TestCaseLeak(t *testing.T) {
 				st, b := k.act(k.other.Token, id, action, body)
 				wantError(t, st, b, http.StatusNotFound, "ENOTFOUND", "")
 			}
+		})
+
+		// Comments are searched: the public reply's words by everyone who
+		// sees the case, the note's only by staff who may read notes; the
+		// highlights cover the subject and body only, so they show no
+		// comment's text to anyone.
+		t.Run("search by comments", func(t *testing.T) {
+			oversight := ts.CreateUser(&jihat.User{Role: jihat.RoleOversight}).Token
+			found := func(token, q string) []string {
+				t.Helper()
+				body := get(t, token, search(q), http.StatusOK)
+				if token == k.citizen.Token {
+					leaks(t, "search "+q, body)
+				}
+				cases, _ := ts.ListCases(token, "q", q)
+				for _, c := range cases {
+					if h, ok := c["highlights"].(map[string]any); ok {
+						for key := range h {
+							if key != "subject" && key != "body" {
+								t.Errorf("search %q: highlights of %q", q, key)
+							}
+						}
+					}
+				}
+				return ids(cases)
+			}
+			for _, tc := range []struct {
+				who   string
+				token string
+				q     string
+				want  int
+			}{
+				{"requester, the public reply", k.citizen.Token, "رد علني", 1},
+				{"requester, the reply's stem", k.citizen.Token, "للمستفيد", 1},
+				{"requester, the note", k.citizen.Token, "زبرجد", 0},
+				{"requester, the note's phrase", k.citizen.Token, "ملاحظة داخلية", 0},
+				{"employee, the note", k.employee.Token, "زبرجد", 1},
+				{"employee, the note's stem", k.employee.Token, "الملاحظة الداخلية", 1},
+				{"entity admin, the note", k.admin.Token, "زبرجد", 1},
+				{"employee, the reply", k.employee.Token, "رد علني", 1},
+				{"another citizen, the reply", k.other.Token, "رد علني", 0},
+				{"oversight, the reply", oversight, "رد علني", 1},
+				{"oversight, the note", oversight, "زبرجد", 0},
+			} {
+				got := found(tc.token, tc.q)
+				if len(got) != tc.want || tc.want == 1 && got[0] != id {
+					t.Errorf("%s (%q): %v; want %d case(s)", tc.who, tc.q, got, tc.want)
+				}
+			}
+			// Without case.view_internal, the note's words find nothing.
+			k.setPerms(k.employee, nil, []string{"case.view_internal"})
+			if got := found(k.employee.Token, "زبرجد"); len(got) != 0 {
+				t.Errorf("an employee without case.view_internal found %v by a note's word", got)
+			}
+			if got := found(k.employee.Token, "رد علني"); len(got) != 1 {
+				t.Errorf("an employee without case.view_internal: the reply found %v", got)
+			}
+			k.setPerms(k.employee, []string{"case.view_internal"}, nil)
 		})
 
 		t.Run("staff see the notes", func(t *testing.T) {

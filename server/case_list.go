@@ -33,6 +33,7 @@ func (s *Server) Cases(ctx context.Context, u *jihat.User, lang jihat.Lang, q st
 		if err := s.searchQuery(ctx, text, &q); err != nil {
 			return caseList{}, err
 		}
+		q.Notes = searchesNotes(u, &q)
 	}
 	cases, next, err := s.store.ListCases(ctx, q)
 	if err != nil {

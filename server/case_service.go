@@ -14,15 +14,18 @@ import (
 // (jihat.Transition and friends), lets the store commit the change with its
 // events, notifications and audit entry, and then publishes the events.
 
-// mutate runs fn on case id for actor (nil for the system) inside one
-// transaction, publishes the events it recorded once the transaction has
-// committed, and returns their views.
+// mutate runs fn on case id for actor (nil for the system) in the store's
+// group commit, publishes the events it recorded once they are committed
+// (in sequence order per case: the store calls the hook in commit order),
+// and returns their views.
 func (s *Server) mutate(ctx context.Context, actor *jihat.User, id string, a jihat.AuditEntry, fn func(m *store.CaseTx) error) (*jihat.Case, []eventView, error) {
-	c, events, err := s.store.UpdateCase(ctx, id, a, fn)
+	var views []eventView
+	c, _, err := s.store.UpdateCaseThen(ctx, id, a, fn, func(c *jihat.Case, events []jihat.CaseEvent) {
+		views = s.publish(context.WithoutCancel(ctx), c, actor, events)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	views := s.publish(ctx, c, actor, events)
 	s.wakeNotifier() // the change may have queued notifications
 	return c, views, nil
 }

@@ -136,6 +136,19 @@ func (s *Server) listCases(c *fiber.Ctx) error {
 	return c.JSON(list)
 }
 
+// searchesNotes reports whether u's search of the cases in q's scope may
+// match internal notes: only when u may read the internal side of every
+// case the scope holds (jihat.CanRead with Internal: platform admins, and
+// staff of the scope's one entity holding case.view_internal). A citizen,
+// oversight, or staff without that permission search the public texts only.
+func searchesNotes(u *jihat.User, q *store.CaseQuery) bool {
+	if u.IsPlatformAdmin() {
+		return true
+	}
+	return !q.AllEntities && q.RequesterID == "" && q.EntityID != "" && q.EntityID == u.EntityID &&
+		u.Role.IsStaff() && u.Active && u.Can(jihat.PermCaseViewInternal)
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {

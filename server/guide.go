@@ -208,6 +208,12 @@ func (s *Server) listServices(c *fiber.Ctx) error {
 		}
 		q.EntityID = strings.ToLower(e)
 	}
+	if sec := c.Query("sector"); sec != "" {
+		if !jihat.Sector(sec).Valid() {
+			return jihat.Invalid(map[string]string{"sector": "invalid_value"})
+		}
+		q.Sector = sec
+	}
 	return s.renderServices(c, q)
 }
 

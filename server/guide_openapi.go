@@ -18,10 +18,19 @@ func guideSchemas() map[string]any {
 	for k, v := range content {
 		service[k] = v
 	}
+	open311 := map[string]any{"service_code": str(), "service_name": str(), "description": str(), "metadata": map[string]any{"type": "boolean"},
+		"type": map[string]any{"type": "string", "enum": []string{"realtime"}}, "keywords": str(), "group": str(),
+		"entity_id": strFmt("uuid"), "sector": str(), "url": str()}
+	definition := map[string]any{"attributes": arrayOf(map[string]any{"type": "object"})}
+	for k, v := range open311 {
+		definition[k] = v
+	}
 	return map[string]any{
-		"ServiceRequest": object(nil, content),
-		"Service":        object([]string{"id", "entity_id", "name_ar", "name_en", "version"}, service),
-		"ServiceAnswer":  object([]string{"service"}, map[string]any{"service": ref("Service")}),
+		"Open311ServiceList":       arrayOf(object([]string{"service_code", "service_name", "metadata", "type"}, open311)),
+		"Open311ServiceDefinition": object([]string{"service_code", "attributes"}, definition),
+		"ServiceRequest":           object(nil, content),
+		"Service":                  object([]string{"id", "entity_id", "name_ar", "name_en", "version"}, service),
+		"ServiceAnswer":            object([]string{"service"}, map[string]any{"service": ref("Service")}),
 		"ServiceList": object([]string{"services", "next_cursor"}, map[string]any{"services": arrayOf(ref("Service")),
 			"next_cursor": map[string]any{"type": "string", "nullable": true}}),
 		"ServiceVersionList": object([]string{"versions"}, map[string]any{"versions": arrayOf(object(nil, map[string]any{

@@ -33,6 +33,9 @@ var guideAuthzRows = []authzRow{
 	{method: "POST", path: "/api/v1/services/{service}/publish", setup: setupService(false), want: signedIn(404).with(200, serviceEditors...)},
 	{method: "GET", path: "/api/v1/services/{service}/versions", setup: setupService(true), want: only(200, serviceEditors...)},
 	{method: "GET", path: "/api/v1/stats/services", want: only(200, oversight, platformAdmin)},
+	{method: "GET", path: "/open311/v2/services.json", want: everyone(200)},
+	{method: "GET", path: "/open311/v2/services/{service}.json", note: "published", setup: setupService(true), want: everyone(200)},
+	{method: "GET", path: "/open311/v2/services/{service}.json", note: "draft", setup: setupService(false), want: everyone(404)},
 }
 
 // setupService is a setup: a service of entity A, published or a draft.

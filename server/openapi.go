@@ -77,11 +77,13 @@ var operations = append([]op{
 
 	{"post", "/api/v1/entities/{id}/services", "Add a draft service to the guide (entity admin)", "guide", true, "ServiceRequest", "201", "ServiceAnswer"},
 	{"get", "/api/v1/entities/{id}/services", "The entity's services: published ones, and drafts for its admins (limit)", "guide", false, "", "200", "ServiceList"},
-	{"get", "/api/v1/services", "The guide: published services, searched (q, ranked: names before the other texts) or newest first (entity_id, cursor, limit)", "guide", false, "", "200", "ServiceList"},
+	{"get", "/api/v1/services", "The guide: published services, searched (q, ranked: names before the other texts) or newest first (entity_id, sector: government|private|nonprofit, cursor, limit)", "guide", false, "", "200", "ServiceList"},
 	{"get", "/api/v1/services/{id}", "One published service, with ETag (If-None-Match → 304) and Cache-Control", "guide", false, "", "200", "ServiceAnswer"},
 	{"patch", "/api/v1/services/{id}", "Change the draft of a service (its entity's admins); the published version stays until publish", "guide", true, "ServiceRequest", "200", "ServiceAnswer"},
 	{"post", "/api/v1/services/{id}/publish", "Publish the draft as the next version (ECONFLICT when unchanged)", "guide", true, "", "200", "ServiceAnswer"},
 	{"get", "/api/v1/services/{id}/versions", "The published versions of a service, newest first (its entity's admins)", "guide", true, "", "200", "ServiceVersionList"},
+	{"get", "/open311/v2/services.json", "Open311 GeoReport v2 service list of the published services (lang: ar|en, else Accept-Language; entity_id, sector), with ETag", "guide", false, "", "200", "Open311ServiceList"},
+	{"get", "/open311/v2/services/{code}", "Open311 GeoReport v2 service definition: {code} is the service_code followed by .json (404 unless published)", "guide", false, "", "200", "Open311ServiceDefinition"},
 	{"get", "/api/v1/stats/services", "The services that generate the most cases (entity_id, from, to): oversight and platform admins, or an entity admin for their entity", "guide", true, "", "200", "ServiceStats"},
 
 	{"get", "/api/v1/notifications", "The caller's in-app notifications, newest first (unread, cursor, limit)", "notifications", true, "", "200", "NotificationList"},
@@ -241,8 +243,11 @@ func openAPIDocument(version string) map[string]any {
 		for _, seg := range strings.Split(o.path, "/") {
 			if strings.HasPrefix(seg, "{") {
 				schema := strFmt("uuid")
-				if seg == "{kind}" { // a notification kind, e.g. case.created
+				switch seg {
+				case "{kind}": // a notification kind, e.g. case.created
 					schema = str()
+				case "{code}": // an Open311 service_code with .json
+					schema = map[string]any{"type": "string", "pattern": "^[0-9a-fA-F-]{36}\\.json$"}
 				}
 				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": schema})
 			}

@@ -98,6 +98,10 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Get("/services/:id/versions", s.serviceVersions)
 	v1.Get("/stats/services", s.serviceStats)
 
+	// Open311 GeoReport v2 over the guide's public view (open311.go).
+	app.Get("/open311/v2/services.json", s.open311Services)
+	app.Get("/open311/v2/services/:code", s.open311Definition)
+
 	// the audit log (auditlog.go)
 	v1.Get("/audit", s.auditLog)
 

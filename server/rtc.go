@@ -77,6 +77,7 @@ func newRTCService(s *Server, cfg Config) (*rtcService, error) {
 		return nil, err
 	}
 	r.sfu = sfu
+	registerRTCMetrics(s.metrics.reg, sfu)
 	s.log.Info("meeting audio (ICE UDP mux)", "udp", sfu.UDPAddrs())
 	go r.loop()
 	go r.serveRelayed()

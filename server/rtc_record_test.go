@@ -46,6 +46,12 @@ func TestRTCRecording(t *testing.T) {
 	if code := absent.request("rtc.record", map[string]any{"on": true}); code != jihat.EFORBIDDEN {
 		t.Errorf("a member not present turning recording on: %q, want EFORBIDDEN", code)
 	}
+	for name, tok := range map[string]string{"staff": w.staff.Token, "citizen": w.citizen.Token, "other_admin": w.otherAdmin.Token} {
+		c := dialRTC(t, ts.URL, tok, name, id)
+		if code := c.request("rtc.record", map[string]any{"on": true}); code != jihat.EFORBIDDEN && code != jihat.ENOTFOUND {
+			t.Errorf("%s turning recording on: %q, want EFORBIDDEN or ENOTFOUND", name, code)
+		}
+	}
 	if code := chair.request("rtc.record", map[string]any{"on": true}); code != "" {
 		t.Fatalf("chair turns recording on: %q", code)
 	}
@@ -59,12 +65,12 @@ func TestRTCRecording(t *testing.T) {
 		t.Errorf("rtc.recording = %s", f.Data)
 	}
 
-	// the member speaks: n Opus packets of one 20 ms CELT frame each (TOC
-	// 0xF8: config 31, mono, one frame)
+	// the member speaks: n Opus packets of one 20 ms CELT frame each (the
+	// peer puts the TOC byte 0xF8 in front: config 31, mono, one frame)
 	const n = 50
 	peer := member.Peer()
 	for i := range n {
-		if err := peer.Send([]byte{0xF8, byte(i), 0xAA, 0x55}, 30); err != nil {
+		if err := peer.Send([]byte{byte(i), 0xAA, 0x55}, 30); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(5 * time.Millisecond) // paced, not a wait for an outcome

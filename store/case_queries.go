@@ -26,7 +26,8 @@ type CaseQuery struct {
 	Late         *bool
 	Number       string             // exact case number
 	RequesterIDs []string           // cases of these requesters (search by national ID or mobile)
-	Terms        []jihat.SearchTerm // words to search for in the number, subject and body (ranked; see textIndex)
+	Terms        []jihat.SearchTerm // words to search for in the number, subject, body and replies (ranked; see textIndex)
+	Notes        bool               // the words may also match internal notes (only for callers who may read them in every case in scope)
 	Cursor       string             // the last ID of the previous page, or a search's next cursor
 	Limit        int
 	Now          time.Time
@@ -94,7 +95,11 @@ func (s *Store) searchCases(db *gorm.DB, q CaseQuery) ([]jihat.Case, string, err
 	// A requester's cases, or one case number, are few: read them first.
 	narrow := q.RequesterID != "" || q.RequesterIDs != nil || q.Number != ""
 	var hits []caseHit
-	n, next, err := caseIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, narrow, q.Terms, q.Cursor, q.Limit,
+	x := caseIndex.only(caseFieldsPublic)
+	if q.Notes {
+		x = caseIndex
+	}
+	page, next, err := x.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, narrow, q.Terms, q.Cursor, q.Limit,
 		func(db *gorm.DB, n int) ([]string, error) {
 			var page []caseHit
 			if err := db.Limit(n).Scan(&page).Error; err != nil {
@@ -110,9 +115,9 @@ func (s *Store) searchCases(db *gorm.DB, q CaseQuery) ([]jihat.Case, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]jihat.Case, n)
-	for i := range out {
-		out[i] = caseFromRow(hits[i].Row)
+	out := make([]jihat.Case, len(page))
+	for i, at := range page {
+		out[i] = caseFromRow(hits[at].Row)
 	}
 	return out, next, nil
 }

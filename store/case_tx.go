@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -55,6 +54,11 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 	if err := m.tx.Create(&row).Error; err != nil {
 		return nil, err
 	}
+	if typ == jihat.CaseEventComment {
+		if err := m.indexComment(vis, data); err != nil {
+			return nil, err
+		}
+	}
 	ev := caseEvent(row)
 	m.events = append(m.events, ev)
 	return &m.events[len(m.events)-1], nil
@@ -98,39 +102,32 @@ func (s *Store) enqueue(tx *gorm.DB, kind, recipientID, caseID string, data map[
 		Status: "pending", AvailableAt: now, CreatedAt: now}).Error
 }
 
-// UpdateCase loads case id under a row lock, runs fn, and saves what fn
-// changed together with its events, notifications and the audit entry a.
-// It returns the saved case and the events to publish after commit.
-func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
-	var out *CaseTx
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var row caseRow
-		q := tx
-		if s.postgre {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
-			return notFound(err)
-		}
-		c := caseFromRow(row)
-		m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond)}
-		if err := fn(m); err != nil {
-			return err
-		}
-		if err := m.save(); err != nil {
-			return err
-		}
-		a.Target = "case:" + id
-		if err := s.appendAudit(tx, a); err != nil {
-			return err
-		}
-		out = m
-		return nil
-	})
-	if err != nil {
+// updateCaseIn loads case id under a row lock inside tx, runs fn, and saves
+// what fn changed together with its events, notifications and the audit
+// entry a. It returns the saved case and the events to publish after commit.
+// UpdateCase runs it in a group commit (group_commit.go).
+func (s *Store) updateCaseIn(tx *gorm.DB, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+	var row caseRow
+	q := tx
+	if s.postgre {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	c := caseFromRow(row)
+	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond)}
+	if err := fn(m); err != nil {
 		return nil, nil, err
 	}
-	return out.Case, out.events, nil
+	if err := m.save(); err != nil {
+		return nil, nil, err
+	}
+	a.Target = "case:" + id
+	if err := s.appendAudit(tx, a); err != nil {
+		return nil, nil, err
+	}
+	return m.Case, m.events, nil
 }
 
 // save writes the case's changed columns and moves open-case counts when the
@@ -142,7 +139,7 @@ func (m *CaseTx) save() error {
 		c.PublicUpdatedAt = m.Now
 	}
 	row := caseToRow(c)
-	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit("id", "number", "created_at", "search_text", "search_stem", "search_ver").
+	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit(append([]string{"id", "number", "created_at", "search_ver"}, caseIndex.columnNames()...)...).
 		Updates(&row).Error; err != nil {
 		return fmt.Errorf("save case: %w", err)
 	}
@@ -191,4 +188,23 @@ func (m *CaseTx) publicChange() bool {
 		c.RatingComment != b.RatingComment || c.EscalationLevel != b.EscalationLevel || c.Objections != b.Objections ||
 		c.FinalDecision != b.FinalDecision || c.Subject != b.Subject || c.Body != b.Body || c.Kind != b.Kind ||
 		c.Category != b.Category || c.ServiceID != b.ServiceID
+}
+
+// indexComment adds a comment's words to the case's search columns: a
+// reply's to the public ones, an internal note's to the staff-only ones
+// (see caseIndex).
+func (m *CaseTx) indexComment(vis jihat.Visibility, data any) error {
+	c, ok := data.(jihat.CommentData)
+	if !ok {
+		return fmt.Errorf("comment event with %T", data)
+	}
+	f := caseIndex.fields[1]
+	if vis != jihat.VisibilityPublic {
+		f = caseIndex.fields[2]
+	}
+	exact, stems := jihat.SearchDoc(c.Body)
+	return m.tx.Model(&caseRow{}).Where("id = ?", m.Case.ID).UpdateColumns(map[string]any{
+		f.exact: gorm.Expr(f.exact+" || ?", " "+exact),
+		f.stem:  gorm.Expr(f.stem+" || ?", " "+stems),
+	}).Error
 }

@@ -207,6 +207,7 @@ func (l latencies) report(b *testing.B) {
 func BenchmarkQueries100k(b *testing.B) {
 	benchBackends(b, func(b *testing.B, s *store.Store) {
 		d := seed100k(b, s)
+		measureExclusively(b)
 		ctx := context.Background()
 		yes := true
 		queries := []struct {

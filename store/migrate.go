@@ -82,9 +82,27 @@ WHERE e.case_id = cases.id AND e.visibility = ?), created_at) WHERE public_updat
 		if !s.postgre {
 			return nil
 		}
-		return tx.Exec(`ALTER INDEX idx_cases_tsv SET (fastupdate = off);
-ALTER INDEX idx_services_tsv SET (fastupdate = off);
-SELECT gin_clean_pending_list('idx_cases_tsv'::regclass), gin_clean_pending_list('idx_services_tsv'::regclass);`).Error
+		// The indexes named here are those of migrations 50 and 51, which a
+		// database migrated from scratch no longer has (see 53).
+		return tx.Exec(`DO $$
+DECLARE i text;
+BEGIN
+  FOREACH i IN ARRAY ARRAY['idx_cases_tsv', 'idx_services_tsv'] LOOP
+    IF to_regclass(i) IS NOT NULL THEN
+      EXECUTE format('ALTER INDEX %I SET (fastupdate = off)', i);
+      PERFORM gin_clean_pending_list(to_regclass(i));
+    END IF;
+  END LOOP;
+END $$`).Error
+	}},
+	{53, "search: exact and stem tsvectors apart; case replies and internal notes indexed (re-indexed after the migrations)", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&caseRow{}); err != nil {
+			return err
+		}
+		if err := caseIndex.reinstall(s, tx); err != nil {
+			return err
+		}
+		return serviceIndex.reinstall(s, tx)
 	}},
 	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
 		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {

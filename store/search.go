@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -11,54 +10,84 @@ import (
 )
 
 // The search component: one way to index and rank text for every table that
-// is searched (cases, the service guide). A searched table keeps, per field,
-// the two forms of jihat.SearchDoc (exact and stems) in its own columns,
-// and the database indexes them:
-//   - PostgreSQL: a stored tsvector column (search_tsv) built from those
-//     columns with the 'simple' configuration, the exact form of field i
-//     weighted A/C and its stems B/D, and a GIN index on it;
+// is searched (cases, the service guide, meetings). A searched table keeps,
+// per field, the two forms of jihat.SearchDoc (exact and stems) in columns
+// of its own, and the database indexes them:
+//   - PostgreSQL: two stored tsvector columns, search_tsv_exact over every
+//     field's exact form and search_tsv_stem over every field's stems
+//     ('simple' configuration), each with a GIN index. Field i carries the
+//     weight A, B, C… so a query may be limited to some fields (a citizen
+//     never matches a case's internal notes). Keeping the forms apart makes
+//     every query word one lexeme per column, which the planner estimates
+//     well (an OR of weighted lexemes in one column was estimated as the sum
+//     of its parts, and the planner then walked the whole primary key);
 //   - SQLite: an FTS5 table over those columns (external content: the text
 //     lives only in the table), kept in step by triggers, whose rowid is the
 //     table's rowid so a page can be read from the index newest first.
 //
 // Results come in tiers, each newest first: every word in one field as
 // typed (the exact phrase), then every word (any form), then some words;
-// with two fields (a title and a body), the phrase and every word are
-// asked of the title before the whole. A page is read tier after tier, so the first page of a
-// common word costs one ordered walk of the index, never a sort of every
-// match.
+// with a title field (titleFirst), the phrase and every word are asked of
+// the title before the whole. A page is read tier after tier, so the first
+// page of a common word costs one ordered walk of the index, never a sort
+// of every match.
 
 // textField is one searched field: its two columns.
 type textField struct {
 	exact, stem string // column names
-	weights     string // PostgreSQL weights: exact then stem, e.g. "AB"
 }
 
 // textIndex describes a searched table.
 type textIndex struct {
-	table  string      // the searched table
-	fts    string      // SQLite: the FTS5 table
-	fields []textField // in rank order
+	table      string      // the searched table
+	fts        string      // SQLite: the FTS5 table
+	fields     []textField // field i has the PostgreSQL weight 'A'+i
+	titleFirst bool        // the first field is a title that ranks first
+	partial    bool        // only some fields are searched (see only)
 }
 
-var caseIndex = textIndex{table: "cases", fts: "cases_words",
-	fields: []textField{{exact: "search_text", stem: "search_stem", weights: "AB"}}}
+var caseIndex = textIndex{table: "cases", fts: "cases_words", fields: []textField{
+	{exact: "search_text", stem: "search_stem"},        // number, subject and body
+	{exact: "search_reply", stem: "search_reply_stem"}, // public replies
+	{exact: "search_note", stem: "search_note_stem"},   // internal notes: staff only
+}}
+
+// caseFieldsPublic is how many of caseIndex's fields anyone who sees a case
+// may search; the rest are internal.
+const caseFieldsPublic = 2
+
+// only returns the index limited to its first n fields.
+func (x textIndex) only(n int) textIndex {
+	if n >= len(x.fields) {
+		return x
+	}
+	x.fields, x.partial = x.fields[:n], true
+	return x
+}
 
 // install creates the index (idempotent).
 func (x textIndex) install(s *Store, tx *gorm.DB) error {
+	if s.postgre {
+		for _, form := range []string{"exact", "stem"} {
+			var parts []string
+			for i, f := range x.fields {
+				col := f.exact
+				if form == "stem" {
+					col = f.stem
+				}
+				parts = append(parts, fmt.Sprintf("setweight(to_tsvector('simple'::regconfig, coalesce(%s, '')), '%c')", col, 'A'+i))
+			}
+			if err := tx.Exec(fmt.Sprintf(`ALTER TABLE %[1]s ADD COLUMN IF NOT EXISTS search_tsv_%[2]s tsvector GENERATED ALWAYS AS (%[3]s) STORED;
+CREATE INDEX IF NOT EXISTS idx_%[1]s_tsv_%[2]s ON %[1]s USING gin (search_tsv_%[2]s) WITH (fastupdate = off);`,
+				x.table, form, strings.Join(parts, " || "))).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var cols []string
 	for _, f := range x.fields {
 		cols = append(cols, f.exact, f.stem)
-	}
-	if s.postgre {
-		var parts []string
-		for _, f := range x.fields {
-			parts = append(parts,
-				fmt.Sprintf("setweight(to_tsvector('simple'::regconfig, coalesce(%s, '')), '%c')", f.exact, f.weights[0]),
-				fmt.Sprintf("setweight(to_tsvector('simple'::regconfig, coalesce(%s, '')), '%c')", f.stem, f.weights[1]))
-		}
-		return tx.Exec(fmt.Sprintf(`ALTER TABLE %[1]s ADD COLUMN IF NOT EXISTS search_tsv tsvector GENERATED ALWAYS AS (%[2]s) STORED;
-CREATE INDEX IF NOT EXISTS idx_%[1]s_tsv ON %[1]s USING gin (search_tsv) WITH (fastupdate = off);`, x.table, strings.Join(parts, " || "))).Error
 	}
 	list := strings.Join(cols, ", ")
 	newVals := "new." + strings.Join(cols, ", new.")
@@ -79,46 +108,96 @@ CREATE TRIGGER IF NOT EXISTS %[1]s_delete AFTER DELETE ON %[2]s BEGIN
 END;`, x.fts, x.table, list, newVals, oldVals)).Error
 }
 
-// tierExprs returns the match expression of each tier, for this database,
-// each excluding the tiers before it; tiers that add nothing are left out.
-func (x textIndex) tierExprs(postgre bool, terms []jihat.SearchTerm) []string {
-	var raw []string
-	add := func(e string) {
+// reinstall drops the index in any earlier shape (migrations 50 and 51:
+// one weighted tsvector, or an FTS5 table of other columns) and installs it.
+func (x textIndex) reinstall(s *Store, tx *gorm.DB) error {
+	drop := fmt.Sprintf(`DROP TRIGGER IF EXISTS %[1]s_insert;
+DROP TRIGGER IF EXISTS %[1]s_update;
+DROP TRIGGER IF EXISTS %[1]s_delete;
+DROP TABLE IF EXISTS %[1]s;`, x.fts)
+	if s.postgre {
+		drop = fmt.Sprintf(`ALTER TABLE %[1]s DROP COLUMN IF EXISTS search_tsv, DROP COLUMN IF EXISTS search_tsv_exact,
+  DROP COLUMN IF EXISTS search_tsv_stem;`, x.table)
+	}
+	if err := tx.Exec(drop).Error; err != nil {
+		return err
+	}
+	return x.install(s, tx)
+}
+
+// sqlExpr is a condition with its arguments.
+type sqlExpr struct {
+	sql  string
+	args []any
+}
+
+// key tells two expressions apart.
+func (e sqlExpr) key() string { return e.sql + fmt.Sprint(e.args...) }
+
+// matchMode is how a tier's condition reads the index.
+type matchMode int
+
+const (
+	modeFTS matchMode = iota // SQLite: a MATCH of the FTS5 table (one argument: the FTS5 expression)
+	modeTSV                  // PostgreSQL: conditions on the tsvector columns (GIN)
+	modeRow                  // a few rows already chosen by another index: LIKE on their columns
+)
+
+// tiers returns the condition of each tier, each excluding the tiers
+// before it when exclusive (else the caller skips the rows of the tiers
+// before: see rankedPage); tiers that add nothing are left out.
+func (x textIndex) tiers(mode matchMode, terms []jihat.SearchTerm, exclusive bool) []sqlExpr {
+	var raw []sqlExpr
+	add := func(e sqlExpr) {
 		for _, r := range raw {
-			if r == e {
+			if r.key() == e.key() {
 				return
 			}
 		}
 		raw = append(raw, e)
 	}
-	all := x.fields // the fields together
-	sets := [][]textField{all}
-	if len(x.fields) > 1 {
-		sets = nil
-		for _, f := range x.fields {
-			sets = append(sets, []textField{f})
-		}
-		sets = append(sets, all)
+	all := x.fields
+	first := all
+	if x.titleFirst && len(all) > 1 {
+		first = all[:1]
 	}
-	// The phrase and every word, in the first field (the title) then in
-	// any; then some words anywhere.
-	for _, fs := range [][]textField{sets[0], all} {
-		add(phraseExpr(postgre, fs, terms))
-		add(termsExpr(postgre, fs, terms, true))
+	// The phrase and every word, in the title then in any field; then some
+	// words anywhere.
+	for _, fs := range [][]textField{first, all} {
+		add(x.phrase(mode, fs, terms))
+		add(x.words(mode, fs, terms, true))
 	}
 	if len(terms) > 1 {
-		add(termsExpr(postgre, all, terms, false))
+		add(x.words(mode, all, terms, false))
 	}
-	out := make([]string, len(raw))
-	for i, e := range raw {
-		switch {
-		case i == 0:
-			out[i] = e
-		case postgre:
-			out[i] = "(" + e + ") & !(" + strings.Join(raw[:i], " | ") + ")"
-		default:
-			out[i] = "(" + e + ") NOT (" + strings.Join(raw[:i], " OR ") + ")"
+	if mode != modeFTS {
+		for i, e := range raw { // each is ANDed to the caller's scope
+			raw[i].sql = "(" + e.sql + ")"
 		}
+	}
+	if !exclusive {
+		return raw
+	}
+	out := make([]sqlExpr, len(raw))
+	for i, e := range raw {
+		if i == 0 {
+			out[i] = e
+			continue
+		}
+		var earlier []string
+		if mode == modeFTS {
+			for _, r := range raw[:i] {
+				earlier = append(earlier, r.args[0].(string))
+			}
+			out[i] = x.match("(" + e.args[0].(string) + ") NOT (" + strings.Join(earlier, " OR ") + ")")
+			continue
+		}
+		args := append([]any{}, e.args...)
+		for _, r := range raw[:i] {
+			earlier = append(earlier, "("+r.sql+")")
+			args = append(args, r.args...)
+		}
+		out[i] = sqlExpr{"(" + e.sql + ") AND NOT (" + strings.Join(earlier, " OR ") + ")", args}
 	}
 	return out
 }
@@ -132,44 +211,112 @@ func quoteWord(postgre bool, w string) string {
 	return `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 }
 
-// phraseExpr: every term's exact form, in order, side by side in one field.
-func phraseExpr(postgre bool, fs []textField, terms []jihat.SearchTerm) string {
-	if postgre {
-		var w string
-		for _, f := range fs {
-			w += f.weights[:1]
-		}
-		var words []string
-		for _, t := range terms {
-			words = append(words, quoteWord(true, t.Exact)+":"+w)
-		}
-		return strings.Join(words, " <-> ")
+// weights is the tsquery weight suffix limiting a lexeme to fields fs ("" when fs are all the fields).
+func (x textIndex) weights(fs []textField) string {
+	if !x.partial && len(fs) == len(x.fields) {
+		return ""
 	}
+	w := ":"
+	for _, f := range fs {
+		for i, g := range x.fields {
+			if f == g {
+				w += string(rune('A' + i))
+			}
+		}
+	}
+	return w
+}
+
+// match is the SQLite condition reading the FTS5 table.
+func (x textIndex) match(expr string) sqlExpr {
+	return sqlExpr{x.fts + " MATCH ?", []any{expr}}
+}
+
+// tsv is a PostgreSQL condition on one of the tsvector columns. The query
+// is written into the statement (quoted), not bound: the planner then
+// estimates it from the column's statistics even in a prepared statement.
+func (x textIndex) tsv(form, query string) string {
+	return x.table + ".search_tsv_" + form + " @@ to_tsquery('simple', '" + strings.ReplaceAll(query, "'", "''") + "')"
+}
+
+// like is a row condition: the words (space-separated, side by side) in
+// one of the columns.
+func (x textIndex) like(cols []string, words string) sqlExpr {
+	var parts []string
+	var args []any
+	for _, c := range cols {
+		parts = append(parts, "(' ' || "+x.table+"."+c+" || ' ') LIKE ? ESCAPE '\\'")
+		args = append(args, "% "+likeEscape(words)+" %")
+	}
+	return sqlExpr{"(" + strings.Join(parts, " OR ") + ")", args}
+}
+
+// phrase: every term's exact form, in order, side by side in one field.
+func (x textIndex) phrase(mode matchMode, fs []textField, terms []jihat.SearchTerm) sqlExpr {
 	var words []string
+	switch mode {
+	case modeTSV:
+		w := x.weights(fs)
+		for _, t := range terms {
+			words = append(words, quoteWord(true, t.Exact)+w)
+		}
+		if len(words) == 1 {
+			return sqlExpr{x.tsv("exact", words[0]), nil}
+		}
+		// The planner estimates a phrase as often as its words together, far
+		// more often than it is, and then walks the whole table newest first
+		// looking for it (59 ms for two words over 100,000 cases). Asking for
+		// the words together as well changes nothing to the rows and lowers
+		// the estimate, so the rows come from the GIN index.
+		return sqlExpr{x.tsv("exact", strings.Join(words, " <-> ")) + " AND " + x.tsv("exact", strings.Join(words, " & ")), nil}
+	case modeRow:
+		for _, t := range terms {
+			words = append(words, t.Exact)
+		}
+		return x.like(strings.Fields(columns(fs, true)), strings.Join(words, " "))
+	}
 	for _, t := range terms {
 		words = append(words, t.Exact)
 	}
-	return "{" + columns(fs, true) + "} : " + quoteWord(false, strings.Join(words, " "))
+	return x.match("{" + columns(fs, true) + "} : " + quoteWord(false, strings.Join(words, " ")))
 }
 
-// termsExpr: every term (all) or some term matches, each in its exact form
-// or one of its stems.
-func termsExpr(postgre bool, fs []textField, terms []jihat.SearchTerm, all bool) string {
+// words: every term (all) or some term matches, each in its exact form or
+// one of its stems.
+func (x textIndex) words(mode matchMode, fs []textField, terms []jihat.SearchTerm, all bool) sqlExpr {
+	op := " AND "
+	if !all {
+		op = " OR "
+	}
 	var parts []string
-	for _, t := range terms {
-		var alts []string
-		if postgre {
-			var we, ws string
-			for _, f := range fs {
-				we, ws = we+f.weights[:1], ws+f.weights[1:]
-			}
-			alts = append(alts, quoteWord(true, t.Exact)+":"+we)
+	var args []any
+	switch mode {
+	case modeTSV:
+		w := x.weights(fs)
+		for _, t := range terms {
+			var stems []string
 			for _, st := range t.Stems() {
-				alts = append(alts, quoteWord(true, st)+":"+ws)
+				stems = append(stems, quoteWord(true, st)+w)
 			}
-			parts = append(parts, "("+strings.Join(alts, " | ")+")")
-			continue
+			parts = append(parts, "("+x.tsv("exact", quoteWord(true, t.Exact)+w)+" OR "+x.tsv("stem", strings.Join(stems, " | "))+")")
 		}
+		return sqlExpr{strings.Join(parts, op), nil}
+	case modeRow:
+		for _, t := range terms {
+			alts := []sqlExpr{x.like(strings.Fields(columns(fs, true)), t.Exact)}
+			for _, st := range t.Stems() {
+				alts = append(alts, x.like(strings.Fields(columns(fs, false)), st))
+			}
+			var ors []string
+			for _, a := range alts {
+				ors = append(ors, a.sql)
+				args = append(args, a.args...)
+			}
+			parts = append(parts, "("+strings.Join(ors, " OR ")+")")
+		}
+		return sqlExpr{strings.Join(parts, op), args}
+	}
+	for _, t := range terms {
 		var stems []string
 		for _, st := range t.Stems() {
 			stems = append(stems, quoteWord(false, st))
@@ -177,16 +324,7 @@ func termsExpr(postgre bool, fs []textField, terms []jihat.SearchTerm, all bool)
 		parts = append(parts, "({"+columns(fs, true)+"} : "+quoteWord(false, t.Exact)+
 			" OR {"+columns(fs, false)+"} : ("+strings.Join(stems, " OR ")+"))")
 	}
-	op := " AND "
-	switch {
-	case postgre && all:
-		op = " & "
-	case postgre:
-		op = " | "
-	case !all:
-		op = " OR "
-	}
-	return strings.Join(parts, op)
+	return x.match(strings.Join(parts, op))
 }
 
 func columns(fs []textField, exact bool) string {
@@ -201,87 +339,11 @@ func columns(fs []textField, exact bool) string {
 	return strings.Join(cols, " ")
 }
 
-// searchCursor is the position in a ranked search: the tier and the key of
-// the last row given (SQLite: the rowid; PostgreSQL: the ID).
-type searchCursor struct {
-	tier int
-	key  string
-}
-
-func (c searchCursor) String() string { return strconv.Itoa(c.tier) + "." + c.key }
-
-// parseSearchCursor reads "tier.key"; ok is false for anything else.
-func parseSearchCursor(s string) (searchCursor, bool) {
-	t, key, found := strings.Cut(s, ".")
-	n, err := strconv.Atoi(t)
-	if !found || err != nil || n < 0 || n > 16 || key == "" || len(key) > 40 {
-		return searchCursor{}, false
+// columnNames are the columns of every field, exact and stem.
+func (x textIndex) columnNames() []string {
+	var cols []string
+	for _, f := range x.fields {
+		cols = append(cols, f.exact, f.stem)
 	}
-	for _, r := range key {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
-			return searchCursor{}, false
-		}
-	}
-	return searchCursor{n, key}, true
-}
-
-// ValidSearchCursor tells whether s is a cursor a search returned.
-func ValidSearchCursor(s string) bool {
-	_, ok := parseSearchCursor(s)
-	return ok
-}
-
-// rankedPage reads one page of a ranked search. scoped returns the table's
-// query with the caller's scope and filters; narrow says that scope holds
-// few rows (SQLite then reads them first and asks the index about each); load reads at most n rows of
-// db (which selects the table's columns and search_key) into the caller's
-// slice, in order, and returns how many it read. rankedPage returns how many
-// rows of those belong to the page, and the next cursor ("" at the end).
-func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, narrow bool, terms []jihat.SearchTerm, cursor string, limit int,
-	load func(db *gorm.DB, n int) (keys []string, err error)) (n int, next string, err error) {
-	cur, _ := parseSearchCursor(cursor)
-	tiers := x.tierExprs(s.postgre, terms)
-	var keys []string
-	for tier := cur.tier; tier < len(tiers) && len(keys) <= limit; tier++ {
-		db := scoped()
-		if s.postgre {
-			db = db.Select(x.table+".*, "+x.table+".id AS search_key").
-				Where(x.table+".search_tsv @@ to_tsquery('simple', ?)", tiers[tier])
-			if tier == cur.tier && cur.key != "" {
-				db = db.Where(x.table+".id < ?", cur.key)
-			}
-			db = db.Order(x.table + ".id DESC")
-		} else if narrow {
-			// Few rows in scope (a requester's cases): read them by their own
-			// index and keep those in the full-text index's matches (read once;
-			// asking FTS5 about each row re-reads a common word's whole list).
-			db = db.Select(x.table+".*, "+x.table+".rowid AS search_key").
-				Where(x.table+".rowid IN (SELECT rowid FROM "+x.fts+" WHERE "+x.fts+" MATCH ?)", tiers[tier])
-			if tier == cur.tier && cur.key != "" {
-				key, _ := strconv.ParseInt(cur.key, 10, 64)
-				db = db.Where(x.table+".rowid < ?", key)
-			}
-			db = db.Order(x.table + ".rowid DESC")
-		} else {
-			// Read the full-text index newest first and stop at the page.
-			db = db.Select(x.table+".*, "+x.fts+".rowid AS search_key").
-				Joins("JOIN "+x.fts+" ON "+x.fts+".rowid = "+x.table+".rowid").Where(x.fts+" MATCH ?", tiers[tier])
-			if tier == cur.tier && cur.key != "" {
-				key, _ := strconv.ParseInt(cur.key, 10, 64)
-				db = db.Where(x.fts+".rowid < ?", key)
-			}
-			db = db.Order(x.fts + ".rowid DESC")
-		}
-		got, err := load(db, limit+1-len(keys))
-		if err != nil {
-			return 0, "", err
-		}
-		for _, k := range got {
-			keys = append(keys, searchCursor{tier, k}.String())
-		}
-	}
-	if len(keys) > limit {
-		return limit, keys[limit-1], nil
-	}
-	return len(keys), "", nil
+	return cols
 }

@@ -82,10 +82,18 @@ func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 		if err := q.Find(&rows).Error; err != nil {
 			return err
 		}
+		notes, err := caseComments(tx, rows)
+		if err != nil {
+			return err
+		}
 		for _, r := range rows {
-			exact, stems := jihat.SearchDoc(r.Number, r.Subject, r.Body)
-			if err := tx.Model(&caseRow{}).Where("id = ?", r.ID).UpdateColumns(map[string]any{
-				"search_text": exact, "search_stem": stems, "search_ver": jihat.SearchVersion}).Error; err != nil {
+			cols := map[string]any{"search_ver": jihat.SearchVersion}
+			cols["search_text"], cols["search_stem"] = jihat.SearchDoc(r.Number, r.Subject, r.Body)
+			for i, vis := range []jihat.Visibility{jihat.VisibilityPublic, jihat.VisibilityInternal} {
+				f := caseIndex.fields[1+i]
+				cols[f.exact], cols[f.stem] = jihat.SearchDoc(notes[r.ID][vis]...)
+			}
+			if err := tx.Model(&caseRow{}).Where("id = ?", r.ID).UpdateColumns(cols).Error; err != nil {
 				return err
 			}
 		}
@@ -116,4 +124,37 @@ func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// caseComments returns the bodies of the comments of the given cases, by
+// case and visibility, oldest first.
+func caseComments(tx *gorm.DB, rows []caseRow) (map[string]map[jihat.Visibility][]string, error) {
+	out := map[string]map[jihat.Visibility][]string{}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var evs []caseEventRow
+	if err := tx.Select("case_id", "visibility", "data").Where("case_id IN ? AND type = ?", ids, string(jihat.CaseEventComment)).
+		Order("created_at, id").Find(&evs).Error; err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		var d jihat.CommentData
+		if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
+			return nil, err
+		}
+		if out[e.CaseID] == nil {
+			out[e.CaseID] = map[jihat.Visibility][]string{}
+		}
+		vis := jihat.Visibility(e.Visibility)
+		if vis != jihat.VisibilityPublic {
+			vis = jihat.VisibilityInternal
+		}
+		out[e.CaseID][vis] = append(out[e.CaseID][vis], d.Body)
+	}
+	return out, nil
 }

@@ -42,9 +42,9 @@ type serviceVersionRow struct {
 
 func (serviceVersionRow) TableName() string { return "service_versions" }
 
-var serviceIndex = textIndex{table: "services", fts: "services_words", fields: []textField{
-	{exact: "search_title", stem: "search_title_stem", weights: "AB"},
-	{exact: "search_body", stem: "search_body_stem", weights: "CD"},
+var serviceIndex = textIndex{table: "services", fts: "services_words", titleFirst: true, fields: []textField{
+	{exact: "search_title", stem: "search_title_stem"}, // the names
+	{exact: "search_body", stem: "search_body_stem"},   // every other text
 }}
 
 // serviceGuide is migration 51: the tables, the search index, and the link
@@ -190,6 +190,7 @@ func (s *Store) ServiceVersions(ctx context.Context, id string) ([]jihat.Service
 // ServiceQuery selects services for the guide.
 type ServiceQuery struct {
 	EntityID   string             // "" for every entity
+	Sector     string             // "" for every sector; else only the services of entities of this sector
 	Terms      []jihat.SearchTerm // ranked: names before the other texts (see textIndex)
 	WithDrafts bool               // include services never published (their editors)
 	Cursor     string
@@ -206,6 +207,9 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 	if q.EntityID != "" {
 		db = db.Where("services.entity_id = ?", q.EntityID)
 	}
+	if q.Sector != "" {
+		db = db.Where("services.entity_id IN (SELECT id FROM entities WHERE sector = ?)", q.Sector)
+	}
 	if !q.WithDrafts || len(q.Terms) > 0 {
 		db = db.Where("services.published <> ''")
 	}
@@ -217,7 +221,7 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 			SearchKey string
 		}
 		var hits []hit
-		n, nx, err := serviceIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, false, q.Terms, q.Cursor, q.Limit,
+		page, nx, err := serviceIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, false, q.Terms, q.Cursor, q.Limit,
 			func(db *gorm.DB, n int) ([]string, error) {
 				var page []hit // Scan replaces what its slice held
 				if err := db.Limit(n).Scan(&page).Error; err != nil {
@@ -233,8 +237,8 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 		if err != nil {
 			return nil, "", err
 		}
-		for _, h := range hits[:n] {
-			rows = append(rows, h.Row)
+		for _, at := range page {
+			rows = append(rows, hits[at].Row)
 		}
 		next = nx
 	} else {

@@ -34,6 +34,7 @@ func BenchmarkServiceSearch10k(b *testing.B) {
 		if err := s.SeedServices(ctx, w.Entity.ID, contents); err != nil {
 			b.Fatal(err)
 		}
+		measureExclusively(b)
 		queries := []struct {
 			name string
 			q    func(i int) string

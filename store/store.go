@@ -43,7 +43,8 @@ type Store struct {
 	postgre bool
 	now     func() time.Time
 	log     *slog.Logger
-	chainer *chainer // links audit entries after commit (audit.go)
+	chainer *chainer    // links audit entries after commit (audit.go)
+	group   *committers // group commit of case changes (group_commit.go)
 	// statsFromCases makes statistics read case_stats even where the daily
 	// rollup could answer (tests compare the two).
 	statsFromCases bool
@@ -71,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 	}
-	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger, chainer: newChainer()}
+	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger, chainer: newChainer(), group: newCommitters()}
 	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		s.postgre = true
 		s.db, err = gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
@@ -127,6 +128,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close links the audit entries still pending and releases the connections.
 func (s *Store) Close() error {
+	s.group.close()
 	s.chainer.close(s)
 	sqlDB, err := s.db.DB()
 	if err != nil {

@@ -17,6 +17,8 @@ import { Entities } from './screens/entities.js';
 import { Notifications } from './screens/notifications.js';
 import { ChangePassword } from './screens/password.js';
 import { Guide, ServicePage } from './screens/guide.js';
+import { Meetings } from './screens/meetings.js';
+import { MeetingRoom } from './screens/meeting_room.js';
 
 function Header({ user }) {
   const other = lang() === 'ar' ? 'en' : 'ar';
@@ -28,6 +30,7 @@ function Header({ user }) {
     if (isStaff(user) || user.role === 'oversight') links.push(['/queue', t('nav.queue')]);
     if (user.role === 'entity_admin' || user.role === 'platform_admin') links.push(['/admin', t('nav.admin')]);
     if (user.role === 'platform_admin') links.push(['/entities', t('nav.entities')]);
+    if (user.role !== 'citizen') links.push(['/meetings', t('nav.meetings')]);
     links.push(['/notifications', t('nav.notifications')]);
   }
   links.push(['/guide', t('nav.guide')]);
@@ -87,9 +90,11 @@ function route(path, user) {
   if (user.must_change_password && p !== '/password') return { redirect: '/password' };
   const m = p.match(/^\/cases\/([0-9a-f-]{36})$/);
   if (m) return { screen: CaseScreen, props: { id: m[1], key: m[1] } };
+  const mr = p.match(/^\/meetings\/([0-9a-f-]{36})$/);
+  if (mr) return { screen: MeetingRoom, props: { id: mr[1], key: mr[1] } };
   const table = {
     '/cases': MyCases, '/cases/new': NewCase, '/queue': Queue, '/entities': Entities,
-    '/notifications': Notifications, '/password': ChangePassword,
+    '/notifications': Notifications, '/password': ChangePassword, '/meetings': Meetings,
   };
   if (table[p]) return { screen: table[p], props: { params } };
   const a = p.match(/^\/admin(?:\/([a-z-]+))?$/);

@@ -1,5 +1,7 @@
 // messages.js: every text of the app, in Arabic and English, under the
 // same keys. The server's errors arrive already translated (Accept-Language).
+// The meetings' texts are in messages_meetings.js.
+import { meetingTexts } from './messages_meetings.js';
 const ar = {
   'app.name': 'جهات', 'app.title': 'جهات — قناة واحدة بين الناس والجهات',
   'loading': 'جارٍ التحميل…', 'close': 'إغلاق', 'cancel': 'إلغاء', 'next': 'التالي',
@@ -218,4 +220,4 @@ const en = {
   'guide.channel.phone': 'Phone', 'guide.channel.email': 'E-mail',
 };
 
-export const messages = { ar, en };
+export const messages = { ar: { ...ar, ...meetingTexts.ar }, en: { ...en, ...meetingTexts.en } };

@@ -5,29 +5,34 @@
 //   client → server  rtc.join (ack: {ice_servers, max_bitrate}), rtc.offer {sdp},
 //                    rtc.answer {sdp}, rtc.candidate RTCIceCandidateInit,
 //                    rtc.mute {user_id?, muted}, rtc.hand {raised}, rtc.floor {user_id},
-//                    rtc.leave
+//                    rtc.record {on} (the chair), rtc.leave
 //   server → client  rtc.answer {sdp} (echoing the offer's id), rtc.offer {sdp} (the
 //                    server renegotiates when someone joins or leaves), rtc.candidate,
 //                    rtc.restart (the room moved to another node: negotiate again),
 //                    error {code, message} (echoing the request's id), and on the
 //                    channel: rtc.joined, rtc.left, rtc.muted {user_id, muted, by},
-//                    rtc.speaker {user_id, level}, rtc.hands {queue, floor}
+//                    rtc.speaker {user_id, level}, rtc.hands {queue, floor},
+//                    rtc.recording {on, by}, rtc.recorded {recording}
 //
 // It uses a socket of its own (cookie-authenticated like live.js), so
 // signalling never waits behind a screen's traffic.
 //
 //   const audio = new MeetingAudio(meetingID, {
-//     onTrack(userID, stream) {}, onTrackEnded(userID) {},
+//     onTrack(userID, stream) {}, onJoined(userID) {}, onLeft(userID) {},
 //     onSpeaker(userID) {}, onMuted({user_id, muted, by}) {}, onHands({queue, floor}) {},
+//     onRecording({on, by}) {}, onRecorded(recording) {},
 //     onError({code, message}) {}, onState('connecting'|'connected'|'failed'|'closed') {},
 //   });
 //   await audio.start();          // asks for the microphone
 //   audio.setMuted(true);         // mutes here and tells the room
 //   audio.mute(userID, true);     // the chair mutes someone (server-side)
-//   audio.raiseHand(true); audio.giveFloor(userID); audio.stop();
+//   audio.raiseHand(true); audio.giveFloor(userID); audio.record(true); audio.stop();
 //
 // Remote audio is played by <audio> elements this module creates (hidden,
-// not in the document); onTrack also hands each stream to the screen.
+// not in the document), one per receiving transceiver: the SFU reuses a
+// transceiver when a newcomer takes the place of someone who left, so the
+// same track carries another voice and its player goes on playing; who is
+// speaking comes from rtc.speaker, not from the tracks.
 
 export class MeetingAudio {
   constructor(meetingID, handlers = {}) {
@@ -39,7 +44,7 @@ export class MeetingAudio {
     this.iceServers = [];
     this.nextID = 1;
     this.waiting = new Map(); // request id -> {resolve, reject}
-    this.players = new Map(); // user id -> HTMLAudioElement
+    this.players = new Map(); // transceiver mid -> HTMLAudioElement
     this.muted = false;
     this.stopped = false;
     this.early = []; // server candidates that came before the answer
@@ -52,7 +57,8 @@ export class MeetingAudio {
     this.stopped = false;
     this.emit('onState', 'connecting');
     await this.open();
-    this.request({ type: 'subscribe', channel: this.channel, since: 0 }).catch(() => {});
+    // Presence in the room (the subscription) is what lets a member signal.
+    await this.request({ type: 'subscribe', channel: this.channel, since: 0 });
     const joined = await this.request({ type: 'rtc.join', channel: this.channel });
     this.iceServers = (joined && joined.ice_servers) || [];
     this.mic = await navigator.mediaDevices.getUserMedia({
@@ -90,7 +96,7 @@ export class MeetingAudio {
       if (this.stopped) return;
       try {
         await this.open();
-        this.request({ type: 'subscribe', channel: this.channel, since: 0 }).catch(() => {});
+        await this.request({ type: 'subscribe', channel: this.channel, since: 0 });
         await this.negotiate();
       } catch { if (!this.stopped) this.reconnect(); }
     }, 1000 + Math.random() * 1000);
@@ -127,20 +133,17 @@ export class MeetingAudio {
       if (ev.candidate && this.pc === pc) this.send({ type: 'rtc.candidate', channel: this.channel, data: ev.candidate.toJSON() });
     };
     pc.ontrack = (ev) => {
-      const stream = ev.streams[0];
-      if (!stream) return;
-      const userID = stream.id; // the SFU names each stream after its publisher
-      let player = this.players.get(userID);
+      const key = (ev.transceiver && ev.transceiver.mid) || ev.track.id;
+      let player = this.players.get(key);
       if (!player) {
         player = new Audio();
         player.autoplay = true;
-        this.players.set(userID, player);
+        player.srcObject = new MediaStream([ev.track]);
+        this.players.set(key, player);
+        player.play().catch(() => {}); // autoplay may wait for a user gesture
       }
-      player.srcObject = stream;
-      player.play().catch(() => {}); // autoplay may wait for a user gesture
-      ev.track.onended = () => this.trackEnded(userID);
-      stream.onremovetrack = () => this.trackEnded(userID);
-      this.emit('onTrack', userID, stream);
+      const stream = ev.streams[0];
+      if (stream) this.emit('onTrack', stream.id, stream); // the SFU names each stream after its publisher
     };
     pc.onconnectionstatechange = () => {
       if (this.pc !== pc) return;
@@ -157,12 +160,6 @@ export class MeetingAudio {
       this.early = [];
       for (const c of early) await pc.addIceCandidate(c);
     }
-  }
-
-  trackEnded(userID) {
-    const player = this.players.get(userID);
-    if (player) { player.srcObject = null; this.players.delete(userID); }
-    this.emit('onTrackEnded', userID);
   }
 
   fail(err) {
@@ -200,7 +197,10 @@ export class MeetingAudio {
         case 'rtc.speaker': this.emit('onSpeaker', m.data && m.data.user_id); return;
         case 'rtc.muted': this.emit('onMuted', m.data || {}); return;
         case 'rtc.hands': this.emit('onHands', m.data || {}); return;
-        case 'rtc.left': if (m.data) this.trackEnded(m.data.user_id); return;
+        case 'rtc.joined': this.emit('onJoined', m.data && m.data.user_id); return;
+        case 'rtc.left': this.emit('onLeft', m.data && m.data.user_id); return;
+        case 'rtc.recording': this.emit('onRecording', m.data || {}); return;
+        case 'rtc.recorded': this.emit('onRecorded', m.data || {}); return;
         default:
       }
     } catch (e) { this.fail(e); }
@@ -227,6 +227,12 @@ export class MeetingAudio {
   // they are unmuted.
   giveFloor(userID) {
     return this.request({ type: 'rtc.floor', channel: this.channel, data: { user_id: userID } });
+  }
+
+  // record turns the recording of the meeting on or off (the chair): one
+  // file per speaker, attached to the minutes.
+  record(on) {
+    return this.request({ type: 'rtc.record', channel: this.channel, data: { on } });
   }
 
   closePeer() {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
@@ -149,6 +151,40 @@ func opusCapability(maxBitrate int) webrtc.RTPCodecCapability {
 		SDPFmtpLine: opusFmtp(maxBitrate)}
 }
 
+// newInterceptors sets up the RTCP the SFU takes part in, with Pion's
+// interceptors:
+//   - sender and receiver reports: subscribers get sender reports for the
+//     tracks they receive, and publishers get receiver reports, whose loss
+//     fraction tells a browser's Opus encoder how lossy its uplink is (it
+//     adds in-band FEC in answer);
+//   - NACK, for peers that negotiate it for Opus (Pion clients do; browsers
+//     keep NACK for video unless configured otherwise): the SFU asks a
+//     publisher to resend what it lost on the way in, and resends to a
+//     subscriber what it lost on the way out, from a buffer of the last 256
+//     packets per stream (kept only for streams that negotiated NACK).
+//
+// Receivers' reports are not forwarded to publishers: with one publisher
+// and many subscribers there is no single downlink to describe, and each
+// leg is repaired on its own.
+func newInterceptors(m *webrtc.MediaEngine) (*interceptor.Registry, error) {
+	ir := &interceptor.Registry{}
+	gen, err := nack.NewGeneratorInterceptor()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := nack.NewResponderInterceptor(nack.ResponderSize(256))
+	if err != nil {
+		return nil, err
+	}
+	m.RegisterFeedback(webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBNACK}, webrtc.RTPCodecTypeAudio)
+	ir.Add(gen)
+	ir.Add(resp)
+	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
+		return nil, err
+	}
+	return ir, nil
+}
+
 // transport is the SFU's network side: the API every peer connection is
 // made from, and the muxes it owns.
 type transport struct {
@@ -242,7 +278,12 @@ func newTransport(c *Config, servers []ICEServer) (*transport, error) {
 		t.close()
 		return nil, err
 	}
-	t.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se))
+	ir, err := newInterceptors(m)
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	t.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(ir))
 	for _, s := range servers {
 		t.ice = append(t.ice, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
 	}

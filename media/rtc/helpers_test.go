@@ -82,7 +82,13 @@ type client struct {
 
 func join(t *testing.T, s *rtc.SFU, room, id string) *client {
 	t.Helper()
-	c, err := tryJoin(t, s, room, id)
+	return joinWith(t, s, room, id, rtctest.Options{})
+}
+
+// joinWith joins with a peer of options o (Send is set here).
+func joinWith(t *testing.T, s *rtc.SFU, room, id string, o rtctest.Options) *client {
+	t.Helper()
+	c, err := tryJoinWith(t, s, room, id, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +102,14 @@ func join(t *testing.T, s *rtc.SFU, room, id string) *client {
 
 func tryJoin(t *testing.T, s *rtc.SFU, room, id string) (*client, error) {
 	t.Helper()
+	return tryJoinWith(t, s, room, id, rtctest.Options{})
+}
+
+func tryJoinWith(t *testing.T, s *rtc.SFU, room, id string, o rtctest.Options) (*client, error) {
+	t.Helper()
 	c := &client{id: id}
 	ready := make(chan struct{})
-	peer, err := rtctest.NewPeer(rtctest.Options{Send: func(sig rtc.Signal) {
+	o.Send = func(sig rtc.Signal) {
 		<-ready
 		if testing.Verbose() {
 			fmt.Printf("%s → SFU %s %s\n", id, sig.Type, sig.ID)
@@ -115,7 +126,8 @@ func tryJoin(t *testing.T, s *rtc.SFU, room, id string) (*client, error) {
 		if err != nil {
 			fmt.Printf("%s: %s to SFU: %v\n", id, sig.Type, err)
 		}
-	}})
+	}
+	peer, err := rtctest.NewPeer(o)
 	if err != nil {
 		return nil, err
 	}

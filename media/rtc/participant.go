@@ -22,6 +22,7 @@ type Participant struct {
 	needOffer bool       // renegotiate when the current exchange ends
 	pending   []webrtc.ICECandidateInit
 	subs      map[string]*webrtc.RTPSender // publisher id → our sender of their track
+	free      []*webrtc.RTPTransceiver     // sendonly transceivers whose publisher left, to reuse
 
 	early     sync.Mutex // guards described and held
 	described bool       // the first answer went out: candidates may follow
@@ -235,14 +236,46 @@ func (p *Participant) subscribe(pub *Participant) bool {
 	if _, ok := p.subs[pub.id]; ok {
 		return false
 	}
-	tr, err := p.pc.AddTransceiverFromTrack(track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	sender, err := p.reuse(track)
 	if err != nil {
 		return false
 	}
-	p.subs[pub.id] = tr.Sender()
+	if sender == nil {
+		tr, err := p.pc.AddTransceiverFromTrack(track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+		if err != nil {
+			return false
+		}
+		sender = tr.Sender()
+	}
+	p.subs[pub.id] = sender
 	pub.subCount.Add(1)
-	go drainRTCP(tr.Sender())
+	go drainRTCP(sender)
 	return true
+}
+
+// reuse puts track on a transceiver freed by a publisher who left, so the
+// session description does not grow with every join and leave: a new
+// sender (a new SSRC, so the browser and Pion see a new track) on the old
+// m-line, which turns from inactive back to sendonly at the next offer. It
+// returns nil when there is no free transceiver. Called with neg held.
+func (p *Participant) reuse(track webrtc.TrackLocal) (*webrtc.RTPSender, error) {
+	for len(p.free) > 0 {
+		tr := p.free[len(p.free)-1]
+		p.free = p.free[:len(p.free)-1]
+		if tr.Sender() != nil || tr.Mid() == "" {
+			continue // not negotiated yet, or taken: leave it
+		}
+		sender, err := p.room.sfu.t.api.NewRTPSender(track, p.pc.SCTP().Transport())
+		if err != nil {
+			return nil, err
+		}
+		if err := tr.SetSender(sender, track); err != nil {
+			sender.Stop()
+			continue
+		}
+		return sender, nil
+	}
+	return nil, nil
 }
 
 // unsubscribe removes pub's track from p's connection; false when it had
@@ -255,8 +288,17 @@ func (p *Participant) unsubscribe(pubID string) bool {
 		return false
 	}
 	delete(p.subs, pubID)
+	var tr *webrtc.RTPTransceiver
+	for _, t := range p.pc.GetTransceivers() {
+		if t.Sender() == s {
+			tr = t
+		}
+	}
 	if err := p.pc.RemoveTrack(s); err != nil {
 		return false
+	}
+	if tr != nil {
+		p.free = append(p.free, tr)
 	}
 	return !p.closed.Load()
 }
@@ -288,6 +330,15 @@ func (p *Participant) Close() {
 		}
 	}
 	p.closePC()
+	p.neg.Lock()
+	subs := p.subs
+	p.subs = map[string]*webrtc.RTPSender{}
+	p.neg.Unlock()
+	for id := range subs { // the publishers we received forward to one fewer
+		if q := p.room.participant(id); q != nil {
+			q.subCount.Add(-1)
+		}
+	}
 	if rec := p.rec.Swap(nil); rec != nil {
 		rec.close()
 	}

@@ -33,7 +33,9 @@ export async function startServer() {
     execFileSync('go', ['build', '-o', bin, './cmd/jihat'], { cwd: repo, stdio: 'inherit' });
   }
   const port = await freePort();
-  const env = { ...process.env, JIHAT_ADMIN_LOGIN: 'admin@e2e.test', JIHAT_ADMIN_PASSWORD: 'E2E-platform-admin-2026' };
+  // Meeting audio stays on loopback (JIHAT_RTC_IPS), as Chromium's
+  // --allow-loopback-in-peer-connection expects.
+  const env = { ...process.env, JIHAT_ADMIN_LOGIN: 'admin@e2e.test', JIHAT_ADMIN_PASSWORD: 'E2E-platform-admin-2026', JIHAT_RTC_IPS: '127.0.0.1' };
   for (const k of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SMS_URL', 'JIHAT_ADDR', 'JIHAT_DATA_DIR', 'JIHAT_NO_DEMO']) delete env[k];
   const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];

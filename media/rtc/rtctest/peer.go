@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
@@ -31,6 +33,8 @@ type Peer struct {
 	mu      sync.Mutex // guards the following fields
 	pending []webrtc.ICECandidateInit
 	got     map[string][][]byte // publisher (stream id) → payloads received
+	seqs    map[string][]uint16 // publisher → their sequence numbers, beside got
+	ssrcs   map[string]uint32   // publisher → the SSRC we receive them on
 	count   map[string]int
 	errs    []error
 	changed chan struct{} // closed and replaced on every change
@@ -50,6 +54,9 @@ type Options struct {
 	Send func(rtc.Signal)
 	// CountOnly keeps counts instead of payloads (load generation).
 	CountOnly bool
+	// NACK negotiates NACK feedback for Opus and accepts packets sent
+	// again (see Nack).
+	NACK bool
 }
 
 // NewPeer returns a peer with a sendrecv Opus transceiver. Start sends its
@@ -64,11 +71,19 @@ func NewPeer(o Options) (*Peer, error) {
 		webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, err
 	}
+	if o.NACK {
+		m.RegisterFeedback(webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBNACK}, webrtc.RTPCodecTypeAudio)
+	}
 	se := webrtc.SettingEngine{}
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil })
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	if o.NACK {
+		// Nack asks again for packets that did arrive (a test cannot lose
+		// one on purpose): SRTP's replay protection would drop the copy.
+		se.DisableSRTPReplayProtection(true)
+	}
 	api := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se))
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
@@ -85,6 +100,7 @@ func NewPeer(o Options) (*Peer, error) {
 		return nil, err
 	}
 	p := &Peer{pc: pc, track: track, send: o.Send, keep: !o.CountOnly, got: map[string][][]byte{},
+		seqs: map[string][]uint16{}, ssrcs: map[string]uint32{},
 		count: map[string]int{}, changed: make(chan struct{}), connected: make(chan struct{}), seq: 1}
 	go func() {
 		buf := make([]byte, 1500)
@@ -249,6 +265,8 @@ func (p *Peer) onTrack(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 			p.count[from]++
 			if p.keep {
 				p.got[from] = append(p.got[from], append([]byte(nil), pkt.Payload[1:]...))
+				p.seqs[from] = append(p.seqs[from], pkt.SequenceNumber)
+				p.ssrcs[from] = uint32(t.SSRC())
 			}
 			p.notifyLocked()
 			p.mu.Unlock()
@@ -267,6 +285,25 @@ func (p *Peer) Received(from string) [][]byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([][]byte(nil), p.got[from]...)
+}
+
+// Nack asks the SFU to send again the packet of publisher from that carried
+// payload, as a receiver that lost it would (RTCP generic NACK).
+func (p *Peer) Nack(from, payload string) error {
+	p.mu.Lock()
+	seq, ssrc, found := uint16(0), p.ssrcs[from], false
+	for i, b := range p.got[from] {
+		if string(b) == payload {
+			seq, found = p.seqs[from][i], true
+			break
+		}
+	}
+	p.mu.Unlock()
+	if !found {
+		return fmt.Errorf("rtctest: no packet %q from %s", payload, from)
+	}
+	return p.pc.WriteRTCP([]rtcp.Packet{&rtcp.TransportLayerNack{SenderSSRC: 1, MediaSSRC: ssrc,
+		Nacks: rtcp.NackPairsFromSequenceNumbers([]uint16{seq})}})
 }
 
 // Count is the number of packets received from every publisher.
@@ -307,6 +344,16 @@ func (p *Peer) WaitPayload(ctx context.Context, from string, payload string) err
 		}
 		return false
 	})
+}
+
+// MediaSections counts the m-lines of the SFU's latest description (the
+// session's size: it must not grow with every join and leave).
+func (p *Peer) MediaSections() int {
+	d := p.pc.RemoteDescription()
+	if d == nil {
+		return 0
+	}
+	return strings.Count(d.SDP, "\nm=")
 }
 
 // Offers counts the offers received from the SFU (renegotiations).

@@ -1,0 +1,256 @@
+package store
+
+import (
+	"context"
+	"hash/fnv"
+	"sync"
+	"sync/atomic"
+
+	"gorm.io/gorm"
+
+	"github.com/jihat/jihat"
+)
+
+// Group commit of case changes. Every UpdateCase joins a queue; a committer
+// takes every change queued at that moment (up to maxGroup), runs them one
+// after another in ONE transaction, each inside a savepoint (a change whose
+// rules refuse it, or whose statement fails, is rolled back alone and its
+// caller gets the error), and commits once: one flush for the whole group
+// instead of one per change. A caller is answered only after that commit, so
+// an answered change is durable.
+//
+// A case always goes to the same committer (its shard), so the changes of one
+// case, and the events of its channels, are committed and then handed to
+// their After hooks (publishing to the live hub) in sequence order: a
+// subscriber never sees sequence n+1 before n. Committing the next group and
+// publishing the last one overlap (a publisher goroutine per shard).
+//
+// SQLite has one writer, so it gets one committer; PostgreSQL gets
+// pgCommitters, which commit in parallel (different cases).
+
+// maxGroup bounds the changes of one transaction, so that a very long queue
+// still commits (and answers) in steps.
+const maxGroup = 256
+
+// pgCommitters is how many committers (and so transactions at once) serve
+// case changes on PostgreSQL.
+const pgCommitters = 4
+
+// caseChange is one UpdateCase waiting for its group.
+type caseChange struct {
+	ctx   context.Context
+	id    string
+	audit jihat.AuditEntry
+	fn    func(m *CaseTx) error
+	after func(c *jihat.Case, events []jihat.CaseEvent)
+
+	c      *jihat.Case
+	events []jihat.CaseEvent
+	err    error
+	done   chan struct{}
+}
+
+type committers struct {
+	groups, changes atomic.Int64 // committed transactions, changes in them
+	once            sync.Once
+	shards          []*committer
+	stop            chan struct{}
+	wg              sync.WaitGroup
+	mu              sync.RWMutex // senders hold it for reading; close for writing
+	closed          bool
+}
+
+func newCommitters() *committers { return &committers{stop: make(chan struct{})} }
+
+type committer struct {
+	in  chan *caseChange
+	pub chan []*caseChange
+}
+
+// UpdateCase loads case id under a row lock, runs fn, and saves what fn
+// changed together with its events, notifications and the audit entry a, in
+// a group commit with the other changes that arrive at the same time. It
+// returns, once committed, the saved case and the events to publish.
+func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+	return s.UpdateCaseThen(ctx, id, a, fn, nil)
+}
+
+// UpdateCaseThen is UpdateCase with a hook: after, when not nil and the
+// change committed, is called with the saved case and its events before
+// UpdateCaseThen returns, in commit order among the changes of the same case
+// (the place to publish them). after must not call back into the store's
+// case changes.
+func (s *Store) UpdateCaseThen(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error,
+	after func(c *jihat.Case, events []jihat.CaseEvent)) (*jihat.Case, []jihat.CaseEvent, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	g := s.group
+	g.once.Do(func() { g.start(s) })
+	ch := &caseChange{ctx: ctx, id: id, audit: a, fn: fn, after: after, done: make(chan struct{})}
+	g.mu.RLock()
+	if g.closed {
+		g.mu.RUnlock()
+		return nil, nil, errClosed
+	}
+	g.shards[shardOf(id, len(g.shards))].in <- ch
+	g.mu.RUnlock()
+	// Wait for the answer even if ctx ends: once queued, the change may
+	// commit, and the caller must not report a failure for a stored change.
+	<-ch.done
+	return ch.c, ch.events, ch.err
+}
+
+// GroupCommitStats returns how many group transactions have run and how
+// many case changes they carried (their ratio is the mean group size).
+func (s *Store) GroupCommitStats() (groups, changes int64) {
+	return s.group.groups.Load(), s.group.changes.Load()
+}
+
+var errClosed = jihat.Errorf(jihat.EUNAVAILABLE, "unavailable")
+
+func shardOf(id string, n int) int {
+	if n == 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % uint32(n))
+}
+
+func (g *committers) start(s *Store) {
+	n := 1
+	if s.postgre {
+		n = pgCommitters
+	}
+	for i := 0; i < n; i++ {
+		c := &committer{in: make(chan *caseChange, maxGroup), pub: make(chan []*caseChange, 4)}
+		g.shards = append(g.shards, c)
+		g.wg.Add(2)
+		go func() { defer g.wg.Done(); c.commitLoop(s, g.stop) }()
+		go func() { defer g.wg.Done(); c.publishLoop() }()
+	}
+}
+
+// close stops the committers after the groups under way; changes still
+// queued are answered with EUNAVAILABLE.
+func (g *committers) close() {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return
+	}
+	g.closed = true
+	close(g.stop)
+	g.mu.Unlock()
+	g.wg.Wait()
+	for _, c := range g.shards {
+		for {
+			select {
+			case ch := <-c.in:
+				ch.err = errClosed
+				close(ch.done)
+				continue
+			default:
+			}
+			break
+		}
+	}
+}
+
+func (c *committer) commitLoop(s *Store, stop chan struct{}) {
+	defer close(c.pub)
+	for {
+		var first *caseChange
+		select {
+		case first = <-c.in:
+		case <-stop:
+			return
+		}
+		group := []*caseChange{first}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case ch := <-c.in:
+				group = append(group, ch)
+			default:
+				break drain
+			}
+		}
+		s.commitGroup(group)
+		s.group.groups.Add(1)
+		s.group.changes.Add(int64(len(group)))
+		c.pub <- group
+	}
+}
+
+// publishLoop runs the After hooks of committed groups in order and answers
+// their callers.
+func (c *committer) publishLoop() {
+	for group := range c.pub {
+		for _, ch := range group {
+			if ch.err == nil && ch.after != nil {
+				ch.after(ch.c, ch.events)
+			}
+			close(ch.done)
+		}
+	}
+}
+
+// commitGroup runs the changes of group in one transaction, each in a
+// savepoint when there are several, and records each one's result. When the
+// transaction itself fails, every change that had succeeded gets its error:
+// nothing of the group was stored.
+func (s *Store) commitGroup(group []*caseChange) {
+	live := group[:0:0]
+	for _, ch := range group {
+		if err := ch.ctx.Err(); err != nil {
+			ch.err = err // the caller gave up before its turn: nothing written
+			continue
+		}
+		live = append(live, ch)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx := context.WithoutCancel(live[0].ctx)
+	if len(live) == 1 {
+		ch := live[0]
+		err := s.tx(ctx, func(tx *gorm.DB) error {
+			ch.c, ch.events, ch.err = s.updateCaseIn(tx, ch.id, ch.audit, ch.fn)
+			return ch.err
+		})
+		if err != nil && ch.err == nil {
+			ch.err = err
+		}
+		if ch.err != nil {
+			ch.c, ch.events = nil, nil
+		}
+		return
+	}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		for _, ch := range live {
+			if err := tx.SavePoint("g").Error; err != nil {
+				return err
+			}
+			ch.c, ch.events, ch.err = s.updateCaseIn(tx, ch.id, ch.audit, ch.fn)
+			if ch.err != nil {
+				ch.c, ch.events = nil, nil
+				if err := tx.RollbackTo("g").Error; err != nil {
+					return err
+				}
+			}
+			if err := tx.Exec("RELEASE SAVEPOINT g").Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, ch := range live {
+			if ch.err == nil {
+				ch.c, ch.events, ch.err = nil, nil, err
+			}
+		}
+	}
+}
