@@ -11,6 +11,12 @@ type Audience struct {
 	RequesterID  string `json:"r,omitempty"`
 	AssigneeID   string `json:"a,omitempty"`
 	Internal     bool   `json:"i,omitempty"` // staff only: internal notes, postponement requests
+	// EntityWide marks what concerns the entity as a whole rather than one
+	// case (its meetings and their decisions in the activity feeds): read
+	// by staff whose view covers any of the entity — its admins and the
+	// supervisors of each of its departments — oversight and platform
+	// admins.
+	EntityWide bool `json:"w,omitempty"`
 }
 
 // CaseAudience is the audience of case c (v public), or of an event of c
@@ -29,7 +35,9 @@ func CaseAudience(c *Case, v Visibility) Audience {
 //     supervisor's department), oversight and platform admins;
 //   - internal: platform admins, and staff of the entity holding
 //     case.view_internal who may read the public side. Never the requester
-//     as such, never oversight.
+//     as such, never oversight;
+//   - entity-wide (not of one case): staff of the entity with case.view_all
+//     whatever their department, oversight and platform admins.
 func CanRead(u *User, a Audience) bool {
 	if u == nil {
 		return false
@@ -40,6 +48,7 @@ func CanRead(u *User, a Audience) bool {
 		}
 		return staffOfEntity(u, a.EntityID) && u.Can(PermCaseViewInternal) && CanRead(u, Audience{
 			EntityID: a.EntityID, DepartmentID: a.DepartmentID, RequesterID: a.RequesterID, AssigneeID: a.AssigneeID,
+			EntityWide: a.EntityWide,
 		})
 	}
 	switch {
@@ -49,6 +58,8 @@ func CanRead(u *User, a Audience) bool {
 		return true
 	case staffOfEntity(u, a.EntityID) && a.AssigneeID != "" && a.AssigneeID == u.ID:
 		return true
+	case a.EntityWide:
+		return staffOfEntity(u, a.EntityID) && u.Can(PermCaseViewAll)
 	}
 	return InScope(u, a)
 }

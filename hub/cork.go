@@ -2,83 +2,107 @@ package hub
 
 import (
 	"bufio"
+	"encoding/binary"
 	"net"
 	"net/http"
 	"sync"
 	"time"
 )
 
-// Coalescing writes. coder/websocket writes one message per frame and
-// flushes its buffer to the net.Conn at the end of each message: N queued
-// frames cost N write system calls and usually N TCP segments. The writer
-// drains every pending frame in one batch under one deadline, and the socket
-// is "corked" for that batch: the connection below coder/websocket buffers
-// the bytes and writes them with one system call when the batch ends. The
-// protocol stays one JSON envelope per WebSocket frame, so browsers, the SDK
-// and the load generator need no batch format; the client sees the same
-// frames, sooner and in fewer packets. (A "batch" envelope would also save
-// the per-frame headers, a few bytes each, at the price of a second way to
-// read events in every client.)
+// Coalescing writes, and frames written here. coder/websocket writes one
+// message per call, each under its own locks and context timeout, and
+// flushes to the net.Conn at the end of each: N queued frames would cost N
+// write system calls. The writer instead drains every pending frame in one
+// batch, and this connection frames them itself (a server's text frames are
+// unmasked: a 2–10 byte header and the payload) into one buffer written
+// with one system call under one deadline. The protocol stays one JSON
+// envelope per WebSocket frame, so browsers, the SDK and the load generator
+// need no batch format; the client sees the same frames, sooner and in
+// fewer packets. coder/websocket still reads, and writes the control frames
+// (pong, ping, close): each is one Write here, whole (its buffer holds a
+// whole control frame), so the two never interleave within a frame.
 
-// maxCorked is how much a corked connection buffers before it writes early.
+// maxCorked is how much a batch buffers before it writes early.
 const maxCorked = 256 << 10
 
-// corkConn is the net.Conn under a WebSocket. While corked, writes go to a
-// buffer; uncork writes the buffer at once. Control frames that another
-// goroutine writes meanwhile (a pong, a close) join the buffer in order.
+// corkConn is the net.Conn under a WebSocket.
 type corkConn struct {
 	net.Conn
 
-	mu       sync.Mutex // guards the following fields, and orders writes
-	corked   bool
-	deadline time.Time
-	buf      []byte
+	mu        sync.Mutex // orders writes; guards closeSent
+	closeSent bool       // coder/websocket wrote a close frame: no data frame may follow
 }
 
-// Write implements net.Conn.
+// Write implements net.Conn, for coder/websocket's control frames.
 func (c *corkConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.corked {
-		return c.Conn.Write(p)
+	if len(p) > 0 && p[0]&0x0f == 0x8 { // opcode close
+		c.closeSent = true
 	}
-	c.buf = append(c.buf, p...)
-	if len(c.buf) >= maxCorked {
-		if err := c.flushLocked(); err != nil {
-			return 0, err
-		}
-	}
-	return len(p), nil
+	return c.Conn.Write(p)
 }
 
-// cork starts buffering; the buffer must be written by deadline.
-func (c *corkConn) cork(deadline time.Time) {
-	c.mu.Lock()
-	c.corked, c.deadline = true, deadline
-	c.mu.Unlock()
-}
-
-// uncork writes what was buffered with one write and stops buffering.
-func (c *corkConn) uncork() error {
+// writeTextFrames writes frames as WebSocket text frames, batched: one
+// write system call per maxCorked bytes, each by deadline. It stops early
+// when stop reports true and returns how many frames it wrote.
+func (c *corkConn) writeTextFrames(frames [][]byte, deadline time.Time, stop func() bool) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.corked = false
-	return c.flushLocked()
+	if c.closeSent {
+		return 0, net.ErrClosed
+	}
+	pooled := corkBuffers.Get().(*[]byte)
+	buf := (*pooled)[:0]
+	defer func() {
+		if cap(buf) <= 64<<10 { // let a burst's big buffer go
+			*pooled = buf[:0]
+			corkBuffers.Put(pooled)
+		}
+	}()
+	flush := func() error {
+		c.Conn.SetWriteDeadline(deadline)
+		_, err := c.Conn.Write(buf)
+		c.Conn.SetWriteDeadline(time.Time{})
+		buf = buf[:0]
+		return err
+	}
+	n, written := 0, 0
+	for _, f := range frames {
+		if stop() {
+			break
+		}
+		buf = appendTextFrame(buf, f)
+		n++
+		if len(buf) >= maxCorked {
+			if err := flush(); err != nil {
+				return written, err
+			}
+			written = n
+		}
+	}
+	if len(buf) > 0 {
+		if err := flush(); err != nil {
+			return written, err
+		}
+	}
+	return n, nil
 }
 
-func (c *corkConn) flushLocked() error {
-	if len(c.buf) == 0 {
-		return nil
+// appendTextFrame appends payload as one unmasked, final text frame
+// (RFC 6455 section 5.2).
+func appendTextFrame(b, payload []byte) []byte {
+	const finText = 0x81
+	switch n := len(payload); {
+	case n <= 125:
+		b = append(b, finText, byte(n))
+	case n <= 0xffff:
+		b = append(b, finText, 126, byte(n>>8), byte(n))
+	default:
+		b = append(b, finText, 127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
 	}
-	c.Conn.SetWriteDeadline(c.deadline)
-	_, err := c.Conn.Write(c.buf)
-	c.Conn.SetWriteDeadline(time.Time{})
-	if cap(c.buf) > 64<<10 {
-		c.buf = nil // let a burst's buffer go
-	} else {
-		c.buf = c.buf[:0]
-	}
-	return err
+	return append(b, payload...)
 }
 
 // corkWriter wraps the ResponseWriter of the upgrade so that the hijacked
@@ -99,5 +123,24 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	w.conn = &corkConn{Conn: nc}
-	return w.conn, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(w.conn, 4096)), nil
+	// Small buffers of our own: net/http's 4 KiB reader and writer would
+	// stay with every idle connection (coder/websocket keeps both for its
+	// lifetime). Client messages are small, and frames to the client go
+	// through the cork buffer, so the writer only ever holds one control
+	// frame. A reader that already holds bytes of the client is kept.
+	br := brw.Reader
+	if br.Buffered() == 0 {
+		br = bufio.NewReaderSize(nc, readBufferSize)
+	}
+	return w.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(w.conn, writeBufferSize)), nil
 }
+
+// The buffers of a socket's reader and writer (see corkWriter.Hijack).
+const (
+	readBufferSize  = 1024
+	writeBufferSize = 256
+)
+
+// corkBuffers hold the batches being written, so that an idle connection
+// keeps no buffer.
+var corkBuffers = sync.Pool{New: func() any { return new([]byte) }}

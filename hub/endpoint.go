@@ -157,7 +157,11 @@ func (s *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // Accept has answered with the HTTP error
 	}
 	c.w = &wsWriter{ws: ws, cork: cw.conn, timeout: s.h.cfg.WriteTimeout}
-	s.serve(c, ws, authed, jihat.ParseLang(r.Header.Get("Accept-Language")))
+	// The socket is served on a goroutine of its own and ServeHTTP
+	// returns: net/http's per-request state (its connection, response,
+	// request, buffers, and the stack that parsed them) would otherwise stay
+	// alive for as long as the socket, about 20 KiB per idle connection.
+	go s.serve(c, ws, authed, jihat.ParseLang(r.Header.Get("Accept-Language")))
 }
 
 // clientIP is the client's address of r (EndpointConfig.ClientIP).

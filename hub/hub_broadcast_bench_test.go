@@ -32,12 +32,23 @@ func (w *countingWriter) writeFrames(frames [][]byte, stop func() bool) (int, er
 
 func (w *countingWriter) close(websocket.StatusCode, string) {}
 
+// userReader is the Reader of the benchmark: jihat.CanRead on a user
+// carried by the Principal, as the server's is.
+type userReader struct{}
+
+func (userReader) CanRead(p Principal, a jihat.Audience) bool {
+	return jihat.CanRead(p.Value.(*jihat.User), a)
+}
+
 // BenchmarkBroadcast1000 publishes one event to a channel with 1,000
 // subscribers on this node (in-process bus). ns/op and allocs/op are per
-// publish, i.e. per 1,000 deliveries.
+// publish, i.e. per 1,000 deliveries. With audience=yes every event carries
+// a case's Audience and every subscriber passes the Reader's check (the
+// case's requester), as on the server.
 func BenchmarkBroadcast1000(b *testing.B) {
-	for _, subs := range []int{1000} {
-		b.Run(fmt.Sprintf("subscribers=%d", subs), func(b *testing.B) {
+	for _, audience := range []bool{false, true} {
+		subs := 1000
+		b.Run(fmt.Sprintf("subscribers=%d/audience=%v", subs, audience), func(b *testing.B) {
 			h, err := New(Config{QueueSize: 1 << 16})
 			if err != nil {
 				b.Fatal(err)
@@ -45,10 +56,17 @@ func BenchmarkBroadcast1000(b *testing.B) {
 			defer h.Close(context.Background())
 			const channel = "case:00000000-0000-4000-8000-000000000001"
 			info, _ := jihat.ParseChannel(channel)
+			var srv *Endpoint
+			var aud *jihat.Audience
+			if audience {
+				srv = &Endpoint{h: h, reader: userReader{}}
+				aud = &jihat.Audience{EntityID: "e1", DepartmentID: "d1", RequesterID: "requester"}
+			}
 			writers := make([]*countingWriter, subs)
 			for i := range writers {
 				writers[i] = &countingWriter{}
-				c := h.newConn(nil, Principal{UserID: fmt.Sprint("u", i)}, writers[i])
+				u := &jihat.User{ID: "requester"}
+				c := h.newConn(srv, Principal{UserID: u.ID, Value: u}, writers[i])
 				sub := &subscription{c: c, name: channel, info: info}
 				c.subs[channel] = sub
 				h.attach(sub, info)
@@ -58,7 +76,7 @@ func BenchmarkBroadcast1000(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if err := h.Publish(ctx, channel, Event{Seq: int64(i + 1), Data: data}); err != nil {
+				if err := h.Publish(ctx, channel, Event{Seq: int64(i + 1), Data: data, Audience: aud}); err != nil {
 					b.Fatal(err)
 				}
 			}

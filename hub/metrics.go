@@ -16,6 +16,7 @@ const (
 	reasonTooBig      = "too_big"      // a message over the read limit
 	reasonWriteError  = "write_error"  // the socket failed or timed out while writing
 	reasonShutdown    = "shutdown"     // the hub is closing
+	reasonInternal    = "internal"     // a panic while serving the socket
 )
 
 // metrics are the hub's Prometheus collectors.

@@ -152,8 +152,14 @@ func (h *Hub) positions() {
 			}
 			frame := encodeFrame(TypePosition, "", ch.name, p, nil)
 			ch.mu.Lock()
-			for _, sub := range ch.subs {
-				sub.sendPosition(frame)
+			// Only a position this channel has delivered: an event committed
+			// but still on its way here (or held for its predecessor) would
+			// otherwise make every subscriber fetch it from the database,
+			// just before it arrives.
+			if p < ch.next {
+				for _, sub := range ch.subs {
+					sub.sendPosition(frame, p)
+				}
 			}
 			ch.mu.Unlock()
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -20,28 +21,10 @@ type wsWriter struct {
 	timeout time.Duration
 }
 
-// writeFrames writes the batch under one deadline, corked: one system call
-// for the whole batch (see cork.go).
+// writeFrames writes the batch as text frames, one system call for the
+// whole batch, under one deadline (see cork.go).
 func (w *wsWriter) writeFrames(frames [][]byte, stop func() bool) (int, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
-	defer cancel()
-	deadline, _ := ctx.Deadline()
-	w.cork.cork(deadline)
-	n := 0
-	var err error
-	for _, f := range frames {
-		if stop() {
-			break
-		}
-		if err = w.ws.Write(ctx, websocket.MessageText, f); err != nil {
-			break
-		}
-		n++
-	}
-	if uerr := w.cork.uncork(); err == nil {
-		err = uerr
-	}
-	return n, err
+	return w.cork.writeTextFrames(frames, time.Now().Add(w.timeout), stop)
 }
 
 func (w *wsWriter) close(code websocket.StatusCode, reason string) {
@@ -57,10 +40,13 @@ func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.La
 	ctx, cancel := context.WithCancel(context.Background()) // not r.Context(): the connection was hijacked
 	defer cancel()
 	defer func() { <-c.done }()
+	defer s.recoverPanic(c) // before waiting for the socket to close
 	if !authed && !s.authenticate(ctx, c, ws, lang) {
 		return
 	}
-	if !s.h.register(ctx, c) {
+	registered := false
+	s.onFreshStack(c, func() { registered = s.h.register(ctx, c) })
+	if !registered {
 		c.closeWith(CloseGoingAway, "server shutting down", reasonShutdown)
 		return
 	}
@@ -105,7 +91,32 @@ func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.La
 			c.sendError(env, err)
 			continue
 		}
-		s.dispatch(ctx, c, env)
+		s.onFreshStack(c, func() { s.dispatch(ctx, c, env) })
+	}
+}
+
+// onFreshStack runs f on a short-lived goroutine and waits for it. A
+// command may go deep (the database driver, JSON), and a goroutine's stack
+// grows to the deepest call it made and keeps that size while the goroutine
+// parks: run on the socket's own goroutine, which then waits in Read for
+// hours, that would be 16–32 KiB per idle connection instead of a few. A
+// panic in f is logged and closes this socket, not the server.
+func (s *Endpoint) onFreshStack(c *conn, f func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer s.recoverPanic(c)
+		f()
+	}()
+	<-done
+}
+
+// recoverPanic ends a panicking goroutine of socket c: logged, the socket
+// closed with an internal error (as net/http does for a handler).
+func (s *Endpoint) recoverPanic(c *conn) {
+	if v := recover(); v != nil {
+		s.h.log.Error("hub: panic serving a socket", "conn", c.id, "panic", v, "stack", string(debug.Stack()))
+		c.closeWith(websocket.StatusInternalError, "internal error", reasonInternal)
 	}
 }
 
@@ -137,9 +148,15 @@ func (s *Endpoint) authenticate(ctx context.Context, c *conn, ws *websocket.Conn
 			ClosePolicy, "authentication required", reasonAuthFailed)
 		return false
 	}
-	actx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
-	p, err := s.backend.AuthenticateToken(actx, token.Token)
-	cancel()
+	var p Principal
+	s.onFreshStack(c, func() {
+		actx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
+		p, err = s.backend.AuthenticateToken(actx, token.Token)
+		cancel()
+	})
+	if c.closing.Load() {
+		return false
+	}
 	if err != nil {
 		if jihat.ErrorCode(err) == jihat.EINTERNAL {
 			s.h.log.Error("hub: authenticate token", "err", err)

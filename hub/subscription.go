@@ -18,6 +18,7 @@ type subscription struct {
 
 	// Guarded by c.mu:
 	last      int64 // highest Seq delivered
+	told      int64 // highest position sent
 	replaying bool  // a replay from the database is running: live frames wait in held
 	held      []heldFrame
 	replayed  map[string]struct{} // keys of the keyed events this replay sent
@@ -110,15 +111,20 @@ func (s *subscription) deliverKeyed(frame []byte, key string, aud *jihat.Audienc
 	}
 }
 
-// sendPosition queues a position frame unless a replay is running (the
-// client will get the events themselves). Called with ch.mu held.
-func (s *subscription) sendPosition(frame []byte) {
+// sendPosition queues the position frame of seq unless a replay is running
+// (the client will get the events themselves) or the client knows it
+// already: every event up to seq was delivered to it (or it said it had
+// them), or it was told this position before. An idle channel's
+// subscribers are told once, not every PositionInterval. Called with ch.mu
+// held.
+func (s *subscription) sendPosition(frame []byte, seq int64) {
 	c := s.c
 	c.mu.Lock()
-	if s.removed || s.replaying {
+	if s.removed || s.replaying || seq <= s.last || seq <= s.told {
 		c.mu.Unlock()
 		return
 	}
+	s.told = seq
 	overflow := c.enqueueLocked(frame)
 	c.mu.Unlock()
 	if overflow {

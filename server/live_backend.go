@@ -223,10 +223,7 @@ func (b liveBackend) replay(ctx context.Context, channel string, since int64, li
 		if ch.Kind == jihat.ChannelEntityFeed {
 			entity = ch.ID
 		}
-		if events, err = b.s.store.RecentEvents(ctx, entity, ch.Kind == jihat.ChannelFeed, min(limit, feedTail)); err != nil {
-			return nil, err
-		}
-		slices.Reverse(events) // oldest first
+		return b.s.feedTail(ctx, entity, ch.Kind == jihat.ChannelFeed, min(limit, feedTail))
 	default:
 		return nil, nil
 	}

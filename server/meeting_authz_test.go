@@ -81,6 +81,8 @@ func TestMeetingAuthorization(t *testing.T) {
 		{"POST", "/api/v1/meetings", "{meeting_body}", nil,
 			map[string]int{"secretary": 201, "chair": 201, "entity_admin": 201, "member": 403, "observer": 403, "staff": 403, "citizen": 403, "other_admin": 403}},
 		{"GET", "/api/v1/meetings", nil, nil, map[string]int{"chair": 200, "member": 200, "citizen": 200, "other_admin": 200}},
+		// A search answers everyone 200; what each finds: TestMeetingSearch.
+		{"GET", "/api/v1/meetings?q=الميزانية", nil, nil, map[string]int{"chair": 200, "member": 200, "citizen": 200, "other_admin": 200}},
 		{"GET", "/api/v1/meetings/{meeting}", nil, nil, seers},
 		{"PATCH", "/api/v1/meetings/{meeting}", map[string]any{"title": "عنوان جديد"}, nil, runners},
 		{"POST", "/api/v1/meetings/{meeting}/start", nil, nil, runners},

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
@@ -119,6 +121,9 @@ func (s *Server) listMeetings(c *fiber.Ctx) error {
 	entity := ""
 	if u.EntityID != "" && canAdminMeetings(u, u.EntityID) {
 		entity = u.EntityID
+	}
+	if text := strings.TrimSpace(c.Query("q")); text != "" {
+		return s.searchMeetings(c, u, entity, text) // meeting_search.go
 	}
 	ms, err := s.store.MeetingsFor(c.UserContext(), u.ID, entity, 200)
 	if err != nil {

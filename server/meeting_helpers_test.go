@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -214,8 +215,39 @@ type msock struct {
 	// lite keeps only answers and snapshots, and of the live tallies
 	// only the newest (for the storms: hundreds of sockets).
 	lite  bool
-	tally tallyData
+	live  liveMotion  // lite: the motion rebuilt from its live tallies
 	marks []tallyMark // lite: when each live tally arrived
+}
+
+// liveMotion is a motion as a client rebuilds it from live tally frames:
+// the newest counts, and who voted what from each frame's changes.
+type liveMotion struct {
+	tallyData
+	votes map[string]string
+	gaps  int // frames whose changes started after the version held
+}
+
+// apply takes a tally frame the way a client should: a newer version's
+// counts; its changes when they start at or below the version held (a
+// frame that starts above it means one was missed).
+func (m *liveMotion) apply(d tallyData) {
+	v := d.Tally["version"]
+	if v < m.Tally["version"] || v == m.Tally["version"] && m.Status == "closed" {
+		return
+	}
+	if d.Since != nil {
+		if *d.Since > m.Tally["version"] {
+			m.gaps++
+		}
+		if m.votes == nil {
+			m.votes = map[string]string{}
+		}
+		for u, c := range d.Changes {
+			m.votes[u] = c
+		}
+	}
+	votes := m.votes
+	m.tallyData, m.votes = d, votes
 }
 
 // tallyMark is the arrival of one live tally.
@@ -263,15 +295,9 @@ func tryDialMeeting(t testing.TB, base, token string, lite bool) (*msock, error)
 			case !s.lite || f.Type == "ack" || f.Type == "error" || f.Type == "snapshot":
 				s.frames = append(s.frames, f)
 			case f.Type == "event" && bytes.Contains(f.Data, []byte(`"type":"tally"`)):
-				s.marks = append(s.marks, tallyMark{at: time.Now(), version: versionOf(f.Data)})
-				// Decode whole only the final tally; of the others, the version.
-				if bytes.Contains(f.Data, []byte(`"status":"closed"`)) {
-					if d := tallyOf(f); d.Tally["version"] >= s.tally.Tally["version"] {
-						s.tally = d
-					}
-				} else if v := versionOf(f.Data); v > s.tally.Tally["version"] && s.tally.Status != "closed" {
-					s.tally = tallyData{Status: "open", Tally: map[string]int64{"version": v}}
-				}
+				d := tallyOf(f)
+				s.marks = append(s.marks, tallyMark{at: time.Now(), version: d.Tally["version"]})
+				s.live.apply(d)
 			}
 			s.mu.Unlock()
 		}
@@ -326,27 +352,13 @@ func (s *msock) wait(t testing.TB, match func(wsFrame) bool) wsFrame {
 	}
 }
 
-// versionOf reads "version":N from a tally frame without decoding it all.
-func versionOf(b []byte) int64 {
-	i := bytes.Index(b, []byte(`"version":`))
-	if i < 0 {
-		return 0
-	}
-	var v int64
-	for _, c := range b[i+len(`"version":`):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		v = v*10 + int64(c-'0')
-	}
-	return v
-}
-
-// lastTally is the newest live tally a lite socket saw.
-func (s *msock) lastTally() tallyData {
+// lastTally is the motion a lite socket rebuilt from its live tallies.
+func (s *msock) lastTally() liveMotion {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tally
+	m := s.live
+	m.votes = maps.Clone(m.votes)
+	return m
 }
 
 // seen returns when the socket first got a tally of version v or newer.
@@ -378,6 +390,9 @@ type tallyData struct {
 	Tally  map[string]int64  `json:"tally"`
 	Votes  map[string]string `json:"votes"`
 	Result string            `json:"result"`
+	// live frames of an open ballot: the votes changed after Since
+	Since   *int64            `json:"since"`
+	Changes map[string]string `json:"changes"`
 }
 
 func tallyOf(f wsFrame) tallyData {

@@ -75,7 +75,7 @@ func (s *Server) publishMeeting(ctx context.Context, m *jihat.Meeting, events []
 		}
 		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload})
 		if feedTypes[e.Type] {
-			aud := jihat.Audience{EntityID: e.EntityID}
+			aud := feedAudience(e)
 			s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud})
 		}
@@ -85,6 +85,46 @@ func (s *Server) publishMeeting(ctx context.Context, m *jihat.Meeting, events []
 			}
 		}
 	}
+}
+
+// feedAudience is who reads a meeting event in the activity feeds: the
+// entity's admins and supervisors (any department), oversight and platform
+// admins (jihat.CanRead), alike live and in a feed's replayed tail.
+func feedAudience(e *jihat.MeetingEvent) jihat.Audience {
+	return jihat.Audience{EntityID: e.EntityID, EntityWide: true}
+}
+
+// meetingFeedTail returns the newest meeting events of the activity feeds
+// of entityID ("" = every entity), encoded as publishMeeting sends them,
+// with their times, newest first.
+func (s *Server) meetingFeedTail(ctx context.Context, entityID string, limit int) ([]hub.Event, []time.Time, error) {
+	types := make([]string, 0, len(feedTypes))
+	for t := range feedTypes {
+		types = append(types, t)
+	}
+	events, err := s.store.RecentMeetingEvents(ctx, entityID, types, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, 0, len(events))
+	for _, e := range events {
+		ids = append(ids, e.ActorID)
+	}
+	names, err := s.store.UserNames(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, at := make([]hub.Event, len(events)), make([]time.Time, len(events))
+	for i := range events {
+		e := &events[i]
+		data, err := json.Marshal(newMeetingEventView(e, names))
+		if err != nil {
+			return nil, nil, err
+		}
+		aud := feedAudience(e)
+		out[i], at[i] = hub.Event{Key: e.ID, Data: data, Audience: &aud}, e.CreatedAt
+	}
+	return out, at, nil
 }
 
 // canSeeMeeting is accessTo(u, m).see with two small queries instead of
@@ -121,27 +161,19 @@ func (s *Server) onPresence(ctx context.Context, channel, userID string, present
 	if err != nil || ch.Kind != jihat.ChannelMeeting {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*voteTimeout)
 	defer cancel()
-	a := jihat.AuditEntry{ActorID: userID, Details: `{"via":"ws"}`}
-	var changed bool
-	if present {
-		a.Action = "meeting.join"
-		changed, err = s.store.Join(ctx, ch.ID, userID, "ws", a)
-	} else {
-		a.Action = "meeting.leave"
-		changed, err = s.store.Leave(ctx, ch.ID, userID, "ws", a)
-		// A reconnect races its own departure: the new connection's
-		// arrival may have been recorded before this departure was. The
-		// hub's presence is written before either edge is told, so asking
-		// it now settles it: still there means back at once.
-		if err == nil && changed {
-			if here, perr := s.hub.Present(ctx, channel, userID); perr == nil && here {
-				s.attendanceChanged(ctx, ch.ID, userID, false, "ws")
-				a.Action = "meeting.join"
-				present = true
-				changed, err = s.store.Join(ctx, ch.ID, userID, "ws", a)
-			}
+	edge := store.StayEdge{UserID: userID, Via: "ws", Join: present, Audit: jihat.AuditEntry{ActorID: userID, Details: `{"via":"ws"}`}}
+	changed, err := s.stays.record(ch.ID, edge)
+	// A reconnect races its own departure: the new connection's arrival
+	// may have been recorded before this departure was. The hub's presence
+	// is written before either edge is told, so asking it now settles it:
+	// still there means back at once.
+	if !present && err == nil && changed {
+		if here, perr := s.hub.Present(ctx, channel, userID); perr == nil && here {
+			s.attendanceChanged(ctx, ch.ID, userID, false, "ws")
+			present, edge.Join = true, true
+			changed, err = s.stays.record(ch.ID, edge)
 		}
 	}
 	if err != nil {
@@ -155,31 +187,15 @@ func (s *Server) onPresence(ctx context.Context, channel, userID string, present
 	}
 }
 
-// attendanceChanged tells the room who came or went, and the new quorum;
-// the tallies of open motions follow (their present count changed).
+// attendanceChanged tells the room who came or went, with the new quorum
+// (coalesced); the tallies of open motions follow (their present count
+// changed).
 func (s *Server) attendanceChanged(ctx context.Context, meetingID, userID string, present bool, via string) {
-	m, err := s.store.MeetingHead(ctx, meetingID)
-	if err != nil {
-		return
-	}
-	here, eligible, err := s.store.QuorumCounts(ctx, meetingID)
-	if err != nil {
-		return
-	}
 	action := "leave"
 	if present {
 		action = "join"
 	}
-	payload, _ := json.Marshal(map[string]any{"type": "attendance", "meeting_id": meetingID, "user_id": userID, "action": action,
-		"via": via, "at": rfc3339(s.now().UTC()), "quorum": jihat.NewQuorum(m.Quorum, here, eligible)})
-	s.live(ctx, jihat.MeetingChannel(meetingID), hub.Event{Data: payload})
-	open, err := s.store.OpenMotionIDs(ctx, meetingID)
-	if err != nil {
-		return
-	}
-	for _, id := range open {
-		s.tallies.changed(meetingID, id)
-	}
+	s.attendance.add(meetingID, attendanceEdge{UserID: userID, Action: action, Via: via, At: rfc3339(s.now().UTC())})
 }
 
 // CheckIn records u's arrival in person (POST /meetings/{id}/attendance)

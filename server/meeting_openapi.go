@@ -7,7 +7,7 @@ var meetingOperations = []op{
 	{"get", "/api/v1/boards/{id}", "One board (its members, entity admin)", "meetings", true, "", "200", "BoardAnswer"},
 	{"patch", "/api/v1/boards/{id}", "Change a board's name, rules or members (entity admin)", "meetings", true, "BoardRequest", "200", "BoardAnswer"},
 	{"post", "/api/v1/meetings", "Schedule a meeting of a board or of member_ids; members are invited (e-mail with .ics, SMS)", "meetings", true, "MeetingRequest", "201", "MeetingAnswer"},
-	{"get", "/api/v1/meetings", "The caller's meetings (all of the entity's for its admins)", "meetings", true, "", "200", "MeetingList"},
+	{"get", "/api/v1/meetings", "The caller's meetings (all of the entity's for its admins); with q, those whose title or agenda items' titles hold the words, ranked like the case search, with highlights and next_cursor (cursor, limit)", "meetings", true, "", "200", "MeetingList"},
 	{"get", "/api/v1/meetings/{id}", "A meeting with agenda, members, attendance, live state and motions with tallies", "meetings", true, "", "200", "MeetingAnswer"},
 	{"patch", "/api/v1/meetings/{id}", "Change title, times, place or agenda; members get an updated invitation", "meetings", true, "MeetingRequest", "200", "MeetingAnswer"},
 	{"post", "/api/v1/meetings/{id}/start", "Start the meeting (chair, secretary, admin; idempotent)", "meetings", true, "", "200", "MeetingAnswer"},
@@ -55,7 +55,9 @@ func meetingSchemas() map[string]any {
 		"ends_at": strFmt("date-time"), "time_zone": str(), "remote": boolean(), "location": str(), "status": str(), "sequence": integer(),
 		"quorum_rule": str(), "result_rule": str(), "agenda": arrayOf(agenda), "members": arrayOf(seat), "my_role": str(),
 		"created_at": strFmt("date-time"), "updated_at": strFmt("date-time"), "live": map[string]any{"type": "object"},
-		"attendance": arrayOf(map[string]any{"type": "object"}), "motions": arrayOf(motion), "current_item": agenda})
+		"attendance": arrayOf(map[string]any{"type": "object"}), "motions": arrayOf(motion), "current_item": agenda,
+		"highlights": object(nil, map[string]any{"title": arrayOf(ref("Span")), "agenda": arrayOf(object(nil, map[string]any{
+			"id": strFmt("uuid"), "title": arrayOf(ref("Span"))}))})})
 	board := object([]string{"id", "entity_id", "name", "members"}, map[string]any{"id": strFmt("uuid"), "entity_id": strFmt("uuid"),
 		"name": str(), "kind": str(), "quorum_rule": str(), "result_rule": str(), "members": arrayOf(seat),
 		"created_at": strFmt("date-time"), "updated_at": strFmt("date-time")})
@@ -79,8 +81,9 @@ func meetingSchemas() map[string]any {
 			"starts_at": strFmt("date-time"), "ends_at": strFmt("date-time"), "time_zone": str(), "remote": boolean(), "location": str(),
 			"member_ids": arrayOf(strFmt("uuid")), "members": arrayOf(seatIn), "quorum_rule": str(), "result_rule": str(),
 			"agenda": arrayOf(object([]string{"title"}, map[string]any{"title": str(), "file_ids": arrayOf(strFmt("uuid"))}))}),
-		"MeetingAnswer":      object([]string{"meeting"}, map[string]any{"meeting": meeting}),
-		"MeetingList":        object([]string{"meetings"}, map[string]any{"meetings": arrayOf(meeting)}),
+		"MeetingAnswer": object([]string{"meeting"}, map[string]any{"meeting": meeting}),
+		"MeetingList": object([]string{"meetings"}, map[string]any{"meetings": arrayOf(meeting),
+			"next_cursor": map[string]any{"type": "string", "nullable": true, "description": "with q"}}),
 		"CurrentItemRequest": object([]string{"agenda_item_id"}, map[string]any{"agenda_item_id": strFmt("uuid")}),
 		"RSVPRequest":        object([]string{"answer"}, map[string]any{"answer": map[string]any{"type": "string", "enum": []string{"attend", "decline", "tentative"}}}),
 		"AttendanceAnswer":   object([]string{"meeting_id", "user_id", "present"}, map[string]any{"meeting_id": strFmt("uuid"), "user_id": strFmt("uuid"), "present": boolean()}),

@@ -1,14 +1,20 @@
 package server_test
 
 import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jihat/jihat/internal/testserver"
+	"github.com/jihat/jihat/server"
 )
 
 // TestMeetingVoteStorm: 500 voting members in the room vote at once over
@@ -35,7 +41,7 @@ func TestMeetingVoteStormTwoNodes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("storm")
 	}
-	nodes := startCluster(t, 2, clusterRedis(t))
+	nodes := startCluster(t, 2, clusterRedis(t), logWarnings(t))
 	admin := mapi{nodes[0].http.URL}.must(t, 200, "POST", "/api/v1/auth/login", "",
 		map[string]any{"login": "admin@cluster.test", "password": clusterAdminPassword})["token"].(string)
 	voteStorm(t, []string{nodes[0].http.URL, nodes[1].http.URL}, admin, 498, nil)
@@ -51,6 +57,7 @@ func voteStorm(t *testing.T, bases []string, admin string, members int, rows fun
 // from its sending to every attendee's socket holding the new tally.
 func voteStormProbes(t *testing.T, bases []string, admin string, members int, rows func(mid string) int, probes int) {
 	api := mapi{bases[0]}
+	t.Cleanup(func() { logDisconnects(t, bases) })
 	w := newMeetingWorld(t, api, admin, members)
 	id := w.schedule(t)["id"].(string)
 	ch := "meeting:" + id
@@ -130,6 +137,29 @@ func voteStormProbes(t *testing.T, bases []string, admin string, members int, ro
 	want := map[string]int64{}
 	for _, c := range final {
 		want[c]++
+	}
+	// Before the close: every socket rebuilt who voted what from the live
+	// frames' changes alone, with no frame missed.
+	if os.Getenv("STORM_SECRET") == "" {
+		v := int64(api.must(t, 200, "GET", "/api/v1/motions/"+mid, w.chair.Token, nil)["motion"].(map[string]any)["tally"].(map[string]any)["version"].(float64))
+		deadline := time.Now().Add(60 * time.Second)
+		for i, s := range socks {
+			last := s.lastTally()
+			for ; last.Tally["version"] < v; last = s.lastTally() {
+				if time.Now().After(deadline) {
+					t.Fatalf("socket %d never saw version %d; last %+v", i, v, last.tallyData)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if last.gaps != 0 || len(last.votes) != len(voters) {
+				t.Fatalf("socket %d: %d gaps, %d votes rebuilt, want 0 and %d", i, last.gaps, len(last.votes), len(voters))
+			}
+			for k, p := range voters {
+				if last.votes[p.ID] != final[k] {
+					t.Fatalf("socket %d: member %d rebuilt as %q, voted %s last", i, k, last.votes[p.ID], final[k])
+				}
+			}
+		}
 	}
 	closed := api.must(t, 200, "POST", "/api/v1/motions/"+mid+"/close", w.chair.Token, nil)["motion"].(map[string]any)
 	tl := closed["tally"].(map[string]any)
@@ -244,7 +274,7 @@ func TestMeetingBenchStorm(t *testing.T) {
 		t.Skip("set JIHAT_BENCH_MEETING=<members>")
 	}
 	if os.Getenv("JIHAT_BENCH_NODES") == "2" {
-		nodes := startCluster(t, 2, clusterRedis(t))
+		nodes := startCluster(t, 2, clusterRedis(t), logWarnings(t))
 		admin := mapi{nodes[0].http.URL}.must(t, 200, "POST", "/api/v1/auth/login", "",
 			map[string]any{"login": "admin@cluster.test", "password": clusterAdminPassword})["token"].(string)
 		voteStormProbes(t, []string{nodes[0].http.URL, nodes[1].http.URL}, admin, n-2, nil, 20)
@@ -256,4 +286,41 @@ func TestMeetingBenchStorm(t *testing.T) {
 		ts.DB.QueryRow("SELECT COUNT(*) FROM votes WHERE motion_id = $1", mid).Scan(&c)
 		return c
 	}, 20)
+}
+
+// logDisconnects logs why each node closed sockets (the hub's counters),
+// so a failed storm says whether slow consumers were dropped.
+func logDisconnects(t *testing.T, bases []string) {
+	for i, base := range bases {
+		res, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Logf("node %d: /metrics: %v", i, err)
+			continue
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "jihat_hub_disconnects_total") {
+				t.Logf("node %d: %s", i, line)
+			}
+		}
+	}
+}
+
+// logWarnings gives each node of a cluster a logger that writes its
+// warnings and errors into the test's log, prefixed with the node.
+func logWarnings(t *testing.T) func(i int, c *server.Config) {
+	return func(i int, c *server.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(tbWriter{t, fmt.Sprintf("node %d: ", i)}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+}
+
+type tbWriter struct {
+	t      *testing.T
+	prefix string
+}
+
+func (w tbWriter) Write(b []byte) (int, error) {
+	w.t.Log(w.prefix + strings.TrimSpace(string(b)))
+	return len(b), nil
 }

@@ -91,12 +91,27 @@ func TestMeetingLifecycle(t *testing.T) {
 		if f := chair.request(t, "vote", ch, map[string]any{"motion_id": mid, "choice": "accept"}); f.Type != "ack" {
 			t.Fatalf("change of vote: %s", f.Data)
 		}
+		// The live tallies carry who voted what as changes: a client
+		// applying them in order holds every member's last choice.
 		live := sec.wait(t, func(f wsFrame) bool {
 			d := tallyOf(f)
 			return d.Type == "tally" && d.ID == mid && d.Tally["voted"] == 3 && d.Tally["accept"] == 2
 		})
-		if d := tallyOf(live); d.Votes[w.chair.ID] != "accept" || d.Votes[w.secretary.ID] != "abstain" || d.Tally["present"] != 3 {
-			t.Errorf("open ballot tally: %s", live.Data)
+		var rebuilt liveMotion
+		for _, f := range sec.all() { // up to the frame waited for
+			if d := tallyOf(f); f.Type == "event" && d.Type == "tally" && d.ID == mid {
+				rebuilt.apply(d)
+				if d.Tally["voted"] == 3 && d.Tally["accept"] == 2 {
+					break
+				}
+			}
+		}
+		if rebuilt.gaps != 0 || rebuilt.votes[w.chair.ID] != "accept" || rebuilt.votes[w.secretary.ID] != "abstain" ||
+			rebuilt.votes[w.members[0].ID] != "accept" || len(rebuilt.votes) != 3 || rebuilt.Tally["present"] != 3 {
+			t.Errorf("open ballot tally rebuilt from the live frames: %+v %v (last %s)", rebuilt.tallyData, rebuilt.votes, live.Data)
+		}
+		if tallyOf(live).Votes != nil {
+			t.Errorf("a live tally carries the whole list of votes: %s", live.Data)
 		}
 
 		// A member who drops and comes back gets the truth in the snapshot.

@@ -2,13 +2,10 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/jihat/jihat"
-	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/store"
 )
 
@@ -96,93 +93,4 @@ func (b *voteBatcher) run(motionID string) {
 			}
 		}
 	}
-}
-
-// tallyInterval is the least time between two tallies of one motion sent
-// by one node (at most ~5 a second).
-const tallyInterval = 200 * time.Millisecond
-
-// tallyCoalescer publishes the whole tally of a motion after votes, at
-// most once per tallyInterval: the tally is state, not a stream, so the
-// latest one replaces all the ones skipped. It reads the tally from the
-// database when it sends, so what it sends is always whole and current.
-type tallyCoalescer struct {
-	s       *Server
-	mu      sync.Mutex // guards motions
-	motions map[string]*tallyState
-}
-
-type tallyState struct {
-	meetingID string
-	last      time.Time
-	pending   bool
-}
-
-// changed says that motionID's tally changed.
-func (t *tallyCoalescer) changed(meetingID, motionID string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.motions == nil {
-		t.motions = map[string]*tallyState{}
-	}
-	st := t.motions[motionID]
-	if st == nil {
-		st = &tallyState{meetingID: meetingID}
-		t.motions[motionID] = st
-	}
-	if st.pending {
-		return
-	}
-	st.pending = true
-	wait := tallyInterval - time.Since(st.last)
-	if wait <= 0 {
-		go t.send(motionID)
-		return
-	}
-	time.AfterFunc(wait, func() { t.send(motionID) })
-}
-
-func (t *tallyCoalescer) send(motionID string) {
-	t.mu.Lock()
-	if st := t.motions[motionID]; st != nil {
-		st.pending = false // a change from now on sends again
-		st.last = time.Now()
-	}
-	t.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	mo, err := t.s.store.Motion(ctx, motionID)
-	if err != nil {
-		t.s.log.Warn("tally", slog.String("motion", motionID), slog.Any("err", err))
-		return
-	}
-	t.publish(ctx, mo)
-	if mo.Status == jihat.MotionClosed {
-		t.mu.Lock()
-		if st := t.motions[motionID]; st != nil && !st.pending {
-			delete(t.motions, motionID)
-		}
-		t.mu.Unlock()
-	}
-}
-
-// final sends the frozen tally of a motion that just closed, at once.
-func (t *tallyCoalescer) final(ctx context.Context, mo *jihat.Motion) {
-	t.publish(ctx, mo)
-}
-
-func (t *tallyCoalescer) publish(ctx context.Context, mo *jihat.Motion) {
-	payload, err := json.Marshal(tallyFrame{Type: "tally", MeetingID: mo.MeetingID, motionView: newMotionView(mo)})
-	if err != nil {
-		return
-	}
-	t.s.live(ctx, jihat.MeetingChannel(mo.MeetingID), hub.Event{Data: payload})
-}
-
-// tallyFrame is the data of a live tally: the motion with its whole tally
-// (who voted what for an open ballot; the counts only for a secret one).
-type tallyFrame struct {
-	Type      string `json:"type"`
-	MeetingID string `json:"meeting_id"`
-	*motionView
 }

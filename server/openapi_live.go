@@ -16,7 +16,7 @@ func liveSchemas() map[string]any {
 				// server → client
 				"ack", "error", "event", "snapshot", "presence", "position", "pong", "unsubscribed",
 				// meeting audio signalling, both ways
-				"rtc.join", "rtc.offer", "rtc.answer", "rtc.candidate", "rtc.leave", "rtc.mute", "rtc.hand", "rtc.floor", "rtc.record"),
+				"rtc.join", "rtc.offer", "rtc.answer", "rtc.candidate", "rtc.leave", "rtc.mute", "rtc.hand", "rtc.floor", "rtc.record", "rtc.restart", "rtc.state"),
 				"client → server: auth {token} (first message, when not authenticated at upgrade); subscribe {channel, since?} "+
 					"(again on a subscribed channel: a fetch); unsubscribe; fetch {channel, since}; typing {channel, data?: {state: start|stop}}; "+
 					"ping; comment {channel: case:<id>, data: {body, visibility}}; vote {channel: meeting:<id>, data: {motion_id, choice}}. "+
@@ -25,7 +25,8 @@ func liveSchemas() map[string]any {
 					"presence (LivePresence: someone joined or left the channel); position (seq: the channel's latest durable sequence "+
 					"in the database, every few seconds: a client whose last seq is lower fetches since it); pong; unsubscribed "+
 					"(data: Error.error; the server dropped the subscription after a permission change). rtc.*: meeting audio "+
-					"signalling on meeting:<id> (data in the browser's shapes: {sdp} or an RTCIceCandidateInit)."),
+					"signalling on meeting:<id> (data in the browser's shapes: {sdp} or an RTCIceCandidateInit); rtc.record {on} (the chair); "+
+					"rtc.state (to a participant who just connected: {participants, speaker, hands, floor, recording, recorded_by})."),
 			"id":      desc(map[string]any{"type": "string", "maxLength": 64}, "client correlation id; echoed by ack and error"),
 			"channel": desc(map[string]any{"type": "string"}, "case:<id>, case:<id>:staff, meeting:<id>, entity:<id>:feed, feed, user:<id>"),
 			"seq": desc(map[string]any{"type": "integer", "minimum": 0},

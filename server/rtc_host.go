@@ -265,10 +265,7 @@ func (r *rtcService) onEvent(ev rtc.Event) {
 	case rtc.EventSpeaker:
 		data["level"] = ev.Level
 	case rtc.EventJoined:
-		if by := r.recording(ev.Room); by != "" {
-			// whoever joins a recorded room is told at once
-			defer r.publish(ev.Room, "rtc.recording", map[string]any{"on": true, "by": by})
-		}
+		defer r.sendRoomState(ev.Room, ev.Participant)
 	case rtc.EventLeft:
 		r.mu.Lock()
 		if room := r.hosted[ev.Room]; room != nil {
@@ -280,6 +277,39 @@ func (r *rtcService) onEvent(ev rtc.Event) {
 		r.mu.Unlock()
 	}
 	r.publish(ev.Room, "rtc."+ev.Type, data)
+}
+
+// sendRoomState tells a participant who just connected what the room's
+// events said before: rtc.state {participants [{id, muted, publishing}],
+// speaker, hands, floor, recording, recorded_by}. Whoever joins a recorded
+// room learns it at once.
+func (r *rtcService) sendRoomState(meeting, userID string) {
+	r.mu.Lock()
+	room := r.hosted[meeting]
+	if room == nil {
+		r.mu.Unlock()
+		return
+	}
+	p, ok := room.participants[userID]
+	hands, floor, by := slices.Clone(room.hands), room.floor, room.recordedBy
+	r.mu.Unlock()
+	if !ok {
+		return
+	}
+	if hands == nil {
+		hands = []string{}
+	}
+	data, err := json.Marshal(map[string]any{"participants": r.sfu.Participants(meeting), "speaker": r.sfu.Speaker(meeting),
+		"hands": hands, "floor": floor, "recording": by != "", "recorded_by": by})
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.s.hub.SendReply(ctx, p.connID, "", "rtc.state", jihat.MeetingChannel(meeting), data); err != nil &&
+		jihat.ErrorCode(err) != jihat.ENOTFOUND {
+		r.s.log.Warn("rtc: room state", "meeting", meeting, "user", userID, "err", err)
+	}
 }
 
 func (r *rtcService) publish(meeting, typ string, data any) {

@@ -81,16 +81,6 @@ func (r *rtcService) resumeRecording(meeting string) {
 	}
 }
 
-// recording reports who turned meeting's recording on ("" when off).
-func (r *rtcService) recording(meeting string) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if room := r.hosted[meeting]; room != nil {
-		return room.recordedBy
-	}
-	return ""
-}
-
 // openRecording returns the SFU's RecordFunc for meeting: each speaker's
 // Ogg stream goes through a pipe into the media store (which inspects it as
 // it would an uploaded voice note); when the SFU closes the stream, the

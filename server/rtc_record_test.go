@@ -64,6 +64,21 @@ func TestRTCRecording(t *testing.T) {
 	if !ev.On || ev.By != w.chair.ID {
 		t.Errorf("rtc.recording = %s", f.Data)
 	}
+	// someone who joins later learns the room's state, recording included
+	late := enter("late", &w.members[1])
+	late.connect()
+	sf := late.wait(func(f frame) bool { return f.Type == "rtc.state" })
+	var st struct {
+		Participants []struct {
+			ID string `json:"id"`
+		} `json:"participants"`
+		Recording  bool   `json:"recording"`
+		RecordedBy string `json:"recorded_by"`
+	}
+	json.Unmarshal(sf.Data, &st)
+	if !st.Recording || st.RecordedBy != w.chair.ID || len(st.Participants) != 3 {
+		t.Errorf("rtc.state for a late joiner = %s, want recording by the chair and 3 participants", sf.Data)
+	}
 
 	// the member speaks: n Opus packets of one 20 ms CELT frame each (the
 	// peer puts the TOC byte 0xF8 in front: config 31, mono, one frame)

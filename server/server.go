@@ -133,9 +133,11 @@ type Server struct {
 	activity *activityTracker           // hours worked: presence and activity intervals
 	counters *counterPublisher          // live dashboard counters on the feeds
 
-	votes       voteBatcher    // group commit of votes, per motion
-	tallies     tallyCoalescer // live tallies, at most ~5 a second per motion
-	motionCache motionCache    // motion → meeting, secret
+	votes       voteBatcher         // group commit of votes, per motion
+	tallies     tallyCoalescer      // live tallies, at most ~5 a second per motion
+	attendance  attendanceCoalescer // live attendance, at most ~5 a second per meeting
+	stays       stayBatcher         // the room's arrivals and departures, in batches
+	motionCache motionCache         // motion → meeting, secret
 }
 
 // New builds the server and its routes.
@@ -190,7 +192,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.StatsEvery = time.Minute
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
-	s.votes.s, s.tallies.s = s, s
+	s.votes.s, s.tallies.s, s.attendance.s, s.stays.s = s, s, s, s
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)

@@ -109,3 +109,89 @@ func (s *Store) QuorumCounts(ctx context.Context, id string) (present, eligible 
 func (s *Store) closeAttendance(tx *gorm.DB, id string, now time.Time) error {
 	return tx.Model(&attendanceRow{}).Where("meeting_id = ? AND left_at IS NULL", id).Update("left_at", now).Error
 }
+
+// StayEdge is one arrival or departure of a user in a meeting's room, for
+// RecordStays.
+type StayEdge struct {
+	UserID string
+	Via    string // ws or checkin
+	Join   bool
+	Audit  jihat.AuditEntry // who, from where; Action and Target are set here
+}
+
+// RecordStays applies the edges of meeting id in order in one transaction
+// (the room's arrivals that come together, as a group commit): an
+// arrival opens a stay unless the user has one open by that way, a
+// departure closes it; an arrival in a meeting that ended changes
+// nothing. It returns, for each edge, whether it changed attendance; each
+// change is audited, all in one insert.
+func (s *Store) RecordStays(ctx context.Context, id string, edges []StayEdge) (changed []bool, err error) {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		changed = make([]bool, len(edges))
+		var m meetingRow
+		if err := tx.Select("id, status").Where("id = ?", id).Take(&m).Error; err != nil {
+			return notFound(err)
+		}
+		ended := jihat.MeetingStatus(m.Status).Ended()
+		users := make([]string, 0, len(edges))
+		for _, e := range edges {
+			users = append(users, e.UserID)
+		}
+		var open []attendanceRow
+		if err := tx.Select("user_id, via").Where("meeting_id = ? AND left_at IS NULL AND user_id IN ?", id, users).
+			Find(&open).Error; err != nil {
+			return err
+		}
+		type stay struct{ user, via string }
+		isOpen := make(map[stay]bool, len(open))
+		for _, r := range open {
+			isOpen[stay{r.UserID, r.Via}] = true
+		}
+		now := s.now().UTC().Truncate(time.Microsecond)
+		var inserts []attendanceRow
+		fresh := map[stay]int{} // stays opened in this batch → their index in inserts
+		var audits []jihat.AuditEntry
+		closes := map[string][]string{} // via → users whose open stay closes
+		for i, e := range edges {
+			k := stay{e.UserID, e.Via}
+			switch {
+			case e.Join && !ended && !isOpen[k]:
+				fresh[k] = len(inserts)
+				inserts = append(inserts, attendanceRow{ID: newID(), MeetingID: id, UserID: e.UserID, Via: e.Via, JoinedAt: now})
+				e.Audit.Action = "meeting.join"
+			case !e.Join && isOpen[k]:
+				if j, ok := fresh[k]; ok { // opened in this batch: insert it closed
+					inserts[j].LeftAt = &now
+					delete(fresh, k)
+				} else {
+					closes[e.Via] = append(closes[e.Via], e.UserID)
+				}
+				e.Audit.Action = "meeting.leave"
+			default:
+				continue
+			}
+			isOpen[k] = e.Join
+			changed[i] = true
+			e.Audit.ActorID, e.Audit.Target = e.UserID, "meeting:"+id
+			audits = append(audits, e.Audit)
+		}
+		if len(audits) == 0 {
+			return nil
+		}
+		// Close first: a user who left and came back in this batch has a
+		// closed stay and a new open one.
+		for via, us := range closes {
+			if err := tx.Model(&attendanceRow{}).Where("meeting_id = ? AND via = ? AND left_at IS NULL AND user_id IN ?", id, via, us).
+				Update("left_at", now).Error; err != nil {
+				return err
+			}
+		}
+		if len(inserts) > 0 {
+			if err := tx.CreateInBatches(inserts, 500).Error; err != nil {
+				return err
+			}
+		}
+		return s.appendAudits(tx, audits)
+	})
+	return changed, err
+}

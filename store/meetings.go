@@ -80,7 +80,10 @@ func (s *Store) CreateMeeting(ctx context.Context, m *jihat.Meeting, a jihat.Aud
 	}
 	var events []jihat.MeetingEvent
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(meetingToRow(m)).Error; err != nil {
+		row := meetingToRow(m)
+		row.SearchText, row.SearchStem = meetingSearchDoc(m)
+		row.SearchVer = jihat.SearchVersion
+		if err := tx.Create(row).Error; err != nil {
 			return err
 		}
 		mt := &MeetingTx{s: s, tx: tx, Meeting: m, Now: now, MembersChanged: true, AgendaChanged: true}
@@ -111,15 +114,21 @@ func (s *Store) UpdateMeeting(ctx context.Context, id string, a jihat.AuditEntry
 			return err
 		}
 		mt := &MeetingTx{s: s, tx: tx, Meeting: m, Now: s.now().UTC().Truncate(time.Microsecond)}
+		title := m.Title
 		if err := fn(mt); err != nil {
 			return err
 		}
 		m.UpdatedAt = mt.Now
-		if err := tx.Model(&meetingRow{}).Where("id = ?", id).Updates(map[string]any{
+		cols := map[string]any{
 			"title": m.Title, "starts_at": m.StartsAt, "ends_at": m.EndsAt, "time_zone": m.TimeZone, "remote": m.Remote,
 			"location": m.Location, "status": string(m.Status), "sequence": m.Sequence, "current_item_id": ptr(m.CurrentID),
 			"updated_at": m.UpdatedAt, "started_at": m.StartedAt, "closed_at": m.ClosedAt,
-		}).Error; err != nil {
+		}
+		if m.Title != title || mt.AgendaChanged { // the search index follows (only then: its trigger rewrites the row's words)
+			cols["search_text"], cols["search_stem"] = meetingSearchDoc(m)
+			cols["search_ver"] = jihat.SearchVersion
+		}
+		if err := tx.Model(&meetingRow{}).Where("id = ?", id).Updates(cols).Error; err != nil {
 			return err
 		}
 		if err := mt.saveParts(); err != nil {
@@ -332,6 +341,24 @@ func (s *Store) MeetingEvents(ctx context.Context, channel string, since int64, 
 	}
 	var rows []meetingEventRow
 	if err := s.db.WithContext(ctx).Where("channel = ? AND seq > ?", channel, since).Order("seq").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]jihat.MeetingEvent, len(rows))
+	for i, r := range rows {
+		out[i] = meetingEvent(r)
+	}
+	return out, nil
+}
+
+// RecentMeetingEvents returns the newest meeting events of the given types
+// of entityID ("" = every entity), newest first: the activity feeds' tail.
+func (s *Store) RecentMeetingEvents(ctx context.Context, entityID string, types []string, limit int) ([]jihat.MeetingEvent, error) {
+	db := s.db.WithContext(ctx).Where("type IN ?", types)
+	if entityID != "" {
+		db = db.Where("entity_id = ?", entityID)
+	}
+	var rows []meetingEventRow
+	if err := db.Order("created_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]jihat.MeetingEvent, len(rows))

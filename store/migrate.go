@@ -66,6 +66,9 @@ WHERE e.case_id = cases.id AND e.visibility = ?), created_at) WHERE public_updat
 			&attendanceRow{}, &motionRow{}, &voteRow{}, &ballotVoterRow{}, &ballotBoxRow{}, &meetingEventRow{},
 			&meetingNoteRow{}, &minutesRow{}, &minutesAccessRow{})
 	}},
+	{31, "votes: the tally version of each vote's last change (live tallies send what changed)", func(s *Store, tx *gorm.DB) error {
+		return tx.AutoMigrate(&voteRow{})
+	}},
 	{40, "meeting audio: which node hosts each meeting's room (a lease)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&rtcHostRow{})
 	}},
@@ -103,6 +106,9 @@ END $$`).Error
 			return err
 		}
 		return serviceIndex.reinstall(s, tx)
+	}},
+	{54, "search: meetings by their title and agenda items' titles (re-indexed after the migrations)", func(s *Store, tx *gorm.DB) error {
+		return s.meetingWordIndex(tx)
 	}},
 	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
 		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {

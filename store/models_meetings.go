@@ -49,6 +49,9 @@ type meetingRow struct {
 	UpdatedAt     time.Time `gorm:"not null"`
 	StartedAt     *time.Time
 	ClosedAt      *time.Time
+	SearchText    string `gorm:"not null;default:''"` // title and agenda titles: exact form (jihat.SearchDoc; migration 54)
+	SearchStem    string `gorm:"not null;default:''"` // and stems
+	SearchVer     int    `gorm:"not null;default:0"`  // the jihat.SearchVersion they were made with
 }
 
 func (meetingRow) TableName() string { return "meetings" }
@@ -113,6 +116,9 @@ type voteRow struct {
 	UserID    string    `gorm:"primaryKey;size:36"`
 	Choice    string    `gorm:"size:10;not null"`
 	UpdatedAt time.Time `gorm:"not null"`
+	// Version is the motion's tally version that this vote's last change
+	// made: a live tally sends the votes changed after a version.
+	Version int64 `gorm:"not null;default:0"`
 }
 
 func (voteRow) TableName() string { return "votes" }

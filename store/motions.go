@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -72,6 +72,34 @@ func (s *Store) Motion(ctx context.Context, id string) (*jihat.Motion, error) {
 	return s.motion(s.db.WithContext(ctx), r)
 }
 
+// MotionChanges returns motion id with its tally like Motion, but with
+// only the votes changed after tally version since in Votes (since 0:
+// every vote). Everything is read from one snapshot of the database, so
+// Votes holds exactly the changes up to the tally's version.
+func (s *Store) MotionChanges(ctx context.Context, id string, since int64) (*jihat.Motion, error) {
+	var mo *jihat.Motion
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r motionRow
+		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return notFound(err)
+		}
+		var err error
+		mo, err = s.motionSince(tx, r, since)
+		return err
+	}, &sql.TxOptions{Isolation: s.snapshotLevel(), ReadOnly: true})
+	return mo, err
+}
+
+// snapshotLevel is the isolation level under which every statement of a
+// transaction reads the same snapshot: repeatable read on PostgreSQL
+// (SQLite's transactions always do).
+func (s *Store) snapshotLevel() sql.IsolationLevel {
+	if s.postgre {
+		return sql.LevelRepeatableRead
+	}
+	return sql.LevelDefault
+}
+
 // Motions returns the motions of a meeting, oldest first, with tallies.
 func (s *Store) Motions(ctx context.Context, meetingID string) ([]*jihat.Motion, error) {
 	var rows []motionRow
@@ -90,6 +118,12 @@ func (s *Store) Motions(ctx context.Context, meetingID string) ([]*jihat.Motion,
 }
 
 func (s *Store) motion(db *gorm.DB, r motionRow) (*jihat.Motion, error) {
+	return s.motionSince(db, r, 0)
+}
+
+// motionSince is motion with, for an open ballot, only the votes changed
+// after tally version since (0: every vote).
+func (s *Store) motionSince(db *gorm.DB, r motionRow, since int64) (*jihat.Motion, error) {
 	db = db.Session(&gorm.Session{NewDB: true})
 	mo := &jihat.Motion{ID: r.ID, MeetingID: r.MeetingID, AgendaItemID: deref(r.AgendaItemID), Title: r.Title, Secret: r.Secret,
 		Status: jihat.MotionStatus(r.Status), Result: jihat.MotionResult(r.Result), OpenedAt: r.OpenedAt, ClosedAt: r.ClosedAt,
@@ -107,7 +141,11 @@ func (s *Store) motion(db *gorm.DB, r motionRow) (*jihat.Motion, error) {
 	}
 	if !mo.Secret && mo.Status != jihat.MotionDraft {
 		var vs []voteRow
-		if err := db.Where("motion_id = ?", r.ID).Find(&vs).Error; err != nil {
+		q := db.Select("user_id, choice").Where("motion_id = ?", r.ID)
+		if since > 0 {
+			q = q.Where("version > ?", since)
+		}
+		if err := q.Find(&vs).Error; err != nil {
 			return nil, err
 		}
 		mo.Votes = make(map[string]jihat.Choice, len(vs))
@@ -217,7 +255,7 @@ func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]V
 			present[u] = true
 		}
 		now := s.now().UTC().Truncate(time.Microsecond)
-		b := &voteBatch{s: s, tx: tx, motionID: id, now: now}
+		b := &voteBatch{s: s, tx: tx, motionID: id, now: now, version: r.Version + 1}
 		if r.Secret {
 			if err := b.loadVoters(ids); err != nil {
 				return err
@@ -273,6 +311,7 @@ type voteBatch struct {
 	tx       *gorm.DB
 	motionID string
 	now      time.Time
+	version  int64 // the motion's version after this batch
 	// open ballots: the last choice of each voter in the batch, in order
 	openOrder []string
 	open      map[string]jihat.Choice
@@ -342,16 +381,16 @@ func (b *voteBatch) secretVote(c VoteCast, o *VoteOutcome) error {
 func (b *voteBatch) flush() error {
 	if len(b.openOrder) > 0 {
 		var q strings.Builder
-		args := make([]any, 0, 4*len(b.openOrder))
-		q.WriteString("INSERT INTO votes (motion_id, user_id, choice, updated_at) VALUES ")
+		args := make([]any, 0, 5*len(b.openOrder))
+		q.WriteString("INSERT INTO votes (motion_id, user_id, choice, updated_at, version) VALUES ")
 		for i, u := range b.openOrder {
 			if i > 0 {
 				q.WriteByte(',')
 			}
-			q.WriteString("(?, ?, ?, ?)")
-			args = append(args, b.motionID, u, string(b.open[u]), b.now)
+			q.WriteString("(?, ?, ?, ?, ?)")
+			args = append(args, b.motionID, u, string(b.open[u]), b.now, b.version)
 		}
-		q.WriteString(" ON CONFLICT (motion_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at")
+		q.WriteString(" ON CONFLICT (motion_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at, version = excluded.version")
 		if err := b.tx.Exec(q.String(), args...).Error; err != nil {
 			return err
 		}
@@ -381,32 +420,22 @@ func (b *voteBatch) flush() error {
 		b.delta[jihat.ChoiceAccept], b.delta[jihat.ChoiceReject], b.delta[jihat.ChoiceAbstain], b.motionID).Error
 }
 
-// appendAudits adds entries to the hash chain inside tx in one insert
-// (the chain head read once, under the same lock as appendAudit).
+// appendAudits writes entries, unlinked, inside tx in one insert, as
+// appendAudit does one: the chainer links them after commit, so a batch of
+// votes or arrivals never waits on the audit chain.
 func (s *Store) appendAudits(tx *gorm.DB, entries []jihat.AuditEntry) error {
-	if s.postgre {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(7202)").Error; err != nil {
-			return err
-		}
-	}
-	var last auditRow
-	err := tx.Order("seq DESC").Limit(1).Take(&last).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return err
-	}
 	at := s.now().UTC().Truncate(time.Microsecond)
-	rows := make([]auditRow, len(entries))
-	prev, seq := last.Hash, last.Seq
+	rows := make([]auditPendingRow, len(entries))
 	for i, e := range entries {
 		if e.Details == "" {
 			e.Details = "{}"
 		}
-		seq++
-		e.Seq, e.PrevHash, e.At = seq, prev, at
-		e.Hash = e.ComputeHash()
-		prev = e.Hash
-		rows[i] = auditRow{Seq: e.Seq, ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP, UserAgent: e.UserAgent,
-			Details: e.Details, At: e.At, PrevHash: e.PrevHash, Hash: e.Hash}
+		rows[i] = auditPendingRow{ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP, UserAgent: e.UserAgent,
+			Details: e.Details, At: at}
+	}
+	s.chainer.start(s)
+	if f, ok := tx.Statement.Context.Value(auditFlagKey{}).(*bool); ok {
+		*f = true // s.tx kicks the chainer after commit
 	}
 	return tx.CreateInBatches(rows, 500).Error
 }

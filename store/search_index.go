@@ -68,7 +68,7 @@ func (s *Store) reindexAll(ctx context.Context) error {
 }
 
 // ReindexSearch re-indexes at most batch rows (cases, then published
-// services) of an older analysis version in one transaction and returns how
+// services, then meetings) of an older analysis version in one transaction and returns how
 // many it did (0: none left).
 func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 	n := 0
@@ -121,7 +121,13 @@ func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 			}
 		}
 		n += len(svs)
-		return nil
+		if n >= batch {
+			return nil
+		}
+		// Then the meetings.
+		m, err := s.reindexMeetings(tx, batch-n)
+		n += m
+		return err
 	})
 	return n, err
 }

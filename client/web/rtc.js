@@ -12,7 +12,9 @@
 //                    error {code, message} (echoing the request's id), and on the
 //                    channel: rtc.joined, rtc.left, rtc.muted {user_id, muted, by},
 //                    rtc.speaker {user_id, level}, rtc.hands {queue, floor},
-//                    rtc.recording {on, by}, rtc.recorded {recording}
+//                    rtc.recording {on, by}, rtc.recorded {recording}; to this client
+//                    once connected: rtc.state {participants [{id, muted}], speaker,
+//                    hands, floor, recording}
 //
 // It uses a socket of its own (cookie-authenticated like live.js), so
 // signalling never waits behind a screen's traffic.
@@ -20,7 +22,7 @@
 //   const audio = new MeetingAudio(meetingID, {
 //     onTrack(userID, stream) {}, onJoined(userID) {}, onLeft(userID) {},
 //     onSpeaker(userID) {}, onMuted({user_id, muted, by}) {}, onHands({queue, floor}) {},
-//     onRecording({on, by}) {}, onRecorded(recording) {},
+//     onRecording({on, by}) {}, onRecorded(recording) {}, onRoom(state) {},
 //     onError({code, message}) {}, onState('connecting'|'connected'|'failed'|'closed') {},
 //   });
 //   await audio.start();          // asks for the microphone
@@ -200,6 +202,7 @@ export class MeetingAudio {
         case 'rtc.joined': this.emit('onJoined', m.data && m.data.user_id); return;
         case 'rtc.left': this.emit('onLeft', m.data && m.data.user_id); return;
         case 'rtc.recording': this.emit('onRecording', m.data || {}); return;
+        case 'rtc.state': this.emit('onRoom', m.data || {}); return;
         case 'rtc.recorded': this.emit('onRecorded', m.data || {}); return;
         default:
       }

@@ -46,7 +46,24 @@ type config struct {
 	SourceIPs   []string
 	Timeout     time.Duration
 	Lang        string
+	Target      string // jihat or centrifugo
+	BodySize    int
+	IdleUser    bool
+
+	Storm         int
+	StormAfter    time.Duration
+	StormConc     int
+	StormChannels int
+
+	CentrifugoSecret string
+	CentrifugoAPIKey string
 }
+
+// The servers jihat-load drives (-target).
+const (
+	targetJihat      = "jihat"
+	targetCentrifugo = "centrifugo"
+)
 
 type listFlag []string
 
@@ -90,6 +107,15 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&sources, "source-ips", "", "comma-separated loopback source addresses for the sockets (more than ~28k connections)")
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "bound of one REST call or dial")
 	fs.StringVar(&c.Lang, "lang", "en", "Accept-Language of error messages")
+	fs.StringVar(&c.Target, "target", targetJihat, "the server: jihat, or centrifugo (v6, JSON protocol; the yardstick of scripts/compare-centrifugo.sh)")
+	fs.IntVar(&c.BodySize, "body-size", 0, "pad each comment's body to this many bytes (0: the time stamp alone)")
+	fs.BoolVar(&c.IdleUser, "idle-user", false, "with -idle, also subscribe each connection to its user's channel (user:<id>; with centrifugo a second channel per user)")
+	fs.StringVar(&c.CentrifugoSecret, "centrifugo-secret", "", "with -target centrifugo: the HMAC secret of connection tokens (client.token.hmac_secret_key)")
+	fs.StringVar(&c.CentrifugoAPIKey, "centrifugo-api-key", "", "with -target centrifugo: the HTTP API key (http_api.key)")
+	fs.IntVar(&c.Storm, "storm", 0, "traffic runs: this many more clients connect at once during publishing (authenticate, subscribe), measuring their connect rate and the live traffic's latency meanwhile")
+	fs.DurationVar(&c.StormAfter, "storm-after", 5*time.Second, "when the storm starts, after publishing began")
+	fs.IntVar(&c.StormConc, "storm-concurrency", 1000, "the storm's dials in flight")
+	fs.IntVar(&c.StormChannels, "storm-channels", 100, "quiet case channels the storm's clients subscribe to")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -133,6 +159,18 @@ func (c *config) check() error {
 		return errors.New("-dial-concurrency must be 1..1000")
 	case c.Publishers < 0 || c.Publishers > 1000:
 		return errors.New("-publishers must be 0..1000")
+	}
+	switch {
+	case c.Target != targetJihat && c.Target != targetCentrifugo:
+		return fmt.Errorf("-target %q: jihat or centrifugo", c.Target)
+	case c.Target == targetCentrifugo && (c.CentrifugoSecret == "" || c.CentrifugoAPIKey == ""):
+		return errors.New("-target centrifugo needs -centrifugo-secret and -centrifugo-api-key")
+	case c.Storm < 0 || c.Conns+c.Storm > c.MaxConns:
+		return fmt.Errorf("-storm %d: -conns + -storm must be at most %d (-max-conns)", c.Storm, c.MaxConns)
+	case c.StormConc < 1 || c.StormConc > 5000 || c.StormChannels < 1 || c.StormChannels > 10000:
+		return errors.New("-storm-concurrency must be 1..5000 and -storm-channels 1..10000")
+	case c.BodySize < 0 || c.BodySize > 16<<10:
+		return errors.New("-body-size must be 0..16384")
 	}
 	if len(c.Cases) > 0 {
 		c.Channels = len(c.Cases)

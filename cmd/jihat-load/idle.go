@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jihat/jihat/client"
@@ -12,6 +15,9 @@ import (
 // -idle-subscribe), measures the connect rate and the server's memory per
 // connection, and closes them.
 func (l *load) idle(ctx context.Context) (*Report, error) {
+	if l.cfg.Target == targetCentrifugo {
+		return l.cfIdle(ctx)
+	}
 	if err := l.setupUsers(ctx); err != nil {
 		return nil, err
 	}
@@ -39,6 +45,12 @@ func (l *load) idle(ctx context.Context) (*Report, error) {
 		}
 		if name != "" {
 			if err := live.Subscribe(ctx, name, since); err != nil {
+				closeLive(live)
+				return err
+			}
+		}
+		if l.cfg.IdleUser {
+			if err := live.Subscribe(ctx, "user:"+u.id, client.Latest); err != nil {
 				closeLive(live)
 				return err
 			}
@@ -81,4 +93,61 @@ func closeLives(lives []*client.Live) {
 	for range lives {
 		<-done
 	}
+}
+
+// cfIdle is idle with -target centrifugo: connections that connect and,
+// with -idle-subscribe and -idle-user, subscribe to a case channel and to a
+// channel of their user.
+func (l *load) cfIdle(ctx context.Context) (*Report, error) {
+	l.cfChannels()
+	rep := l.newReport("idle")
+	l.measureBefore(ctx, &rep.RSS)
+	conns := make([]*cfConn, l.cfg.Conns)
+	opened := l.openAll(ctx, &rep.Conns, l.cfg.Conns, func(ctx context.Context, i int) error {
+		user := "load-" + strconv.Itoa(i%l.cfg.Users)
+		c, err := l.cfDial(ctx, user, nil)
+		if err != nil {
+			return err
+		}
+		var names []string
+		if l.cfg.IdleSub {
+			names = append(names, l.channels[i%len(l.channels)].name)
+		}
+		if l.cfg.IdleUser {
+			names = append(names, l.channels[0].name+"-"+user)
+		}
+		for _, name := range names {
+			if _, err := c.call(ctx, "subscribe", map[string]any{"channel": name}); err != nil {
+				c.close()
+				return fmt.Errorf("subscribe: %w", err)
+			}
+		}
+		conns[i] = c
+		return nil
+	})
+	l.logf("%d of %d idle connections open in %.2fs", opened, l.cfg.Conns, rep.Conns.Seconds)
+	if l.cfg.Hold > 0 {
+		l.logf("holding them for %v", l.cfg.Hold)
+		select {
+		case <-time.After(l.cfg.Hold):
+		case <-ctx.Done():
+		}
+	}
+	l.measureAfter(ctx, &rep.RSS, opened)
+	sem := make(chan struct{}, 64)
+	var wg sync.WaitGroup
+	for _, c := range compact(conns) {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			c.close()
+			<-sem
+		}()
+	}
+	wg.Wait()
+	if opened == 0 {
+		return rep, errors.New("no connection could be opened")
+	}
+	return rep, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,7 +80,7 @@ func (l *load) publish(ctx context.Context, u *user, live *client.Live, cnt *cou
 	for ch := range u.jobs {
 		now := time.Now().UnixNano()
 		cnt.firstPub.CompareAndSwap(0, now)
-		body := stampPrefix + strconv.FormatInt(now, 10)
+		body := l.body(now)
 		cctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
 		var err error
 		if live != nil {
@@ -101,6 +102,15 @@ func (l *load) publish(ctx context.Context, u *user, live *client.Live, cnt *cou
 			cnt.sampleErr(err)
 		}
 	}
+}
+
+// body is a comment's text: the send time, padded to -body-size bytes.
+func (l *load) body(now int64) string {
+	b := stampPrefix + strconv.FormatInt(now, 10)
+	if pad := l.cfg.BodySize - len(b); pad > 1 {
+		b += " " + strings.Repeat("x", pad-1)
+	}
+	return b
 }
 
 // drain reads and drops a publisher socket's messages.

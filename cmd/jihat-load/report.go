@@ -11,7 +11,8 @@ import (
 
 // Report is what a run measured; -json prints it as is.
 type Report struct {
-	Mode       string  `json:"mode"` // traffic or idle
+	Mode       string  `json:"mode"`   // traffic or idle
+	Target     string  `json:"target"` // jihat or centrifugo
 	URL        string  `json:"url"`
 	PublishURL string  `json:"publish_url,omitempty"` // when not URL
 	Via        string  `json:"via,omitempty"`
@@ -47,6 +48,8 @@ type Report struct {
 	Unsubscribed int64 `json:"unsubscribed"`
 
 	RSS RSSStats `json:"server_rss"`
+
+	Storm *StormStats `json:"storm,omitempty"`
 }
 
 // ConnStats are the connections a run opened.
@@ -108,7 +111,7 @@ func (l *load) measureAfter(ctx context.Context, r *RSSStats, opened int) {
 }
 
 func (l *load) newReport(mode string) *Report {
-	r := &Report{Mode: mode, URL: l.cfg.URL, Channels: len(l.channels)}
+	r := &Report{Mode: mode, Target: l.cfg.Target, URL: l.cfg.URL, Channels: len(l.channels)}
 	if mode == "traffic" {
 		r.Via, r.Rate, r.Duration = l.cfg.Via, l.cfg.Rate, l.cfg.Duration.Seconds()
 		if l.cfg.PublishURL != l.cfg.URL {
@@ -133,6 +136,9 @@ func (r *Report) fill(cnt *counters, subs []*sub, expected int64, pubSecs float6
 			r.Missing += miss
 		}
 		r.Disorder += s.disorder.Load()
+		if s.live == nil {
+			continue
+		}
 		st := s.live.Stats()
 		r.Reconnects += st.Reconnects
 		r.Fetches += st.Fetches
@@ -180,6 +186,14 @@ func (r *Report) print(w io.Writer) {
 		p("latency", "p50 %.2fms  p95 %.2fms  p99 %.2fms  max %.2fms  mean %.2fms  (%d samples)", l.P50, l.P95, l.P99, l.Max, l.Mean, l.Samples)
 		p("reconnects", "%d (disconnects %d, gap fetches %d, gaps filled %d, skipped %d, unsubscribed %d)",
 			r.Reconnects, r.Disconnects, r.Fetches, r.GapsFilled, r.GapsSkipped, r.Unsubscribed)
+	}
+	if st := r.Storm; st != nil {
+		p("storm", "opened %d, failed %d, in %.2fs (%.0f/s)", st.Conns.Opened, st.Conns.Failed, st.Conns.Seconds, st.Conns.PerSecond)
+		for _, e := range st.Conns.Errors {
+			p("", "error: %s", e)
+		}
+		l := st.LiveLatency
+		p("", "live traffic meanwhile: p50 %.2fms  p95 %.2fms  p99 %.2fms  max %.2fms  (%d samples)", l.P50, l.P95, l.P99, l.Max, l.Samples)
 	}
 	s := r.RSS
 	if s.Source == "" {

@@ -24,6 +24,8 @@ type load struct {
 	hc       *http.Client
 	users    []*user
 	channels []*channel
+
+	stormChannels []*channel // -storm's quiet channels
 }
 
 // user is an account the run acts as.
@@ -149,19 +151,11 @@ func (l *load) setupChannels(ctx context.Context) error {
 			l.channels = append(l.channels, &channel{caseID: id, name: "case:" + id, owner: owner})
 		}
 	} else {
-		entity, typ, err := l.caseType(ctx)
+		chs, err := l.createCases(ctx, l.cfg.Channels)
 		if err != nil {
 			return err
 		}
-		for i := range l.cfg.Channels {
-			owner := l.users[i%len(l.users)]
-			cs, err := owner.c.CreateCase(ctx, client.CaseRequest{EntityID: entity, CaseTypeID: typ,
-				Subject: fmt.Sprintf("اختبار حمل %d", i+1), Body: "حالة أنشأها jihat-load لقياس الأداء", Priority: "normal"})
-			if err != nil {
-				return fmt.Errorf("create case: %w", err)
-			}
-			l.channels = append(l.channels, &channel{caseID: cs.ID, name: "case:" + cs.ID, owner: owner})
-		}
+		l.channels = chs
 		l.logf("%d cases opened", len(l.channels))
 	}
 	var watchers []*user
@@ -191,6 +185,25 @@ func (l *load) setupChannels(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// createCases opens n cases, owned by the run's users in turn.
+func (l *load) createCases(ctx context.Context, n int) ([]*channel, error) {
+	entity, typ, err := l.caseType(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*channel
+	for i := range n {
+		owner := l.users[i%len(l.users)]
+		cs, err := owner.c.CreateCase(ctx, client.CaseRequest{EntityID: entity, CaseTypeID: typ,
+			Subject: fmt.Sprintf("اختبار حمل %d", i+1), Body: "حالة أنشأها jihat-load لقياس الأداء", Priority: "normal"})
+		if err != nil {
+			return nil, fmt.Errorf("create case: %w", err)
+		}
+		out = append(out, &channel{caseID: cs.ID, name: "case:" + cs.ID, owner: owner, subs: []*user{owner}})
+	}
+	return out, nil
 }
 
 // subscriber returns who holds subscriber connection i (of channel i mod K):

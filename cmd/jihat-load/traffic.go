@@ -19,7 +19,8 @@ const stampPrefix = "load:"
 
 // sub is one subscribed connection and what it received.
 type sub struct {
-	live     *client.Live
+	live     *client.Live // nil with -target centrifugo
+	cf       *cfConn      // with -target centrifugo
 	ch       *channel
 	got      atomic.Int64 // the run's comments delivered
 	disorder atomic.Int64 // events at or below the last seq (the SDK must never let one through)
@@ -36,6 +37,17 @@ type counters struct {
 	errMu                     sync.Mutex
 	errSamples                []string
 	disconnects, unsubscribed atomic.Int64
+	storm                     *stormWindow // nil without -storm
+}
+
+// deliveredAt records one delivery of a comment sent at sent.
+func (c *counters) deliveredAt(sent, now int64) {
+	c.lat.record(time.Duration(now - sent))
+	if c.storm.during(sent) {
+		c.storm.lat.record(time.Duration(now - sent))
+	}
+	c.delivered.Add(1)
+	c.lastDeliver.Store(now)
 }
 
 func (c *counters) sampleErr(err error) {
@@ -48,18 +60,34 @@ func (c *counters) sampleErr(err error) {
 
 // traffic runs the publish/deliver benchmark.
 func (l *load) traffic(ctx context.Context) (*Report, error) {
-	if err := l.setupUsers(ctx); err != nil {
-		return nil, err
+	if l.cfg.Target == targetCentrifugo {
+		l.cfChannels()
+	} else {
+		if err := l.setupUsers(ctx); err != nil {
+			return nil, err
+		}
+		if err := l.setupChannels(ctx); err != nil {
+			return nil, err
+		}
 	}
-	if err := l.setupChannels(ctx); err != nil {
+	if err := l.setupStorm(ctx); err != nil {
 		return nil, err
 	}
 	rep := l.newReport("traffic")
 	l.measureBefore(ctx, &rep.RSS)
 	cnt := &counters{lat: newHistogram()}
+	if l.cfg.Storm > 0 {
+		cnt.storm = &stormWindow{lat: newHistogram()}
+		rep.Storm = &StormStats{}
+	}
 	subs := make([]*sub, l.cfg.Conns)
 	var watchers atomic.Int64
 	opened := l.openAll(ctx, &rep.Conns, l.cfg.Conns, func(ctx context.Context, i int) error {
+		if l.cfg.Target == targetCentrifugo {
+			s, err := l.cfSubscriber(ctx, i, cnt)
+			subs[i] = s
+			return err
+		}
 		ch, u := l.subscriber(i)
 		live, err := u.c.ConnectConfig(ctx, client.LiveConfig{EventBuffer: 1024, HandshakeTimeout: l.cfg.Timeout})
 		if err != nil {
@@ -80,19 +108,34 @@ func (l *load) traffic(ctx context.Context) (*Report, error) {
 	subs = compact(subs)
 	rep.WatcherConns = int(watchers.Load())
 	defer closeAll(subs)
+	var err error
 	l.logf("%d of %d connections subscribed in %.2fs", opened, l.cfg.Conns, rep.Conns.Seconds)
 	l.measureAfter(ctx, &rep.RSS, opened)
 	if opened == 0 {
 		return rep, errors.New("no connection could be opened")
 	}
 
-	pubs, err := l.startPublishers(ctx, cnt)
-	if err != nil {
+	var pubs *publishers
+	if l.cfg.Target == targetCentrifugo {
+		pubs = l.cfStartPublishers(ctx, cnt)
+	} else if pubs, err = l.startPublishers(ctx, cnt); err != nil {
 		return rep, err
 	}
 	rep.Publishers = pubs.n
 	l.logf("publishing %.0f comments/s for %v through %s (%d publishers)", l.cfg.Rate, l.cfg.Duration, l.cfg.Via, pubs.n)
 	start := time.Now()
+	stormDone := make(chan func(), 1)
+	if l.cfg.Storm > 0 {
+		go func() {
+			select {
+			case <-time.After(l.cfg.StormAfter):
+			case <-ctx.Done():
+				stormDone <- func() {}
+				return
+			}
+			stormDone <- l.storm(ctx, cnt.storm, rep.Storm)
+		}()
+	}
 	rep.Planned, rep.Skipped = pace(ctx, l.cfg.Rate, l.cfg.Duration, l.channels)
 	pubs.wait()
 	pubSecs := time.Since(start).Seconds()
@@ -105,6 +148,11 @@ func (l *load) traffic(ctx context.Context) (*Report, error) {
 	settle(ctx, l.cfg.Settle, func() bool { return cnt.delivered.Load() >= expected })
 
 	rep.fill(cnt, subs, expected, pubSecs)
+	if l.cfg.Storm > 0 {
+		closeStorm := <-stormDone
+		rep.Storm.LiveLatency = cnt.storm.lat.stats()
+		closeStorm()
+	}
 	return rep, nil
 }
 
@@ -123,11 +171,8 @@ func (s *sub) consume(cnt *counters) {
 			if !ok {
 				continue
 			}
-			now := time.Now().UnixNano()
-			cnt.lat.record(time.Duration(now - sent))
 			s.got.Add(1)
-			cnt.delivered.Add(1)
-			cnt.lastDeliver.Store(now)
+			cnt.deliveredAt(sent, time.Now().UnixNano())
 		case *client.Disconnected:
 			cnt.disconnects.Add(1)
 		case *client.Unsubscribed:
@@ -231,7 +276,11 @@ func closeAll(subs []*sub) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			closeLive(s.live)
+			if s.cf != nil {
+				s.cf.close()
+			} else {
+				closeLive(s.live)
+			}
 			<-s.done
 		}()
 	}

@@ -113,6 +113,17 @@ func (s *SFU) Participants(room string) []ParticipantInfo {
 	return r.infos()
 }
 
+// Speaker returns the active speaker of room ("" when nobody speaks).
+func (s *SFU) Speaker(room string) string {
+	r := s.room(room)
+	if r == nil {
+		return ""
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.speaker
+}
+
 // ParticipantInfo is what the room shows of a participant.
 type ParticipantInfo struct {
 	ID         string `json:"id"`

@@ -4,7 +4,9 @@
 // microphone), and each receives the other's audio (inbound-rtp
 // packetsReceived grows); the chair mutes the member and the member's
 // packets stop reaching the chair; a raised hand reaches the chair, who
-// gives the floor. rtc.js runs against the real binary's SFU on loopback.
+// gives the floor; the chair records, the member is told, and Chromium's
+// Opus becomes one recording per speaker in the minutes. rtc.js runs
+// against the real binary's SFU on loopback.
 import { expect, step } from './runner.js';
 import { axe, outDir } from './harness.js';
 
@@ -147,6 +149,18 @@ export async function runMeeting({ server, open }) {
     await member.locator('.floor').waitFor();
     await member.locator(`.attendee-list li[data-user="${memberID}"] .badge.muted`).waitFor({ state: 'detached' });
     await grows(chair, await received(chair), 25, 'the chair hears the member again');
+  });
+
+  await step('meeting: the chair records; the member is told, and the minutes list both speakers\' files', async () => {
+    await chair.click('#audio-record');
+    await member.locator('.recording').waitFor();
+    await grows(chair, await received(chair), 25, 'audio while recording');
+    await chair.click('#audio-record');
+    await member.locator('.recording').waitFor({ state: 'detached' });
+    await member.waitForFunction(async (mid) => {
+      const r = await (await fetch(`/api/v1/meetings/${mid}/minutes`)).json();
+      return (r.recordings || []).length === 2;
+    }, id, { timeout: 20000, polling: 250 });
     await member.click('#audio-leave');
     await chair.click('#audio-leave');
     for (const p of [chair, member]) expect(p.problems.length, 0, 'page errors: ' + p.problems.join('; '));

@@ -45,6 +45,11 @@ function useRoom(id) {
     onJoined: (u) => patch((a) => ({ inAudio: toggle(a.inAudio, u, true) })),
     onLeft: (u) => patch((a) => ({ inAudio: toggle(a.inAudio, u, false), mutedUsers: toggle(a.mutedUsers, u, false) })),
     onRecording: (r) => patch({ recording: !!r.on }),
+    onRoom: (s) => patch({ // what the room's events said before we joined
+      inAudio: new Set((s.participants || []).map((p) => p.id)),
+      mutedUsers: new Set((s.participants || []).filter((p) => p.muted).map((p) => p.id)),
+      speaker: s.speaker || '', hands: s.hands || [], floor: s.floor || '', recording: !!s.recording,
+    }),
     onError: (e) => setError(errorOf(e)),
   };
   const act = async (fn) => { setError(null); try { await fn(); } catch (e) { setError(errorOf(e)); } };

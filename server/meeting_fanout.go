@@ -1,0 +1,230 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
+)
+
+// The room's state goes live coalesced: a meeting of a thousand attendees
+// where everyone votes or joins at once must not cost a frame per vote or
+// per arrival to each of the thousand sockets.
+
+// tallyInterval is the least time between two tallies of one motion sent
+// by one node, and between two attendance frames of one meeting (at most
+// ~5 a second).
+const tallyInterval = 200 * time.Millisecond
+
+// coalescer runs, for each key with changes, one sender at a time: the
+// first change after a quiet spell is sent at once, the changes that
+// arrive while a send runs or within tallyInterval of the last one wait
+// and go together. Sends of one key never overlap, so they go out in
+// order.
+type coalescer struct {
+	mu   sync.Mutex // guards keys
+	keys map[string]*coalesced
+	send func(key string, st *coalesced) // called without mu
+}
+
+type coalesced struct {
+	pending, running bool
+	done             bool      // the state may go when nothing is pending
+	last             time.Time // when the last send started
+	// the caller's state, guarded by coalescer.mu
+	sent    int64            // tallies: the version of the last tally sent
+	changes []attendanceEdge // attendance: the edges not sent yet
+}
+
+// touch marks key changed, with update (may be nil) applied to its state
+// under the lock, and starts its sender when none runs.
+func (c *coalescer) touch(key string, update func(*coalesced)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.keys == nil {
+		c.keys = map[string]*coalesced{}
+	}
+	st := c.keys[key]
+	if st == nil {
+		st = &coalesced{}
+		c.keys[key] = st
+	}
+	if update != nil {
+		update(st)
+	}
+	st.pending = true
+	if !st.running {
+		st.running = true
+		go c.run(key, st)
+	}
+}
+
+func (c *coalescer) run(key string, st *coalesced) {
+	for {
+		c.mu.Lock()
+		if !st.pending {
+			st.running = false
+			if st.done && c.keys[key] == st {
+				delete(c.keys, key)
+			}
+			c.mu.Unlock()
+			return
+		}
+		wait := tallyInterval - time.Since(st.last)
+		c.mu.Unlock()
+		if wait > 0 {
+			time.Sleep(wait)
+		}
+		c.mu.Lock()
+		st.pending = false // a change from now on sends again
+		st.last = time.Now()
+		c.mu.Unlock()
+		c.send(key, st)
+	}
+}
+
+// forget lets st go once nothing is pending (called by send).
+func (c *coalescer) forget(st *coalesced) {
+	c.mu.Lock()
+	st.done = true
+	c.mu.Unlock()
+}
+
+// tallyCoalescer publishes the tally of a motion after votes, at most once
+// per tallyInterval per node: the tally is state, not a stream, so the
+// latest one replaces all the ones skipped. It reads the tally from the
+// database when it sends, so the counts are always whole and current. An
+// open ballot's frame carries who voted what as a delta: "changes" holds
+// the votes changed after tally version "since" (this node's previous
+// frame) up to the frame's tally version, read from one snapshot of the
+// database. A client holding version V applies a frame of version > V
+// whose since ≤ V; a frame whose since is above V means it missed one (a
+// dropped socket): it reads the whole motion again (GET, or the snapshot
+// of a new subscription). The frame of a closing motion has since 0 and
+// every vote.
+type tallyCoalescer struct {
+	s    *Server
+	once sync.Once
+	c    coalescer
+}
+
+// changed says that motionID's tally changed.
+func (t *tallyCoalescer) changed(meetingID, motionID string) {
+	t.once.Do(func() { t.c.send = t.send })
+	t.c.touch(motionID, nil)
+}
+
+func (t *tallyCoalescer) send(motionID string, st *coalesced) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	t.c.mu.Lock()
+	since := st.sent
+	t.c.mu.Unlock()
+	mo, err := t.s.store.MotionChanges(ctx, motionID, since)
+	if err != nil {
+		t.s.log.Warn("tally", slog.String("motion", motionID), slog.Any("err", err))
+		return
+	}
+	if mo.Status == jihat.MotionClosed {
+		// The closer sent the final tally (final); nothing more of it.
+		t.c.forget(st)
+		return
+	}
+	t.publish(ctx, mo, since)
+	t.c.mu.Lock()
+	st.sent = max(st.sent, mo.Tally.Version)
+	t.c.mu.Unlock()
+}
+
+// final sends the frozen tally of a motion that just closed, at once, with
+// every vote of an open ballot.
+func (t *tallyCoalescer) final(ctx context.Context, mo *jihat.Motion) {
+	t.publish(ctx, mo, 0)
+}
+
+func (t *tallyCoalescer) publish(ctx context.Context, mo *jihat.Motion, since int64) {
+	f := tallyFrame{Type: "tally", MeetingID: mo.MeetingID, motionView: newMotionView(mo)}
+	if !mo.Secret {
+		f.Since, f.Changes = &since, f.Votes
+		if f.Changes == nil {
+			f.Changes = map[string]string{}
+		}
+		f.Votes = nil
+	}
+	payload, err := json.Marshal(f)
+	if err != nil {
+		return
+	}
+	t.s.live(ctx, jihat.MeetingChannel(mo.MeetingID), hub.Event{Data: payload})
+}
+
+// tallyFrame is the data of a live tally: the motion with its whole counts
+// and, for an open ballot, the votes changed after tally version Since
+// (never the choices of a secret ballot).
+type tallyFrame struct {
+	Type      string `json:"type"`
+	MeetingID string `json:"meeting_id"`
+	*motionView
+	Since   *int64            `json:"since,omitempty"`
+	Changes map[string]string `json:"changes,omitempty"`
+}
+
+// attendanceEdge is one arrival or departure in the room.
+type attendanceEdge struct {
+	UserID string `json:"user_id"`
+	Action string `json:"action"` // join, leave
+	Via    string `json:"via"`    // ws, checkin
+	At     string `json:"at"`
+}
+
+// attendanceCoalescer tells the room who came or went: the edges this
+// node recorded since its last frame, in order, with the quorum now, at
+// most once per tallyInterval per meeting and node. Each edge is recorded
+// by one node, so each is sent once.
+type attendanceCoalescer struct {
+	s    *Server
+	once sync.Once
+	c    coalescer
+}
+
+// add queues an edge of meetingID's attendance.
+func (a *attendanceCoalescer) add(meetingID string, e attendanceEdge) {
+	a.once.Do(func() { a.c.send = a.send })
+	a.c.touch(meetingID, func(st *coalesced) { st.changes = append(st.changes, e) })
+}
+
+func (a *attendanceCoalescer) send(meetingID string, st *coalesced) {
+	a.c.mu.Lock()
+	edges := st.changes
+	st.changes = nil
+	a.c.mu.Unlock()
+	defer a.c.forget(st)
+	if len(edges) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s := a.s
+	m, err := s.store.MeetingHead(ctx, meetingID)
+	if err != nil {
+		return
+	}
+	here, eligible, err := s.store.QuorumCounts(ctx, meetingID)
+	if err != nil {
+		return
+	}
+	payload, _ := json.Marshal(map[string]any{"type": "attendance", "meeting_id": meetingID, "changes": edges,
+		"quorum": jihat.NewQuorum(m.Quorum, here, eligible)})
+	s.live(ctx, jihat.MeetingChannel(meetingID), hub.Event{Data: payload})
+	open, err := s.store.OpenMotionIDs(ctx, meetingID)
+	if err != nil {
+		return
+	}
+	for _, id := range open {
+		s.tallies.changed(meetingID, id)
+	}
+}
