@@ -128,13 +128,22 @@ func (c *conn) sendWait(ctx context.Context, frame []byte) error {
 			return nil
 		}
 		c.mu.Unlock()
-		select {
-		case <-c.space:
-		case <-c.done:
-			return errConnClosed
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := c.waitSpace(ctx); err != nil {
+			return err
 		}
+	}
+}
+
+// waitSpace waits until the writer takes a batch from the queue (or the
+// connection closes).
+func (c *conn) waitSpace(ctx context.Context) error {
+	select {
+	case <-c.space:
+		return nil
+	case <-c.done:
+		return errConnClosed
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

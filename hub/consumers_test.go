@@ -189,8 +189,15 @@ func TestDisconnectUser(t *testing.T) {
 
 // TestReplaySeam: events published while a subscription replays from the
 // database arrive once each, in order, without a gap at the seam.
+//
+// The 300 events are published in one burst with no pause; the part that
+// comes after the seam goes straight to the send queue. With the default
+// queue (256) a writer goroutine starved of CPU (a loaded machine, -race)
+// lets the burst fill it, and the slow-consumer rule closes the socket
+// with 4008 — that rule has its own test (TestSlowConsumer). Here the queue
+// holds the whole burst, so what is tested is the seam alone.
 func TestReplaySeam(t *testing.T) {
-	n := startNode(t, nodeOpts{})
+	n := startNode(t, nodeOpts{cfg: hub.Config{QueueSize: 1024}})
 	channel := caseChannel(4)
 	for i := 0; i < 300; i++ {
 		n.db.commit(channel, `{"before":true}`)

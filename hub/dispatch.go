@@ -78,6 +78,8 @@ func (s *Endpoint) typing(ctx context.Context, c *conn, env Envelope) {
 	if in.State == "" {
 		in.State = "start"
 	}
+	// Real time, not the injected clock: this paces frames on a socket (I/O),
+	// it is no domain time (nothing stored, shown or compared with a deadline).
 	now := time.Now()
 	c.mu.Lock()
 	throttled := in.State == "start" && now.Sub(sub.typingAt) < s.cfg.TypingInterval

@@ -31,6 +31,9 @@ func (w *wsWriter) close(code websocket.StatusCode, reason string) {
 	w.ws.Close(code, reason)
 }
 
+// touch records that the peer was heard from. lastSeen and the idle and ping
+// timers that read it are real time on purpose (I/O timeouts of the socket,
+// measured beside the network's own deadlines), not the injected clock.
 func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 
 // serve runs one socket: authentication, then the read loop, until it

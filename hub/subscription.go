@@ -160,12 +160,26 @@ func (c *conn) replay(ctx context.Context, s *subscription, since int64, resend 
 // bounded wait as the replay itself (a burst that arrived meanwhile must not
 // overflow the queue at once), until none is left; frames that keep arriving
 // are held until then, so the order stays the channel's.
+//
+// The subscription goes live only once the writer has brought the queue
+// down to a quarter: the replay keeps it up to half full (sendWait), and
+// switching to live frames then would leave a burst published across the
+// seam only half the queue before it overflows and the client is told to
+// resync. Until then live frames keep being held (up to SeamBuffer) and
+// flushed with the same bounded wait.
 func (c *conn) flushHeld(ctx context.Context, s *subscription) error {
 	for {
 		c.mu.Lock()
 		batch := s.held
 		s.held = nil
 		if len(batch) == 0 {
+			if len(c.pending) > c.h.cfg.QueueSize/4 && !c.closing.Load() {
+				c.mu.Unlock()
+				if err := c.waitSpace(ctx); err != nil {
+					return err
+				}
+				continue
+			}
 			s.replaying = false
 			c.mu.Unlock()
 			return nil

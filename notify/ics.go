@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ type ICSEvent struct {
 	Location    string
 	URL         string
 	Start, End  time.Time
-	Stamp       time.Time // when the invitation was made; default now
+	Stamp       time.Time // when the invitation was made (required: the caller's clock; ICS refuses a zero one)
 	Organizer   ICSPerson
 	Attendees   []ICSPerson
 }
@@ -32,14 +33,15 @@ type ICSPerson struct {
 
 // ICS writes e as an RFC 5545 iCalendar object with one VEVENT: CRLF line
 // ends, UTF-8 text escaped and folded at 75 octets without splitting a
-// character, times in UTC.
-func ICS(e ICSEvent) []byte {
+// character, times in UTC. e.Stamp is required (ErrNoStamp): the package
+// keeps no clock of its own, the caller passes its clock's time.
+func ICS(e ICSEvent) ([]byte, error) {
 	method := strings.ToUpper(e.Method)
 	if method == "" {
 		method = "REQUEST"
 	}
 	if e.Stamp.IsZero() {
-		e.Stamp = time.Now()
+		return nil, ErrNoStamp
 	}
 	var b bytes.Buffer
 	line := func(s string) { foldLine(&b, s) }
@@ -79,16 +81,23 @@ func ICS(e ICSEvent) []byte {
 	}
 	line("END:VEVENT")
 	line("END:VCALENDAR")
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
+// ErrNoStamp is ICS's error for an event without its Stamp.
+var ErrNoStamp = errors.New("notify: ICSEvent.Stamp is required")
+
 // ICSAttachment is e as an e-mail attachment named invite.ics.
-func ICSAttachment(e ICSEvent) Attachment {
+func ICSAttachment(e ICSEvent) (Attachment, error) {
 	method := strings.ToUpper(e.Method)
 	if method == "" {
 		method = "REQUEST"
 	}
-	return Attachment{Name: "invite.ics", ContentType: "text/calendar; method=" + method + "; charset=UTF-8", Data: ICS(e)}
+	data, err := ICS(e)
+	if err != nil {
+		return Attachment{}, err
+	}
+	return Attachment{Name: "invite.ics", ContentType: "text/calendar; method=" + method + "; charset=UTF-8", Data: data}, nil
 }
 
 func icsTime(t time.Time) string { return t.UTC().Format("20060102T150405Z") }

@@ -96,15 +96,7 @@ func TestLoginRefused(t *testing.T) {
 func TestRegisterValidation(t *testing.T) {
 	ts := testserver.Start(t)
 	ok := func(kv ...any) map[string]any {
-		m := map[string]any{"name": "سالم", "email": ts.Email("v"), "password": citizenPassword}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i+1] == nil {
-				delete(m, kv[i].(string))
-			} else {
-				m[kv[i].(string)] = kv[i+1]
-			}
-		}
-		return m
+		return withFields(map[string]any{"name": "سالم", "email": ts.Email("v"), "password": citizenPassword}, kv...)
 	}
 	tests := []struct {
 		name   string

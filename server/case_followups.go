@@ -118,17 +118,8 @@ func postpone(m *store.CaseTx, by string, until time.Time, publicReason string) 
 
 // DecidePostponement approves or refuses a pending request (case.approve).
 func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (caseView, error) {
-	note = strings.TrimSpace(note)
-	if !approve || note != "" {
-		if err := jihat.ValidateReason("note", note); err != nil {
-			return caseView{}, err
-		}
-	}
-	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
+	return s.decide(ctx, u, lang, a, caseID, jihat.PermCaseApprove, approve, note, func(m *store.CaseTx, note string) error {
 		c := m.Case
-		if err := allowed(u, c, canManage(u, c, jihat.PermCaseApprove)); err != nil {
-			return err
-		}
 		if approve {
 			if _, err := jihat.Transition(c.Status, jihat.ActionPostpone); err != nil {
 				return err
@@ -154,6 +145,25 @@ func (s *Server) DecidePostponement(ctx context.Context, u *jihat.User, lang jih
 			return postpone(m, u.ID, req.Until, req.PublicReason)
 		}
 		return nil
+	})
+}
+
+// decide runs fn, the decision on a request waiting for a supervisor
+// (postponement, reassignment), on case caseID for u, who must hold perm in
+// scope. The note is trimmed and given to fn; refusing requires one.
+func (s *Server) decide(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID string, perm jihat.Permission,
+	approve bool, note string, fn func(m *store.CaseTx, note string) error) (caseView, error) {
+	note = strings.TrimSpace(note)
+	if !approve || note != "" {
+		if err := jihat.ValidateReason("note", note); err != nil {
+			return caseView{}, err
+		}
+	}
+	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
+		if err := allowed(u, m.Case, canManage(u, m.Case, perm)); err != nil {
+			return err
+		}
+		return fn(m, note)
 	})
 	return s.caseAnswerErr(ctx, u, lang, c, err)
 }

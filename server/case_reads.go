@@ -66,11 +66,7 @@ func (s *Server) CaseEvents(ctx context.Context, u *jihat.User, id string, since
 		}
 		events = mergeByTime(events, staff)
 	}
-	ids := make([]string, 0, len(events))
-	for _, e := range events {
-		ids = append(ids, e.ActorID)
-	}
-	names, err := s.store.UserNames(ctx, ids)
+	names, err := actorNames(ctx, s.store, events)
 	if err != nil {
 		return nil, err
 	}

@@ -74,17 +74,8 @@ func (s *Server) Reassign(ctx context.Context, u *jihat.User, lang jihat.Lang, a
 // (case.reassign in scope). Approval hands the case over as Reassign does;
 // the requester hears the decision either way.
 func (s *Server) DecideReassignment(ctx context.Context, u *jihat.User, lang jihat.Lang, a jihat.AuditEntry, caseID, requestID string, approve bool, note string) (caseView, error) {
-	note = strings.TrimSpace(note)
-	if !approve || note != "" {
-		if err := jihat.ValidateReason("note", note); err != nil {
-			return caseView{}, err
-		}
-	}
-	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
+	v, err := s.decide(ctx, u, lang, a, caseID, jihat.PermCaseReassign, approve, note, func(m *store.CaseTx, note string) error {
 		c := m.Case
-		if err := allowed(u, c, canManage(u, c, jihat.PermCaseReassign)); err != nil {
-			return err
-		}
 		req, err := m.DecideReassignment(requestID, u.ID, approve, note)
 		if err != nil {
 			return err
@@ -117,7 +108,7 @@ func (s *Server) DecideReassignment(ctx context.Context, u *jihat.User, lang jih
 	if err == nil && approve {
 		s.wakeSweeper()
 	}
-	return s.caseAnswerErr(ctx, u, lang, c, err)
+	return v, err
 }
 
 // reassignTarget loads the employee a case may be given to: active staff of

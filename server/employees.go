@@ -52,6 +52,18 @@ func (s *Server) listEmployees(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"employees": out})
 }
 
+// employeeTarget reads the caller, who must manage the employees of entity
+// {id}, and the employee {user_id} their request is about.
+func (s *Server) employeeTarget(c *fiber.Ctx) (actor *jihat.User, entityID, userID string, err error) {
+	if actor, entityID, err = s.entityManager(c, (*jihat.User).CanManageEmployees); err != nil {
+		return nil, "", "", err
+	}
+	if userID, err = pathID(c, "user_id"); err != nil {
+		return nil, "", "", err
+	}
+	return actor, entityID, userID, nil
+}
+
 type permissionsRequest struct {
 	Grant  []string `json:"grant"`
 	Revoke []string `json:"revoke"`
@@ -60,11 +72,7 @@ type permissionsRequest struct {
 // setPermissions: PUT /api/v1/entities/{id}/employees/{user_id}/permissions
 // (SetPermissions).
 func (s *Server) setPermissions(c *fiber.Ctx) error {
-	actor, entityID, err := s.entityManager(c, (*jihat.User).CanManageEmployees)
-	if err != nil {
-		return err
-	}
-	userID, err := pathID(c, "user_id")
+	actor, entityID, userID, err := s.employeeTarget(c)
 	if err != nil {
 		return err
 	}
@@ -87,11 +95,7 @@ func (s *Server) setEmployeeActive(active bool) fiber.Handler {
 		action = "employee.enable"
 	}
 	return func(c *fiber.Ctx) error {
-		actor, entityID, err := s.entityManager(c, (*jihat.User).CanManageEmployees)
-		if err != nil {
-			return err
-		}
-		userID, err := pathID(c, "user_id")
+		actor, entityID, userID, err := s.employeeTarget(c)
 		if err != nil {
 			return err
 		}

@@ -161,15 +161,7 @@ func TestEmployeeValidation(t *testing.T) {
 	entity, other := ts.CreateEntity(admin), ts.CreateEntity(admin)
 	dept, otherDept := ts.CreateDepartment(admin, entity), ts.CreateDepartment(admin, other)
 	body := func(kv ...any) map[string]any {
-		m := map[string]any{"name": "موظف", "email": ts.Email("emp"), "department_id": dept, "role": "employee", "password": "employee-passphrase"}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i+1] == nil {
-				delete(m, kv[i].(string))
-			} else {
-				m[kv[i].(string)] = kv[i+1]
-			}
-		}
-		return m
+		return withFields(map[string]any{"name": "موظف", "email": ts.Email("emp"), "department_id": dept, "role": "employee", "password": "employee-passphrase"}, kv...)
 	}
 	tests := []struct {
 		name   string

@@ -58,11 +58,7 @@ func (s *Server) getEntity(c *fiber.Ctx) error {
 // entityManager returns the caller and the entity ID from the path when the
 // caller may administer that entity.
 func (s *Server) entityManager(c *fiber.Ctx, may func(u *jihat.User, id string) bool) (*jihat.User, string, error) {
-	u, err := requireUser(c)
-	if err != nil {
-		return nil, "", err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return nil, "", err
 	}

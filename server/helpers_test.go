@@ -121,3 +121,16 @@ func auditRows(tb testing.TB, ts *testserver.TestServer) int64 {
 	}
 	return n
 }
+
+// withFields is body m with the pairs of kv (name, value) set, or removed
+// where the value is nil: a request body with one field changed.
+func withFields(m map[string]any, kv ...any) map[string]any {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(m, kv[i].(string))
+		} else {
+			m[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return m
+}

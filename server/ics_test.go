@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +73,11 @@ func TestICS(t *testing.T) {
 		{"cancel", notify.ICSEvent{UID: "m-3@jihat", Method: "cancel", Sequence: 2, Summary: "ملغى", Start: start, Stamp: start}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			lines := unfoldICS(t, notify.ICS(tc.ev))
+			raw, err := notify.ICS(tc.ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := unfoldICS(t, raw)
 			if lines[0] != "BEGIN:VCALENDAR" || lines[len(lines)-1] != "END:VCALENDAR" {
 				t.Fatalf("not one VCALENDAR: %q ... %q", lines[0], lines[len(lines)-1])
 			}
@@ -116,9 +121,16 @@ func TestICS(t *testing.T) {
 		})
 	}
 	// The attachment form names the method and the charset.
-	a := notify.ICSAttachment(notify.ICSEvent{UID: "x", Method: "CANCEL", Summary: "s", Start: start})
+	a, err := notify.ICSAttachment(notify.ICSEvent{UID: "x", Method: "CANCEL", Summary: "s", Start: start, Stamp: start})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if a.Name != "invite.ics" || a.ContentType != "text/calendar; method=CANCEL; charset=UTF-8" {
 		t.Errorf("attachment = %q, %q", a.Name, a.ContentType)
+	}
+	// No stamp, no invitation: the package has no clock to fill it from.
+	if _, err := notify.ICS(notify.ICSEvent{UID: "x", Summary: "s", Start: start}); !errors.Is(err, notify.ErrNoStamp) {
+		t.Errorf("ICS without a stamp: %v, want ErrNoStamp", err)
 	}
 }
 

@@ -235,11 +235,7 @@ func (b liveBackend) replay(ctx context.Context, channel string, since int64, li
 // the audience of its case as it is now (the hub gives an event only to
 // subscribers who may read it).
 func (s *Server) hubEvents(ctx context.Context, events []jihat.CaseEvent, sequenced bool) ([]hub.Event, error) {
-	ids := make([]string, 0, len(events))
-	for _, e := range events {
-		ids = append(ids, e.ActorID)
-	}
-	names, err := s.store.UserNames(ctx, ids)
+	names, err := actorNames(ctx, s.store, events)
 	if err != nil {
 		return nil, err
 	}

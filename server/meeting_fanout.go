@@ -18,6 +18,11 @@ import (
 // tallyInterval is the least time between two tallies of one motion sent
 // by one node, and between two attendance frames of one meeting (at most
 // ~5 a second).
+//
+// The pacing is real time (time.Now, time.AfterFunc), not the injected
+// clock: it is the rate of network sends, not a domain time (nothing it
+// measures is stored, shown or compared with a deadline), and a stopped
+// test clock must not stop the tallies.
 const tallyInterval = 200 * time.Millisecond
 
 // coalescer runs, for each key with changes, one sender at a time: the

@@ -214,9 +214,10 @@ type msock struct {
 	n      int
 	// lite keeps only answers and snapshots, and of the live tallies
 	// only the newest (for the storms: hundreds of sockets).
-	lite  bool
-	live  liveMotion  // lite: the motion rebuilt from its live tallies
-	marks []tallyMark // lite: when each live tally arrived
+	lite    bool
+	readErr error       // why reading stopped (the server closed the socket...)
+	live    liveMotion  // lite: the motion rebuilt from its live tallies
+	marks   []tallyMark // lite: when each live tally arrived
 }
 
 // liveMotion is a motion as a client rebuilds it from live tally frames:
@@ -284,6 +285,9 @@ func tryDialMeeting(t testing.TB, base, token string, lite bool) (*msock, error)
 		for {
 			_, b, err := ws.Read(context.Background())
 			if err != nil {
+				s.mu.Lock()
+				s.readErr = err
+				s.mu.Unlock()
 				return
 			}
 			var f wsFrame
@@ -346,7 +350,10 @@ func (s *msock) wait(t testing.TB, match func(wsFrame) bool) wsFrame {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no matching frame; got %d frames", len(s.all()))
+			s.mu.Lock()
+			why := s.readErr
+			s.mu.Unlock()
+			t.Fatalf("no matching frame; got %d frames; reading stopped: %v", len(s.all()), why)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -48,7 +48,11 @@ func (s *Server) invite(mt *store.MeetingTx, organizer *jihat.User, users map[st
 			ev.Attendees = append(ev.Attendees, notify.ICSPerson{Name: u.Name, Email: u.Email})
 		}
 	}
-	ics := string(notify.ICS(ev))
+	raw, err := notify.ICS(ev)
+	if err != nil {
+		return err
+	}
+	ics := string(raw)
 	for _, x := range m.Members {
 		data := map[string]any{"title": m.Title, "meeting": m.Title, "meeting_id": m.ID, "entity_id": m.EntityID,
 			"starts_at": rfc3339(m.StartsAt), "ends_at": rfc3339(m.EndsAt), "sequence": m.Sequence, "method": method, "ics": ics}

@@ -59,11 +59,7 @@ func (s *Server) publishMeeting(ctx context.Context, m *jihat.Meeting, events []
 	if len(events) == 0 {
 		return
 	}
-	ids := make([]string, 0, len(events))
-	for _, e := range events {
-		ids = append(ids, e.ActorID)
-	}
-	names, err := s.store.UserNames(ctx, ids)
+	names, err := actorNames(ctx, s.store, events)
 	if err != nil {
 		s.log.WarnContext(ctx, "publish: actor names", slog.Any("err", err))
 	}
@@ -342,11 +338,7 @@ func (s *Server) meetingReplay(ctx context.Context, channel string, since int64,
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(events))
-	for _, e := range events {
-		ids = append(ids, e.ActorID)
-	}
-	names, err := s.store.UserNames(ctx, ids)
+	names, err := actorNames(ctx, s.store, events)
 	if err != nil {
 		return nil, err
 	}

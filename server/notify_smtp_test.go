@@ -300,8 +300,11 @@ func TestSMTPArabicMail(t *testing.T) {
 			// A meeting invitation carries its .ics.
 			title := "اجتماع مجلس الإدارة الدوري لمناقشة الميزانية السنوية والخطة الاستراتيجية"
 			start := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
-			ics := notify.ICS(notify.ICSEvent{UID: "meeting-1@jihat", Summary: title, Start: start, End: start.Add(time.Hour),
-				Attendees: []notify.ICSPerson{{Name: "مواطن", Email: citizen.Email}}})
+			ics, err := notify.ICS(notify.ICSEvent{UID: "meeting-1@jihat", Summary: title, Start: start, End: start.Add(time.Hour),
+				Stamp: start.Add(-time.Hour), Attendees: []notify.ICSPerson{{Name: "مواطن", Email: citizen.Email}}})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := ts.Store.Enqueue(context.Background(), store.Notice{Kind: "meeting.invitation", RecipientID: citizen.ID,
 				Data: map[string]any{"title": title, "starts_at": start, "ends_at": start.Add(time.Hour), "ics": string(ics)}}); err != nil {
 				t.Fatal(err)

@@ -87,28 +87,48 @@ func (l *MemoryLimiter) Reset(_ context.Context, key string) error {
 	return nil
 }
 
-// RedisLimiter shares counters between nodes: INCR and PEXPIRE in one script,
-// so the window starts with the first attempt and the count is atomic.
+// RedisLimiter shares counters between nodes: one script counts and opens
+// the window atomically, so the window starts with the first attempt. Its
+// time is the injected clock's, passed to the script (not Redis's TIME):
+// the window's end is stored beside the count; Redis's own expiry only
+// removes the key some time after the window ended.
 type RedisLimiter struct {
 	rdb    redis.UniversalClient
 	prefix string
+	now    func() time.Time
 }
 
-// NewRedisLimiter uses rdb with keys under prefix.
-func NewRedisLimiter(rdb redis.UniversalClient, prefix string) *RedisLimiter {
-	return &RedisLimiter{rdb: rdb, prefix: prefix}
+// NewRedisLimiter uses rdb with keys under prefix and the clock now (nil:
+// time.Now).
+func NewRedisLimiter(rdb redis.UniversalClient, prefix string, now func() time.Time) *RedisLimiter {
+	if now == nil {
+		now = time.Now
+	}
+	return &RedisLimiter{rdb: rdb, prefix: prefix, now: now}
 }
 
+// key is the hash of one counter: "n" (the count) and "end" (the window's
+// end, Unix ms of the clock). The "w:" segment keeps it apart from the
+// plain counters of earlier versions.
+func (l *RedisLimiter) key(k string) string { return l.prefix + "w:" + k }
+
+// incrWindow: KEYS[1] the counter; ARGV[1] now (ms), ARGV[2] the window
+// (ms). It returns the count and the ms left in the window.
 var incrWindow = redis.NewScript(`
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`)
+local now, per = tonumber(ARGV[1]), tonumber(ARGV[2])
+local v = redis.call('HMGET', KEYS[1], 'n', 'end')
+local n, e = tonumber(v[1]), tonumber(v[2])
+if not n or not e or e <= now then n, e = 0, now + per end
+n = n + 1
+redis.call('HSET', KEYS[1], 'n', n, 'end', e)
+redis.call('PEXPIRE', KEYS[1], e - now + 60000)
+return {n, e - now}`)
 
 // Allow implements Limiter. Any Redis failure is returned as an error.
 func (l *RedisLimiter) Allow(ctx context.Context, key string, limit int, per time.Duration) (bool, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	res, err := incrWindow.Run(ctx, l.rdb, []string{l.prefix + key}, per.Milliseconds()).Int64Slice()
+	res, err := incrWindow.Run(ctx, l.rdb, []string{l.key(key)}, l.now().UnixMilli(), per.Milliseconds()).Int64Slice()
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limiter: %w", err)
 	}
@@ -118,16 +138,19 @@ func (l *RedisLimiter) Allow(ctx context.Context, key string, limit int, per tim
 	return true, 0, nil
 }
 
+// countWindow: KEYS[1] the counter; ARGV[1] now (ms). The count and the
+// ms left, or zeros once the window has ended.
 var countWindow = redis.NewScript(`
-local n = redis.call('GET', KEYS[1])
-if not n then return {0, 0} end
-return {tonumber(n), redis.call('PTTL', KEYS[1])}`)
+local v = redis.call('HMGET', KEYS[1], 'n', 'end')
+local n, e = tonumber(v[1]), tonumber(v[2])
+if not n or not e or e <= tonumber(ARGV[1]) then return {0, 0} end
+return {n, e - tonumber(ARGV[1])}`)
 
 // Count implements Limiter.
 func (l *RedisLimiter) Count(ctx context.Context, key string) (int, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	res, err := countWindow.Run(ctx, l.rdb, []string{l.prefix + key}).Int64Slice()
+	res, err := countWindow.Run(ctx, l.rdb, []string{l.key(key)}, l.now().UnixMilli()).Int64Slice()
 	if err != nil {
 		return 0, 0, fmt.Errorf("rate limiter: %w", err)
 	}
@@ -138,7 +161,7 @@ func (l *RedisLimiter) Count(ctx context.Context, key string) (int, time.Duratio
 func (l *RedisLimiter) Reset(ctx context.Context, key string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	if err := l.rdb.Del(ctx, l.prefix+key).Err(); err != nil {
+	if err := l.rdb.Del(ctx, l.key(key)).Err(); err != nil {
 		return fmt.Errorf("rate limiter: %w", err)
 	}
 	return nil

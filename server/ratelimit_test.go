@@ -84,11 +84,16 @@ func TestMemoryLimiter(t *testing.T) {
 
 func TestRedisLimiter(t *testing.T) {
 	rdb, prefix := testenv.RedisClient(t)
-	// Redis keeps its own time: the window is short and advance sleeps.
-	limiterSuite(t, server.NewRedisLimiter(rdb, prefix), func(d time.Duration) { time.Sleep(d) }, 300*time.Millisecond)
+	// The limiter's time is the clock's (a script argument), not Redis's:
+	// the suite steps it as for the memory limiter.
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	limiterSuite(t, server.NewRedisLimiter(rdb, prefix, clock), advance, time.Minute)
 
 	// Two limiters on one Redis (two nodes) share a key's count.
-	a, b := server.NewRedisLimiter(rdb, prefix+"shared:"), server.NewRedisLimiter(rdb, prefix+"shared:")
+	a, b := server.NewRedisLimiter(rdb, prefix+"shared:", clock), server.NewRedisLimiter(rdb, prefix+"shared:", clock)
 	ctx := context.Background()
 	a.Allow(ctx, "k", 2, time.Hour)
 	b.Allow(ctx, "k", 2, time.Hour)
@@ -100,7 +105,7 @@ func TestRedisLimiter(t *testing.T) {
 func TestRedisLimiterDown(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialerRetries: 1, DialerRetryTimeout: time.Millisecond})
 	t.Cleanup(func() { rdb.Close() })
-	ok, _, err := server.NewRedisLimiter(rdb, "x:").Allow(context.Background(), "k", 10, time.Minute)
+	ok, _, err := server.NewRedisLimiter(rdb, "x:", nil).Allow(context.Background(), "k", 10, time.Minute)
 	if err == nil || ok {
 		t.Fatalf("Allow with Redis down = %v, %v; want an error and no", ok, err)
 	}

@@ -92,7 +92,7 @@ func TestLoginThrottleFailsClosed(t *testing.T) {
 		DialerRetries: 1, DialerRetryTimeout: time.Millisecond})
 	t.Cleanup(func() { rdb.Close() })
 	ts := testserver.Start(t, defaultLimits, testserver.Configure(func(c *server.Config) {
-		c.Limiter = server.NewRedisLimiter(rdb, "jihat:test:")
+		c.Limiter = server.NewRedisLimiter(rdb, "jihat:test:", nil)
 	}))
 	email := ts.Email("closed")
 	status, m := ts.Do("POST", "/api/v1/auth/register", "", map[string]any{"name": "مغلق", "email": email, "password": citizenPassword})
@@ -114,7 +114,7 @@ func TestLoginThrottleFailsClosed(t *testing.T) {
 // per-account budget, whichever node a guess reaches.
 func TestLoginThrottleSharedByNodes(t *testing.T) {
 	rdb, prefix := testenv.RedisClient(t)
-	limiter := testserver.Configure(func(c *server.Config) { c.Limiter = server.NewRedisLimiter(rdb, prefix) })
+	limiter := testserver.Configure(func(c *server.Config) { c.Limiter = server.NewRedisLimiter(rdb, prefix, nil) })
 	a := testserver.Start(t, testserver.Postgres(), defaultLimits, limiter)
 	email := a.Email("shared")
 	a.Must(http.StatusCreated, "POST", "/api/v1/auth/register", "", map[string]any{"name": "مشترك", "email": email, "password": citizenPassword})

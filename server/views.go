@@ -1,11 +1,28 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"time"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/store"
 )
+
+// actorNames reads the names of the people who acted in events (case or
+// meeting events), by ID, in one query.
+func actorNames[E jihat.CaseEvent | jihat.MeetingEvent](ctx context.Context, st *store.Store, events []E) (map[string]string, error) {
+	ids := make([]string, 0, len(events))
+	for i := range events {
+		switch e := any(&events[i]).(type) {
+		case *jihat.CaseEvent:
+			ids = append(ids, e.ActorID)
+		case *jihat.MeetingEvent:
+			ids = append(ids, e.ActorID)
+		}
+	}
+	return st.UserNames(ctx, ids)
+}
 
 // userView is a user as the API shows it. Personal data (national ID,
 // mobile) is filled only for the user themself and for staff allowed to see it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -121,6 +122,7 @@ type auditFlagKey struct{}
 // never writes (or is not migrated yet) runs nothing.
 type chainer struct {
 	once      sync.Once
+	started   atomic.Bool // set by start's once; close waits for run only then
 	closeOnce sync.Once
 	wake      chan struct{}
 	stop      chan struct{}
@@ -132,7 +134,7 @@ func newChainer() *chainer {
 }
 
 func (c *chainer) start(s *Store) {
-	c.once.Do(func() { go c.run(s) })
+	c.once.Do(func() { c.started.Store(true); go c.run(s) })
 }
 
 // kick asks the chainer to look for pending entries (never blocks).
@@ -160,11 +162,12 @@ func (c *chainer) run(s *Store) {
 	}
 }
 
-// close stops the chainer (if it started) and links what is left.
+// close stops the chainer (if it started) and links what is left. It may be
+// called more than once: a store that is closed twice (as tests do) must not
+// wait a second time, nor wait for a run that never started.
 func (c *chainer) close(s *Store) {
-	started := true
-	c.once.Do(func() { started = false })
-	if !started {
+	c.once.Do(func() {}) // no start after close
+	if !c.started.Load() {
 		return
 	}
 	first := false

@@ -374,3 +374,24 @@ func TestAuditTwoNodes(t *testing.T) {
 		t.Fatalf("chain length = %d, want %d", n, 2*each+1)
 	}
 }
+
+// TestCloseTwice: a store is closed twice (a test's explicit Close and its
+// cleanup), with and without an audited write before; neither Close waits
+// for a chainer that never started or already stopped.
+func TestCloseTwice(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b *backend) {
+		for _, write := range []bool{false, true} {
+			s := b.Open(t)
+			if write {
+				mustEntity(t, s)
+			}
+			done := make(chan struct{})
+			go func() { s.Close(); s.Close(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("Close twice (write=%v) did not return", write)
+			}
+		}
+	})
+}

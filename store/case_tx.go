@@ -3,10 +3,13 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 
 	"github.com/jihat/jihat"
 )
@@ -26,6 +29,8 @@ type CaseTx struct {
 	events []jihat.CaseEvent
 	Now    time.Time
 	isNew  bool // inserted by this transaction (CreateCase)
+	// appendText is text to append to search columns (indexComment).
+	appendText map[string]string
 	// auto is AutoAssign's choice and the round-robin stamp to record when
 	// the case goes to them (see AutoAssign).
 	auto struct {
@@ -138,9 +143,16 @@ func (m *CaseTx) save() error {
 	if m.publicChange() {
 		c.PublicUpdatedAt = m.Now
 	}
-	row := caseToRow(c)
-	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).Select("*").Omit(append([]string{"id", "number", "created_at", "search_ver"}, caseIndex.columnNames()...)...).
-		Updates(&row).Error; err != nil {
+	// Only the columns that changed (and the comment words to append to the
+	// search columns): one short statement.
+	updates := caseRowChanges(caseToRow(c), caseToRow(&b))
+	for _, col := range caseIndex.columnNames() {
+		delete(updates, col)
+	}
+	for col, text := range m.appendText {
+		updates[col] = gorm.Expr(col+" || ?", text)
+	}
+	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).UpdateColumns(updates).Error; err != nil {
 		return fmt.Errorf("save case: %w", err)
 	}
 	wasOpen, isOpen := b.Status.Open(), c.Status.Open()
@@ -203,8 +215,51 @@ func (m *CaseTx) indexComment(vis jihat.Visibility, data any) error {
 		f = caseIndex.fields[2]
 	}
 	exact, stems := jihat.SearchDoc(c.Body)
-	return m.tx.Model(&caseRow{}).Where("id = ?", m.Case.ID).UpdateColumns(map[string]any{
-		f.exact: gorm.Expr(f.exact+" || ?", " "+exact),
-		f.stem:  gorm.Expr(f.stem+" || ?", " "+stems),
-	}).Error
+	// Appended by save, in the statement that writes the case row.
+	if m.appendText == nil {
+		m.appendText = map[string]string{}
+	}
+	m.appendText[f.exact] += " " + exact
+	m.appendText[f.stem] += " " + stems
+	return nil
 }
+
+// caseColumns maps caseRow's field names to their columns, for save.
+var caseColumns = sync.OnceValue(func() map[string]string {
+	sch, err := schema.Parse(&caseRow{}, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]string{}
+	for _, f := range sch.Fields {
+		if f.DBName != "" {
+			out[f.Name] = f.DBName
+		}
+	}
+	return out
+})
+
+// caseRowChanges returns the columns of row that differ from before, with
+// their new values (save writes only those).
+func caseRowChanges(row, before caseRow) map[string]any {
+	cols := caseColumns()
+	out := map[string]any{}
+	va, vb := reflect.ValueOf(row), reflect.ValueOf(before)
+	t := va.Type()
+	for i := range t.NumField() {
+		name := t.Field(i).Name
+		col, ok := cols[name]
+		if !ok || caseFixedColumns[col] {
+			continue
+		}
+		a, b := va.Field(i).Interface(), vb.Field(i).Interface()
+		if !reflect.DeepEqual(a, b) {
+			out[col] = a
+		}
+	}
+	return out
+}
+
+// caseFixedColumns are never written by save: the identity, and what only
+// the search index maintains.
+var caseFixedColumns = map[string]bool{"id": true, "number": true, "created_at": true, "search_ver": true}

@@ -82,30 +82,14 @@ type counterRow struct {
 
 func (counterRow) TableName() string { return "counters" }
 
-type postponementRow struct {
-	ID           string    `gorm:"primaryKey;size:36"`
-	CaseID       string    `gorm:"size:36;not null;index"`
-	RequestedBy  string    `gorm:"size:36;not null"`
-	Until        time.Time `gorm:"not null"`
-	Reason       string    `gorm:"not null"`            // internal: staff only
-	PublicReason string    `gorm:"not null;default:''"` // for the requester; "" when none was written
-	Status       string    `gorm:"size:10;not null"`    // pending, approved, refused
-	DecidedBy    *string   `gorm:"size:36"`
-	DecidedAt    *time.Time
-	Note         string    `gorm:"not null;default:''"`
-	CreatedAt    time.Time `gorm:"not null"`
-}
-
-func (postponementRow) TableName() string { return "postponements" }
-
-// reassignmentRow is an employee's request to hand a case to a colleague
-// (migration 21).
-type reassignmentRow struct {
+// requestRow is what every request on a case waiting for a supervisor
+// holds (postponements, reassignments): who asked, its status and the
+// decision. Embedded (gorm:"embedded"), its columns are the tables' own, as
+// before; the field is named because GORM skips an unexported anonymous one.
+type requestRow struct {
 	ID          string  `gorm:"primaryKey;size:36"`
 	CaseID      string  `gorm:"size:36;not null;index"`
 	RequestedBy string  `gorm:"size:36;not null"`
-	ToUserID    string  `gorm:"size:36;not null"`
-	Reason      string  `gorm:"not null;default:''"`
 	Status      string  `gorm:"size:10;not null"` // pending, approved, refused
 	DecidedBy   *string `gorm:"size:36"`
 	DecidedAt   *time.Time
@@ -113,7 +97,26 @@ type reassignmentRow struct {
 	CreatedAt   time.Time `gorm:"not null"`
 }
 
-func (reassignmentRow) TableName() string { return "reassignments" }
+type postponementRow struct {
+	Req          requestRow `gorm:"embedded"`
+	Until        time.Time  `gorm:"not null"`
+	Reason       string     `gorm:"not null"`            // internal: staff only
+	PublicReason string     `gorm:"not null;default:''"` // for the requester; "" when none was written
+}
+
+func (postponementRow) TableName() string       { return "postponements" }
+func (r *postponementRow) request() *requestRow { return &r.Req }
+
+// reassignmentRow is an employee's request to hand a case to a colleague
+// (migration 21).
+type reassignmentRow struct {
+	Req      requestRow `gorm:"embedded"`
+	ToUserID string     `gorm:"size:36;not null"`
+	Reason   string     `gorm:"not null;default:''"`
+}
+
+func (reassignmentRow) TableName() string       { return "reassignments" }
+func (r *reassignmentRow) request() *requestRow { return &r.Req }
 
 // outboxRow is a notification to send, written in the same transaction as
 // the event that causes it. The notifications worker delivers it.

@@ -25,69 +25,22 @@ type Postponement struct {
 	CreatedAt    time.Time
 }
 
-// Postponement statuses.
-const (
-	PostponementPending  = "pending"
-	PostponementApproved = "approved"
-	PostponementRefused  = "refused"
-)
-
 // RequestPostponement records a pending request on the case. Only one request
 // may be pending per case: a second is ECONFLICT.
 func (m *CaseTx) RequestPostponement(by string, until time.Time, reason, publicReason string) (*Postponement, error) {
-	var n int64
-	if err := m.tx.Model(&postponementRow{}).Where("case_id = ? AND status = ?", m.Case.ID, PostponementPending).
-		Count(&n).Error; err != nil {
-		return nil, err
-	}
-	if n > 0 {
-		return nil, jihat.Errorf(jihat.ECONFLICT, "postponement_pending")
-	}
-	row := postponementRow{ID: newID(), CaseID: m.Case.ID, RequestedBy: by, Until: until.UTC(), Reason: reason,
-		PublicReason: publicReason, Status: PostponementPending, CreatedAt: m.Now}
-	if err := m.tx.Create(&row).Error; err != nil {
-		return nil, err
-	}
-	p := postponement(row)
-	return &p, nil
+	row := &postponementRow{Until: until.UTC(), Reason: reason, PublicReason: publicReason}
+	return request(m, row, by, "postponement_pending", postponement)
 }
 
 // DecidePostponement approves or refuses the pending request id of this case.
 // ENOTFOUND when there is no such pending request.
 func (m *CaseTx) DecidePostponement(id, by string, approve bool, note string) (*Postponement, error) {
-	var row postponementRow
-	if err := m.tx.Where("id = ? AND case_id = ? AND status = ?", id, m.Case.ID, PostponementPending).Take(&row).Error; err != nil {
-		return nil, notFound(err)
-	}
-	row.Status = PostponementRefused
-	if approve {
-		row.Status = PostponementApproved
-	}
-	row.DecidedBy, row.DecidedAt, row.Note = &by, &m.Now, note
-	if err := m.tx.Save(&row).Error; err != nil {
-		return nil, err
-	}
-	p := postponement(row)
-	return &p, nil
+	return decide(m, id, by, approve, note, postponement)
 }
 
-// PendingPostponements returns the pending requests of a case.
-func (s *Store) PendingPostponements(ctx context.Context, caseID string) ([]Postponement, error) {
-	var rows []postponementRow
-	if err := s.db.WithContext(ctx).Where("case_id = ? AND status = ?", caseID, PostponementPending).
-		Order("created_at").Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make([]Postponement, len(rows))
-	for i, r := range rows {
-		out[i] = postponement(r)
-	}
-	return out, nil
-}
-
-func postponement(r postponementRow) Postponement {
-	return Postponement{ID: r.ID, CaseID: r.CaseID, RequestedBy: r.RequestedBy, Until: r.Until.UTC(), Reason: r.Reason,
-		PublicReason: r.PublicReason, Status: r.Status, DecidedBy: deref(r.DecidedBy), CreatedAt: r.CreatedAt.UTC()}
+func postponement(r *postponementRow) Postponement {
+	return Postponement{ID: r.Req.ID, CaseID: r.Req.CaseID, RequestedBy: r.Req.RequestedBy, Until: r.Until.UTC(), Reason: r.Reason,
+		PublicReason: r.PublicReason, Status: r.Req.Status, DecidedBy: deref(r.Req.DecidedBy), CreatedAt: r.Req.CreatedAt.UTC()}
 }
 
 // CasesToRemind returns open, assigned cases whose reminder time has come

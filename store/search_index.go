@@ -50,7 +50,7 @@ const reindexBatch = 500
 // locks its rows with SKIP LOCKED, so they never wait for each other or
 // write a row twice at once; writing it twice would be harmless).
 func (s *Store) reindexAll(ctx context.Context) error {
-	began, total := time.Now(), 0
+	began, total := time.Now(), 0 // real time: how long the re-index took, for the log
 	for {
 		n, err := s.ReindexSearch(ctx, reindexBatch)
 		total += n

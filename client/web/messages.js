@@ -1,7 +1,9 @@
 // messages.js: every text of the app, in Arabic and English, under the
 // same keys. The server's errors arrive already translated (Accept-Language).
-// The meetings' texts are in messages_meetings.js.
+// The meetings' texts are in messages_meetings.js, the service admin's in
+// messages_services.js.
 import { meetingTexts } from './messages_meetings.js';
+import { serviceTexts } from './messages_services.js';
 const ar = {
   'app.name': 'جهات', 'app.title': 'جهات — قناة واحدة بين الناس والجهات',
   'loading': 'جارٍ التحميل…', 'close': 'إغلاق', 'cancel': 'إلغاء', 'next': 'التالي',
@@ -220,4 +222,4 @@ const en = {
   'guide.channel.phone': 'Phone', 'guide.channel.email': 'E-mail',
 };
 
-export const messages = { ar: { ...ar, ...meetingTexts.ar }, en: { ...en, ...meetingTexts.en } };
+export const messages = { ar: { ...ar, ...meetingTexts.ar, ...serviceTexts.ar }, en: { ...en, ...meetingTexts.en, ...serviceTexts.en } };

@@ -85,7 +85,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		rdb := redis.NewClient(opts)
 		defer rdb.Close()
-		scfg.Limiter = server.NewRedisLimiter(rdb, "jihat:rl:")
+		scfg.Limiter = server.NewRedisLimiter(rdb, "jihat:rl:", clock)
 		scfg.Ready = append(scfg.Ready, server.Check{Name: "redis", Fn: func(ctx context.Context) error {
 			return rdb.Ping(ctx).Err()
 		}})

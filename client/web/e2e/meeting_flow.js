@@ -35,7 +35,7 @@ const received = (page) => page.evaluate(async () => {
 
 // grows waits until the page received at least more packets than from.
 async function grows(page, from, more, what) {
-  const end = Date.now() + 20000;
+  const end = Date.now() + 40000;
   for (;;) {
     const n = await received(page);
     if (n >= from + more) return n;
@@ -56,7 +56,7 @@ async function metric(server, name) {
 // than from: the fence of the mute test (a muted publisher's packets are
 // counted as dropped, in order, instead of being forwarded).
 async function dropped(server, from, n) {
-  const end = Date.now() + 20000;
+  const end = Date.now() + 40000;
   for (;;) {
     const d = await metric(server, 'jihat_rtc_packets_dropped_muted_total');
     if (d >= from + n) return d;
@@ -66,7 +66,9 @@ async function dropped(server, from, n) {
 }
 
 async function login(page, who) {
-  await page.goto('/login');
+  // Not waiting for the load event: on a loaded machine the app's modules
+  // may take long to finish loading after the form is usable.
+  await page.goto('/login', { waitUntil: 'domcontentloaded' });
   await page.fill('#login', who);
   await page.fill('#password', PW);
   await page.click('form button[type=submit]');
@@ -80,6 +82,8 @@ export async function runMeeting({ server, open }) {
   const member = await open({ lang: 'en' });
   const admin = await open({});
   for (const p of [chair, member]) await p.context().addInitScript(trackPeers);
+  // Generous bounds for a loaded machine (a run that passes is not slower).
+  for (const p of [chair, member, admin]) p.setDefaultTimeout(40000);
   let id;
   let chairID;
   let memberID;
@@ -117,10 +121,10 @@ export async function runMeeting({ server, open }) {
   await step('meeting: both join the audio and each receives the other\'s', async () => {
     await chair.click('#audio-join');
     await member.click('#audio-join');
-    for (const p of [chair, member]) await p.locator('.audio-state[data-state="connected"]').waitFor({ timeout: 20000 });
+    for (const p of [chair, member]) await p.locator('.audio-state[data-state="connected"]').waitFor({ timeout: 40000 });
     await grows(chair, 0, 25, 'the chair hears the member');
     await grows(member, 0, 25, 'the member hears the chair');
-    await chair.waitForFunction(() => document.querySelector('.speaker').dataset.speaker !== '', null, { timeout: 20000 });
+    await chair.waitForFunction(() => document.querySelector('.speaker').dataset.speaker !== '', null, { timeout: 40000 });
     const violations = await axe(chair);
     expect(violations.length, 0, 'accessibility violations in the meeting room: ' + JSON.stringify(violations));
     await chair.screenshot({ path: `${outDir}/meeting-room-ar.png`, fullPage: true });
@@ -160,7 +164,7 @@ export async function runMeeting({ server, open }) {
     await member.waitForFunction(async (mid) => {
       const r = await (await fetch(`/api/v1/meetings/${mid}/minutes`)).json();
       return (r.recordings || []).length === 2;
-    }, id, { timeout: 20000, polling: 250 });
+    }, id, { timeout: 40000, polling: 250 });
     await member.click('#audio-leave');
     await chair.click('#audio-leave');
     for (const p of [chair, member]) expect(p.problems.length, 0, 'page errors: ' + p.problems.join('; '));

@@ -6,6 +6,7 @@ import { startServer, launch, newPage, ensureOut, outDir } from './harness.js';
 import { step, summary } from './runner.js';
 import { run } from './flows.js';
 import { runGuide } from './guide_flow.js';
+import { runServiceAdmin } from './service_admin_flow.js';
 import { runMeeting } from './meeting_flow.js';
 
 const t0 = Date.now();
@@ -24,6 +25,7 @@ try {
   console.log(`e2e: jihat at ${server.url}, Chromium ${browser.version()}`);
   await run({ server, open });
   await runGuide({ server, open });
+  await runServiceAdmin({ server, open });
   await runMeeting({ server, open });
   ok = summary();
 } catch (err) {

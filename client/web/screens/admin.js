@@ -1,7 +1,8 @@
 // screens/admin.js: an entity's administration, one tab each: departments,
 // case types with SLA hours per priority, employees with roles and
 // permission grants, the distribution rule and working calendar, and the
-// notification templates. A platform admin picks the entity first.
+// notification templates, and the entity's services in the guide
+// (admin_services.js). A platform admin picks the entity first.
 import { html, useEffect, useState } from '../html.js';
 import { t, pick } from '../i18n.js';
 import { get, post, patch } from '../api.js';
@@ -9,8 +10,9 @@ import { navigate } from '../store.js';
 import { Page, Spinner, Input, Select, ErrorSummary, errorOf, useForm } from '../components.js';
 import { Employees } from './admin_employees.js';
 import { Templates } from './admin_templates.js';
+import { Services } from './admin_services.js';
 
-const tabs = ['departments', 'case-types', 'employees', 'settings', 'templates'];
+const tabs = ['departments', 'case-types', 'employees', 'settings', 'templates', 'services'];
 
 function Departments({ entityID }) {
   const [list, setList] = useState(null);
@@ -118,7 +120,8 @@ export function Admin({ user, tab, params }) {
       : tab === 'case-types' ? html`<${CaseTypes} entityID=${chosen} />`
         : tab === 'employees' ? html`<${Employees} entityID=${chosen} />`
           : tab === 'settings' ? html`<${Settings} entityID=${chosen} />`
-            : html`<${Templates} entityID=${chosen} />`;
+            : tab === 'services' ? html`<${Services} entityID=${chosen} />`
+              : html`<${Templates} entityID=${chosen} />`;
   return html`<${Page} title=${t('admin.title')} wide>
     ${user.role === 'platform_admin' && entities && html`<${Select} id="admin-entity" label=${t('admin.entity')} value=${chosen || ''}
       placeholder=${t('form.choose')} options=${entities.map((e) => ({ value: e.id, label: pick(e) }))}
