@@ -273,6 +273,7 @@ var authzRows = []authzRow{
 	{method: "GET", path: "/api/v1/stats/entities/{entity}/breakdown", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
 	{method: "GET", path: "/api/v1/stats/entities/{entity}/indicators", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
 	{method: "GET", path: "/api/v1/stats/entities/{entity}/counters", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
+	{method: "GET", path: "/api/v1/stats/entities/{entity}/dashboard", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
 	{method: "GET", path: "/api/v1/stats/entities/{entity}/report", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
 	{method: "GET", path: "/api/v1/stats/employees/{target}", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},
 	{method: "GET", path: "/api/v1/stats/employees/{target}/hours", want: only(200, supervisor, entityAdmin, oversight, platformAdmin)},

@@ -117,6 +117,7 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Get("/stats/entities/:id/breakdown", getBreakdown(s))
 	v1.Get("/stats/entities/:id/indicators", getIndicators(s))
 	v1.Get("/stats/entities/:id/counters", getCounters(s))
+	v1.Get("/stats/entities/:id/dashboard", getDashboard(s))
 	v1.Get("/stats/entities/:id/report", s.statsReport)
 	v1.Get("/stats/employees/:id", getEmployeeStats(s))
 	v1.Get("/stats/employees/:id/hours", getHours(s))

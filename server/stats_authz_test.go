@@ -19,6 +19,7 @@ func TestStatsAuthorization(t *testing.T) {
 		e, d1, d2 := w.cs.Entity, w.cs.Department, w.cs2.Department
 		entityPaths := []string{"/api/v1/stats/entities/" + e, "/api/v1/stats/entities/" + e + "/breakdown?by=employee",
 			"/api/v1/stats/entities/" + e + "/indicators?by=week", "/api/v1/stats/entities/" + e + "/counters",
+			"/api/v1/stats/entities/" + e + "/dashboard",
 			"/api/v1/stats/entities/" + e + "/report", "/api/v1/stats/cases?entity_id=" + e, "/api/v1/entities/" + e + "/report-schedule"}
 		type check struct {
 			who    string
@@ -43,6 +44,7 @@ func TestStatsAuthorization(t *testing.T) {
 		}
 		for _, p := range []string{"/api/v1/stats/employees/" + w.c.ID, "/api/v1/stats/employees/" + w.c.ID + "/hours",
 			"/api/v1/stats/departments/" + d2 + "/performance", "/api/v1/stats/entities/" + e + "?department_id=" + d2,
+			"/api/v1/stats/entities/" + e + "/dashboard?department_id=" + d2,
 			"/api/v1/stats/cases?employee_id=" + w.c.ID} {
 			checks = append(checks, check{"supervisor of another department", w.s1.Token, p, 403},
 				check{"entity admin", w.ea.Token, p, 200})

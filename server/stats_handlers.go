@@ -48,6 +48,7 @@ var (
 	getEmployeeStats = statsCall("id", (*Server).EmployeeStats)
 	getHours         = statsCall("id", (*Server).Hours)
 	getPerformance   = statsCall("id", (*Server).Performance)
+	getDashboard     = statsCall("id", (*Server).Dashboard)
 	getAllEntities   = statsCall("", func(s *Server, ctx context.Context, u *jihat.User, _ string, q StatsQuery) (*BreakdownAnswer, error) {
 		return s.AllEntities(ctx, u, q)
 	})

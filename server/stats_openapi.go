@@ -15,6 +15,7 @@ var statsOperations = []op{
 	{"get", "/api/v1/stats/entities/{id}/breakdown", "Figures per department (the default), case_type, employee or priority (by=), each with drill-down links", "stats", true, "", "200", "StatsBreakdown"},
 	{"get", "/api/v1/stats/entities/{id}/indicators", "Cases per day, week (Sunday to Saturday) or month (by=) of the period, by status, case type and priority, and the late trend (cases whose deadline fell in the bucket and was missed); buckets in the entity's zone", "stats", true, "", "200", "Indicators"},
 	{"get", "/api/v1/stats/entities/{id}/counters", "The dashboard's counters now: open, late, opened and resolved today (also pushed on entity:<id>:feed and feed as events of data.type counters)", "stats", true, "", "200", "Counters"},
+	{"get", "/api/v1/stats/entities/{id}/dashboard", "The dashboard's first paint in one call: figures (as /stats/entities/{id}), by_department (as /breakdown), indicators (as /indicators; by= day, week or month) and counters, for the caller's scope. Query: from, to, department_id, case_type_id, priority, by", "stats", true, "", "200", "Dashboard"},
 	{"get", "/api/v1/stats/entities/{id}/report", "The period report: format=html (printable; right to left in Arabic; Hijri Umm al-Qura and Gregorian period) or format=csv (UTF-8 with BOM). Query: from, to, lang", "stats", true, "", "200", ""},
 	{"get", "/api/v1/stats/employees/{id}", "An employee's figures (cases assigned to them), medians in working time, and hours worked (wall time: logged_in_seconds, online_seconds, active_seconds)", "stats", true, "", "200", "EmployeeStats"},
 	{"get", "/api/v1/stats/employees/{id}/hours", "Hours worked per local day (wall time: logged in, online, active) and the login / logout log", "stats", true, "", "200", "Hours"},
@@ -84,6 +85,8 @@ func statsSchemas() map[string]any {
 			"buckets": arrayOf(bucket), "case_types": map[string]any{"type": "object", "additionalProperties": str()}}),
 		"Counters": object([]string{"open", "late"}, map[string]any{"type": str(), "entity_id": strFmt("uuid"), "open": integer(),
 			"late": integer(), "opened_today": integer(), "resolved_today": integer(), "at": strFmt("date-time")}),
+		"Dashboard": object([]string{"figures", "by_department", "indicators", "counters"}, map[string]any{"figures": ref("EntityStats"),
+			"by_department": ref("StatsBreakdown"), "indicators": ref("Indicators"), "counters": ref("Counters")}),
 		"ReportScheduleAnswer":  object([]string{"schedule"}, map[string]any{"schedule": schedule}),
 		"ReportScheduleRequest": object(nil, map[string]any{"enabled": boolean(), "weekday": str(), "hour": integer()}),
 	}

@@ -17,8 +17,10 @@ func StatsFromCases(s *Store, on bool) { s.statsFromCases = on }
 // marks every case_stats row not rolled up and runs RollupBatch (the
 // migration's set-based fill) until done.
 func RecomputeRollup(ctx context.Context, s *Store) error {
-	if err := s.db.WithContext(ctx).Exec("DELETE FROM case_stats_daily").Error; err != nil {
-		return err
+	for _, t := range []string{"case_stats_daily", "case_stats_monthly"} {
+		if err := s.db.WithContext(ctx).Exec("DELETE FROM " + t).Error; err != nil {
+			return err
+		}
 	}
 	if err := s.db.WithContext(ctx).Exec("UPDATE case_stats SET rolled = 0").Error; err != nil {
 		return err
@@ -26,12 +28,22 @@ func RecomputeRollup(ctx context.Context, s *Store) error {
 	return s.fillRollup(ctx)
 }
 
-// RollupCell is one row of case_stats_daily, as the tests compare them.
-type RollupCell = caseDayRow
-
-// RollupCells returns every row of case_stats_daily in key order.
-func RollupCells(ctx context.Context, s *Store) ([]RollupCell, error) {
-	var out []RollupCell
-	err := s.db.WithContext(ctx).Order("entity_id, department_id, case_type_id, priority, assignee_id, status, day").Find(&out).Error
+// RollupCells returns every row of case_stats_daily and of
+// case_stats_monthly in key order.
+func RollupCells(ctx context.Context, s *Store) ([]any, error) {
+	var days []caseDayRow
+	var months []caseMonthRow
+	db := s.db.WithContext(ctx)
+	if err := db.Order("entity_id, department_id, case_type_id, priority, assignee_id, status, day").Find(&days).Error; err != nil {
+		return nil, err
+	}
+	err := db.Order("entity_id, department_id, case_type_id, priority, assignee_id, status, month").Find(&months).Error
+	out := make([]any, 0, len(days)+len(months))
+	for _, d := range days {
+		out = append(out, d)
+	}
+	for _, m := range months {
+		out = append(out, m)
+	}
 	return out, err
 }

@@ -110,6 +110,12 @@ END $$`).Error
 	{62, "statistics: the daily rollup case_stats_daily; existing cases are added after the migrations, a batch at a time (fillRollup)", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&caseStatRow{}, &caseDayRow{})
 	}},
+	{63, "statistics: the monthly rollup case_stats_monthly, the daily rollup summed by month", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&caseMonthRow{}); err != nil {
+			return err
+		}
+		return s.fillMonthly(tx)
+	}},
 	{70, "audit: entries are written unlinked to audit_pending and chained after commit", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&auditPendingRow{})
 	}},

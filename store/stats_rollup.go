@@ -1,13 +1,13 @@
 package store
 
 import (
-	"context"
 	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/jihat/jihat"
 )
 
 // The daily rollup (migration 62): case_stats_daily holds, per entity,
@@ -26,41 +26,71 @@ import (
 // in Opened (created that day) except ResolvedHere, so a cell whose Opened
 // and ResolvedHere are both 0 is empty and is deleted.
 type caseDayRow struct {
-	EntityID     string `gorm:"primaryKey;size:36;index:idx_cday_entity,priority:1"`
-	DepartmentID string `gorm:"primaryKey;size:36;index:idx_cday_dept,priority:1"`
-	CaseTypeID   string `gorm:"primaryKey;size:36"`
-	Priority     string `gorm:"primaryKey;size:16"`
-	AssigneeID   string `gorm:"primaryKey;size:36;index:idx_cday_assignee,priority:1"`
-	Status       string `gorm:"primaryKey;size:20"`
-	Day          int    `gorm:"primaryKey;autoIncrement:false;index:idx_cday_entity,priority:2;index:idx_cday_dept,priority:2;index:idx_cday_assignee,priority:2"` // jihat.LocalDay
-	Opened       int64  `gorm:"not null;default:0"`                                                                                                                // cases created that day (now in this status, with this assignee, ...)
-	ResolvedHere int64  `gorm:"not null;default:0"`                                                                                                                // cases resolved that day and still resolved
-	FrN          int64  `gorm:"not null;default:0"`                                                                                                                // of Opened: with a first response
-	FrSum        int64  `gorm:"not null;default:0"`                                                                                                                // their wall seconds
-	FrWSum       int64  `gorm:"not null;default:0"`                                                                                                                // their working seconds
-	ResN         int64  `gorm:"not null;default:0"`                                                                                                                // resolved (or closed) now
-	ResSum       int64  `gorm:"not null;default:0"`
-	ResWSum      int64  `gorm:"not null;default:0"`
-	SLAMet       int64  `gorm:"column:sla_met;not null;default:0"`  // resolved by the deadline
-	SLALate      int64  `gorm:"column:sla_late;not null;default:0"` // resolved after it
-	Ever         int64  `gorm:"not null;default:0"`                 // resolved now or objected to
-	Objected     int64  `gorm:"not null;default:0"`                 // with at least one objection
-	Escalations  int64  `gorm:"not null;default:0"`                 // escalation events
-	RatingSum    int64  `gorm:"not null;default:0"`
-	RatingN      int64  `gorm:"not null;default:0"`
+	EntityID     string     `gorm:"primaryKey;size:36;index:idx_cday_entity,priority:1"`
+	DepartmentID string     `gorm:"primaryKey;size:36;index:idx_cday_dept,priority:1"`
+	CaseTypeID   string     `gorm:"primaryKey;size:36"`
+	Priority     string     `gorm:"primaryKey;size:16"`
+	AssigneeID   string     `gorm:"primaryKey;size:36;index:idx_cday_assignee,priority:1"`
+	Status       string     `gorm:"primaryKey;size:20"`
+	Day          int        `gorm:"primaryKey;autoIncrement:false;index:idx_cday_entity,priority:2;index:idx_cday_dept,priority:2;index:idx_cday_assignee,priority:2"` // jihat.LocalDay
+	Sums         rollupSums `gorm:"embedded"`
 }
 
 func (caseDayRow) TableName() string { return "case_stats_daily" }
 
-// dayKeyCols are the primary key of case_stats_daily; daySumCols its sums.
+// caseMonthRow is the same cell for a whole local month (migration 63):
+// case_stats_monthly is case_stats_daily summed by month, kept in the same
+// transactions, so a year reads about twelve rows per cell instead of one
+// per day (stats_rollup_read.go).
+type caseMonthRow struct {
+	EntityID     string     `gorm:"primaryKey;size:36;index:idx_cmon_entity,priority:1"`
+	DepartmentID string     `gorm:"primaryKey;size:36;index:idx_cmon_dept,priority:1"`
+	CaseTypeID   string     `gorm:"primaryKey;size:36"`
+	Priority     string     `gorm:"primaryKey;size:16"`
+	AssigneeID   string     `gorm:"primaryKey;size:36;index:idx_cmon_assignee,priority:1"`
+	Status       string     `gorm:"primaryKey;size:20"`
+	Month        int        `gorm:"primaryKey;autoIncrement:false;index:idx_cmon_entity,priority:2;index:idx_cmon_dept,priority:2;index:idx_cmon_assignee,priority:2"` // jihat.LocalMonth
+	Sums         rollupSums `gorm:"embedded"`
+}
+
+func (caseMonthRow) TableName() string { return "case_stats_monthly" }
+
+// rollupSums are the sums of a cell.
+type rollupSums struct {
+	Opened       int64 `gorm:"not null;default:0"` // cases created that day (now in this status, with this assignee, ...)
+	ResolvedHere int64 `gorm:"not null;default:0"` // cases resolved that day and still resolved
+	FrN          int64 `gorm:"not null;default:0"` // of Opened: with a first response
+	FrSum        int64 `gorm:"not null;default:0"` // their wall seconds
+	FrWSum       int64 `gorm:"not null;default:0"` // their working seconds
+	ResN         int64 `gorm:"not null;default:0"` // resolved (or closed) now
+	ResSum       int64 `gorm:"not null;default:0"`
+	ResWSum      int64 `gorm:"not null;default:0"`
+	SLAMet       int64 `gorm:"column:sla_met;not null;default:0"`  // resolved by the deadline
+	SLALate      int64 `gorm:"column:sla_late;not null;default:0"` // resolved after it
+	Ever         int64 `gorm:"not null;default:0"`                 // resolved now or objected to
+	Objected     int64 `gorm:"not null;default:0"`                 // with at least one objection
+	Escalations  int64 `gorm:"not null;default:0"`                 // escalation events
+	RatingSum    int64 `gorm:"not null;default:0"`
+	RatingN      int64 `gorm:"not null;default:0"`
+}
+
+// dayKeyCols are the primary key of case_stats_daily (monthKeyCols of
+// case_stats_monthly); daySumCols the sums of both.
 var (
-	dayKeyCols = []string{"entity_id", "department_id", "case_type_id", "priority", "assignee_id", "status", "day"}
-	daySumCols = []string{"opened", "resolved_here", "fr_n", "fr_sum", "fr_w_sum", "res_n", "res_sum", "res_w_sum",
+	dayKeyCols   = []string{"entity_id", "department_id", "case_type_id", "priority", "assignee_id", "status", "day"}
+	monthKeyCols = []string{"entity_id", "department_id", "case_type_id", "priority", "assignee_id", "status", "month"}
+	daySumCols   = []string{"opened", "resolved_here", "fr_n", "fr_sum", "fr_w_sum", "res_n", "res_sum", "res_w_sum",
 		"sla_met", "sla_late", "ever", "objected", "escalations", "rating_sum", "rating_n"}
 )
 
+// monthOfDay is the jihat.LocalMonth of a jihat.LocalDay.
+func monthOfDay(day int) int { return jihat.LocalMonth(jihat.DayDate(day, time.UTC), time.UTC) }
+
+// dayKey names a cell: a day's, or a month's when month is set (day is
+// then the month's number).
 type dayKey struct {
 	entity, dept, caseType, priority, assignee, status string
+	month                                              bool
 	day                                                int
 }
 
@@ -74,18 +104,30 @@ func (k dayKey) less(o dayKey) bool {
 			}
 		}
 	}
+	if k.month != o.month {
+		return !k.month
+	}
 	return k.day < o.day
 }
 
 // addContribution adds sign times r's contribution to cells: its cohort
-// cell (day of creation) and, when resolved, the cell of its resolution day.
-func addContribution(cells map[dayKey]*caseDayRow, r *caseStatRow, sign int64) {
-	cell := func(day int) *caseDayRow {
-		k := dayKey{r.EntityID, r.DepartmentID, r.CaseTypeID, r.Priority, r.AssigneeID, r.Status, day}
+// cells (day and month of creation) and, when resolved, the cells of its
+// resolution day and month.
+func addContribution(cells map[dayKey]*rollupSums, r *caseStatRow, sign int64) {
+	for _, month := range []bool{false, true} {
+		addCells(cells, r, sign, month)
+	}
+}
+
+func addCells(cells map[dayKey]*rollupSums, r *caseStatRow, sign int64, month bool) {
+	cell := func(day int) *rollupSums {
+		if month {
+			day = monthOfDay(day)
+		}
+		k := dayKey{r.EntityID, r.DepartmentID, r.CaseTypeID, r.Priority, r.AssigneeID, r.Status, month, day}
 		c := cells[k]
 		if c == nil {
-			c = &caseDayRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType, Priority: k.priority,
-				AssigneeID: k.assignee, Status: k.status, Day: day}
+			c = &rollupSums{}
 			cells[k] = c
 		}
 		return c
@@ -122,10 +164,7 @@ func addContribution(cells map[dayKey]*caseDayRow, r *caseStatRow, sign int64) {
 	}
 }
 
-func (c *caseDayRow) zero() bool {
-	return *c == caseDayRow{EntityID: c.EntityID, DepartmentID: c.DepartmentID, CaseTypeID: c.CaseTypeID,
-		Priority: c.Priority, AssigneeID: c.AssigneeID, Status: c.Status, Day: c.Day}
-}
+func (c *rollupSums) zero() bool { return *c == rollupSums{} }
 
 // rollStats moves the case's contribution to the rollup from its
 // statistics row as stored to the row as saveStats is about to leave it:
@@ -153,7 +192,7 @@ func (m *CaseTx) rollStats(row caseStatRow, firstResp, resolution, dueMoved bool
 	if old != nil && old.Rolled == 0 {
 		return nil
 	}
-	cells := map[dayKey]*caseDayRow{}
+	cells := map[dayKey]*rollupSums{}
 	if old != nil {
 		addContribution(cells, old, -1)
 	}
@@ -169,20 +208,39 @@ func (m *CaseTx) rollStats(row caseStatRow, firstResp, resolution, dueMoved bool
 	}
 	// One order for every transaction, so two never wait for each other's cells.
 	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
-	rows := make([]caseDayRow, len(keys))
+	var days []caseDayRow
+	var months []caseMonthRow
 	var emptied []dayKey // cells that lost a case: deleted if now empty
-	for i, k := range keys {
-		rows[i] = *cells[k]
-		if rows[i].Opened < 0 || rows[i].ResolvedHere < 0 {
+	for _, k := range keys {
+		c := *cells[k]
+		if k.month {
+			months = append(months, caseMonthRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType,
+				Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Month: k.day, Sums: c})
+		} else {
+			days = append(days, caseDayRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType,
+				Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Day: k.day, Sums: c})
+		}
+		if c.Opened < 0 || c.ResolvedHere < 0 {
 			emptied = append(emptied, k)
 		}
 	}
-	if err := m.tx.Clauses(addOnConflict()).Create(&rows).Error; err != nil {
-		return err
+	if len(days) > 0 {
+		if err := m.tx.Clauses(addOnConflict("case_stats_daily", dayKeyCols)).Create(&days).Error; err != nil {
+			return err
+		}
+	}
+	if len(months) > 0 {
+		if err := m.tx.Clauses(addOnConflict("case_stats_monthly", monthKeyCols)).Create(&months).Error; err != nil {
+			return err
+		}
 	}
 	for _, k := range emptied {
-		if err := m.tx.Where("entity_id = ? AND department_id = ? AND case_type_id = ? AND priority = ? AND assignee_id = ? AND status = ? AND day = ? AND opened = 0 AND resolved_here = 0",
-			k.entity, k.dept, k.caseType, k.priority, k.assignee, k.status, k.day).Delete(&caseDayRow{}).Error; err != nil {
+		table, grain := "case_stats_daily", "day"
+		if k.month {
+			table, grain = "case_stats_monthly", "month"
+		}
+		if err := m.tx.Exec("DELETE FROM "+table+" WHERE entity_id = ? AND department_id = ? AND case_type_id = ? AND priority = ? AND assignee_id = ? AND status = ? AND "+grain+" = ? AND opened = 0 AND resolved_here = 0",
+			k.entity, k.dept, k.caseType, k.priority, k.assignee, k.status, k.day).Error; err != nil {
 			return err
 		}
 	}
@@ -209,94 +267,16 @@ func mergeStats(old, row caseStatRow, firstResp, resolution, dueMoved bool) case
 	return next
 }
 
-// addOnConflict makes an INSERT into case_stats_daily add its sums to an
-// existing cell.
-func addOnConflict() clause.OnConflict {
-	cols := make([]clause.Column, len(dayKeyCols))
-	for i, c := range dayKeyCols {
+// addOnConflict makes an INSERT into table (of primary key keyCols) add its
+// sums to an existing cell.
+func addOnConflict(table string, keyCols []string) clause.OnConflict {
+	cols := make([]clause.Column, len(keyCols))
+	for i, c := range keyCols {
 		cols[i] = clause.Column{Name: c}
 	}
 	set := make(clause.Set, len(daySumCols))
 	for i, c := range daySumCols {
-		set[i] = clause.Assignment{Column: clause.Column{Name: c}, Value: gorm.Expr("case_stats_daily." + c + " + excluded." + c)}
+		set[i] = clause.Assignment{Column: clause.Column{Name: c}, Value: gorm.Expr(table + "." + c + " + excluded." + c)}
 	}
 	return clause.OnConflict{Columns: cols, DoUpdates: set}
-}
-
-// rollupBatch is how many case_stats rows RollupBatch adds at a time.
-const rollupBatch = 5000
-
-// fillRollup adds every case_stats row not yet in the rollup, a batch per
-// transaction (see RollupBatch): run after the migrations, a start stopped
-// half-way leaves the done batches done and the next goes on from there.
-func (s *Store) fillRollup(ctx context.Context) error {
-	began, total := time.Now(), 0
-	for {
-		n, err := s.RollupBatch(ctx, rollupBatch)
-		total += n
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			break
-		}
-	}
-	if total > 0 {
-		s.log.Info("statistics rollup filled", "cases", total, "took", time.Since(began).Round(time.Millisecond))
-	}
-	return nil
-}
-
-// RollupBatch adds at most batch case_stats rows not yet rolled up
-// (rolled = 0: made before migration 62, or by the load generator) to
-// case_stats_daily, in the database (INSERT … SELECT … GROUP BY), marks them
-// rolled, and returns how many (0: none left). On PostgreSQL the rows are
-// locked with SKIP LOCKED, so nodes starting together share the work, and a
-// case changed meanwhile waits for the batch (rollStats reads its row FOR
-// UPDATE).
-func (s *Store) RollupBatch(ctx context.Context, batch int) (int, error) {
-	n := 0
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		q := tx.Model(&caseStatRow{}).Where("rolled = 0").Order("case_id").Limit(batch)
-		if s.postgre {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		var ids []string
-		if err := q.Pluck("case_id", &ids).Error; err != nil {
-			return err
-		}
-		if n = len(ids); n == 0 {
-			return nil
-		}
-		keys := strings.Join(dayKeyCols[:6], ", ")
-		sums := make([]string, len(daySumCols))
-		for i, c := range daySumCols {
-			sums[i] = "SUM(" + c + ")"
-		}
-		sql := `INSERT INTO case_stats_daily (` + strings.Join(dayKeyCols, ", ") + `, ` + strings.Join(daySumCols, ", ") + `)
-SELECT ` + keys + `, day, ` + strings.Join(sums, ", ") + ` FROM (
-  SELECT ` + keys + `, created_day AS day, 1 AS opened, 0 AS resolved_here,
-    CASE WHEN first_resp_s IS NULL THEN 0 ELSE 1 END AS fr_n, COALESCE(first_resp_s, 0) AS fr_sum, COALESCE(first_resp_ws, 0) AS fr_w_sum,
-    CASE WHEN resolution_s IS NULL THEN 0 ELSE 1 END AS res_n, COALESCE(resolution_s, 0) AS res_sum, COALESCE(resolution_ws, 0) AS res_w_sum,
-    CASE WHEN sla_met = 1 THEN 1 ELSE 0 END AS sla_met, CASE WHEN sla_met = 0 THEN 1 ELSE 0 END AS sla_late,
-    CASE WHEN sla_met IS NOT NULL OR objections > 0 THEN 1 ELSE 0 END AS ever,
-    CASE WHEN objections > 0 THEN 1 ELSE 0 END AS objected, escalations,
-    rating AS rating_sum, CASE WHEN rating > 0 THEN 1 ELSE 0 END AS rating_n
-  FROM case_stats WHERE case_id IN @ids
-  UNION ALL
-  SELECT ` + keys + `, resolved_day, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-  FROM case_stats WHERE case_id IN @ids AND resolved_day IS NOT NULL
-) AS c WHERE 1 = 1 GROUP BY ` + keys + `, day`
-		add := addOnConflict()
-		set := make([]string, len(add.DoUpdates))
-		for i, a := range add.DoUpdates {
-			set[i] = a.Column.Name + " = " + a.Value.(clause.Expr).SQL
-		}
-		sql += ` ON CONFLICT (` + strings.Join(dayKeyCols, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
-		if err := tx.Exec(sql, map[string]any{"ids": ids}).Error; err != nil {
-			return err
-		}
-		return tx.Model(&caseStatRow{}).Where("case_id IN ?", ids).Update("rolled", 1).Error
-	})
-	return n, err
 }

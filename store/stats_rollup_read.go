@@ -53,14 +53,34 @@ func (s *Store) rollupFigures(ctx context.Context, f StatsFilter, col string, d0
 		Objected, Escalations, RatingSum, RatingN                   int64
 	}
 	var rows []row
-	db := f.where(s.db.WithContext(ctx).Model(&caseDayRow{})).
-		Select(col+` AS k, status, SUM(opened) AS n, SUM(resolved_here) AS rh,
+	sel := col + ` AS k, status, SUM(opened) AS n, SUM(resolved_here) AS rh,
 SUM(fr_n) AS fr_n, SUM(fr_sum) AS fr_sum, SUM(fr_w_sum) AS fr_w_sum,
 SUM(res_n) AS res_n, SUM(res_sum) AS res_sum, SUM(res_w_sum) AS res_w_sum, SUM(sla_met) AS met, SUM(ever) AS ever,
-SUM(objected) AS objected, SUM(escalations) AS escalations, SUM(rating_sum) AS rating_sum, SUM(rating_n) AS rating_n`).
-		Where("day >= ? AND day < ?", d0, d1)
-	if err := grouped(db, col, "status").Scan(&rows).Error; err != nil {
-		return nil, err
+SUM(objected) AS objected, SUM(escalations) AS escalations, SUM(rating_sum) AS rating_sum, SUM(rating_n) AS rating_n`
+	// Whole months from case_stats_monthly, the days around them from
+	// case_stats_daily.
+	m0, m1, days := splitMonths(d0, d1)
+	if len(days) > 0 {
+		cond, args := "", []any{}
+		for _, r := range days {
+			if cond != "" {
+				cond += " OR "
+			}
+			cond += "(day >= ? AND day < ?)"
+			args = append(args, r[0], r[1])
+		}
+		if err := grouped(f.where(s.db.WithContext(ctx).Model(&caseDayRow{})).Select(sel).Where(cond, args...), col, "status").
+			Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+	}
+	if m0 < m1 {
+		var more []row
+		if err := grouped(f.where(s.db.WithContext(ctx).Model(&caseMonthRow{})).Select(sel).Where("month >= ? AND month < ?", m0, m1), col, "status").
+			Scan(&more).Error; err != nil {
+			return nil, err
+		}
+		rows = append(rows, more...)
 	}
 	byKey := map[string]*Figures{}
 	get := func(k string) *Figures {
@@ -143,4 +163,27 @@ func (s *Store) rollupSeries(ctx context.Context, f StatsFilter, by, dim string,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].N < out[j].N || out[i].N == out[j].N && out[i].Key < out[j].Key })
 	return out, nil
+}
+
+// splitMonths splits the local days [d0, d1) into the whole months
+// [m0, m1) they hold and the ranges of days outside them (none, one or two).
+func splitMonths(d0, d1 int) (m0, m1 int, days [][2]int) {
+	start := func(m int) int { // the first day of month m
+		return jihat.LocalDay(time.Date(m/12, time.Month(m%12+1), 1, 0, 0, 0, 0, time.UTC), time.UTC)
+	}
+	m0 = monthOfDay(d0)
+	if start(m0) != d0 {
+		m0++
+	}
+	m1 = monthOfDay(d1) // the month holding d1 is not whole before d1 unless d1 starts it; either way it ends m1
+	if m0 >= m1 {
+		return 0, 0, [][2]int{{d0, d1}}
+	}
+	if d0 < start(m0) {
+		days = append(days, [2]int{d0, start(m0)})
+	}
+	if start(m1) < d1 {
+		days = append(days, [2]int{start(m1), d1})
+	}
+	return m0, m1, days
 }

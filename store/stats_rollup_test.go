@@ -58,11 +58,11 @@ func TestStatsRollup(t *testing.T) {
 			_, err := m.Event(jihat.CaseEventComment, m.Case.AssigneeID, jihat.VisibilityPublic, jihat.CommentData{Body: "رد"})
 			return err
 		}
-		// From the first of March to the 1st of April (whole days in the
-		// entity's zone: the rollup answers), and a period cut inside a day
-		// (case_stats answers), compared on both paths.
+		// Periods of whole days in the entity's zone (the rollup answers),
+		// compared with case_stats.
 		day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, riyadh) }
-		periods := [][2]time.Time{{day(1), day(32)}, {day(2), day(4)}, {day(1), day(2)}}
+		// March whole (the monthly rollup), days around whole months, a few days.
+		periods := [][2]time.Time{{day(1), day(32)}, {day(-8), day(41)}, {day(-27), day(32)}, {day(2), day(4)}, {day(1), day(2)}}
 		check := func(step string) {
 			t.Helper()
 			kept, err := store.RollupCells(ctx, s)
@@ -81,7 +81,7 @@ func TestStatsRollup(t *testing.T) {
 			}
 			for _, p := range periods {
 				for _, g := range []store.StatsGroup{store.GroupNone, store.GroupEntity, store.GroupDepartment, store.GroupCaseType, store.GroupEmployee, store.GroupPriority} {
-					for _, f := range []store.StatsFilter{{EntityID: w.Entity.ID}, {AssigneeID: a.ID, EntityID: w.Entity.ID}, {}} {
+					for _, f := range []store.StatsFilter{{EntityID: w.Entity.ID}, {AssigneeID: a.ID, EntityID: w.Entity.ID}, {EntityID: w.Entity.ID, DepartmentID: w.Department.ID}, {}} {
 						f.From, f.To, f.Now = p[0], p[1], now
 						got, err := s.CaseFigures(ctx, f, g)
 						if err != nil {

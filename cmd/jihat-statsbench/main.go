@@ -21,13 +21,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
 	"syscall"
 	"time"
 
-	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/media"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
@@ -45,6 +46,10 @@ func main() {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("jihat-statsbench", flag.ContinueOnError)
 	dsn := fs.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL")
+	sqliteDir := fs.String("sqlite-dir", "", "measure on the SQLite database in this directory instead")
+	copyFrom := fs.String("copy-from", "", "with -sqlite-dir: first copy the dataset of this PostgreSQL URL (made by -generate) into it")
+	copyCases := fs.Bool("copy-cases", true, "with -copy-from: copy the cases (the statistics read only their statistics rows)")
+	copyEvents := fs.Bool("copy-events", true, "with -copy-from and -copy-cases: copy the cases' events too")
 	generate := fs.Bool("generate", false, "make the dataset first")
 	cases := fs.Int("cases", 100_000, "cases to make")
 	events := fs.Int("events", 10, "events per case")
@@ -55,18 +60,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *dsn == "" {
-		return fmt.Errorf("-database-url (PostgreSQL) is required")
+	if *dsn == "" && *sqliteDir == "" {
+		return fmt.Errorf("-database-url (PostgreSQL) or -sqlite-dir is required")
 	}
 	key := make([]byte, store.KeySize)
 	_, _ = rand.Read(key)
-	st, err := store.Open(ctx, store.Config{DatabaseURL: *dsn, Key: key})
+	cfg := store.Config{DatabaseURL: *dsn, Key: key}
+	if *sqliteDir != "" {
+		cfg = store.Config{DataDir: *sqliteDir, Key: key}
+	}
+	st, err := store.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
+	}
+	if *copyFrom != "" {
+		if err := copyLoad(ctx, st, *copyFrom, key, *copyCases, *copyCases && *copyEvents, out); err != nil {
+			return err
+		}
 	}
 	if *generate {
 		began := time.Now()
@@ -93,7 +107,23 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer srv.Close(context.Background())
-	admin := &jihat.User{ID: "00000000-0000-0000-0000-000000000000", Role: jihat.RolePlatformAdmin, Active: true}
+	// The server on a loopback port, and a platform admin logged in over
+	// HTTP: every measured call is a real request, end to end.
+	if _, err := srv.Bootstrap(ctx, server.BootstrapConfig{AdminLogin: benchAdmin, AdminPassword: benchPassword}); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	c := &client{base: "http://" + ln.Addr().String() + "/api/v1", hc: &http.Client{Timeout: time.Minute,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 8}}}
+	if err := c.login(ctx, benchAdmin, benchPassword); err != nil {
+		return err
+	}
 	ents, err := st.ListEntities(ctx)
 	if err != nil || len(ents) == 0 {
 		return fmt.Errorf("no entities (run with -generate first): %v", err)
@@ -105,10 +135,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	emp := emps[0]
 	now := time.Now().In(ent.WorkingCalendar().Location)
-	month := server.StatsQuery{From: now.AddDate(0, -1, 0).Format(time.DateOnly), To: now.Format(time.DateOnly)}
-	year := server.StatsQuery{From: now.AddDate(-1, 0, 0).Format(time.DateOnly), To: now.Format(time.DateOnly)}
-	fmt.Fprintf(out, "entity %s, employee %s, %d iterations each\n", ent.ID, emp.ID, *iterations)
+	period := func(years, months int) string {
+		return "from=" + now.AddDate(-years, -months, 0).Format(time.DateOnly) + "&to=" + now.Format(time.DateOnly)
+	}
+	month, year := period(0, 1), period(1, 0)
+	fmt.Fprintf(out, "entity %s, employee %s, %d iterations each, over HTTP\n", ent.ID, emp.ID, *iterations)
 	measure := func(name string, fn func() error) error {
+		if err := fn(); err != nil { // one call to warm the connection, not counted
+			return fmt.Errorf("%s: %w", name, err)
+		}
 		d := make([]time.Duration, 0, *iterations)
 		for i := 0; i < *iterations; i++ {
 			t := time.Now()
@@ -119,40 +154,29 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 		pct := func(p float64) time.Duration { return d[min(len(d)-1, int(float64(len(d))*p))] }
-		fmt.Fprintf(out, "%-34s p50 %8s  p95 %8s  p99 %8s\n", name, pct(0.50).Round(10*time.Microsecond),
+		fmt.Fprintf(out, "%-36s p50 %8s  p95 %8s  p99 %8s\n", name, pct(0.50).Round(10*time.Microsecond),
 			pct(0.95).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond))
 		return nil
 	}
+	get := func(paths ...string) func() error {
+		return func() error { return c.getAll(ctx, paths...) }
+	}
+	e, u := "/stats/entities/"+ent.ID, "/stats/employees/"+emp.ID
 	steps := []struct {
 		name string
 		fn   func() error
 	}{
-		{"entity figures, month", func() error { _, err := srv.EntityStats(ctx, admin, ent.ID, month); return err }},
-		{"entity figures, year", func() error { _, err := srv.EntityStats(ctx, admin, ent.ID, year); return err }},
-		{"employee figures, month", func() error { _, err := srv.EmployeeStats(ctx, admin, emp.ID, month); return err }},
-		{"employee figures, year", func() error { _, err := srv.EmployeeStats(ctx, admin, emp.ID, year); return err }},
-		{"breakdown by employee, year", func() error {
-			q := year
-			q.By = "employee"
-			_, err := srv.Breakdown(ctx, admin, ent.ID, q)
-			return err
-		}},
-		{"dashboard first load, month", func() error {
-			if _, err := srv.EntityStats(ctx, admin, ent.ID, month); err != nil {
-				return err
-			}
-			q := month
-			q.By = "department"
-			if _, err := srv.Breakdown(ctx, admin, ent.ID, q); err != nil {
-				return err
-			}
-			q.By = "day"
-			if _, err := srv.Indicators(ctx, admin, ent.ID, q); err != nil {
-				return err
-			}
-			_, err := srv.Counters(ctx, admin, ent.ID)
-			return err
-		}},
+		{"entity figures, month", get(e + "?" + month)},
+		{"entity figures, year", get(e + "?" + year)},
+		{"employee figures, month", get(u + "?" + month)},
+		{"employee figures, year", get(u + "?" + year)},
+		{"breakdown by employee, month", get(e + "/breakdown?by=employee&" + month)},
+		{"breakdown by employee, year", get(e + "/breakdown?by=employee&" + year)},
+		{"breakdown by department, year", get(e + "/breakdown?by=department&" + year)},
+		// The dashboard's first paint (docs/BENCHMARKS.md): its calls at
+		// once, as a browser makes them, until the last answer is read.
+		{"dashboard first load (4 calls)", get(dashboardCalls(e, month)...)},
+		{"dashboard first load (1 call)", get(e + "/dashboard?" + month)},
 	}
 	for _, s := range steps {
 		if err := measure(s.name, s.fn); err != nil {
