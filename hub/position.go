@@ -87,8 +87,11 @@ func eventType(ev Event) string {
 // setBaseline tells a sequenced channel the latest Seq in the database. A
 // channel that knew no sequence yet starts after it; one that is behind it
 // (a bus message lost, or the publishing node died before publishing) is
-// filled from the database. It reports whether a fill was started.
-func (h *Hub) setBaseline(ch *channelState, pos int64) bool {
+// filled from the database. It reports whether the channel is behind pos
+// (a fill started now, one already running, or events held behind a gap):
+// then pos names events not fanned out yet, and must not be told to
+// subscribers, who would ask for events that are on their way.
+func (h *Hub) setBaseline(ch *channelState, pos int64) (behind bool) {
 	ch.mu.Lock()
 	if ch.dead || !ch.sequenced {
 		ch.mu.Unlock()
@@ -100,9 +103,13 @@ func (h *Hub) setBaseline(ch *channelState, pos int64) bool {
 		ch.mu.Unlock()
 		return false
 	}
-	if pos < ch.next || ch.filling || len(ch.held) > 0 {
+	if pos < ch.next {
 		ch.mu.Unlock()
 		return false
+	}
+	if ch.filling || len(ch.held) > 0 {
+		ch.mu.Unlock()
+		return true
 	}
 	ch.filling = true
 	from := ch.next - 1
@@ -148,7 +155,7 @@ func (h *Hub) positions() {
 		for _, ch := range batch {
 			p := pos[ch.name]
 			if h.setBaseline(ch, p) || p == 0 {
-				continue // a fill is on its way; the next round tells
+				continue // behind: a fill is on its way; the next round tells
 			}
 			frame := encodeFrame(TypePosition, "", ch.name, p, nil)
 			ch.mu.Lock()

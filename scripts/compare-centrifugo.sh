@@ -15,7 +15,7 @@
 #            BODY [256]-byte bodies through REST / the HTTP publish API by PUBLISHERS [32]
 #            workers: publish→deliver p50/p99. Jihat stores every comment.
 #   ceiling  the same at CEIL_RATE [600] comments/s offered: deliveries/s reached.
-#   idle     IDLE_CONNS [19900: this machine's descriptor limit is 20,000 per process]
+#   idle     IDLE_CONNS [19800: this machine's descriptor limit is 20,000 per process]
 #            idle connections, each subscribed to two channels: RSS per connection,
 #            connect rate, and the server's CPU while they idle (IDLE_CPU_SECS [20] s).
 #   storm    SUBS subscribers with live traffic at RATE, and STORM [18000] clients
@@ -50,7 +50,7 @@ CEIL_RATE=${CEIL_RATE:-600}
 DURATION=${DURATION:-30s}
 BODY=${BODY:-256}
 PUBLISHERS=${PUBLISHERS:-32}
-IDLE_CONNS=${IDLE_CONNS:-19900}
+IDLE_CONNS=${IDLE_CONNS:-19800}
 IDLE_CPU_SECS=${IDLE_CPU_SECS:-20}
 STORM=${STORM:-18000}
 STORM_AFTER=${STORM_AFTER:-5s}

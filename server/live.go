@@ -89,11 +89,7 @@ func (o *onlineCache) ofCase(ctx context.Context, id string) store.Online {
 // for someone are offered again.
 func (s *Server) connected(ev hub.SessionEvent) {
 	s.activity.connected(ev)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := s.store.TouchUser(ctx, ev.UserID, ev.At); err != nil {
-		s.log.Warn("touch user", slog.Any("err", err))
-	}
+	s.seen.seen(ev.UserID, ev.At) // written shortly, with the others connecting (live_seen.go)
 	if ev.Online {
 		s.wakeSweeper() // an employee came online: a waiting case may be theirs now
 	}

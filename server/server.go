@@ -131,6 +131,7 @@ type Server struct {
 	front    http.Handler               // s.mux behind the cross-site check
 	rtc      atomic.Pointer[rtcService] // meeting audio; set once in New
 	activity *activityTracker           // hours worked: presence and activity intervals
+	seen     seenWriter                 // sockets' last-seen times, coalesced
 	counters *counterPublisher          // live dashboard counters on the feeds
 
 	votes       voteBatcher         // group commit of votes, per motion
@@ -198,6 +199,7 @@ func New(cfg Config) (*Server, error) {
 	s.metrics = newMetrics(reg)
 	s.notify = newNotifier(cfg.Notify, reg)
 	s.activity = newActivityTracker(cfg.Store, cfg.Logger, cfg.ActiveGrace)
+	s.seen = seenWriter{write: cfg.Store.TouchUsers, log: cfg.Logger}
 	s.counters = newCounterPublisher()
 	doc, err := json.Marshal(openAPIDocument(cfg.Version))
 	if err != nil {
@@ -257,7 +259,9 @@ func (s *Server) Hub() *hub.Hub { return s.hub }
 // after Serve returns.
 func (s *Server) Close(ctx context.Context) error {
 	s.rtc.Load().close(ctx)
-	return s.hub.Close(ctx)
+	err := s.hub.Close(ctx)
+	s.seen.wait()
+	return err
 }
 
 // rtcDisconnected ends the meeting audio of a socket that closed.

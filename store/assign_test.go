@@ -294,10 +294,8 @@ func TestAssignPrefersOnline(t *testing.T) {
 		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
 		offline, stale, seen := w.staff(t, s, 3), w.staff(t, s, 3), w.staff(t, s, 3)
 		now := time.Now()
-		if err := s.TouchUser(ctx, seen.ID, now); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.TouchUser(ctx, stale.ID, now.Add(-time.Hour)); err != nil {
+		// TouchUsers: the coalesced writes of sockets connecting together.
+		if err := s.TouchUsers(ctx, map[string]time.Time{seen.ID: now, stale.ID: now.Add(-time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 		var got []string
