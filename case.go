@@ -231,7 +231,20 @@ type Case struct {
 	RatedAt         time.Time
 	ServiceID       string // the guide's service the case is about; "" for none
 	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	UpdatedAt       time.Time // any change, internal notes included: for staff who see them
+	// PublicUpdatedAt moves only with what the requester sees (a public
+	// event, or a change of what the case shows them), so an internal note
+	// does not tell them that something happened (UpdatedFor).
+	PublicUpdatedAt time.Time
+}
+
+// UpdatedFor is the updated_at shown to a reader: the internal one to
+// whoever may read internal notes, the public one to everyone else.
+func (c *Case) UpdatedFor(seesInternal bool) time.Time {
+	if seesInternal || c.PublicUpdatedAt.IsZero() {
+		return c.UpdatedAt
+	}
+	return c.PublicUpdatedAt
 }
 
 // Late reports whether c is open and its deadline has passed at now.

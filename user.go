@@ -11,11 +11,16 @@ import (
 // NationalID and Mobile are personal data: the store keeps them encrypted and
 // they are shown only to the user and to staff with access to them.
 type User struct {
-	ID             string
-	Name           string
-	NationalID     string // canonical digits, or ""
-	Email          string // lower-case, or ""
-	Mobile         string // E.164, or ""
+	ID         string
+	Name       string
+	NationalID string // canonical digits, or ""
+	Email      string // lower-case, or ""
+	Mobile     string // E.164, or ""
+	// EmailVerified and MobileVerified tell whether the address was proven
+	// with a code (or vouched for by whoever created the account); no
+	// message but a code goes to an address that is not (contact.go).
+	EmailVerified  bool
+	MobileVerified bool
 	Role           Role
 	EntityID       string // "" for citizens, oversight and platform admins
 	DepartmentID   string // "" unless an employee of a department

@@ -18,6 +18,7 @@ const (
 	KeyCorrupt          = "file_corrupt"
 	KeyMacros           = "office_macros_not_allowed"
 	KeyImageTooLarge    = "image_too_large"
+	KeyImageTruncated   = "image_truncated"
 	KeyVoiceTooLong     = "voice_too_long"
 	KeyVoiceMismatch    = "voice_duration_mismatch"
 	KeyVoiceUnreadable  = "voice_unreadable"

@@ -11,9 +11,11 @@ import (
 	"github.com/jihat/jihat"
 )
 
-// checkImage reads the dimensions from the image header (the pixels are not
-// decoded): the file must really be the image it starts like, and not
-// larger than lim.MaxImagePixels, so a later thumbnailer cannot be bombed.
+// checkImage reads the dimensions from the image header with
+// image.DecodeConfig (the pixels are not decoded): the file must really be
+// the image it starts like, and not larger than lim.MaxImagePixels, so a
+// later thumbnailer cannot be bombed. A file cut short (an interrupted
+// upload, a crafted one) is refused with image_truncated (imageComplete).
 func checkImage(r io.ReaderAt, size int64, b *Blob, lim Limits) error {
 	var (
 		cfg image.Config
@@ -34,6 +36,11 @@ func checkImage(r io.ReaderAt, size int64, b *Blob, lim Limits) error {
 	}
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 		return corrupt()
+	}
+	// The header reads fine in a file cut short after it: the end must be
+	// there too.
+	if !imageComplete(r, size, b.MIME) {
+		return jihat.Errorf(jihat.EINVALID, KeyImageTruncated)
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxImagePixels {
 		return jihat.Errorf(jihat.EINVALID, KeyImageTooLarge)

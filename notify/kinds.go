@@ -49,6 +49,8 @@ var Kinds = []Kind{
 	{Name: "meeting.vote_opened", Defaults: staffChannels},
 	{Name: KindCredentials, Defaults: []string{ChannelEmail}, Fixed: true},
 	{Name: KindPasswordReset, Defaults: []string{ChannelEmail, ChannelSMS}, Fixed: true},
+	{Name: KindVerifyEmail, Defaults: []string{ChannelEmail}, Fixed: true},
+	{Name: KindVerifyMobile, Defaults: []string{ChannelSMS}, Fixed: true},
 	{Name: KindWeeklyReport, Defaults: staffChannels},
 }
 
@@ -59,6 +61,20 @@ const KindCredentials = "employee.credentials"
 // KindPasswordReset is the kind of the message carrying a password reset
 // code (server/password_reset.go); the code travels in the Password field.
 const KindPasswordReset = "account.password_reset"
+
+// KindVerifyEmail and KindVerifyMobile carry a contact verification code
+// (server/contacts.go) to the address being verified, in the Password
+// field: the only messages sent to an address not yet verified.
+const (
+	KindVerifyEmail  = "account.verify_email"
+	KindVerifyMobile = "account.verify_mobile"
+)
+
+// VerifiesContact reports whether a message of kind may go on channel to an
+// address that is not verified: only the code that verifies it.
+func VerifiesContact(kind, channel string) bool {
+	return kind == KindVerifyEmail && channel == ChannelEmail || kind == KindVerifyMobile && channel == ChannelSMS
+}
 
 // KindWeeklyReport is the kind of an entity's weekly report to its
 // supervisors (server/stats_weekly.go).

@@ -45,6 +45,10 @@ func (s *Server) Register(ctx context.Context, a jihat.AuditEntry, req registerR
 	if err := s.store.CreateUser(ctx, u, hash, a); err != nil {
 		return userView{}, err
 	}
+	// The codes go through the outbox: registration does not wait for them.
+	// The account exists whatever happens here; a code that could not be
+	// queued is asked for again (POST /api/v1/me/contacts/resend).
+	s.sendContactCodes(ctx, u, u.UnverifiedContacts())
 	return newUserView(u, true), nil
 }
 
@@ -124,7 +128,10 @@ func (s *Server) Logout(ctx context.Context, a jihat.AuditEntry, sessionID strin
 	return nil
 }
 
-// UpdateProfile changes what u may change on themself: name and language.
+// UpdateProfile changes what u may change on themself: name, language, and
+// e-mail and mobile. A new address needs the current password (a stolen
+// session must not move the account's addresses, and with them its password
+// reset), is not verified, and is sent a code.
 func (s *Server) UpdateProfile(ctx context.Context, u *jihat.User, a jihat.AuditEntry, req profileRequest) (userView, error) {
 	fields := map[string]string{}
 	name, lang := u.Name, u.Lang
@@ -134,14 +141,53 @@ func (s *Server) UpdateProfile(ctx context.Context, u *jihat.User, a jihat.Audit
 	if req.Lang != nil {
 		lang = parseLang(fields, req.Lang)
 	}
+	next := &jihat.User{}
+	identifiers(next, fields, nil, req.Email, req.Mobile)
+	email, mobile := changed(req.Email, u.Email, next.Email), changed(req.Mobile, u.Mobile, next.Mobile)
 	if len(fields) > 0 {
 		return userView{}, jihat.Invalid(fields)
+	}
+	if email != nil || mobile != nil {
+		if err := s.checkCurrentPassword(ctx, u, req.CurrentPassword); err != nil {
+			return userView{}, err
+		}
+		ca := a
+		ca.Action = "user.change_contacts"
+		moved, err := s.store.UpdateContacts(ctx, u.ID, email, mobile, ca)
+		if err != nil {
+			return userView{}, err
+		}
+		s.sendContactCodes(ctx, moved, moved.UnverifiedContacts())
 	}
 	updated, err := s.store.UpdateProfile(ctx, u.ID, name, lang, a)
 	if err != nil {
 		return userView{}, err
 	}
 	return newUserView(updated, true), nil
+}
+
+// changed is the address to store for a requested one: nil when the request
+// leaves it as it is (absent, or the same after normalising), "" to remove it.
+func changed(req *string, current, normalised string) *string {
+	if req == nil || normalised == current {
+		return nil
+	}
+	return &normalised
+}
+
+// checkCurrentPassword checks u's current password, throttled like logins.
+func (s *Server) checkCurrentPassword(ctx context.Context, u *jihat.User, password string) error {
+	if err := s.spend(ctx, "password:user:"+u.ID, s.cfg.LoginPerAccount, s.cfg.LoginWindow); err != nil {
+		return err
+	}
+	hash, err := s.store.PasswordHash(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if ok, err := checkPassword(password, hash); err != nil || !ok {
+		return &jihat.Error{Code: jihat.EINVALID, Key: "wrong_password", Fields: map[string]string{"current_password": "wrong_password"}}
+	}
+	return nil
 }
 
 // ChangePassword changes u's password after checking the current one

@@ -137,6 +137,10 @@ func (s *Server) me(c *fiber.Ctx) error {
 type profileRequest struct {
 	Name *string `json:"name"`
 	Lang *string `json:"lang"`
+	// A new e-mail or mobile ("" removes it) needs the current password.
+	Email           *string `json:"email"`
+	Mobile          *string `json:"mobile"`
+	CurrentPassword string  `json:"current_password"`
 }
 
 // updateMe: PATCH /api/v1/me.

@@ -257,9 +257,9 @@ func (s *Server) AddAttachment(ctx context.Context, u *jihat.User, a jihat.Audit
 	blob := up.pending.Blob()
 	att := &store.Attachment{UploaderID: u.ID, Visibility: up.visibility, Kind: string(blob.Kind), Name: up.name,
 		MIME: blob.MIME, Size: blob.Size, SHA256: blob.SHA256, DurationMS: blob.Duration.Milliseconds()}
-	if att.Name == "" {
-		att.Name = "file" + blob.Ext
-	}
+	// The name follows the content: the person's base name with the
+	// extension of what the bytes are, never an executable's.
+	att.Name = media.NameFor(att.Name, blob.Ext)
 	// The audit entry names the file: its target is the case, and the
 	// attachment's ID is made inside the transaction.
 	a.Details = detailsJSON(map[string]any{"name": att.Name, "kind": att.Kind, "size": att.Size, "sha256": att.SHA256,

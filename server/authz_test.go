@@ -150,6 +150,16 @@ var authzRows = []authzRow{
 			return map[string]any{"current_password": "not-my-password-at-all", "new_password": testserver.Password}
 		}},
 
+	// Contact verification: one's own addresses only (there is no user in
+	// the path). Citizens registered themselves: their e-mail waits for its
+	// code (a wrong one is 400, a new one 202); staff, oversight, board
+	// members and the platform admin were created by an admin who vouched
+	// for their e-mail: 409, already verified.
+	{method: "POST", path: "/api/v1/me/contacts/verify", note: "wrong code", want: signedIn(409).with(400, citizen, otherCitizen),
+		body: func(*authzWorld, cell) any { return map[string]any{"channel": "email", "code": "000000"} }},
+	{method: "POST", path: "/api/v1/me/contacts/resend", want: signedIn(409).with(202, citizen, otherCitizen),
+		body: func(*authzWorld, cell) any { return map[string]any{"channel": "email"} }},
+
 	// Entities.
 	{method: "POST", path: "/api/v1/entities", want: only(201, platformAdmin), body: func(*authzWorld, cell) any {
 		return map[string]any{"name_ar": "جهة", "name_en": "Entity", "sector": "private"}

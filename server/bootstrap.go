@@ -50,7 +50,8 @@ func (s *Server) Bootstrap(ctx context.Context, cfg BootstrapConfig) (BootstrapR
 	if err != nil {
 		return res, err
 	}
-	admin := &jihat.User{Name: "Platform admin / مدير المنصة", Email: email, Role: jihat.RolePlatformAdmin, Active: true, Lang: jihat.LangAR}
+	admin := &jihat.User{Name: "Platform admin / مدير المنصة", Email: email, Role: jihat.RolePlatformAdmin, Active: true, Lang: jihat.LangAR,
+		EmailVerified: true} // the operator set it
 	if err := s.store.CreateUser(ctx, admin, hash, jihat.AuditEntry{Action: "bootstrap.admin"}); err != nil {
 		return res, err
 	}

@@ -103,7 +103,7 @@ func newCaseView(u *jihat.User, c *jihat.Case, names map[string]string, lang jih
 		Objections: c.Objections, FinalDecision: c.FinalDecision,
 		DueAt: rfc3339(c.DueAt), Late: c.Late(now), PostponedUntil: rfc3339(c.PostponedUntil),
 		Resolution: c.Resolution, ResolvedAt: rfc3339(c.ResolvedAt), Rating: c.Rating, RatingComment: c.RatingComment,
-		Actions: []string{}, CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt),
+		Actions: []string{}, CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedFor(canSeeInternal(u, c))),
 	}
 	for _, a := range callerActions(u, c, now, window) {
 		v.Actions = append(v.Actions, string(a))

@@ -72,7 +72,8 @@ func (s *Server) seedDemo(ctx context.Context, adminID string) (map[string]strin
 	logins := map[string]string{}
 	types := map[string][2]string{} // demo case type (English name) → entity ID, type ID
 	addUser := func(u *jihat.User) error {
-		u.Active, u.Lang = true, jihat.LangAR
+		// The demo's addresses are labelled and verified (seed 001's verified record).
+		u.Active, u.Lang, u.EmailVerified, u.MobileVerified = true, jihat.LangAR, true, true
 		if err := s.store.CreateUser(ctx, u, hash, a("demo.user")); err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", att.MIME)
-	h.Set("Content-Disposition", media.ContentDisposition(att.Name, media.ServeInline(att.MIME)))
+	h.Set("Content-Disposition", media.ContentDisposition(media.ServeName(att.Name, att.MIME), media.ServeInline(att.MIME)))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'")
 	h.Set("Cache-Control", "private, max-age=3600")

@@ -109,9 +109,14 @@ func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipi
 }
 
 // deliverChannel renders and sends m on one channel. skip is true when the
-// person has no address for it (a citizen registered without e-mail).
+// person has no address for it (a citizen registered without e-mail), or
+// an address not verified yet: nothing but its verification code goes there
+// (the notice stays in the app).
 func (s *Server) deliverChannel(ctx context.Context, m *store.OutboxMessage, r *recipient, ch string) (d store.Delivery, skip bool) {
 	d.Channel = ch
+	if !s.mayReach(r.user, m.Kind, ch) {
+		return d, true
+	}
 	subject, body := s.renderChannel(ctx, m, r, ch)
 	var id string
 	var err error
@@ -211,4 +216,17 @@ func newNotificationView(n *store.Notification) notificationView {
 		v.ReadAt = &at
 	}
 	return v
+}
+
+// mayReach reports whether a message of kind may go to u on ch: in the app
+// always; by e-mail or SMS only to a verified address, except the code that
+// verifies it.
+func (s *Server) mayReach(u *jihat.User, kind, ch string) bool {
+	switch ch {
+	case notify.ChannelEmail:
+		return u.ContactVerified(jihat.ContactEmail) || notify.VerifiesContact(kind, ch)
+	case notify.ChannelSMS:
+		return u.ContactVerified(jihat.ContactMobile) || notify.VerifiesContact(kind, ch)
+	}
+	return true
 }

@@ -29,7 +29,9 @@ var operations = append([]op{
 	{"post", "/api/v1/auth/login", "Log in with a national ID, e-mail or mobile", "accounts", false, "LoginRequest", "200", "LoginAnswer"},
 	{"post", "/api/v1/auth/logout", "End the session", "accounts", true, "", "204", ""},
 	{"get", "/api/v1/me", "The caller", "accounts", true, "", "200", "UserAnswer"},
-	{"patch", "/api/v1/me", "Change one's name or language", "accounts", true, "ProfileRequest", "200", "UserAnswer"},
+	{"patch", "/api/v1/me", "Change one's name, language, e-mail or mobile (a new address needs current_password, is not verified and is sent a code)", "accounts", true, "ProfileRequest", "200", "UserAnswer"},
+	{"post", "/api/v1/me/contacts/verify", "Verify one's e-mail or mobile with the six-digit code sent to it (10 minutes, 5 tries); until then it receives nothing else", "accounts", true, "VerifyContactRequest", "200", "UserAnswer"},
+	{"post", "/api/v1/me/contacts/resend", "Send a new code to one's unverified e-mail or mobile (once a minute, five times an hour)", "accounts", true, "ResendContactRequest", "202", ""},
 	{"post", "/api/v1/me/password", "Change one's password", "accounts", true, "PasswordRequest", "204", ""},
 	{"post", "/api/v1/auth/password-reset", "Send a reset code to the account's e-mail and mobile (202 whether or not it exists)", "accounts", false, "ResetRequest", "202", ""},
 	{"post", "/api/v1/auth/password-reset/confirm", "Set a new password with the code; every session ends", "accounts", false, "ResetConfirmRequest", "204", ""},
@@ -116,18 +118,20 @@ func schemas() map[string]any {
 	user := object([]string{"id", "name", "role", "roles", "permissions", "entity_id"}, map[string]any{
 		"id": strFmt("uuid"), "name": str(), "email": str(), "national_id": str(), "mobile": str(), "role": str(),
 		"roles": arrayOf(str()), "permissions": arrayOf(str()), "entity_id": strFmt("uuid"), "department_id": strFmt("uuid"),
-		"lang": str(), "active": boolean(), "must_change_password": boolean(), "created_at": strFmt("date-time")})
+		"lang": str(), "active": boolean(), "must_change_password": boolean(), "created_at": strFmt("date-time"),
+		"email_verified": boolean(), "mobile_verified": boolean()})
 	return map[string]any{
 		"Error": object([]string{"error"}, map[string]any{"error": object([]string{"code", "message"}, map[string]any{
-			"code":    map[string]any{"type": "string", "enum": []string{"EINVALID", "EUNAUTHORIZED", "EFORBIDDEN", "ENOTFOUND", "ECONFLICT", "ETOOLARGE", "ERATELIMIT", "EINTERNAL"}},
+			"code":    map[string]any{"type": "string", "enum": []string{"EINVALID", "EUNAUTHORIZED", "EFORBIDDEN", "ENOTFOUND", "ECONFLICT", "ETOOLARGE", "ERATELIMIT", "EUNAVAILABLE", "EINTERNAL"}},
 			"message": str(), "fields": map[string]any{"type": "object", "additionalProperties": str()}})}),
 		"User":       user,
 		"UserAnswer": object([]string{"user"}, map[string]any{"user": ref("User")}),
 		"RegisterRequest": object([]string{"name", "password"}, map[string]any{"name": str(), "national_id": str(),
 			"email": strFmt("email"), "mobile": str(), "password": strFmt("password"), "lang": str()}),
-		"LoginRequest":    object([]string{"login", "password"}, map[string]any{"login": str(), "password": strFmt("password")}),
-		"LoginAnswer":     object([]string{"token", "user"}, map[string]any{"token": str(), "user": ref("User")}),
-		"ProfileRequest":  object(nil, map[string]any{"name": str(), "lang": str()}),
+		"LoginRequest": object([]string{"login", "password"}, map[string]any{"login": str(), "password": strFmt("password")}),
+		"LoginAnswer":  object([]string{"token", "user"}, map[string]any{"token": str(), "user": ref("User")}),
+		"ProfileRequest": object(nil, map[string]any{"name": str(), "lang": str(), "email": strFmt("email"), "mobile": str(),
+			"current_password": strFmt("password")}),
 		"PasswordRequest": object([]string{"current_password", "new_password"}, map[string]any{"current_password": str(), "new_password": str()}),
 		"EntityRequest": object([]string{"name_ar", "name_en", "sector"}, map[string]any{"name_ar": str(), "name_en": str(),
 			"sector":      map[string]any{"type": "string", "enum": []string{"government", "private", "nonprofit"}},
@@ -262,7 +266,7 @@ func openAPIDocument(version string) map[string]any {
 			"description": "One channel between people and the entities that serve them. Errors: {error: {code, message, fields}}; messages follow Accept-Language (ar, en), else the signed-in user's saved language (PATCH /api/v1/me), else ar."},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas(), statsSchemas(), resetSchemas(), liveSchemas()),
+			"schemas": withSchemas(schemas(), notifySchemas(), guideSchemas(), meetingSchemas(), statsSchemas(), resetSchemas(), contactSchemas(), liveSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

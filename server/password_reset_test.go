@@ -36,6 +36,8 @@ func TestPasswordReset(t *testing.T) {
 	ts := testserver.Start(t)
 	cit := ts.RegisterCitizen()
 	other := ts.RegisterCitizen()
+	ts.VerifyEmail(cit) // a code goes only to a verified address (contacts_test.go)
+	ts.VerifyEmail(other)
 
 	// An unknown login gets the same answer and sends nothing; the real
 	// request sent after it is the fence.

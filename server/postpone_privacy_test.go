@@ -19,6 +19,7 @@ import (
 func TestPostponementReasonStaysInternal(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, ts *testserver.TestServer) {
 		k := newCaseCast(t, ts)
+		ts.VerifyEmail(k.citizen) // so the e-mails are sent, and read here
 		until := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 		const internal, public = "INTERNAL-REASON سبب داخلي", "PUBLIC-WORDING بانتظار وثيقة"
 

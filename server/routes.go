@@ -40,6 +40,10 @@ func (s *Server) routes(ws http.Handler) {
 	v1.Patch("/me", s.updateMe)
 	v1.Post("/me/password", s.changePassword)
 
+	// Contact verification: a code sent to a new e-mail or mobile (contacts.go).
+	v1.Post("/me/contacts/verify", s.verifyContact)
+	v1.Post("/me/contacts/resend", s.resendContactCode)
+
 	// Password reset by a code sent by e-mail or SMS (password_reset.go).
 	v1.Post("/auth/password-reset", s.requestPasswordReset)
 	v1.Post("/auth/password-reset/confirm", s.confirmPasswordReset)

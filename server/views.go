@@ -40,7 +40,11 @@ type userView struct {
 	Lang               string   `json:"lang"`
 	Active             bool     `json:"active"`
 	MustChangePassword bool     `json:"must_change_password"`
-	CreatedAt          string   `json:"created_at"`
+	// Whether the e-mail and the mobile were verified (to their owner only,
+	// and only for an address they have).
+	EmailVerified  *bool  `json:"email_verified,omitempty"`
+	MobileVerified *bool  `json:"mobile_verified,omitempty"`
+	CreatedAt      string `json:"created_at"`
 }
 
 func newUserView(u *jihat.User, personal bool) userView {
@@ -60,6 +64,13 @@ func newUserView(u *jihat.User, personal bool) userView {
 	}
 	if personal {
 		v.NationalID, v.Mobile = u.NationalID, u.Mobile
+		e, m := u.EmailVerified, u.MobileVerified
+		if u.Email != "" {
+			v.EmailVerified = &e
+		}
+		if u.Mobile != "" {
+			v.MobileVerified = &m
+		}
 	}
 	return v
 }

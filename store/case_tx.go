@@ -140,6 +140,9 @@ func (s *Store) updateCaseIn(tx *gorm.DB, id string, a jihat.AuditEntry, fn func
 func (m *CaseTx) save() error {
 	c, b := m.Case, m.before
 	c.UpdatedAt = m.Now
+	if m.publicChange() {
+		c.PublicUpdatedAt = m.Now
+	}
 	// Only the columns that changed (and the comment words to append to the
 	// search columns): one short statement.
 	updates := caseRowChanges(caseToRow(c), caseToRow(&b))
@@ -181,6 +184,22 @@ func (s *Store) addOpenCases(tx *gorm.DB, userID string, delta int, assignedAt *
 		updates["last_assigned_at"] = *assignedAt
 	}
 	return tx.Model(&userRow{}).Where("id = ?", userID).Updates(updates).Error
+}
+
+// publicChange reports whether this transaction changed what the case's
+// requester sees: a public event, or a field of the case they are shown.
+func (m *CaseTx) publicChange() bool {
+	for _, e := range m.events {
+		if e.Visibility == jihat.VisibilityPublic {
+			return true
+		}
+	}
+	c, b := m.Case, &m.before
+	return c.Status != b.Status || c.AssigneeID != b.AssigneeID || c.Priority != b.Priority || !c.DueAt.Equal(b.DueAt) ||
+		!c.PostponedUntil.Equal(b.PostponedUntil) || c.Resolution != b.Resolution || c.Rating != b.Rating ||
+		c.RatingComment != b.RatingComment || c.EscalationLevel != b.EscalationLevel || c.Objections != b.Objections ||
+		c.FinalDecision != b.FinalDecision || c.Subject != b.Subject || c.Body != b.Body || c.Kind != b.Kind ||
+		c.Category != b.Category || c.ServiceID != b.ServiceID
 }
 
 // indexComment adds a comment's words to the case's search columns: a

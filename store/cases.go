@@ -34,7 +34,7 @@ func (s *Store) CreateCase(ctx context.Context, c *jihat.Case, a jihat.AuditEntr
 		}
 		c.ID = newID()
 		c.Number = jihat.FormatCaseNumber(now.Year(), number)
-		c.CreatedAt, c.UpdatedAt = now, now
+		c.CreatedAt, c.UpdatedAt, c.PublicUpdatedAt = now, now, now
 		row := caseToRow(c)
 		row.SearchText, row.SearchStem = jihat.SearchDoc(c.Number, c.Subject, c.Body)
 		row.SearchVer = jihat.SearchVersion
@@ -86,7 +86,7 @@ func caseToRow(c *jihat.Case) caseRow {
 		PostponedUntil: timePtr(c.PostponedUntil), RemindAt: timePtr(c.RemindAt), RemindedAt: timePtr(c.RemindedAt), LateNotifiedAt: timePtr(c.LateNotifiedAt),
 		FirstResponseAt: timePtr(c.FirstResponseAt), ResolvedAt: timePtr(c.ResolvedAt), ClosedAt: timePtr(c.ClosedAt),
 		Rating: c.Rating, RatingComment: c.RatingComment, RatedAt: timePtr(c.RatedAt),
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, ServiceID: c.ServiceID,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, ServiceID: c.ServiceID, PublicUpdatedAt: timePtr(c.PublicUpdatedAt),
 	}
 	if c.Location != nil {
 		r.Lat, r.Lng = &c.Location.Lat, &c.Location.Lng
@@ -105,7 +105,7 @@ func caseFromRow(r caseRow) jihat.Case {
 		LateNotifiedAt: timeVal(r.LateNotifiedAt), FirstResponseAt: timeVal(r.FirstResponseAt),
 		ResolvedAt: timeVal(r.ResolvedAt), ClosedAt: timeVal(r.ClosedAt),
 		Rating: r.Rating, RatingComment: r.RatingComment, RatedAt: timeVal(r.RatedAt),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ServiceID: r.ServiceID,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ServiceID: r.ServiceID, PublicUpdatedAt: timeVal(r.PublicUpdatedAt),
 	}
 	if r.Lat != nil && r.Lng != nil {
 		c.Location = &jihat.Location{Lat: *r.Lat, Lng: *r.Lng}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"github.com/jihat/jihat"
 )
 
 // migration is one versioned step of the schema. Steps are idempotent (they
@@ -42,6 +44,16 @@ var migrations = []migration{
 	}},
 	{10, "postponements: a public reason beside the internal one", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&postponementRow{})
+	}},
+	{11, "contact verification: verified e-mail and mobile, verification codes", func(s *Store, tx *gorm.DB) error {
+		return s.contactVerification(tx)
+	}},
+	{12, "cases.public_updated_at: the updated_at requesters see, moved only by public events", func(s *Store, tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&caseRow{}); err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE cases SET public_updated_at = COALESCE((SELECT MAX(e.created_at) FROM case_events e
+WHERE e.case_id = cases.id AND e.visibility = ?), created_at) WHERE public_updated_at IS NULL`, string(jihat.VisibilityPublic)).Error
 	}},
 	{20, "objection ladder per entity; objections, final decision and paused working time per case", func(s *Store, tx *gorm.DB) error {
 		return tx.AutoMigrate(&entityRow{}, &caseRow{})

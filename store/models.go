@@ -6,28 +6,32 @@ import "time"
 // domain types of package jihat.
 
 type userRow struct {
-	ID             string  `gorm:"primaryKey;size:36"`
-	Name           string  `gorm:"size:200;not null"`
-	NationalIDEnc  string  `gorm:"column:national_id_enc"`
-	NationalIDIdx  *string `gorm:"column:national_id_idx;size:64;uniqueIndex"`
-	Email          *string `gorm:"size:254;uniqueIndex"`
-	MobileEnc      string  `gorm:"column:mobile_enc"`
-	MobileIdx      *string `gorm:"column:mobile_idx;size:64;uniqueIndex"`
-	PassHash       string  `gorm:"not null"`
-	Role           string  `gorm:"size:32;not null;index"`
-	EntityID       *string `gorm:"size:36;index"`
-	DepartmentID   *string `gorm:"size:36;index"`
-	Grants         string  `gorm:"not null;default:''"`
-	Revokes        string  `gorm:"not null;default:''"`
-	Lang           string  `gorm:"size:8;not null;default:'ar'"`
-	Active         bool    `gorm:"not null"`
-	MustChangePass bool    `gorm:"not null"`
-	Capacity       int     `gorm:"not null;default:0"`
-	OpenCases      int     `gorm:"not null;default:0"` // cases assigned and not yet resolved
-	LastAssignedAt *time.Time
-	LastSeenAt     *time.Time
-	CreatedAt      time.Time `gorm:"not null"`
-	UpdatedAt      time.Time `gorm:"not null"`
+	ID            string  `gorm:"primaryKey;size:36"`
+	Name          string  `gorm:"size:200;not null"`
+	NationalIDEnc string  `gorm:"column:national_id_enc"`
+	NationalIDIdx *string `gorm:"column:national_id_idx;size:64;uniqueIndex"`
+	Email         *string `gorm:"size:254;uniqueIndex"`
+	MobileEnc     string  `gorm:"column:mobile_enc"`
+	MobileIdx     *string `gorm:"column:mobile_idx;size:64;uniqueIndex"`
+	// When the address was verified (a code, or the creator vouched); nil:
+	// not verified, so nothing but a code is sent to it.
+	EmailVerifiedAt  *time.Time
+	MobileVerifiedAt *time.Time
+	PassHash         string  `gorm:"not null"`
+	Role             string  `gorm:"size:32;not null;index"`
+	EntityID         *string `gorm:"size:36;index"`
+	DepartmentID     *string `gorm:"size:36;index"`
+	Grants           string  `gorm:"not null;default:''"`
+	Revokes          string  `gorm:"not null;default:''"`
+	Lang             string  `gorm:"size:8;not null;default:'ar'"`
+	Active           bool    `gorm:"not null"`
+	MustChangePass   bool    `gorm:"not null"`
+	Capacity         int     `gorm:"not null;default:0"`
+	OpenCases        int     `gorm:"not null;default:0"` // cases assigned and not yet resolved
+	LastAssignedAt   *time.Time
+	LastSeenAt       *time.Time
+	CreatedAt        time.Time `gorm:"not null"`
+	UpdatedAt        time.Time `gorm:"not null"`
 }
 
 func (userRow) TableName() string { return "users" }

@@ -44,8 +44,9 @@ type caseRow struct {
 	Rating          int    `gorm:"not null;default:0"`
 	RatingComment   string `gorm:"not null;default:''"`
 	RatedAt         *time.Time
-	CreatedAt       time.Time `gorm:"not null"`
-	UpdatedAt       time.Time `gorm:"not null"`
+	CreatedAt       time.Time  `gorm:"not null"`
+	UpdatedAt       time.Time  `gorm:"not null"`
+	PublicUpdatedAt *time.Time // migration 12: moved only by what the requester sees
 }
 
 func (caseRow) TableName() string { return "cases" }

@@ -74,7 +74,15 @@ func (s *Store) userRow(u *jihat.User) (*userRow, error) {
 	if lang == "" {
 		lang = jihat.LangAR
 	}
+	var emailAt, mobileAt *time.Time
+	if now := s.now().UTC(); u.EmailVerified && u.Email != "" {
+		emailAt = &now
+	}
+	if now := s.now().UTC(); u.MobileVerified && u.Mobile != "" {
+		mobileAt = &now
+	}
 	return &userRow{
+		EmailVerifiedAt: emailAt, MobileVerifiedAt: mobileAt,
 		ID: u.ID, Name: u.Name,
 		NationalIDEnc: nid, NationalIDIdx: s.crypt.index("national_id", u.NationalID),
 		Email:     ptr(u.Email),
@@ -100,6 +108,7 @@ func (s *Store) user(r *userRow) (*jihat.User, error) {
 		Role: jihat.Role(r.Role), EntityID: deref(r.EntityID), DepartmentID: deref(r.DepartmentID),
 		Grants: splitPerms(r.Grants), Revokes: splitPerms(r.Revokes), Lang: jihat.Lang(r.Lang),
 		Active: r.Active, MustChangePass: r.MustChangePass, Capacity: r.Capacity,
+		EmailVerified: r.EmailVerifiedAt != nil, MobileVerified: r.MobileVerifiedAt != nil,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}, nil
 }
