@@ -19,11 +19,15 @@ type caseList struct {
 // first, as u sees them in lang.
 func (s *Server) Cases(ctx context.Context, u *jihat.User, lang jihat.Lang, q store.CaseQuery, text string) (caseList, error) {
 	q.Now = s.now()
-	assignee := q.AssigneeID // the caller's filter, applied over the scope as it always was
+	assignee := q.AssigneeID // the caller's filter: it narrows the scope, never widens it
 	if !scopeCases(u, &q) {
 		return caseList{Cases: []caseView{}}, nil
 	}
 	if assignee != "" {
+		if q.AssigneeID != "" && q.AssigneeID != assignee {
+			// Staff who see only their own cases asked for someone else's.
+			return caseList{Cases: []caseView{}}, nil
+		}
 		q.AssigneeID = assignee
 	}
 	if text = strings.TrimSpace(text); text != "" {

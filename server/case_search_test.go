@@ -203,6 +203,7 @@ func TestListCases(t *testing.T) {
 			{"entity admin", k.admin.Token, nil, all},
 			{"assignee=me", k.employee.Token, []string{"assignee", "me"}, byAssignee[k.employee.ID]},
 			{"employee's queue", colleague.Token, nil, byAssignee[colleague.ID]},
+			{"assignee=id never widens an own-cases scope", colleague.Token, []string{"assignee", k.employee.ID}, nil},
 			{"assignee=id", k.supervisor.Token, []string{"assignee", colleague.ID}, byAssignee[colleague.ID]},
 			{"status", k.supervisor.Token, []string{"status", "assigned"}, without(all, all[4])},
 			{"status list", k.supervisor.Token, []string{"status", "resolved,closed"}, []string{all[4]}},
