@@ -140,7 +140,7 @@ func TestDownloadNamesAndHeaders(t *testing.T) {
 		{"doc.txt", "ملاحظات.txt", "ملاحظات.txt", "attachment", "text/plain; charset=utf-8"},
 		{"voice.ogg", "تسجيل.ogg", "تسجيل.ogg", "inline", "audio/ogg"},
 		{"doc.pdf", `C:\Users\أحمد\..\..\secret "final".pdf`, "secret 'final'.pdf", "inline", "application/pdf"},
-		{"image.jpg", "photo\u202Egpj.exe", "photogpj.exe", "inline", "image/jpeg"},
+		{"image.jpg", "photo\u202Egpj.exe", "photogpj.jpg", "inline", "image/jpeg"}, // the bidi mark goes, and the name follows the content (never .exe)
 		{"doc.pdf", "", "file.pdf", "inline", "application/pdf"},
 	}
 	for _, tt := range tests {
