@@ -1,0 +1,86 @@
+package server
+
+import "sync"
+
+// keyedBatches queues items per key (a motion, a meeting) and hands them to
+// a commit function in batches (group commit): while one batch's
+// transaction runs, the items that arrive queue up and go together in the
+// next. A lone item waits for nothing; a storm costs one transaction per
+// batch instead of one per item. The voteBatcher and the stayBatcher are
+// its two users.
+type keyedBatches[In, Out any] struct {
+	mu     sync.Mutex // guards queues
+	queues map[string]*batchQueue[In, Out]
+}
+
+// batchCommit commits one batch of key's items: one result per item, in
+// order, or one error for the whole batch.
+type batchCommit[In, Out any] func(key string, batch []In) ([]Out, error)
+
+type batchQueue[In, Out any] struct {
+	items   []batchItem[In, Out]
+	running bool
+}
+
+type batchItem[In, Out any] struct {
+	in   In
+	done chan batchDone[Out]
+}
+
+type batchDone[Out any] struct {
+	out Out
+	err error
+}
+
+// do queues in under key and waits for its batch (at most max items) to be
+// committed by commit.
+func (k *keyedBatches[In, Out]) do(key string, in In, max int, commit batchCommit[In, Out]) (Out, error) {
+	it := batchItem[In, Out]{in: in, done: make(chan batchDone[Out], 1)}
+	k.mu.Lock()
+	if k.queues == nil {
+		k.queues = map[string]*batchQueue[In, Out]{}
+	}
+	q := k.queues[key]
+	if q == nil {
+		q = &batchQueue[In, Out]{}
+		k.queues[key] = q
+	}
+	q.items = append(q.items, it)
+	start := !q.running
+	q.running = true
+	k.mu.Unlock()
+	if start {
+		go k.run(key, max, commit)
+	}
+	d := <-it.done // the batch always answers
+	return d.out, d.err
+}
+
+// run commits the queue of key batch after batch until it is empty.
+func (k *keyedBatches[In, Out]) run(key string, max int, commit batchCommit[In, Out]) {
+	for {
+		k.mu.Lock()
+		q := k.queues[key]
+		n := min(len(q.items), max)
+		if n == 0 {
+			delete(k.queues, key)
+			k.mu.Unlock()
+			return
+		}
+		batch := q.items[:n:n]
+		q.items = q.items[n:]
+		k.mu.Unlock()
+		ins := make([]In, n)
+		for i, it := range batch {
+			ins[i] = it.in
+		}
+		outs, err := commit(key, ins)
+		for i, it := range batch {
+			if err != nil {
+				it.done <- batchDone[Out]{err: err}
+			} else {
+				it.done <- batchDone[Out]{out: outs[i]}
+			}
+		}
+	}
+}
