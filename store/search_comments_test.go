@@ -117,7 +117,7 @@ func TestSearchCommentRows(t *testing.T) {
 		e := mk("E", "طلب")
 		comment(e, jihat.VisibilityPublic, "شكرا")
 		comment(e, jihat.VisibilityPublic, "وجدنا نافذة مكسورة في المبنى")
-		f := mk("F", "مكسورة")                           // one word here,
+		f := mk("F", "مكسورة")                        // one word here,
 		comment(f, jihat.VisibilityPublic, "النافذة") // the other in a reply: some words
 		_ = a
 		for _, tc := range []struct {
