@@ -8,6 +8,7 @@ import { run } from './flows.js';
 import { runGuide } from './guide_flow.js';
 import { runServiceAdmin } from './service_admin_flow.js';
 import { runMeeting } from './meeting_flow.js';
+import { runAccount } from './account_flow.js';
 
 const t0 = Date.now();
 ensureOut();
@@ -27,6 +28,7 @@ try {
   await runGuide({ server, open });
   await runServiceAdmin({ server, open });
   await runMeeting({ server, open });
+  await runAccount({ server, open });
   ok = summary();
 } catch (err) {
   console.error('e2e: harness failure:', err);
