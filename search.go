@@ -34,8 +34,9 @@ import (
 // SearchVersion is the version of the analysis. The store keeps the version
 // each row was indexed with and re-indexes older rows at start, so bump it
 // whenever the stemmer or NormalizeArabic changes what they return, or what
-// is indexed (2: the replies and internal notes of cases).
-const SearchVersion = 2
+// is indexed (2: the replies and internal notes of cases; 3: word pairs,
+// SearchPairs).
+const SearchVersion = 3
 
 // SearchTerm is one word of a query in its two forms.
 type SearchTerm struct {
@@ -111,6 +112,32 @@ func SearchDoc(texts ...string) (exact, stems string) {
 		}
 	}
 	return e.String(), s.String()
+}
+
+// searchPairJoin joins two words into a pair token. The tatweel is a letter
+// to both databases' tokenizers (PostgreSQL's parser under a UTF-8 locale,
+// SQLite's unicode61), so a pair is one token, and normalize removes it
+// from every word, so no word and no query word equals a pair.
+const searchPairJoin = "ـ"
+
+// SearchPair is the token of two adjacent words (exact forms).
+func SearchPair(a, b string) string { return a + searchPairJoin + b }
+
+// SearchPairs returns the pair tokens of an exact form (SearchDoc's), in
+// order, joined with spaces: one per two adjacent words. The store indexes
+// them after the words, so a phrase of two words is one token to look up
+// (and a phrase of n words n-1 adjacent tokens) instead of every document
+// holding both words checked for their positions.
+func SearchPairs(exact string) string {
+	words := strings.Fields(exact)
+	var b strings.Builder
+	for i := 1; i < len(words); i++ {
+		if i > 1 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(SearchPair(words[i-1], words[i]))
+	}
+	return b.String()
 }
 
 // StemArabic returns the stems of the words of s, joined with spaces (for

@@ -111,6 +111,12 @@ func TestSearchDocMixed(t *testing.T) {
 	if _, stems := jihat.SearchDoc("مستشفي حكومي"); stems != "مستشف مستشفي حكوم حكومي" {
 		t.Errorf("a final ي gives both stems: %q", stems)
 	}
+	if got := jihat.SearchPairs(exact); got != "طلبـpassport passportـrenewal renewalـللمدرسه للمدرسهـرقم رقمـ123 123ـمدرسه مدرسهـالنور" {
+		t.Errorf("pairs = %q", got)
+	}
+	if got := jihat.SearchPairs("كلمة"); got != "" {
+		t.Errorf("pairs of one word = %q", got)
+	}
 	// Mixed query: both scripts become terms.
 	got := fmt.Sprint(jihat.ParseSearch("تجديد PASSPORT للمدرسة"))
 	if want := "[{تجديد تجديد } {passport passport } {للمدرسه مدرس }]"; got != want {
@@ -157,6 +163,9 @@ func FuzzSearchDoc(f *testing.F) {
 		exact, stems := jihat.SearchDoc(s)
 		if exact != jihat.NormalizeArabic(s) {
 			t.Fatalf("exact form %q differs from NormalizeArabic %q", exact, jihat.NormalizeArabic(s))
+		}
+		if n, p := len(strings.Fields(exact)), len(strings.Fields(jihat.SearchPairs(exact))); n > 0 && p != n-1 || strings.Contains(exact, "\u0640") {
+			t.Fatalf("%q: %d words, %d pairs, or a tatweel in a word", s, n, p)
 		}
 		if len(strings.Fields(exact)) > len(strings.Fields(stems)) {
 			t.Fatalf("%q: %q has fewer stems than %q words", s, stems, exact)

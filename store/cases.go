@@ -36,7 +36,7 @@ func (s *Store) CreateCase(ctx context.Context, c *jihat.Case, a jihat.AuditEntr
 		c.Number = jihat.FormatCaseNumber(now.Year(), number)
 		c.CreatedAt, c.UpdatedAt, c.PublicUpdatedAt = now, now, now
 		row := caseToRow(c)
-		row.SearchText, row.SearchStem = jihat.SearchDoc(c.Number, c.Subject, c.Body)
+		row.SearchText, row.SearchStem = searchForms(c.Number, c.Subject, c.Body)
 		row.SearchVer = jihat.SearchVersion
 		if err := tx.Create(&row).Error; err != nil {
 			return err

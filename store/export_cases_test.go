@@ -46,7 +46,7 @@ func (s *Store) SeedCases(ctx context.Context, year int, first int64, cases []Se
 			c.ResolvedAt = sc.CreatedAt.Add(time.Hour)
 		}
 		row := caseToRow(&c)
-		row.SearchText, row.SearchStem = jihat.SearchDoc(c.Number, c.Subject, c.Body)
+		row.SearchText, row.SearchStem = searchForms(c.Number, c.Subject, c.Body)
 		row.SearchVer = jihat.SearchVersion
 		rows = append(rows, row)
 		ids = append(ids, c.ID)

@@ -22,7 +22,7 @@ func meetingSearchDoc(m *jihat.Meeting) (exact, stems string) {
 	for _, it := range m.Agenda {
 		texts = append(texts, it.Title)
 	}
-	return jihat.SearchDoc(texts...)
+	return searchForms(texts...)
 }
 
 // meetingWordIndex is migration 54.

@@ -113,6 +113,15 @@ END $$`).Error
 	{55, "search: each case comment is a row of its own (case_comment_words), no longer appended to the case's text (re-indexed after the migrations)", func(s *Store, tx *gorm.DB) error {
 		return s.commentWords(tx)
 	}},
+	{56, "search: the guide's names in tsvectors of their own on PostgreSQL (no weight to check row by row); services.search_ver indexed", func(s *Store, tx *gorm.DB) error {
+		if err := tx.Exec(`CREATE INDEX IF NOT EXISTS idx_services_search_ver ON services (search_ver)`).Error; err != nil {
+			return err
+		}
+		if !s.postgre {
+			return nil
+		}
+		return serviceIndex.install(s, tx)
+	}},
 	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
 		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {
 			return err

@@ -82,9 +82,9 @@ CREATE INDEX IF NOT EXISTS idx_case_comment_words_case ON case_comment_words (ca
 func (s *Store) indexComment(tx *gorm.DB, caseID, eventID string, vis jihat.Visibility, body string) error {
 	var reply, replyStem, note, noteStem string
 	if vis == jihat.VisibilityPublic {
-		reply, replyStem = jihat.SearchDoc(body)
+		reply, replyStem = searchForms(body)
 	} else {
-		note, noteStem = jihat.SearchDoc(body)
+		note, noteStem = searchForms(body)
 	}
 	if s.postgre {
 		return tx.Exec(`INSERT INTO case_comment_words (event_id, case_id, search_reply, search_reply_stem, search_note, search_note_stem)

@@ -84,7 +84,7 @@ func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 		}
 		for _, r := range rows {
 			cols := map[string]any{"search_ver": jihat.SearchVersion}
-			cols["search_text"], cols["search_stem"] = jihat.SearchDoc(r.Number, r.Subject, r.Body)
+			cols["search_text"], cols["search_stem"] = searchForms(r.Number, r.Subject, r.Body)
 			if err := tx.Model(&caseRow{}).Where("id = ?", r.ID).UpdateColumns(cols).Error; err != nil {
 				return err
 			}

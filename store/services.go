@@ -59,8 +59,8 @@ func (s *Store) serviceGuide(tx *gorm.DB) error {
 // serviceSearchColumns are the searched forms of published content.
 func serviceSearchColumns(c *jihat.ServiceContent) map[string]any {
 	title, body := c.SearchFields()
-	te, ts := jihat.SearchDoc(title...)
-	be, bs := jihat.SearchDoc(body...)
+	te, ts := searchForms(title...)
+	be, bs := searchForms(body...)
 	return map[string]any{"search_title": te, "search_title_stem": ts, "search_body": be, "search_body_stem": bs,
 		"search_ver": jihat.SearchVersion}
 }
