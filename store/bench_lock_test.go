@@ -33,9 +33,20 @@ func measureExclusively(b *testing.B) {
 	}
 	pids := append([]int{os.Getpid()}, postgresPIDs()...)
 	renice(pids, 0)
-	b.Logf("benchmark lock taken; load average %s", loadAverage())
+	// The kernel schedules by session (autogroup) before nice values: raise
+	// this process's session and PostgreSQL's (its postmaster's; started in
+	// a session of its own) to the top while measuring. Start the
+	// benchmark in a session of its own (setsid) so nothing else is raised.
+	groups := autogroups(pids)
+	for path := range groups {
+		os.WriteFile(path, []byte("-19"), 0)
+	}
+	b.Logf("benchmark lock taken; load average %s; %d session(s) raised", loadAverage(), len(groups))
 	b.Cleanup(func() {
 		b.Logf("benchmark lock released; load average %s", loadAverage())
+		for path, old := range groups {
+			os.WriteFile(path, []byte(old), 0)
+		}
 		renice(pids, 19)
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
@@ -80,6 +91,24 @@ func postgresPIDs() []int {
 			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
 			out = append(out, pid)
 		}
+	}
+	return out
+}
+
+// autogroups returns the autogroup files of the sessions of pids, one per
+// session, with their nice values as they are.
+func autogroups(pids []int) map[string]string {
+	out := map[string]string{}
+	seen := map[string]bool{}
+	for _, pid := range pids {
+		path := "/proc/" + strconv.Itoa(pid) + "/autogroup"
+		data, err := os.ReadFile(path) // "/autogroup-123 nice 0"
+		f := strings.Fields(string(data))
+		if err != nil || len(f) != 3 || seen[f[0]] {
+			continue
+		}
+		seen[f[0]] = true
+		out[path] = f[2]
 	}
 	return out
 }
