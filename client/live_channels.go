@@ -72,7 +72,10 @@ func (cs *chanState) since() *int64 {
 func (l *Live) durable(cs *chanState, f *frame) []Message {
 	m := decodeMessage(f)
 	if !cs.sequenced || f.Seq <= 0 {
-		if id := eventID(f.Data); id != "" && cs.seen.add(id) {
+		// Live tails (feeds) may resend an event after a reconnect; the
+		// Seq 0 frames of a sequenced channel are state (a meeting's
+		// tally, whose "id" is the motion's), each one new.
+		if id := eventID(f.Data); id != "" && !cs.sequenced && cs.seen.add(id) {
 			l.n.duplicates.Add(1)
 			return nil
 		}

@@ -26,6 +26,7 @@ const (
 	typeTyping       = "typing"
 	typePing         = "ping"
 	typeComment      = "comment"
+	typeVote         = "vote"
 	typeAck          = "ack"
 	typeError        = "error"
 	typeEvent        = "event"

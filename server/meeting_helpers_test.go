@@ -215,9 +215,21 @@ type msock struct {
 	// lite keeps only answers and snapshots, and of the live tallies
 	// only the newest (for the storms: hundreds of sockets).
 	lite    bool
-	readErr error       // why reading stopped (the server closed the socket...)
-	live    liveMotion  // lite: the motion rebuilt from its live tallies
-	marks   []tallyMark // lite: when each live tally arrived
+	readErr error // why reading stopped (the server closed the socket...)
+	// redial: a socket the server drops is dialled again and subscribed
+	// again, and a request without an answer is sent again on the new
+	// connection (meeting_resilient_test.go), as a real client does.
+	redial      bool
+	base, token string
+	subs        []string    // channels to subscribe to again
+	gen         int         // connections made after the first
+	closed      bool        // closed by the test: no redial
+	resync      bool        // connected again, its snapshot not read yet
+	pending     []tallyData // live tallies read before that snapshot
+	reconnects  int         // connections made again
+	retries     int         // requests sent again after a retryable error
+	live        liveMotion  // lite: the motion rebuilt from its live tallies
+	marks       []tallyMark // lite: when each live tally arrived
 }
 
 // liveMotion is a motion as a client rebuilds it from live tally frames:
@@ -280,44 +292,74 @@ func tryDialMeeting(t testing.TB, base, token string, lite bool) (*msock, error)
 		return nil, err
 	}
 	ws.SetReadLimit(4 << 20)
-	s := &msock{ws: ws, lite: lite}
-	go func() {
-		for {
-			_, b, err := ws.Read(context.Background())
-			if err != nil {
-				s.mu.Lock()
-				s.readErr = err
-				s.mu.Unlock()
-				return
-			}
-			var f wsFrame
-			if json.Unmarshal(b, &f) != nil {
-				continue
-			}
-			s.mu.Lock()
-			switch {
-			case !s.lite || f.Type == "ack" || f.Type == "error" || f.Type == "snapshot":
-				s.frames = append(s.frames, f)
-			case f.Type == "event" && bytes.Contains(f.Data, []byte(`"type":"tally"`)):
-				d := tallyOf(f)
-				s.marks = append(s.marks, tallyMark{at: time.Now(), version: d.Tally["version"]})
-				s.live.apply(d)
-			}
-			s.mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() { ws.CloseNow() })
+	s := &msock{ws: ws, lite: lite, base: base, token: token}
+	go s.read(ws)
+	t.Cleanup(s.close)
 	return s, nil
+}
+
+// read keeps the frames of ws until it fails; a redialling socket then
+// connects again (meeting_resilient_test.go).
+func (s *msock) read(ws *websocket.Conn) {
+	for {
+		_, b, err := ws.Read(context.Background())
+		if err != nil {
+			s.mu.Lock()
+			s.readErr = err
+			again := s.redial && !s.closed
+			s.mu.Unlock()
+			if again {
+				s.reconnect()
+			}
+			return
+		}
+		var f wsFrame
+		if json.Unmarshal(b, &f) != nil {
+			continue
+		}
+		s.mu.Lock()
+		switch {
+		case f.Type == "snapshot" && s.lite:
+			s.frames = append(s.frames, f)
+			s.takeSnapshot(f)
+		case !s.lite || f.Type == "ack" || f.Type == "error" || f.Type == "pong":
+			s.frames = append(s.frames, f)
+		case f.Type == "event" && bytes.Contains(f.Data, []byte(`"type":"tally"`)):
+			d := tallyOf(f)
+			if s.resync { // a new connection: the snapshot comes first
+				s.pending = append(s.pending, d)
+				break
+			}
+			s.marks = append(s.marks, tallyMark{at: time.Now(), version: d.Tally["version"]})
+			s.live.apply(d)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// close closes the socket for good (no redial).
+func (s *msock) close() {
+	s.mu.Lock()
+	s.closed = true
+	ws := s.ws
+	s.mu.Unlock()
+	ws.CloseNow()
 }
 
 // request sends a message with a fresh id and waits for its ack or error.
 func (s *msock) request(t testing.TB, typ, channel string, data any) wsFrame {
 	t.Helper()
+	if s.redial {
+		return s.requestAgain(t, typ, channel, data)
+	}
 	s.mu.Lock()
 	s.n++
 	id := fmt.Sprintf("r%d", s.n)
 	s.mu.Unlock()
-	msg := map[string]any{"type": typ, "id": id, "channel": channel}
+	msg := map[string]any{"type": typ, "id": id}
+	if channel != "" {
+		msg["channel"] = channel
+	}
 	if typ == "subscribe" {
 		msg["since"] = 0
 	}
@@ -328,7 +370,7 @@ func (s *msock) request(t testing.TB, typ, channel string, data any) wsFrame {
 	if err := s.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
 		t.Fatal(err)
 	}
-	return s.wait(t, func(f wsFrame) bool { return f.ID == id && (f.Type == "ack" || f.Type == "error") })
+	return s.wait(t, func(f wsFrame) bool { return f.ID == id && answer(f) })
 }
 
 func (s *msock) all() []wsFrame {

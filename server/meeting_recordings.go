@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -85,46 +84,19 @@ func (s *Server) listRecordings(c *fiber.Ctx) error {
 // downloadRecording serves GET /api/v1/recordings/{id}: the Ogg/Opus file,
 // for the minutes' readers only, audited, with Range support.
 func (s *Server) downloadRecording(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	u, err := s.requestUser(r)
-	if err != nil {
-		s.httpFail(w, r, err)
-		return
-	}
-	id := strings.ToLower(r.PathValue("id"))
-	if !jihat.IsUUID(id) {
-		s.httpFail(w, r, jihat.Errorf(jihat.EINVALID, "invalid_id"))
-		return
-	}
-	rec, err := s.store.MeetingRecording(ctx, id)
-	if err != nil {
-		s.httpFail(w, r, err)
-		return
-	}
-	m, err := s.store.Meeting(ctx, rec.MeetingID)
-	if err != nil || !accessTo(u, m).minute {
-		s.httpFail(w, r, hidden())
-		return
-	}
-	f, err := s.media.Open(ctx, rec.SHA256)
-	if err != nil {
-		s.httpFail(w, r, err)
-		return
-	}
-	defer f.Close()
-	if r.Header.Get("Range") == "" || strings.HasPrefix(r.Header.Get("Range"), "bytes=0-") {
-		a := jihat.AuditEntry{ActorID: u.ID, Action: "meeting.recording_download", Target: "meeting:" + m.ID,
-			Details: mustJSON(map[string]any{"recording_id": rec.ID}), IP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 512)}
-		if err := s.store.Audit(ctx, a); err != nil {
-			s.httpFail(w, r, err)
-			return
+	s.serveBlob(w, r, func(ctx context.Context, u *jihat.User, id string) (blob, error) {
+		rec, err := s.store.MeetingRecording(ctx, id)
+		if err != nil {
+			return blob{}, err
 		}
-	}
-	h := w.Header()
-	h.Set("Content-Type", rec.MIME)
-	h.Set("Content-Disposition", media.ContentDisposition("recording-"+rec.ID+".ogg", true))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; media-src 'self'; frame-ancestors 'self'")
-	h.Set("Cache-Control", "private, max-age=3600")
-	http.ServeContent(w, r, "", f.ModTime, f)
+		m, err := s.store.Meeting(ctx, rec.MeetingID)
+		if err != nil || !accessTo(u, m).minute {
+			return blob{}, hidden()
+		}
+		return blob{sha256: rec.SHA256, mime: rec.MIME,
+			disposition: media.ContentDisposition("recording-"+rec.ID+".ogg", true),
+			csp:         "default-src 'none'; media-src 'self'; frame-ancestors 'self'",
+			audit: jihat.AuditEntry{Action: "meeting.recording_download", Target: "meeting:" + m.ID,
+				Details: mustJSON(map[string]any{"recording_id": rec.ID})}}, nil
+	})
 }

@@ -53,9 +53,17 @@ func voteStorm(t *testing.T, bases []string, admin string, members int, rows fun
 	voteStormProbes(t, bases, admin, members, rows, 0)
 }
 
+// stormDrops, when set, runs before each round of votes: the test of the
+// harness drops sockets there.
+type stormDrops func(round int, socks []*msock)
+
 // voteStormProbes is voteStorm, then probes votes one at a time, each timed
 // from its sending to every attendee's socket holding the new tally.
 func voteStormProbes(t *testing.T, bases []string, admin string, members int, rows func(mid string) int, probes int) {
+	stormWith(t, bases, admin, members, rows, probes, nil)
+}
+
+func stormWith(t *testing.T, bases []string, admin string, members int, rows func(mid string) int, probes int, drops stormDrops) []*msock {
 	api := mapi{bases[0]}
 	t.Cleanup(func() { logDisconnects(t, bases) })
 	w := newMeetingWorld(t, api, admin, members)
@@ -71,20 +79,10 @@ func voteStormProbes(t *testing.T, bases []string, admin string, members int, ro
 		go func(i int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			for try := 0; ; try++ {
-				socks[i] = dialMeetingRetry(t, bases[i%len(bases)], voters[i].Token)
-				f := socks[i].request(t, "subscribe", ch, nil)
-				if f.Type == "ack" {
-					break
-				}
-				// An overloaded server (the shared machine) may refuse with
-				// EINTERNAL; a client subscribes again. Anything else fails.
-				if try == 5 || errCode(f) != "EINTERNAL" && errCode(f) != "EUNAUTHORIZED" {
-					t.Errorf("subscribe %d: %s", i, f.Data)
-					break
-				}
-				socks[i].ws.CloseNow()
-				time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+			socks[i] = dialMeetingRetry(t, bases[i%len(bases)], voters[i].Token)
+			socks[i].redial = true
+			if f := socks[i].request(t, "subscribe", ch, nil); f.Type != "ack" {
+				t.Errorf("subscribe %d: %s", i, f.Data)
 			}
 		}(i)
 	}
@@ -96,6 +94,9 @@ func voteStormProbes(t *testing.T, bases []string, admin string, members int, ro
 	choices := []string{"accept", "reject", "abstain"}
 	final := make([]string, len(voters))
 	storm := func(round int, who func(i int) bool) {
+		if drops != nil {
+			drops(round, socks)
+		}
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		var lat []time.Duration
@@ -126,6 +127,7 @@ func voteStormProbes(t *testing.T, bases []string, admin string, members int, ro
 			t.Logf("round %d: %d votes, ack p50 %v p99 %v max %v", round, len(lat), lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
 		}
 	}
+	settle(t, socks)
 	storm(0, func(int) bool { return true })
 	storm(1, func(i int) bool { return i%5 == 0 }) // a fifth change their vote once
 	if t.Failed() {
@@ -205,7 +207,46 @@ func voteStormProbes(t *testing.T, bases []string, admin string, members int, ro
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	t.Logf("%d members over %d node(s): tally %v", len(voters), len(bases), want)
+	var again, retried, dropped int
+	for _, s := range socks {
+		s.mu.Lock()
+		again, retried = again+s.reconnects, retried+s.retries
+		if s.reconnects > 0 {
+			dropped++
+		}
+		s.mu.Unlock()
+	}
+	t.Logf("%d members over %d node(s): tally %v; %d sockets connected again (%d times), %d requests sent again after EUNAVAILABLE/EINTERNAL",
+		len(voters), len(bases), want, dropped, again, retried)
+	return socks
+}
+
+// settle waits until every socket has read what the server queued for it
+// before (the presence and attendance frames of everyone's arrival: a
+// room of N members that all arrived at once got N² presence frames):
+// each socket pings and waits for its pong, which the server queues behind
+// them. The votes start in a settled room, as in a meeting, and measure
+// the votes, not the arrivals.
+func settle(t *testing.T, socks []*msock) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var lat []time.Duration
+	for _, s := range socks {
+		wg.Add(1)
+		go func(s *msock) {
+			defer wg.Done()
+			t0 := time.Now()
+			if f := s.request(t, "ping", "", nil); f.Type != "pong" {
+				t.Errorf("ping: %s %s", f.Type, f.Data)
+			}
+			mu.Lock()
+			lat = append(lat, time.Since(t0))
+			mu.Unlock()
+		}(s)
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	t.Logf("room settled: ping → pong p50 %v p99 %v max %v", lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
 }
 
 // dialMeetingRetry dials a lite socket, trying again after a refusal of

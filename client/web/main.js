@@ -19,6 +19,8 @@ import { ChangePassword } from './screens/password.js';
 import { Guide, ServicePage } from './screens/guide.js';
 import { Meetings } from './screens/meetings.js';
 import { MeetingRoom } from './screens/meeting_room.js';
+import { Account, unverified } from './screens/account.js';
+import { Dashboard, mayOpen } from './screens/dashboard.js';
 
 function Header({ user }) {
   const other = lang() === 'ar' ? 'en' : 'ar';
@@ -28,6 +30,7 @@ function Header({ user }) {
       links.push(['/cases', t('nav.my_cases')], ['/cases/new', t('nav.new_case')]);
     }
     if (isStaff(user) || user.role === 'oversight') links.push(['/queue', t('nav.queue')]);
+    if (mayOpen(user)) links.push(['/dashboard', t('nav.dashboard')]);
     if (user.role === 'entity_admin' || user.role === 'platform_admin') links.push(['/admin', t('nav.admin')]);
     if (user.role === 'platform_admin') links.push(['/entities', t('nav.entities')]);
     if (user.role !== 'citizen') links.push(['/meetings', t('nav.meetings')]);
@@ -52,7 +55,7 @@ function Header({ user }) {
             <option value="latn" selected=${digitsChoice() === 'latn'}>0123</option>
           </select>
         </label>
-        ${user && html`<span class="who" title=${user.email || ''}>${user.name}</span>
+        ${user && html`<a class="who" href="/account" title=${t('nav.account')}>${user.name}</a>
           <button type="button" class="link-button" onClick=${logout}>${t('nav.logout')}</button>`}
       </div>
     </div>
@@ -60,6 +63,14 @@ function Header({ user }) {
       ${links.map(([href, label]) => html`<li><a href=${href} aria-current=${path === href ? 'page' : undefined}>${label}</a></li>`)}
     </ul></nav>`}
   </header>`;
+}
+
+// Unverified reminds a person whose e-mail or mobile is not verified yet
+// (notices do not reach it until then), everywhere but on the account page.
+function Unverified({ user, path }) {
+  if (!user || user.must_change_password || path.split('?')[0] === '/account' || unverified(user).length === 0) return null;
+  return html`<p class="notice unverified-banner" role="note">${t('account.unverified_banner')}
+    <a href="/account">${t('account.verify_now')}</a></p>`;
 }
 
 function Flash({ flash }) {
@@ -90,11 +101,13 @@ function route(path, user) {
   if (user.must_change_password && p !== '/password') return { redirect: '/password' };
   const m = p.match(/^\/cases\/([0-9a-f-]{36})$/);
   if (m) return { screen: CaseScreen, props: { id: m[1], key: m[1] } };
+  const dash = p.match(/^\/dashboard(?:\/([0-9a-f-]{36}))?$/);
+  if (dash) return { screen: Dashboard, props: { id: dash[1] || '', params, key: p } };
   const mr = p.match(/^\/meetings\/([0-9a-f-]{36})$/);
   if (mr) return { screen: MeetingRoom, props: { id: mr[1], key: mr[1] } };
   const table = {
     '/cases': MyCases, '/cases/new': NewCase, '/queue': Queue, '/entities': Entities,
-    '/notifications': Notifications, '/password': ChangePassword, '/meetings': Meetings,
+    '/notifications': Notifications, '/password': ChangePassword, '/meetings': Meetings, '/account': Account,
   };
   if (table[p]) return { screen: table[p], props: { params } };
   const a = p.match(/^\/admin(?:\/([a-z-]+))?$/);
@@ -117,7 +130,7 @@ function App() {
   }
   const Screen = r.screen;
   return html`<${Header} user=${s.user} />
-    <main id="main" tabindex="-1"><${Flash} flash=${s.flash} /><${Screen} ...${r.props} user=${s.user} /></main>
+    <main id="main" tabindex="-1"><${Flash} flash=${s.flash} /><${Unverified} user=${s.user} path=${s.path} /><${Screen} ...${r.props} user=${s.user} /></main>
     <footer class="foot"><p>${t('footer.text')}</p></footer>`;
 }
 

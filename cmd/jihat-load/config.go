@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -54,6 +55,10 @@ type config struct {
 	StormAfter    time.Duration
 	StormConc     int
 	StormChannels int
+
+	Meeting int    // -meeting: members of a meeting vote storm
+	Admin   string // -admin email:password, the platform admin
+	Probes  int
 
 	CentrifugoSecret string
 	CentrifugoAPIKey string
@@ -116,6 +121,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.StormAfter, "storm-after", 5*time.Second, "when the storm starts, after publishing began")
 	fs.IntVar(&c.StormConc, "storm-concurrency", 1000, "the storm's dials in flight")
 	fs.IntVar(&c.StormChannels, "storm-channels", 100, "quiet case channels the storm's clients subscribe to")
+	fs.IntVar(&c.Meeting, "meeting", 0, "a meeting vote storm of this many members (e.g. 1000): each in meeting:<id> over its own socket (alternately on -url and -publish-url), all vote at once, a fifth change once; made by the platform admin -admin")
+	fs.StringVar(&c.Admin, "admin", "", "with -meeting: the platform admin, email:password (default: $JIHAT_ADMIN_LOGIN:$JIHAT_ADMIN_PASSWORD)")
+	fs.IntVar(&c.Probes, "probes", 20, "with -meeting: votes of the chair sent one at a time, each timed to every attendee holding its tally")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -171,6 +179,19 @@ func (c *config) check() error {
 		return errors.New("-storm-concurrency must be 1..5000 and -storm-channels 1..10000")
 	case c.BodySize < 0 || c.BodySize > 16<<10:
 		return errors.New("-body-size must be 0..16384")
+	}
+	if c.Admin == "" && os.Getenv("JIHAT_ADMIN_LOGIN") != "" {
+		c.Admin = os.Getenv("JIHAT_ADMIN_LOGIN") + ":" + os.Getenv("JIHAT_ADMIN_PASSWORD")
+	}
+	switch {
+	case c.Meeting < 0 || c.Meeting == 1 || c.Meeting > c.MaxConns:
+		return fmt.Errorf("-meeting %d: must be 2..%d (-max-conns)", c.Meeting, c.MaxConns)
+	case c.Meeting > 0 && !strings.Contains(c.Admin, ":"):
+		return errors.New("-meeting needs -admin email:password (or JIHAT_ADMIN_LOGIN and JIHAT_ADMIN_PASSWORD)")
+	case c.Probes < 0 || c.Probes > 1000:
+		return errors.New("-probes must be 0..1000")
+	case c.Meeting > 0 && c.Target != targetJihat:
+		return errors.New("-meeting drives jihat only")
 	}
 	if len(c.Cases) > 0 {
 		c.Channels = len(c.Cases)

@@ -220,3 +220,25 @@ func TestMemoryReadings(t *testing.T) {
 		t.Errorf("vmRSS = %d, %v", n, err)
 	}
 }
+
+// TestMeetingStorm runs the meeting vote storm against a real server with a
+// few members: every vote acknowledged, stored once, the tally exact and
+// rebuilt by every member from the live frames.
+func TestMeetingStorm(t *testing.T) {
+	ts := testserver.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	args := []string{"-url", ts.URL, "-json", "-meeting", "8", "-probes", "2", "-admin", testserver.AdminLogin + ":" + testserver.AdminPassword}
+	if err := run(ctx, args, &out, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s\n%s", err, errOut.String(), out.String())
+	}
+	var rep MeetingReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out.String())
+	}
+	if !rep.Exact || rep.Stored != 8 || rep.Tally.Voted != 8 || rep.VoteAck.Samples != 8 || rep.ChangeAck.Samples != 2 ||
+		rep.ToAttendee.Samples != 16 || rep.ToEveryone.Samples != 2 || rep.Tally.Accept+rep.Tally.Reject+rep.Tally.Abstain != 8 {
+		t.Fatalf("report %+v", rep)
+	}
+}

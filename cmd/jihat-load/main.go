@@ -31,6 +31,13 @@
 // server allows 50 logins per address in 15 minutes; each run logs each
 // user in once.
 //
+//	jihat-load -meeting 1000 -admin admin@x:pass -url http://127.0.0.1:18081 [-publish-url http://127.0.0.1:18082]
+//
+// runs a meeting vote storm (meeting.go): 1,000 board members in
+// meeting:<id> vote at once over their sockets, a fifth change once; it
+// reports the vote ack and vote → every attendee latencies and checks that
+// every member is stored once and the tally is exact.
+//
 // It refuses any server that is not on a loopback address, and every run is
 // bounded: -max-conns, -max-duration, and a settle time after publishing.
 package main
@@ -66,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer stopPprof()
 	l := newLoad(cfg, stderr)
+	if cfg.Meeting > 0 {
+		return l.meeting(ctx, stdout)
+	}
 	var rep *Report
 	if cfg.Idle {
 		rep, err = l.idle(ctx)

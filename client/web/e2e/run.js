@@ -8,6 +8,8 @@ import { run } from './flows.js';
 import { runGuide } from './guide_flow.js';
 import { runServiceAdmin } from './service_admin_flow.js';
 import { runMeeting } from './meeting_flow.js';
+import { runAccount } from './account_flow.js';
+import { runDashboard } from './dashboard_flow.js';
 
 const t0 = Date.now();
 ensureOut();
@@ -27,6 +29,8 @@ try {
   await runGuide({ server, open });
   await runServiceAdmin({ server, open });
   await runMeeting({ server, open });
+  await runAccount({ server, open });
+  await runDashboard({ server, open });
   ok = summary();
 } catch (err) {
   console.error('e2e: harness failure:', err);

@@ -21,9 +21,13 @@ export function Register() {
     try {
       const body = { name: f.name.trim(), password: f.password, [kind]: f.value.trim() };
       await post('/auth/register', body);
+      // An e-mail or a mobile gets a code: the account page takes it. The
+      // logged-in visitor of /register is sent on to `next` (main.js).
+      const verify = kind !== 'national_id';
+      if (verify) navigate('/register?next=/account', { replace: true });
+      set({ flash: { kind: 'ok', text: t(verify ? 'register.verify_sent' : 'register.done') } });
       const user = await login(f.value.trim(), f.password);
-      set({ flash: { kind: 'ok', text: t('register.done') } });
-      navigate(home(user), { replace: true });
+      if (!verify) navigate(home(user), { replace: true });
     } catch (err) {
       const e = errorOf(err);
       if (e.fields[kind]) e.fields = { ...e.fields, value: e.fields[kind] };

@@ -1,0 +1,36 @@
+// messages_account.js: the texts of "my account" (profile, addresses and
+// their verification codes), Arabic and English, merged into messages.js.
+export const accountTexts = {
+  ar: {
+    'nav.account': 'حسابي', 'account.title': 'حسابي', 'account.email': 'البريد الإلكتروني', 'account.mobile': 'رقم الجوال',
+    'account.is_verified': 'تم التحقق', 'account.not_verified': 'بانتظار التحقق',
+    'account.code': 'رمز التحقق', 'account.verify': 'تحقق', 'account.resend': 'أرسل رمزاً جديداً',
+    'account.code_hint_email': 'أرسلنا رمزاً من ستة أرقام إلى بريدك الإلكتروني، صالحاً عشر دقائق. لن نرسل إلى هذا العنوان شيئاً غير الرمز حتى تتحقق منه.',
+    'account.code_hint_mobile': 'أرسلنا رمزاً من ستة أرقام برسالة نصية إلى جوالك، صالحاً عشر دقائق. لن نرسل إلى هذا الرقم شيئاً غير الرمز حتى تتحقق منه.',
+    'account.code_sent': 'أُرسل رمز جديد، وانتهت صلاحية الرمز السابق.',
+    'account.verified_email': 'تم التحقق من بريدك الإلكتروني.', 'account.verified_mobile': 'تم التحقق من رقم جوالك.',
+    'account.profile': 'البيانات الشخصية', 'account.lang': 'لغة الإشعارات والتطبيق', 'account.save': 'حفظ', 'account.saved': 'حُفظت التغييرات.',
+    'account.addresses': 'تغيير البريد أو الجوال',
+    'account.addresses_hint': 'يلزم إدخال كلمة المرور الحالية لتغيير العنوان، ثم نرسل رمز تحقق إلى العنوان الجديد. اترك الحقل فارغاً لحذف العنوان.',
+    'account.save_addresses': 'حفظ العناوين', 'account.codes_sent': 'حُفظ العنوان الجديد وأرسلنا إليه رمز تحقق.',
+    'account.change_password': 'تغيير كلمة المرور',
+    'account.unverified_banner': 'لم تتحقق بعد من عنوانك. لن تصلك الإشعارات عليه حتى تدخل الرمز المرسل إليه.', 'account.verify_now': 'تحقق الآن',
+    'register.verify_sent': 'تم إنشاء حسابك. أدخل رمز التحقق الذي أرسلناه إليك.',
+  },
+  en: {
+    'nav.account': 'My account', 'account.title': 'My account', 'account.email': 'E-mail', 'account.mobile': 'Mobile number',
+    'account.is_verified': 'Verified', 'account.not_verified': 'Awaiting verification',
+    'account.code': 'Verification code', 'account.verify': 'Verify', 'account.resend': 'Send a new code',
+    'account.code_hint_email': 'We sent a six-digit code to your e-mail, valid for ten minutes. Until you verify it, we send that address nothing but the code.',
+    'account.code_hint_mobile': 'We sent a six-digit code by SMS to your mobile, valid for ten minutes. Until you verify it, we send that number nothing but the code.',
+    'account.code_sent': 'A new code was sent; the previous one no longer works.',
+    'account.verified_email': 'Your e-mail is verified.', 'account.verified_mobile': 'Your mobile number is verified.',
+    'account.profile': 'Personal details', 'account.lang': 'Language of notices and of the app', 'account.save': 'Save', 'account.saved': 'Changes saved.',
+    'account.addresses': 'Change e-mail or mobile',
+    'account.addresses_hint': 'Changing an address needs your current password; we then send a code to the new address. Leave a field empty to remove it.',
+    'account.save_addresses': 'Save addresses', 'account.codes_sent': 'The new address is saved and a verification code was sent to it.',
+    'account.change_password': 'Change password',
+    'account.unverified_banner': 'Your address is not verified yet. Notices do not reach it until you type the code sent to it.', 'account.verify_now': 'Verify now',
+    'register.verify_sent': 'Your account is created. Type the verification code we sent you.',
+  },
+};

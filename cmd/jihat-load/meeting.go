@@ -1,0 +1,408 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jihat/jihat/client"
+)
+
+// The meeting vote storm (-meeting N): N members of a board (a chair, a
+// secretary and N-2 members; accounts made by the platform admin -admin)
+// each hold a live connection in meeting:<id>, alternately on -url and
+// -publish-url (two nodes sharing PostgreSQL and Redis). Once every socket
+// has read what it was sent on arriving (a ping answered: the room is
+// settled), the chair opens an open ballot and all N vote at once over
+// their sockets (round 0), then a fifth change their vote at once (round
+// 1): each vote is timed from its sending to its ack. Then -probes changes
+// of the chair's vote, one at a time: each is timed from its sending to the
+// moment each attendee holds a tally that includes it. Each member keeps the
+// motion from the live tally frames by the SDK's rule (MotionState; a gap
+// is read again whole, as a client must). Checked at the end: every
+// member's rebuilt votes equal the stored ones; the closed tally equals the
+// members' last choices; every member is stored once (voted = N and the
+// closed motion lists N votes); every socket's last tally is the closed one.
+
+// MeetingReport is what the meeting storm measured.
+type MeetingReport struct {
+	Mode        string       `json:"mode"` // "meeting"
+	URLs        []string     `json:"urls"`
+	Members     int          `json:"members"`
+	Setup       float64      `json:"setup_seconds"`
+	Join        float64      `json:"join_seconds"`   // every member subscribed, snapshot read
+	Settle      LatencyStats `json:"settle_ping_ms"` // the room settled: ping → pong
+	VoteAck     LatencyStats `json:"vote_ack_ms"`    // round 0: everyone at once
+	ChangeAck   LatencyStats `json:"change_ack_ms"`  // round 1: a fifth at once
+	ToAttendee  LatencyStats `json:"vote_to_attendee_ms"`
+	ToEveryone  LatencyStats `json:"vote_to_every_attendee_ms"` // the slowest socket of each probe
+	Tally       client.Tally `json:"closed_tally"`
+	Stored      int          `json:"stored_votes"`
+	Exact       bool         `json:"exact"` // closed tally, stored votes and every rebuilt state agree
+	Retries     int64        `json:"retries"`
+	Refetches   int64        `json:"refetches"` // tally gaps read again whole
+	Reconnects  int64        `json:"reconnects"`
+	Problems    []string     `json:"problems,omitempty"`
+	StartedAt   string       `json:"started_at"`
+	FinishedSec float64      `json:"seconds"`
+}
+
+// attendee is one member in the room.
+type attendee struct {
+	id   string
+	c    *client.Client
+	live *client.Live
+
+	mu    sync.Mutex
+	state client.MotionState
+	marks []mark // when each newer tally version arrived
+	snap  chan struct{}
+	once  sync.Once
+}
+
+type mark struct {
+	at      time.Time
+	version int64
+}
+
+func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
+	start := time.Now()
+	rep := &MeetingReport{Mode: "meeting", Members: l.cfg.Meeting, StartedAt: start.UTC().Format(time.RFC3339), URLs: []string{l.cfg.URL}}
+	if l.cfg.PublishURL != l.cfg.URL {
+		rep.URLs = append(rep.URLs, l.cfg.PublishURL)
+	}
+	room, meetingID, err := l.meetingSetup(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, a := range room {
+			if a.live != nil {
+				closeLive(a.live)
+			}
+		}
+	}()
+	rep.Setup = time.Since(start).Seconds()
+	ch := "meeting:" + meetingID
+	var refetches atomic.Int64
+	var motionID atomic.Value
+	motionID.Store("")
+	t0 := time.Now()
+	l.openAll(ctx, &ConnStats{}, len(room), func(ctx context.Context, i int) error {
+		a := room[i]
+		live, err := a.c.ConnectConfig(ctx, client.LiveConfig{HandshakeTimeout: l.cfg.Timeout, EventBuffer: 1024})
+		if err != nil {
+			return err
+		}
+		a.live, a.snap = live, make(chan struct{})
+		go a.consume(ch, &motionID, &refetches)
+		if err := live.Subscribe(ctx, ch, client.Latest); err != nil {
+			return fmt.Errorf("member %d subscribes: %w", i, err)
+		}
+		select {
+		case <-a.snap:
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("member %d: no snapshot: %w", i, ctx.Err())
+		}
+	})
+	for i, a := range room {
+		if a.live == nil || !a.live.Connected() {
+			return fmt.Errorf("member %d is not in the room", i)
+		}
+	}
+	rep.Join = time.Since(t0).Seconds()
+	l.logf("meeting: %d members in the room in %.1fs", len(room), rep.Join)
+	rep.Settle = timeAll(len(room), func(i int) error { _, err := room[i].live.Ping(ctx); return err }, nil)
+	l.logf("meeting: room settled (ping p99 %.0f ms)", rep.Settle.P99)
+	chair := room[0]
+	mo, err := chair.c.CreateMotion(ctx, meetingID, "", "اعتماد الميزانية", false)
+	if err != nil {
+		return fmt.Errorf("create motion: %w", err)
+	}
+	motionID.Store(mo.ID)
+	if _, err := chair.c.OpenMotion(ctx, mo.ID); err != nil {
+		return fmt.Errorf("open motion: %w", err)
+	}
+	choices := []string{"accept", "reject", "abstain"}
+	final := make([]string, len(room))
+	var retries atomic.Int64
+	vote := func(i int, choice string) error {
+		for try := 0; ; try++ {
+			_, err := room[i].live.Vote(ctx, meetingID, mo.ID, choice)
+			var e *client.Error
+			again := errors.Is(err, client.ErrConnectionLost) || errors.As(err, &e) && (e.Code == "EUNAVAILABLE" || e.Code == "EINTERNAL")
+			if err == nil || !again || try == 10 {
+				return err
+			}
+			retries.Add(1)
+			time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+		}
+	}
+	round := func(r int, who func(int) bool) (LatencyStats, error) {
+		var idx []int
+		for i := range room {
+			if who(i) {
+				idx = append(idx, i)
+				final[i] = choices[(i+r)%3]
+			}
+		}
+		var first error
+		var mu sync.Mutex
+		st := timeAll(len(idx), func(k int) error { return vote(idx[k], final[idx[k]]) }, func(err error) {
+			mu.Lock()
+			first = cmp(first, err)
+			mu.Unlock()
+		})
+		return st, first
+	}
+	if rep.VoteAck, err = round(0, func(int) bool { return true }); err != nil {
+		return fmt.Errorf("round 0: %w", err)
+	}
+	l.logf("meeting: %d votes, ack p50 %.0f ms p99 %.0f ms", len(room), rep.VoteAck.P50, rep.VoteAck.P99)
+	if rep.ChangeAck, err = round(1, func(i int) bool { return i%5 == 0 }); err != nil {
+		return fmt.Errorf("round 1: %w", err)
+	}
+	l.logf("meeting: changes, ack p50 %.0f ms p99 %.0f ms", rep.ChangeAck.P50, rep.ChangeAck.P99)
+	all, worst := newHistogram(), newHistogram()
+	for k := range l.cfg.Probes {
+		choice := []string{"accept", "reject"}[k%2]
+		if choice == final[0] {
+			choice = "abstain"
+		}
+		final[0] = choice
+		sent := time.Now()
+		if err := vote(0, choice); err != nil {
+			return fmt.Errorf("probe %d: %w", k, err)
+		}
+		m, err := chair.c.Motion(ctx, mo.ID)
+		if err != nil {
+			return err
+		}
+		var slowest time.Duration
+		for i, a := range room {
+			at, err := a.seen(ctx, m.Tally.Version)
+			if err != nil {
+				return fmt.Errorf("probe %d: member %d: %w", k, i, err)
+			}
+			all.record(at.Sub(sent))
+			slowest = max(slowest, at.Sub(sent))
+		}
+		worst.record(slowest)
+		time.Sleep(300 * time.Millisecond)
+	}
+	rep.ToAttendee, rep.ToEveryone = all.stats(), worst.stats()
+	want := map[string]string{}
+	for i, a := range room {
+		want[a.id] = final[i]
+	}
+	stored, err := chair.c.Motion(ctx, mo.ID)
+	if err != nil {
+		return err
+	}
+	for i, a := range room {
+		if _, err := a.seen(ctx, stored.Tally.Version); err != nil {
+			return fmt.Errorf("member %d: %w", i, err)
+		}
+		if st := a.current(); !maps.Equal(st.Votes, want) {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("member %d rebuilt %d votes, %d differ from the stored", i, len(st.Votes), differ(st.Votes, want)))
+		}
+	}
+	closed, err := chair.c.CloseMotion(ctx, mo.ID)
+	if err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	rep.Tally, rep.Stored = closed.Tally, len(closed.Votes)
+	count := map[string]int{}
+	for _, c := range final {
+		count[c]++
+	}
+	if closed.Tally.Accept != count["accept"] || closed.Tally.Reject != count["reject"] || closed.Tally.Abstain != count["abstain"] ||
+		closed.Tally.Voted != len(room) || len(closed.Votes) != len(room) || !maps.Equal(closed.Votes, want) {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("closed tally %+v with %d votes; the members chose %v", closed.Tally, len(closed.Votes), count))
+	}
+	for i, a := range room {
+		if _, err := a.seen(ctx, closed.Tally.Version); err != nil {
+			return fmt.Errorf("member %d: %w", i, err)
+		}
+		deadline := time.Now().Add(l.cfg.Settle + 30*time.Second)
+		for st := a.current(); st.Status != "closed" || st.Tally != closed.Tally; st = a.current() {
+			if time.Now().After(deadline) {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("member %d's last tally is %+v (%s)", i, st.Tally, st.Status))
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		rep.Reconnects += a.live.Stats().Reconnects
+	}
+	rep.Retries, rep.Refetches, rep.Exact = retries.Load(), refetches.Load(), len(rep.Problems) == 0
+	rep.FinishedSec = time.Since(start).Seconds()
+	if l.cfg.JSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		rep.print(stdout)
+	}
+	if !rep.Exact {
+		return fmt.Errorf("meeting: %s", strings.Join(rep.Problems, "; "))
+	}
+	return nil
+}
+
+// consume reads a member's Live: tallies of the storm's motion by the
+// SDK's rule, a snapshot resets it, a gap is read again whole.
+func (a *attendee) consume(ch string, motionID *atomic.Value, refetches *atomic.Int64) {
+	for m := range a.live.Events() {
+		switch m := m.(type) {
+		case *client.Snapshot:
+			if m.Channel != ch {
+				continue
+			}
+			st, err := m.Meeting()
+			if err == nil {
+				a.mu.Lock()
+				for _, mo := range st.Motions {
+					if mo.ID == motionID.Load().(string) {
+						a.state.Reset(mo)
+						a.marks = append(a.marks, mark{time.Now(), mo.Tally.Version})
+					}
+				}
+				a.mu.Unlock()
+			}
+			a.once.Do(func() { close(a.snap) })
+		case *client.Event:
+			if m.Channel != ch || m.Seq != 0 {
+				continue
+			}
+			f, err := client.DecodeMeetingEvent(m)
+			tf, ok := f.(*client.TallyFrame)
+			if err != nil || !ok || tf.ID != motionID.Load().(string) {
+				continue
+			}
+			a.mu.Lock()
+			took, err := a.state.Apply(tf)
+			if took {
+				a.marks = append(a.marks, mark{time.Now(), tf.Tally.Version})
+			}
+			a.mu.Unlock()
+			if errors.Is(err, client.ErrTallyGap) {
+				refetches.Add(1)
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				mo, err := a.c.Motion(ctx, tf.ID)
+				cancel()
+				if err == nil {
+					a.mu.Lock()
+					if mo.Tally.Version >= a.state.Tally.Version {
+						a.state.Reset(*mo)
+					}
+					a.mu.Unlock()
+				}
+			}
+		}
+	}
+}
+
+// seen waits until the member held a tally of version v or newer and
+// returns when it first did.
+func (a *attendee) seen(ctx context.Context, v int64) (time.Time, error) {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		a.mu.Lock()
+		for _, m := range a.marks {
+			if m.version >= v {
+				a.mu.Unlock()
+				return m.at, nil
+			}
+		}
+		a.mu.Unlock()
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return time.Time{}, fmt.Errorf("never held tally version %d", v)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (a *attendee) current() client.MotionState {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	st := a.state
+	st.Votes = maps.Clone(st.Votes)
+	return st
+}
+
+// timeAll runs f(0..n-1) at once and returns the distribution of their
+// times; errors go to fail (nil: ignored).
+func timeAll(n int, f func(i int) error, fail func(error)) LatencyStats {
+	h := newHistogram()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	begin := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-begin
+			t := time.Now()
+			err := f(i)
+			d := time.Since(t)
+			if err != nil && fail != nil {
+				fail(err)
+			}
+			mu.Lock()
+			h.record(d)
+			mu.Unlock()
+		}()
+	}
+	close(begin)
+	wg.Wait()
+	return h.stats()
+}
+
+func cmp(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+func differ(got, want map[string]string) int {
+	n := 0
+	for k, v := range want {
+		if got[k] != v {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *MeetingReport) print(w io.Writer) {
+	p := func(label, format string, args ...any) {
+		fmt.Fprintf(w, "%-22s "+format+"\n", append([]any{label}, args...)...)
+	}
+	lat := func(s LatencyStats) string {
+		return fmt.Sprintf("p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d)", s.P50, s.P99, s.Max, s.Samples)
+	}
+	p("meeting storm", "%d members over %s", r.Members, strings.Join(r.URLs, " + "))
+	p("setup / join", "%.1f s / %.1f s", r.Setup, r.Join)
+	p("settle (ping)", "%s", lat(r.Settle))
+	p("vote ack (all)", "%s", lat(r.VoteAck))
+	p("change ack (a fifth)", "%s", lat(r.ChangeAck))
+	p("vote → an attendee", "%s", lat(r.ToAttendee))
+	p("vote → every attendee", "%s", lat(r.ToEveryone))
+	p("closed tally", "accept %d, reject %d, abstain %d, voted %d of %d; %d votes stored", r.Tally.Accept, r.Tally.Reject, r.Tally.Abstain, r.Tally.Voted, r.Tally.Eligible, r.Stored)
+	p("exact", "%v (retries %d, gap refetches %d, reconnects %d)", r.Exact, r.Retries, r.Refetches, r.Reconnects)
+	for _, pr := range slices.Clip(r.Problems) {
+		p("problem", "%s", pr)
+	}
+}
