@@ -39,6 +39,13 @@ const chainPoll = time.Second
 // appendAudit writes e, unlinked, inside tx; the chainer links it after
 // commit (kicked by s.tx).
 func (s *Store) appendAudit(tx *gorm.DB, e jihat.AuditEntry) error {
+	row := s.auditRow(tx, e)
+	return tx.Create(&row).Error
+}
+
+// auditRow is the pending row of entry e, to be inserted in tx (which is
+// marked so that the chainer is woken after its commit).
+func (s *Store) auditRow(tx *gorm.DB, e jihat.AuditEntry) auditPendingRow {
 	if e.Details == "" {
 		e.Details = "{}"
 	}
@@ -47,8 +54,8 @@ func (s *Store) appendAudit(tx *gorm.DB, e jihat.AuditEntry) error {
 	if f, ok := tx.Statement.Context.Value(auditFlagKey{}).(*bool); ok {
 		*f = true // s.tx kicks the chainer after commit
 	}
-	return tx.Create(&auditPendingRow{ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP,
-		UserAgent: e.UserAgent, Details: e.Details, At: e.At.UTC()}).Error
+	return auditPendingRow{ActorID: e.ActorID, Action: e.Action, Target: e.Target, IP: e.IP,
+		UserAgent: e.UserAgent, Details: e.Details, At: e.At.UTC()}
 }
 
 // Audit appends one entry on its own (for events with no other write, such as
