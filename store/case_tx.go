@@ -39,14 +39,22 @@ type CaseTx struct {
 	// newSeqs counts the events of a new case's channels, which no other
 	// transaction can see yet: no counter row to lock until flush.
 	newSeqs map[string]int64
-	// appendText is text to append to search columns (indexComment).
-	appendText map[string]string
+	// newComments are comments of a new case whose row is not written
+	// yet, indexed by save once it is.
+	newComments []newComment
 	// auto is AutoAssign's choice and the round-robin stamp to record when
 	// the case goes to them (see AutoAssign).
 	auto struct {
 		userID string
 		at     time.Time
 	}
+}
+
+// newComment is a comment of a case this transaction creates.
+type newComment struct {
+	eventID string
+	vis     jihat.Visibility
+	body    string
 }
 
 // Event appends an event to the case's public or staff channel with the next
@@ -72,7 +80,13 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 		return nil, err
 	}
 	if typ == jihat.CaseEventComment {
-		if err := m.indexComment(vis, data); err != nil {
+		c, ok := data.(jihat.CommentData)
+		if !ok {
+			return nil, fmt.Errorf("comment event with %T", data)
+		}
+		if m.isNew && m.buf != nil {
+			m.newComments = append(m.newComments, newComment{row.ID, vis, c.Body}) // indexed by save
+		} else if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil { // its own search row (search_comments.go)
 			return nil, err
 		}
 	}
@@ -195,18 +209,15 @@ func (m *CaseTx) save() error {
 	if m.publicChange() {
 		c.PublicUpdatedAt = m.Now
 	}
-	// Only the columns that changed (and the comment words to append to the
-	// search columns): one short statement.
+	// Only the columns that changed: one short statement.
 	updates := caseRowChanges(caseToRow(c), caseToRow(&b))
 	for _, col := range caseIndex.columnNames() {
 		delete(updates, col)
 	}
-	for col, text := range m.appendText {
-		updates[col] = gorm.Expr(col+" || ?", text)
-	}
 	if m.isNew {
 		// A new case is written once, as it ends up: in buf (flushed
-		// before its events), or now when words must be appended to it.
+		// before its events), or now when its comments must be indexed
+		// (their search rows name the case's row).
 		row := caseToRow(c)
 		row.SearchText, row.SearchStem, row.SearchVer = m.created.SearchText, m.created.SearchStem, m.created.SearchVer
 		if m.buf != nil {
@@ -214,20 +225,18 @@ func (m *CaseTx) save() error {
 				m.buf.seqs = append(m.buf.seqs, channelSeqRow{Channel: ch, LastSeq: n})
 			}
 		}
-		if m.buf != nil && len(m.appendText) == 0 {
+		if m.buf != nil && len(m.newComments) == 0 {
 			m.buf.cases = append(m.buf.cases, row)
 		} else if err := m.tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("save case: %w", err)
 		}
-		updates = map[string]any{}
-		for col, text := range m.appendText {
-			updates[col] = gorm.Expr(col+" || ?", text)
+		for _, nc := range m.newComments {
+			if err := m.s.indexComment(m.tx, c.ID, nc.eventID, nc.vis, nc.body); err != nil {
+				return err
+			}
 		}
-	}
-	if len(updates) > 0 {
-		if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).UpdateColumns(updates).Error; err != nil {
-			return fmt.Errorf("save case: %w", err)
-		}
+	} else if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).UpdateColumns(updates).Error; err != nil {
+		return fmt.Errorf("save case: %w", err)
 	}
 	wasOpen, isOpen := b.Status.Open(), c.Status.Open()
 	if b.AssigneeID != "" && wasOpen && (b.AssigneeID != c.AssigneeID || !isOpen) {
@@ -274,28 +283,6 @@ func (m *CaseTx) publicChange() bool {
 		c.RatingComment != b.RatingComment || c.EscalationLevel != b.EscalationLevel || c.Objections != b.Objections ||
 		c.FinalDecision != b.FinalDecision || c.Subject != b.Subject || c.Body != b.Body || c.Kind != b.Kind ||
 		c.Category != b.Category || c.ServiceID != b.ServiceID
-}
-
-// indexComment adds a comment's words to the case's search columns: a
-// reply's to the public ones, an internal note's to the staff-only ones
-// (see caseIndex).
-func (m *CaseTx) indexComment(vis jihat.Visibility, data any) error {
-	c, ok := data.(jihat.CommentData)
-	if !ok {
-		return fmt.Errorf("comment event with %T", data)
-	}
-	f := caseIndex.fields[1]
-	if vis != jihat.VisibilityPublic {
-		f = caseIndex.fields[2]
-	}
-	exact, stems := jihat.SearchDoc(c.Body)
-	// Appended by save, in the statement that writes the case row.
-	if m.appendText == nil {
-		m.appendText = map[string]string{}
-	}
-	m.appendText[f.exact] += " " + exact
-	m.appendText[f.stem] += " " + stems
-	return nil
 }
 
 // caseColumns maps caseRow's field names to their columns, for save.
