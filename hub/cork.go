@@ -1,31 +1,52 @@
 package hub
 
 import (
+	"bufio"
 	"encoding/binary"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 )
 
-// Coalescing writes, and frames written here. One write per frame (as
-// coder/websocket did: each message under its own locks and context
-// timeout, flushed at its end) would cost N system calls for N queued
-// frames. The writer instead drains every pending frame in one
+// Coalescing writes, and frames written here. coder/websocket writes one
+// message per call, each under its own locks and context timeout, and
+// flushes to the net.Conn at the end of each: N queued frames would cost N
+// write system calls. The writer instead drains every pending frame in one
 // batch, and this connection frames them itself (a server's text frames are
 // unmasked: a 2–10 byte header and the payload) into one buffer written
 // with one system call under one deadline. The protocol stays one JSON
 // envelope per WebSocket frame, so browsers, the SDK and the load generator
 // need no batch format; the client sees the same frames, sooner and in
-// fewer packets. Control frames (wsconn.go) take the same lock, each one
-// Write, so the two never interleave within a frame.
+// fewer packets. coder/websocket still reads, and writes the control frames
+// (pong, ping, close): each is one Write here, whole (its buffer holds a
+// whole control frame), so the two never interleave within a frame.
 
 // maxCorked is how much a batch buffers before it writes early.
 const maxCorked = 256 << 10
 
+// corkConn is the net.Conn under a WebSocket.
+type corkConn struct {
+	net.Conn
+
+	mu        sync.Mutex // orders writes; guards closeSent
+	closeSent bool       // coder/websocket wrote a close frame: no data frame may follow
+}
+
+// Write implements net.Conn, for coder/websocket's control frames.
+func (c *corkConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(p) > 0 && p[0]&0x0f == 0x8 { // opcode close
+		c.closeSent = true
+	}
+	return c.Conn.Write(p)
+}
+
 // writeTextFrames writes frames as WebSocket text frames, batched: one
 // write system call per maxCorked bytes, each by deadline. It stops early
 // when stop reports true and returns how many frames it wrote.
-func (c *wsConn) writeTextFrames(frames [][]byte, deadline time.Time, stop func() bool) (int, error) {
+func (c *corkConn) writeTextFrames(frames [][]byte, deadline time.Time, stop func() bool) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closeSent {
@@ -83,6 +104,42 @@ func appendTextFrame(b, payload []byte) []byte {
 	}
 	return append(b, payload...)
 }
+
+// corkWriter wraps the ResponseWriter of the upgrade so that the hijacked
+// connection is a corkConn.
+type corkWriter struct {
+	http.ResponseWriter
+	conn *corkConn
+}
+
+// Hijack implements http.Hijacker.
+func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := brw.Writer.Flush(); err != nil { // nothing is buffered after a 101; be sure
+		nc.Close()
+		return nil, nil, err
+	}
+	w.conn = &corkConn{Conn: nc}
+	// Small buffers of our own: net/http's 4 KiB reader and writer would
+	// stay with every idle connection (coder/websocket keeps both for its
+	// lifetime). Client messages are small, and frames to the client go
+	// through the cork buffer, so the writer only ever holds one control
+	// frame. A reader that already holds bytes of the client is kept.
+	br := brw.Reader
+	if br.Buffered() == 0 {
+		br = bufio.NewReaderSize(nc, readBufferSize)
+	}
+	return w.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(w.conn, writeBufferSize)), nil
+}
+
+// The buffers of a socket's reader and writer (see corkWriter.Hijack).
+const (
+	readBufferSize  = 1024
+	writeBufferSize = 256
+)
 
 // corkBuffers hold the batches being written, so that an idle connection
 // keeps no buffer.

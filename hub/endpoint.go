@@ -1,12 +1,15 @@
 package hub
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/coder/websocket"
 
 	"github.com/jihat/jihat"
 )
@@ -135,18 +138,25 @@ func (s *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := s.h.newConn(s, p, nil)
 	c.clientIP, c.userAgent = s.clientIP(r), r.UserAgent()
-	ws, err := acceptWebSocket(w, r, s.cfg.ReadLimit, s.h.cfg.WriteTimeout)
+	cw := &corkWriter{ResponseWriter: w}
+	ws, err := websocket.Accept(cw, r, &websocket.AcceptOptions{
+		// The Origin was checked above against the exact allow-list;
+		// coder/websocket's own check (same host, or path.Match patterns on
+		// the host) is looser in ways we do not want, so it is skipped.
+		InsecureSkipVerify: true,
+		// Compression off: frames are small JSON, fanned out pre-encoded to
+		// many sockets; per-socket deflate would compress the same bytes
+		// once per subscriber (the CPU the shared encoding saves), keep a
+		// compressor's memory per connection, and mixing secrets with
+		// attacker-influenced text in one compressed stream invites
+		// CRIME/BREACH-style length leaks.
+		CompressionMode: websocket.CompressionDisabled,
+		OnPongReceived:  func(context.Context, []byte) { c.touch() },
+	})
 	if err != nil {
-		return // answered with the HTTP error
+		return // Accept has answered with the HTTP error
 	}
-	// Compression is never negotiated: frames are small JSON, fanned out
-	// pre-encoded to many sockets; per-socket deflate would compress the same
-	// bytes once per subscriber (the CPU the shared encoding saves), keep a
-	// compressor's memory per connection, and mixing secrets with
-	// attacker-influenced text in one compressed stream invites
-	// CRIME/BREACH-style length leaks. The Origin was checked above against
-	// the exact allow-list.
-	c.w = ws
+	c.w = &wsWriter{ws: ws, cork: cw.conn, timeout: s.h.cfg.WriteTimeout}
 	// The socket is served on a goroutine of its own and ServeHTTP
 	// returns: net/http's per-request state (its connection, response,
 	// request, buffers, and the stack that parsed them) would otherwise stay

@@ -14,6 +14,23 @@ import (
 	"github.com/jihat/jihat"
 )
 
+// wsWriter is the frameWriter of a WebSocket.
+type wsWriter struct {
+	ws      *websocket.Conn
+	cork    *corkConn
+	timeout time.Duration
+}
+
+// writeFrames writes the batch as text frames, one system call for the
+// whole batch, under one deadline (see cork.go).
+func (w *wsWriter) writeFrames(frames [][]byte, stop func() bool) (int, error) {
+	return w.cork.writeTextFrames(frames, time.Now().Add(w.timeout), stop)
+}
+
+func (w *wsWriter) close(code websocket.StatusCode, reason string) {
+	w.ws.Close(code, reason)
+}
+
 // touch records that the peer was heard from. lastSeen and the idle and ping
 // timers that read it are real time on purpose (I/O timeouts of the socket,
 // measured beside the network's own deadlines), not the injected clock.
@@ -21,10 +38,10 @@ func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 
 // serve runs one socket: authentication, then the read loop, until it
 // closes. It returns when every goroutine of the socket has ended.
-func (s *Endpoint) serve(c *conn, ws *wsConn, authed bool, lang jihat.Lang) {
+func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.Lang) {
+	ws.SetReadLimit(s.cfg.ReadLimit)
 	ctx, cancel := context.WithCancel(context.Background()) // not r.Context(): the connection was hijacked
 	defer cancel()
-	defer ws.Conn.Close() // after the close handshake (wsConn.close)
 	defer func() { <-c.done }()
 	defer s.recoverPanic(c) // before waiting for the socket to close
 	if !authed && !s.authenticate(ctx, c, ws, lang) {
@@ -37,19 +54,24 @@ func (s *Endpoint) serve(c *conn, ws *wsConn, authed bool, lang jihat.Lang) {
 		return
 	}
 	defer s.h.unregister(c)
-	ka := s.startKeepalive(c, ws)
-	defer ka.stop()
+	ka := s.startKeepalive(ctx, c, ws)
+	defer func() {
+		cancel() // ends a ping in flight
+		ka.stop()
+	}()
 	limit := rate.NewLimiter(s.cfg.RateLimit, s.cfg.RateBurst)
 	abuse := rate.NewLimiter(1, s.cfg.AbuseLimit)
 	for {
-		text, data, err := ws.readMessage(c.touch)
+		typ, data, err := ws.Read(ctx)
 		if err != nil {
-			c.closeRead(err)
+			why := reasonClient
+			if errors.Is(err, websocket.ErrMessageTooBig) {
+				why = reasonTooBig
+			}
+			c.closeWith(websocket.StatusNormalClosure, "", why)
 			return
 		}
-		if c.closing.Load() {
-			continue // closing: read on until the client's close frame
-		}
+		c.touch()
 		if !limit.Allow() {
 			s.h.m.rateLimited.Inc()
 			if !abuse.Allow() {
@@ -61,7 +83,7 @@ func (s *Endpoint) serve(c *conn, ws *wsConn, authed bool, lang jihat.Lang) {
 			continue
 		}
 		env, err := DecodeEnvelope(data)
-		if err == nil && !text {
+		if err == nil && typ != websocket.MessageText {
 			err = errBadEnvelope
 		}
 		if err != nil {
@@ -103,22 +125,20 @@ func (s *Endpoint) recoverPanic(c *conn) {
 
 // authenticate waits for the first message, which must be a valid auth
 // message, for at most AuthTimeout.
-func (s *Endpoint) authenticate(ctx context.Context, c *conn, ws *wsConn, lang jihat.Lang) bool {
+func (s *Endpoint) authenticate(ctx context.Context, c *conn, ws *websocket.Conn, lang jihat.Lang) bool {
 	c.p.Lang = lang
 	timer := time.AfterFunc(s.cfg.AuthTimeout, func() {
 		c.closeWith(ClosePolicy, "authentication timeout", reasonAuthTimeout)
 	})
-	_, data, err := ws.readMessage(c.touch)
+	_, data, err := ws.Read(ctx)
 	if !timer.Stop() {
-		for err == nil { // timed out: the socket is closing; read until the client's close
-			_, _, err = ws.readMessage(c.touch)
-		}
-		return false
+		return false // timed out; the socket is closing
 	}
 	if err != nil {
-		c.closeRead(err)
+		c.closeWith(websocket.StatusNormalClosure, "", reasonClient)
 		return false
 	}
+	c.touch()
 	env, err := DecodeEnvelope(data)
 	var token struct {
 		Token string `json:"token"`
@@ -169,35 +189,21 @@ func (c *conn) helloData() []byte {
 	return append(b, '}')
 }
 
-// closeRead closes the socket after a read error: the client's close frame
-// is answered with a normal closure, a message over the limit with
-// CloseTooBig, a protocol violation with 1002.
-func (c *conn) closeRead(err error) {
-	switch {
-	case errors.Is(err, errTooBig):
-		c.closeWith(CloseTooBig, "message too big", reasonTooBig)
-	case errors.Is(err, errProtocol):
-		c.closeWith(websocket.StatusProtocolError, "protocol error", reasonClient)
-	default:
-		c.closeWith(websocket.StatusNormalClosure, "", reasonClient)
-	}
-}
-
-// keepalive pings an idle client and closes one that stays silent. A ping
-// is written and not waited for: the client's pong (or anything it sends)
-// updates lastSeen, judged at the next tick.
+// keepalive pings an idle client and closes one that stays silent.
 type keepalive struct {
 	s     *Endpoint
 	c     *conn
-	ws    *wsConn
+	ws    *websocket.Conn
+	ctx   context.Context
 	timer *time.Timer
 
-	mu      sync.Mutex // guards stopped and timer.Reset
+	mu      sync.Mutex // guards stopped and wg.Add
 	stopped bool
+	wg      sync.WaitGroup
 }
 
-func (s *Endpoint) startKeepalive(c *conn, ws *wsConn) *keepalive {
-	k := &keepalive{s: s, c: c, ws: ws}
+func (s *Endpoint) startKeepalive(ctx context.Context, c *conn, ws *websocket.Conn) *keepalive {
+	k := &keepalive{s: s, c: c, ws: ws, ctx: ctx}
 	k.mu.Lock()
 	k.timer = time.AfterFunc(s.cfg.PingInterval, k.tick)
 	k.mu.Unlock()
@@ -205,6 +211,14 @@ func (s *Endpoint) startKeepalive(c *conn, ws *wsConn) *keepalive {
 }
 
 func (k *keepalive) tick() {
+	k.mu.Lock()
+	if k.stopped {
+		k.mu.Unlock()
+		return
+	}
+	k.wg.Add(1)
+	k.mu.Unlock()
+	defer k.wg.Done()
 	cfg := k.s.cfg
 	idle := time.Since(time.Unix(0, k.c.lastSeen.Load()))
 	next := cfg.PingInterval - idle
@@ -213,8 +227,10 @@ func (k *keepalive) tick() {
 		k.c.closeWith(CloseIdle, "idle timeout", reasonIdle)
 		return
 	case idle >= cfg.PingInterval:
-		k.ws.writeControl(opPing, nil) // fails only once closing
-		next = min(cfg.PingInterval, max(time.Millisecond, cfg.IdleTimeout-idle))
+		ctx, cancel := context.WithTimeout(k.ctx, cfg.IdleTimeout-idle)
+		k.ws.Ping(ctx) // a pong updates lastSeen; silence is judged next tick
+		cancel()
+		next = min(cfg.PingInterval, max(time.Millisecond, cfg.IdleTimeout-time.Since(time.Unix(0, k.c.lastSeen.Load()))))
 	}
 	k.mu.Lock()
 	if !k.stopped {
@@ -228,4 +244,5 @@ func (k *keepalive) stop() {
 	k.stopped = true
 	k.timer.Stop()
 	k.mu.Unlock()
+	k.wg.Wait()
 }
