@@ -10,6 +10,7 @@ import { runServiceAdmin } from './service_admin_flow.js';
 import { runMeeting } from './meeting_flow.js';
 import { runAccount } from './account_flow.js';
 import { runDashboard } from './dashboard_flow.js';
+import { runMeetingVotes } from './meeting_vote_flow.js';
 
 const t0 = Date.now();
 ensureOut();
@@ -31,6 +32,7 @@ try {
   await runMeeting({ server, open });
   await runAccount({ server, open });
   await runDashboard({ server, open });
+  await runMeetingVotes({ server, open });
   ok = summary();
 } catch (err) {
   console.error('e2e: harness failure:', err);
