@@ -40,6 +40,7 @@ type conn struct {
 
 	closing  atomic.Bool   // set once; no frame is queued after it
 	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client
+	rechecks atomic.Uint64 // re-checks of the user begun (reauthorize)
 	space    chan struct{} // signalled when the writer took a batch
 	done     chan struct{} // closed when the socket is closed
 
@@ -49,9 +50,9 @@ type conn struct {
 	writing     bool     // a writer goroutine is running
 	closeCode   websocket.StatusCode
 	closeReason string
-	why         string // disconnect reason for metrics and hooks
-	last        []byte // a frame written just before the close (the reason an auth failed)
-	subs        map[string]*subscription
+	why         string          // disconnect reason for metrics and hooks
+	last        []byte          // a frame written just before the close (the reason an auth failed)
+	subs        []*subscription // a slice, not a map: a socket has a few (at most MaxSubscriptions)
 }
 
 // canRead reports whether the connection's user may read an event of
@@ -76,7 +77,6 @@ func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {
 		since: h.cfg.Now(),
 		space: make(chan struct{}, 1),
 		done:  make(chan struct{}),
-		subs:  map[string]*subscription{},
 	}
 	c.lastSeen.Store(c.since.UnixNano())
 	return c

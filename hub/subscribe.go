@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jihat/jihat"
 )
@@ -28,10 +29,6 @@ func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 		c.sendError(env, jihat.Errorf(jihat.EINVALID, "ws_too_many_subscriptions"))
 		return
 	}
-	if err := s.backend.Authorize(ctx, c.p, env.Channel); err != nil {
-		c.sendError(env, err)
-		return
-	}
 	info, _ := jihat.ParseChannel(env.Channel) // DecodeEnvelope checked it
 	// Live frames are held from the moment the subscription is attached
 	// until the replay is done: nothing published meanwhile is missed.
@@ -41,13 +38,29 @@ func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 		since = *env.Since
 		sub.last = since
 	}
-	c.mu.Lock()
-	if c.closing.Load() {
+	for {
+		// A re-check of the user (reauthorize) that starts while this
+		// Authorize runs may not see the subscription yet: then authorise
+		// again, with what the re-check changed. One that starts later
+		// finds the subscription in c.subs.
+		epoch := c.rechecks.Load()
+		if err := s.backend.Authorize(ctx, c.p, env.Channel); err != nil {
+			c.sendError(env, err)
+			return
+		}
+		c.mu.Lock()
+		if c.closing.Load() {
+			c.mu.Unlock()
+			return
+		}
+		if c.rechecks.Load() != epoch {
+			c.mu.Unlock()
+			continue
+		}
+		c.subs = append(c.subs, sub)
 		c.mu.Unlock()
-		return
+		break
 	}
-	c.subs[sub.name] = sub
-	c.mu.Unlock()
 	h := s.h
 	created := h.attach(sub, info)
 	h.reconcile(ctx, sub.name)
@@ -89,8 +102,8 @@ func (s *Endpoint) fetch(ctx context.Context, c *conn, env Envelope) {
 func (h *Hub) drop(ctx context.Context, sub *subscription) {
 	c := sub.c
 	c.mu.Lock()
-	if c.subs[sub.name] == sub {
-		delete(c.subs, sub.name)
+	if i := slices.Index(c.subs, sub); i >= 0 {
+		c.subs = slices.Delete(c.subs, i, i+1)
 	}
 	already := sub.removed
 	sub.removed = true
@@ -116,6 +129,10 @@ func (c *conn) reauthorize(ctx context.Context) {
 	if c.srv == nil || c.closing.Load() {
 		return
 	}
+	if r, ok := c.p.Value.(Rechecker); ok {
+		r.Recheck()
+	}
+	c.rechecks.Add(1) // after Recheck: a subscribe that sees it authorises afresh
 	c.mu.Lock()
 	subs := make([]*subscription, 0, len(c.subs))
 	for _, s := range c.subs {
