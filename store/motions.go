@@ -72,6 +72,19 @@ func (s *Store) Motion(ctx context.Context, id string) (*jihat.Motion, error) {
 	return s.motion(s.db.WithContext(ctx), r)
 }
 
+// MotionRef returns what never changes of motion id and a vote needs: its
+// meeting and whether it is a secret ballot (one narrow row, no votes).
+func (s *Store) MotionRef(ctx context.Context, id string) (meetingID string, secret bool, err error) {
+	var r struct {
+		MeetingID string
+		Secret    bool
+	}
+	if err := s.db.WithContext(ctx).Model(&motionRow{}).Select("meeting_id, secret").Where("id = ?", id).Take(&r).Error; err != nil {
+		return "", false, notFound(err)
+	}
+	return r.MeetingID, r.Secret, nil
+}
+
 // MotionChanges returns motion id with its tally like Motion, but with
 // only the votes changed after tally version since in Votes (since 0:
 // every vote). Everything is read from one snapshot of the database, so
@@ -237,8 +250,11 @@ func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]V
 		for i, c := range casts {
 			ids[i] = c.UserID
 		}
+		// A deactivated account is no voter (a socket's vote reads no user
+		// before its batch).
 		var seats []meetingMemberRow
-		if err := tx.Where("meeting_id = ? AND user_id IN ?", r.MeetingID, ids).Find(&seats).Error; err != nil {
+		if err := tx.Where("meeting_id = ? AND user_id IN ? AND user_id IN (SELECT id FROM users WHERE active)", r.MeetingID, ids).
+			Find(&seats).Error; err != nil {
 			return err
 		}
 		roles := make(map[string]jihat.MeetingRole, len(seats))
