@@ -57,9 +57,10 @@ type MeetingReport struct {
 
 // attendee is one member in the room.
 type attendee struct {
-	id   string
-	c    *client.Client
-	live *client.Live
+	id    string
+	email string
+	c     *client.Client
+	live  *client.Live
 
 	mu    sync.Mutex
 	state client.MotionState
