@@ -9,7 +9,7 @@
 #   flock /work/notes/bench.lock setsid sh -c 'echo -19 >/proc/self/autogroup; NODES=2 exec scripts/meeting-bench.sh'
 #
 # NODES [1] (2: members alternate between the nodes), MEMBERS [1000],
-# PROBES [20], PROFILE [0] (1: a CPU profile of node 1 while the members
+# PROBES [20], SPREAD [0s] (-vote-spread: each round's votes at random within it), PROFILE [0] (1: a CPU profile of node 1 while the members
 # join and vote, PROF_SECS [30] s, from the load log line PROF_AT [members, board]: the setup's end), OUT [/tmp/meeting-bench.<time>].
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +60,7 @@ for n in $(seq 1 "$NODES"); do
 	for _ in $(seq 1 300); do curl -fs -o /dev/null http://127.0.0.1:$port/metrics && break; sleep 0.1; done
 	URLS+=(http://127.0.0.1:$port)
 done
-args=(-url "${URLS[0]}" -meeting "$MEMBERS" -probes "$PROBES" -dial-concurrency 64 -json)
+args=(-url "${URLS[0]}" -meeting "$MEMBERS" -probes "$PROBES" -vote-spread "${SPREAD:-0s}" -dial-concurrency 64 -json)
 if ((NODES == 2)); then args+=(-publish-url "${URLS[1]}"); fi
 log "uptime before: $(uptime)"
 bin/jihat-load "${args[@]}" >"$OUT/report.json" 2>"$OUT/load.log" &

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -38,10 +39,11 @@ type MeetingReport struct {
 	URLs        []string     `json:"urls"`
 	Members     int          `json:"members"`
 	Setup       float64      `json:"setup_seconds"`
-	Join        float64      `json:"join_seconds"`   // every member subscribed, snapshot read
-	Settle      LatencyStats `json:"settle_ping_ms"` // the room settled: ping → pong
-	VoteAck     LatencyStats `json:"vote_ack_ms"`    // round 0: everyone at once
-	ChangeAck   LatencyStats `json:"change_ack_ms"`  // round 1: a fifth at once
+	Join        float64      `json:"join_seconds"`        // every member subscribed, snapshot read
+	Settle      LatencyStats `json:"settle_ping_ms"`      // the room settled: ping → pong
+	VoteSpread  float64      `json:"vote_spread_seconds"` // each round's votes sent at random within it (0: at once)
+	VoteAck     LatencyStats `json:"vote_ack_ms"`         // round 0: everyone
+	ChangeAck   LatencyStats `json:"change_ack_ms"`       // round 1: a fifth at once
 	ToAttendee  LatencyStats `json:"vote_to_attendee_ms"`
 	ToEveryone  LatencyStats `json:"vote_to_every_attendee_ms"` // the slowest socket of each probe
 	Tally       client.Tally `json:"closed_tally"`
@@ -76,7 +78,7 @@ type mark struct {
 
 func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 	start := time.Now()
-	rep := &MeetingReport{Mode: "meeting", Members: l.cfg.Meeting, StartedAt: start.UTC().Format(time.RFC3339), URLs: []string{l.cfg.URL}}
+	rep := &MeetingReport{Mode: "meeting", Members: l.cfg.Meeting, VoteSpread: l.cfg.VoteSpread.Seconds(), StartedAt: start.UTC().Format(time.RFC3339), URLs: []string{l.cfg.URL}}
 	if l.cfg.PublishURL != l.cfg.URL {
 		rep.URLs = append(rep.URLs, l.cfg.PublishURL)
 	}
@@ -122,7 +124,7 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 	}
 	rep.Join = time.Since(t0).Seconds()
 	l.logf("meeting: %d members in the room in %.1fs", len(room), rep.Join)
-	rep.Settle = timeAll(len(room), func(i int) error { _, err := room[i].live.Ping(ctx); return err }, nil)
+	rep.Settle = timeAll(len(room), func(i int) error { _, err := room[i].live.Ping(ctx); return err }, 0, nil)
 	l.logf("meeting: room settled (ping p99 %.0f ms)", rep.Settle.P99)
 	chair := room[0]
 	mo, err := chair.c.CreateMotion(ctx, meetingID, "", "اعتماد الميزانية", false)
@@ -158,7 +160,7 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		}
 		var first error
 		var mu sync.Mutex
-		st := timeAll(len(idx), func(k int) error { return vote(idx[k], final[idx[k]]) }, func(err error) {
+		st := timeAll(len(idx), func(k int) error { return vote(idx[k], final[idx[k]]) }, l.cfg.VoteSpread, func(err error) {
 			mu.Lock()
 			first = cmp(first, err)
 			mu.Unlock()
@@ -342,9 +344,10 @@ func (a *attendee) current() client.MotionState {
 	return st
 }
 
-// timeAll runs f(0..n-1) at once and returns the distribution of their
-// times; errors go to fail (nil: ignored).
-func timeAll(n int, f func(i int) error, fail func(error)) LatencyStats {
+// timeAll runs f(0..n-1) at once (spread > 0: each at a random moment
+// within spread) and returns the distribution of their times; errors go to
+// fail (nil: ignored).
+func timeAll(n int, f func(i int) error, spread time.Duration, fail func(error)) LatencyStats {
 	h := newHistogram()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -354,6 +357,9 @@ func timeAll(n int, f func(i int) error, fail func(error)) LatencyStats {
 		go func() {
 			defer wg.Done()
 			<-begin
+			if spread > 0 {
+				time.Sleep(rand.N(spread))
+			}
 			t := time.Now()
 			err := f(i)
 			d := time.Since(t)
@@ -394,7 +400,7 @@ func (r *MeetingReport) print(w io.Writer) {
 	lat := func(s LatencyStats) string {
 		return fmt.Sprintf("p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d)", s.P50, s.P99, s.Max, s.Samples)
 	}
-	p("meeting storm", "%d members over %s", r.Members, strings.Join(r.URLs, " + "))
+	p("meeting storm", "%d members over %s, votes spread over %.1f s", r.Members, strings.Join(r.URLs, " + "), r.VoteSpread)
 	p("setup / join", "%.1f s / %.1f s", r.Setup, r.Join)
 	p("settle (ping)", "%s", lat(r.Settle))
 	p("vote ack (all)", "%s", lat(r.VoteAck))
