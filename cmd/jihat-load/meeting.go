@@ -23,8 +23,9 @@ import (
 // -publish-url (two nodes sharing PostgreSQL and Redis). Once every socket
 // has read what it was sent on arriving (a ping answered: the room is
 // settled), the chair opens an open ballot and all N vote at once over
-// their sockets (round 0), then a fifth change their vote at once (round
-// 1): each vote is timed from its sending to its ack. Then -probes changes
+// their sockets (round 0), then, once everyone holds that tally, a fifth
+// change their vote at once (round 1): each vote is timed from its
+// sending to its ack. Then -probes changes
 // of the chair's vote, one at a time: each is timed from its sending to the
 // moment each attendee holds a tally that includes it. The first -rebuild
 // members (default 100, over both nodes) keep the motion from the live
@@ -180,6 +181,17 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		return fmt.Errorf("round 0: %w", err)
 	}
 	l.logf("meeting: %d votes, ack p50 %.0f ms p99 %.0f ms", len(room), rep.VoteAck.P50, rep.VoteAck.P99)
+	// The fifth change their mind once they see the tally: every member
+	// holds round 0's tally first.
+	after0, err := chair.c.Motion(ctx, mo.ID)
+	if err != nil {
+		return err
+	}
+	for i, a := range room {
+		if _, err := a.seen(ctx, after0.Tally.Version); err != nil {
+			return fmt.Errorf("member %d after round 0: %w", i, err)
+		}
+	}
 	if rep.ChangeAck, err = round(1, func(i int) bool { return i%5 == 0 }); err != nil {
 		return fmt.Errorf("round 1: %w", err)
 	}
