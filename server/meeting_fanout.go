@@ -128,16 +128,22 @@ func (t *tallyCoalescer) changed(meetingID, motionID string) {
 }
 
 func (t *tallyCoalescer) send(motionID string, st *coalesced) {
-	// While this node is still committing votes on the motion (a storm's
-	// next batches are queued), the tally waits for them, up to tallyHold:
-	// their acks go out first instead of queueing behind a frame of
-	// hundreds of changes on every socket, and one frame carries what
-	// several would have.
-	for hold := time.Now().Add(tallyHold); t.s.votes.busy(motionID) && time.Now().Before(hold); {
-		time.Sleep(5 * time.Millisecond)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// While votes on the motion are still being committed (a storm: this
+	// node's next batches are queued, or a batch holds the motion's row on
+	// any node), the tally waits for them, up to tallyHold: their acks go
+	// out first instead of queueing behind a frame of hundreds of changes
+	// on every socket (of both nodes), and one frame carries what several
+	// would have.
+	for hold := time.Now().Add(tallyHold); time.Now().Before(hold); time.Sleep(5 * time.Millisecond) {
+		if t.s.votes.busy(motionID) {
+			continue
+		}
+		if locked, err := t.s.store.MotionLocked(ctx, motionID); err != nil || !locked {
+			break
+		}
+	}
 	t.c.mu.Lock()
 	since := st.sent
 	t.c.mu.Unlock()

@@ -85,6 +85,20 @@ func (s *Store) MotionRef(ctx context.Context, id string) (meetingID string, sec
 	return r.MeetingID, r.Secret, nil
 }
 
+// MotionLocked reports whether a transaction holds motion id's row lock
+// now: a batch of votes being committed, on any node. Always false on
+// SQLite (one node, whose own batcher knows).
+func (s *Store) MotionLocked(ctx context.Context, id string) (bool, error) {
+	if !s.postgre {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return tx.Raw("SELECT COUNT(*) FROM (SELECT id FROM motions WHERE id = ? FOR SHARE SKIP LOCKED) AS free", id).Scan(&n).Error
+	})
+	return n == 0, err
+}
+
 // MotionChanges returns motion id with its tally like Motion, but with
 // only the votes changed after tally version since in Votes (since 0:
 // every vote). Everything is read from one snapshot of the database, so
