@@ -65,6 +65,17 @@ type Backend interface {
 	Command(ctx context.Context, c CommandContext, env Envelope) (data any, err error)
 }
 
+// Rechecker may be implemented by a Principal.Value that keeps what
+// Authorize read (the user, as of authentication) to answer the
+// subscriptions of a connect without reading it again. The hub calls
+// Recheck before it runs Authorize again for the connection
+// (Hub.Reauthorize), so that the re-check, and every Authorize after it,
+// reads afresh. A subscription whose Authorize overlapped a re-check is
+// authorised again before it is added.
+type Rechecker interface {
+	Recheck()
+}
+
 // Reader is implemented by a Backend whose events carry an Audience: the
 // hub asks it, for each subscriber, whether that subscriber may read each
 // event (the same rule as the REST read of the same thing). It runs on the

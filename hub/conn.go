@@ -40,6 +40,7 @@ type conn struct {
 
 	closing  atomic.Bool   // set once; no frame is queued after it
 	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client
+	rechecks atomic.Uint64 // re-checks of the user begun (reauthorize)
 	space    chan struct{} // signalled when the writer took a batch
 	done     chan struct{} // closed when the socket is closed
 

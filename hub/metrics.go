@@ -34,6 +34,7 @@ type metrics struct {
 	scoped        prometheus.Counter
 	rateLimited   prometheus.Counter
 	refused       *prometheus.CounterVec // upgrades refused, by reason
+	replaySkipped prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -65,6 +66,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "jihat_hub_rate_limited_total", Help: "Client messages refused by the rate limit."}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "jihat_hub_upgrades_refused_total", Help: "WebSocket upgrades refused, by reason."}, []string{"reason"}),
+		replaySkipped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_replays_skipped_total", Help: "Subscriptions with since at the channel's delivered position: no database read."}),
 	}
 	for _, r := range []string{reasonClient, reasonResync, reasonRevoked, reasonRateLimit, reasonAuthTimeout,
 		reasonAuthFailed, reasonIdle, reasonTooBig, reasonWriteError, reasonShutdown} {
@@ -72,7 +75,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.connections, m.subscriptions, m.channels, m.disconnects,
-			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused} {
+			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
 			}

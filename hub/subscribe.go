@@ -28,10 +28,6 @@ func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 		c.sendError(env, jihat.Errorf(jihat.EINVALID, "ws_too_many_subscriptions"))
 		return
 	}
-	if err := s.backend.Authorize(ctx, c.p, env.Channel); err != nil {
-		c.sendError(env, err)
-		return
-	}
 	info, _ := jihat.ParseChannel(env.Channel) // DecodeEnvelope checked it
 	// Live frames are held from the moment the subscription is attached
 	// until the replay is done: nothing published meanwhile is missed.
@@ -41,13 +37,29 @@ func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 		since = *env.Since
 		sub.last = since
 	}
-	c.mu.Lock()
-	if c.closing.Load() {
+	for {
+		// A re-check of the user (reauthorize) that starts while this
+		// Authorize runs may not see the subscription yet: then authorise
+		// again, with what the re-check changed. One that starts later
+		// finds the subscription in c.subs.
+		epoch := c.rechecks.Load()
+		if err := s.backend.Authorize(ctx, c.p, env.Channel); err != nil {
+			c.sendError(env, err)
+			return
+		}
+		c.mu.Lock()
+		if c.closing.Load() {
+			c.mu.Unlock()
+			return
+		}
+		if c.rechecks.Load() != epoch {
+			c.mu.Unlock()
+			continue
+		}
+		c.subs[sub.name] = sub
 		c.mu.Unlock()
-		return
+		break
 	}
-	c.subs[sub.name] = sub
-	c.mu.Unlock()
 	h := s.h
 	created := h.attach(sub, info)
 	h.reconcile(ctx, sub.name)
@@ -116,6 +128,10 @@ func (c *conn) reauthorize(ctx context.Context) {
 	if c.srv == nil || c.closing.Load() {
 		return
 	}
+	if r, ok := c.p.Value.(Rechecker); ok {
+		r.Recheck()
+	}
+	c.rechecks.Add(1) // after Recheck: a subscribe that sees it authorises afresh
 	c.mu.Lock()
 	subs := make([]*subscription, 0, len(c.subs))
 	for _, s := range c.subs {

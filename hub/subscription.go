@@ -215,6 +215,19 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 	}
 	page := c.h.cfg.ReplayPage
 	cursor := since
+	if !resend && cursor >= 0 && s.ch != nil && s.ch.sequenced {
+		// The channel delivered everything up to next-1 (its baseline was
+		// read from the database when it was created here): a subscriber
+		// that has it all needs no query; what comes after reaches it live,
+		// as it is attached. A reconnect storm asks this of every client.
+		s.ch.mu.Lock()
+		next := s.ch.next
+		s.ch.mu.Unlock()
+		if next > 0 && cursor >= next-1 {
+			c.h.m.replaySkipped.Inc()
+			return nil
+		}
+	}
 	for {
 		evs, err := src.Replay(ctx, s.name, cursor, page)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
@@ -46,14 +47,49 @@ func (b liveBackend) AuthenticateToken(ctx context.Context, token string) (hub.P
 		return hub.Principal{}, jihat.Errorf(jihat.EFORBIDDEN, "password_change_required")
 	}
 	lu := &liveUser{}
-	lu.u.Store(u)
+	lu.store(u)
 	return hub.Principal{UserID: u.ID, SessionID: sess.ID, Lang: u.Lang, Value: lu}, nil
 }
 
 // liveUser is the user of one socket as last read from the database: at
-// authentication, and again at every Authorize (so a permission change,
-// which re-runs Authorize on every node, reaches the per-event check too).
-type liveUser struct{ u atomic.Pointer[jihat.User] }
+// authentication, and again by Authorize (so a permission change, which
+// re-runs Authorize on every node, reaches the per-event check too).
+//
+// The subscriptions of a connect follow its authentication within
+// milliseconds; they take the user read then, for Config.LiveUserFresh, instead of
+// reading it again for each channel (two more reads of the same row per
+// connect; a reconnect storm is mostly these). A permission change on any
+// node re-checks the user's sockets through the hub, which calls Recheck
+// first, so the re-check and every later Authorize read afresh; a
+// subscribe that overlapped the re-check is authorised again by the hub
+// (hub.Rechecker). What may be decided on a read up to that old is
+// what a subscribe right after connecting would have seen anyway.
+type liveUser struct {
+	u      atomic.Pointer[jihat.User]
+	readAt atomic.Int64 // monotonic nanoseconds (sinceStart) of the read; 0: read again
+}
+
+// processStart anchors liveUser.readAt on the monotonic clock.
+var processStart = time.Now()
+
+func sinceStart() int64 { return int64(time.Since(processStart)) + 1 }
+
+func (lu *liveUser) store(u *jihat.User) {
+	lu.u.Store(u)
+	lu.readAt.Store(sinceStart())
+}
+
+// fresh returns the user if read within d and not re-checked since.
+func (lu *liveUser) fresh(d time.Duration) *jihat.User {
+	at := lu.readAt.Load()
+	if at == 0 || sinceStart()-at > int64(d) {
+		return nil
+	}
+	return lu.u.Load()
+}
+
+// Recheck implements hub.Rechecker: the next Authorize reads the user.
+func (lu *liveUser) Recheck() { lu.readAt.Store(0) }
 
 // CanRead is the hub's per-event check (hub.Reader): jihat.CanRead, the same
 // rule as the REST reads, on the socket's user.
@@ -81,15 +117,23 @@ func (b liveBackend) Authorize(ctx context.Context, p hub.Principal, channel str
 // store's error, which Authorize turns into EUNAVAILABLE (so a re-check
 // during an outage keeps the subscription instead of dropping it).
 func (b liveBackend) authorize(ctx context.Context, p hub.Principal, channel string) error {
-	u, err := b.s.store.UserByID(ctx, p.UserID)
-	if store.Unavailable(err) {
-		return err
+	lu, _ := p.Value.(*liveUser)
+	var u *jihat.User
+	if lu != nil {
+		u = lu.fresh(b.s.cfg.LiveUserFresh)
 	}
-	if err != nil || !u.Active {
-		return jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
-	}
-	if lu, ok := p.Value.(*liveUser); ok {
-		lu.u.Store(u)
+	if u == nil {
+		var err error
+		u, err = b.s.store.UserByID(ctx, p.UserID)
+		if store.Unavailable(err) {
+			return err
+		}
+		if err != nil || !u.Active {
+			return jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+		}
+		if lu != nil {
+			lu.store(u)
+		}
 	}
 	ch, err := jihat.ParseChannel(channel)
 	if err != nil {

@@ -55,7 +55,12 @@ type Config struct {
 	// PositionInterval is how often subscribers are told their channels'
 	// latest sequence, so a lost last event is noticed (hub default: 5 s).
 	PositionInterval time.Duration
-	Version          string
+	// LiveUserFresh is how long a socket's read of its user (at
+	// authentication, or a later Authorize) answers its subscriptions
+	// without reading it again; a permission change re-checks at once
+	// (live_backend.go). Default 1 s.
+	LiveUserFresh time.Duration
+	Version       string
 	// Web is the browser app (client/web), served at "/"; nil serves none.
 	Web fs.FS
 
@@ -167,6 +172,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Argon2 == (Argon2Params{}) {
 		cfg.Argon2 = DefaultArgon2
+	}
+	if cfg.LiveUserFresh <= 0 {
+		cfg.LiveUserFresh = time.Second
 	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour

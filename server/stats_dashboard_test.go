@@ -41,6 +41,14 @@ func TestStatsDashboard(t *testing.T) {
 		if g := testserver.Objects(m["by_department"].(map[string]any), "groups"); len(g) != 1 || testserver.Str(g[0], "key") != w.cs.Department {
 			t.Errorf("supervisor's dashboard by department: %v", m["by_department"])
 		}
+		// Their counters say whose they are, as the department's live counters
+		// events do (the web dashboard matches the two); the entity's have none.
+		if c := m["counters"].(map[string]any); testserver.Str(c, "department_id") != w.cs.Department {
+			t.Errorf("supervisor's counters: department_id %v, want %s", c["department_id"], w.cs.Department)
+		}
+		if c := ts.Must(http.StatusOK, "GET", e+"/counters", w.ea.Token, nil); c["department_id"] != nil {
+			t.Errorf("entity admin's counters carry department_id %v", c["department_id"])
+		}
 		ts.Must(http.StatusBadRequest, "GET", e+"/dashboard?by=year", w.ea.Token, nil)
 		ts.Must(http.StatusForbidden, "GET", e+"/dashboard?department_id="+w.cs2.Department, w.s1.Token, nil)
 	}, statsOptions(clk)...)

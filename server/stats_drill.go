@@ -130,8 +130,9 @@ func (s *Server) Counters(ctx context.Context, u *jihat.User, entityID string) (
 		if err != nil {
 			return nil, err
 		}
-		return &countersView{Type: "counters", EntityID: ent.ID, Open: c.Open, Late: c.Late, OpenedToday: c.OpenedToday,
-			ResolvedToday: c.ResolvedToday, At: rfc3339(now)}, nil
+		// department_id says so, as on the department's live counters events.
+		return &countersView{Type: "counters", EntityID: ent.ID, DepartmentID: f.DepartmentID, Open: c.Open, Late: c.Late,
+			OpenedToday: c.OpenedToday, ResolvedToday: c.ResolvedToday, At: rfc3339(now)}, nil
 	}
 	v, err := s.countersOf(ctx, ent)
 	return &v, err

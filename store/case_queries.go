@@ -95,10 +95,7 @@ func (s *Store) searchCases(db *gorm.DB, q CaseQuery) ([]jihat.Case, string, err
 	// A requester's cases, or one case number, are few: read them first.
 	narrow := q.RequesterID != "" || q.RequesterIDs != nil || q.Number != ""
 	var hits []caseHit
-	x := caseIndex.only(caseFieldsPublic)
-	if q.Notes {
-		x = caseIndex
-	}
+	x := caseSearch(q.Notes)
 	page, next, err := x.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, narrow, q.Terms, q.Cursor, q.Limit,
 		func(db *gorm.DB, n int) ([]string, error) {
 			var page []caseHit

@@ -29,8 +29,6 @@ type CaseTx struct {
 	events []jihat.CaseEvent
 	Now    time.Time
 	isNew  bool // inserted by this transaction (CreateCase)
-	// appendText is text to append to search columns (indexComment).
-	appendText map[string]string
 	// auto is AutoAssign's choice and the round-robin stamp to record when
 	// the case goes to them (see AutoAssign).
 	auto struct {
@@ -60,7 +58,11 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 		return nil, err
 	}
 	if typ == jihat.CaseEventComment {
-		if err := m.indexComment(vis, data); err != nil {
+		c, ok := data.(jihat.CommentData)
+		if !ok {
+			return nil, fmt.Errorf("comment event with %T", data)
+		}
+		if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil { // its own search row (search_comments.go)
 			return nil, err
 		}
 	}
@@ -143,14 +145,10 @@ func (m *CaseTx) save() error {
 	if m.publicChange() {
 		c.PublicUpdatedAt = m.Now
 	}
-	// Only the columns that changed (and the comment words to append to the
-	// search columns): one short statement.
+	// Only the columns that changed: one short statement.
 	updates := caseRowChanges(caseToRow(c), caseToRow(&b))
 	for _, col := range caseIndex.columnNames() {
 		delete(updates, col)
-	}
-	for col, text := range m.appendText {
-		updates[col] = gorm.Expr(col+" || ?", text)
 	}
 	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).UpdateColumns(updates).Error; err != nil {
 		return fmt.Errorf("save case: %w", err)
@@ -200,28 +198,6 @@ func (m *CaseTx) publicChange() bool {
 		c.RatingComment != b.RatingComment || c.EscalationLevel != b.EscalationLevel || c.Objections != b.Objections ||
 		c.FinalDecision != b.FinalDecision || c.Subject != b.Subject || c.Body != b.Body || c.Kind != b.Kind ||
 		c.Category != b.Category || c.ServiceID != b.ServiceID
-}
-
-// indexComment adds a comment's words to the case's search columns: a
-// reply's to the public ones, an internal note's to the staff-only ones
-// (see caseIndex).
-func (m *CaseTx) indexComment(vis jihat.Visibility, data any) error {
-	c, ok := data.(jihat.CommentData)
-	if !ok {
-		return fmt.Errorf("comment event with %T", data)
-	}
-	f := caseIndex.fields[1]
-	if vis != jihat.VisibilityPublic {
-		f = caseIndex.fields[2]
-	}
-	exact, stems := jihat.SearchDoc(c.Body)
-	// Appended by save, in the statement that writes the case row.
-	if m.appendText == nil {
-		m.appendText = map[string]string{}
-	}
-	m.appendText[f.exact] += " " + exact
-	m.appendText[f.stem] += " " + stems
-	return nil
 }
 
 // caseColumns maps caseRow's field names to their columns, for save.

@@ -110,6 +110,9 @@ END $$`).Error
 	{54, "search: meetings by their title and agenda items' titles (re-indexed after the migrations)", func(s *Store, tx *gorm.DB) error {
 		return s.meetingWordIndex(tx)
 	}},
+	{55, "search: each case comment is a row of its own (case_comment_words), no longer appended to the case's text (re-indexed after the migrations)", func(s *Store, tx *gorm.DB) error {
+		return s.commentWords(tx)
+	}},
 	{60, "statistics: case_stats kept with each case, filled for existing cases", func(s *Store, tx *gorm.DB) error {
 		if err := tx.AutoMigrate(&caseStatRow{}); err != nil {
 			return err

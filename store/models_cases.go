@@ -21,10 +21,6 @@ type caseRow struct {
 	Body            string    `gorm:"not null"`
 	SearchText      string    `gorm:"not null;default:''"`               // number, subject and body: exact form (jihat.SearchDoc)
 	SearchStem      string    `gorm:"not null;default:''"`               // and stems (migration 50)
-	SearchReply     string    `gorm:"not null;default:''"`               // public replies: exact form (migration 53)
-	SearchReplyStem string    `gorm:"not null;default:''"`               // and stems
-	SearchNote      string    `gorm:"not null;default:''"`               // internal notes, staff only: exact form
-	SearchNoteStem  string    `gorm:"not null;default:''"`               // and stems
 	SearchVer       int       `gorm:"not null;default:0"`                // the jihat.SearchVersion they were made with
 	ServiceID       string    `gorm:"size:36;not null;default:'';index"` // the guide's service the case is about, or ''
 	Status          string    `gorm:"size:20;not null;index"`

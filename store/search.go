@@ -44,17 +44,42 @@ type textIndex struct {
 	fields     []textField // field i has the PostgreSQL weight 'A'+i
 	titleFirst bool        // the first field is a title that ranks first
 	partial    bool        // only some fields are searched (see only)
+	// comments, for cases: the index of the case's comments, one row per
+	// comment (commentIndex), searched with the case; a case matches a tier
+	// when its own text or one of its comments does.
+	comments *textIndex
 }
 
+// caseIndex is the case's own text. Its comments are rows of their own
+// (commentIndex): appending each comment to the case's text made every
+// comment re-index the whole growing case (quadratic on a busy case).
 var caseIndex = textIndex{table: "cases", fts: "cases_words", fields: []textField{
-	{exact: "search_text", stem: "search_stem"},        // number, subject and body
-	{exact: "search_reply", stem: "search_reply_stem"}, // public replies
-	{exact: "search_note", stem: "search_note_stem"},   // internal notes: staff only
+	{exact: "search_text", stem: "search_stem"}, // number, subject and body
 }}
 
-// caseFieldsPublic is how many of caseIndex's fields anyone who sees a case
-// may search; the rest are internal.
-const caseFieldsPublic = 2
+// commentIndex holds one row per comment (case_comment_words, migration
+// 55): a public reply fills the first field, an internal note the second.
+var commentIndex = textIndex{table: "case_comment_words", fts: "case_comment_fts", fields: []textField{
+	{exact: "search_reply", stem: "search_reply_stem"}, // a public reply
+	{exact: "search_note", stem: "search_note_stem"},   // an internal note: staff only
+}}
+
+// commentFieldsPublic is how many of commentIndex's fields anyone who sees
+// a case may search; the rest are internal notes.
+const commentFieldsPublic = 1
+
+// caseSearch is the index a case search reads: the case's text and its
+// replies, and its internal notes when notes is set (only for those who may
+// read them).
+func caseSearch(notes bool) textIndex {
+	c := commentIndex.only(commentFieldsPublic)
+	if notes {
+		c = commentIndex
+	}
+	x := caseIndex
+	x.comments = &c
+	return x
+}
 
 // only returns the index limited to its first n fields.
 func (x textIndex) only(n int) textIndex {
@@ -111,6 +136,15 @@ END;`, x.fts, x.table, list, newVals, oldVals)).Error
 // reinstall drops the index in any earlier shape (migrations 50 and 51:
 // one weighted tsvector, or an FTS5 table of other columns) and installs it.
 func (x textIndex) reinstall(s *Store, tx *gorm.DB) error {
+	if err := x.uninstall(s, tx); err != nil {
+		return err
+	}
+	return x.install(s, tx)
+}
+
+// uninstall drops the index in any shape: the FTS5 table and its triggers,
+// or the tsvector columns (and with them their GIN indexes).
+func (x textIndex) uninstall(s *Store, tx *gorm.DB) error {
 	drop := fmt.Sprintf(`DROP TRIGGER IF EXISTS %[1]s_insert;
 DROP TRIGGER IF EXISTS %[1]s_update;
 DROP TRIGGER IF EXISTS %[1]s_delete;
@@ -119,10 +153,7 @@ DROP TABLE IF EXISTS %[1]s;`, x.fts)
 		drop = fmt.Sprintf(`ALTER TABLE %[1]s DROP COLUMN IF EXISTS search_tsv, DROP COLUMN IF EXISTS search_tsv_exact,
   DROP COLUMN IF EXISTS search_tsv_stem;`, x.table)
 	}
-	if err := tx.Exec(drop).Error; err != nil {
-		return err
-	}
-	return x.install(s, tx)
+	return tx.Exec(drop).Error
 }
 
 // sqlExpr is a condition with its arguments.
@@ -143,10 +174,10 @@ const (
 	modeRow                  // a few rows already chosen by another index: LIKE on their columns
 )
 
-// tiers returns the condition of each tier, each excluding the tiers
-// before it when exclusive (else the caller skips the rows of the tiers
-// before: see rankedPage); tiers that add nothing are left out.
-func (x textIndex) tiers(mode matchMode, terms []jihat.SearchTerm, exclusive bool) []sqlExpr {
+// tiers returns the condition of each tier on the index's own rows; tiers
+// that add nothing are left out. A tier leaves out the cases of the tiers
+// before it in rankedPage.
+func (x textIndex) tiers(mode matchMode, terms []jihat.SearchTerm) []sqlExpr {
 	var raw []sqlExpr
 	add := func(e sqlExpr) {
 		for _, r := range raw {
@@ -175,31 +206,7 @@ func (x textIndex) tiers(mode matchMode, terms []jihat.SearchTerm, exclusive boo
 			raw[i].sql = "(" + e.sql + ")"
 		}
 	}
-	if !exclusive {
-		return raw
-	}
-	out := make([]sqlExpr, len(raw))
-	for i, e := range raw {
-		if i == 0 {
-			out[i] = e
-			continue
-		}
-		var earlier []string
-		if mode == modeFTS {
-			for _, r := range raw[:i] {
-				earlier = append(earlier, r.args[0].(string))
-			}
-			out[i] = x.match("(" + e.args[0].(string) + ") NOT (" + strings.Join(earlier, " OR ") + ")")
-			continue
-		}
-		args := append([]any{}, e.args...)
-		for _, r := range raw[:i] {
-			earlier = append(earlier, "("+r.sql+")")
-			args = append(args, r.args...)
-		}
-		out[i] = sqlExpr{"(" + e.sql + ") AND NOT (" + strings.Join(earlier, " OR ") + ")", args}
-	}
-	return out
+	return raw
 }
 
 // quoteWord quotes a word (letters and digits only, after normalising) for

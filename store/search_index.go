@@ -82,20 +82,15 @@ func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 		if err := q.Find(&rows).Error; err != nil {
 			return err
 		}
-		notes, err := caseComments(tx, rows)
-		if err != nil {
-			return err
-		}
 		for _, r := range rows {
 			cols := map[string]any{"search_ver": jihat.SearchVersion}
 			cols["search_text"], cols["search_stem"] = jihat.SearchDoc(r.Number, r.Subject, r.Body)
-			for i, vis := range []jihat.Visibility{jihat.VisibilityPublic, jihat.VisibilityInternal} {
-				f := caseIndex.fields[1+i]
-				cols[f.exact], cols[f.stem] = jihat.SearchDoc(notes[r.ID][vis]...)
-			}
 			if err := tx.Model(&caseRow{}).Where("id = ?", r.ID).UpdateColumns(cols).Error; err != nil {
 				return err
 			}
+		}
+		if err := s.reindexCaseComments(tx, rows); err != nil {
+			return err
 		}
 		n = len(rows)
 		if n >= batch {
@@ -132,35 +127,27 @@ func (s *Store) ReindexSearch(ctx context.Context, batch int) (int, error) {
 	return n, err
 }
 
-// caseComments returns the bodies of the comments of the given cases, by
-// case and visibility, oldest first.
-func caseComments(tx *gorm.DB, rows []caseRow) (map[string]map[jihat.Visibility][]string, error) {
-	out := map[string]map[jihat.Visibility][]string{}
-	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
+// comment is a comment's text, for the re-index.
+type comment struct {
+	caseID, eventID string
+	vis             jihat.Visibility
+	body            string
+}
+
+// caseComments returns the comments of the given cases, oldest first.
+func caseComments(tx *gorm.DB, ids []string) ([]comment, error) {
 	var evs []caseEventRow
-	if err := tx.Select("case_id", "visibility", "data").Where("case_id IN ? AND type = ?", ids, string(jihat.CaseEventComment)).
+	if err := tx.Select("id", "case_id", "visibility", "data").Where("case_id IN ? AND type = ?", ids, string(jihat.CaseEventComment)).
 		Order("created_at, id").Find(&evs).Error; err != nil {
 		return nil, err
 	}
-	for _, e := range evs {
+	out := make([]comment, len(evs))
+	for i, e := range evs {
 		var d jihat.CommentData
 		if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
 			return nil, err
 		}
-		if out[e.CaseID] == nil {
-			out[e.CaseID] = map[jihat.Visibility][]string{}
-		}
-		vis := jihat.Visibility(e.Visibility)
-		if vis != jihat.VisibilityPublic {
-			vis = jihat.VisibilityInternal
-		}
-		out[e.CaseID][vis] = append(out[e.CaseID][vis], d.Body)
+		out[i] = comment{e.CaseID, e.ID, jihat.Visibility(e.Visibility), d.Body}
 	}
 	return out, nil
 }

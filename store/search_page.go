@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,13 +49,17 @@ func ValidSearchCursor(s string) bool {
 // returning their keys. rankedPage returns the positions in that slice of
 // the page's rows, in order, and the next cursor ("" at the end).
 //
+// A tier is read from each source (the table's own rows, and for cases the
+// rows of their comments), each newest first, and the lists are merged: a
+// row appears once, in the first tier it matches.
+//
 // A tier's rows must leave out those of the tiers before it. On the first
 // page every tier before the one being read was read to its end in this
 // call, so their rows are known: the tier is asked for as many more rows
 // as were seen and the seen ones are skipped, which spares the database
 // from evaluating every earlier tier's condition again (a NOT) for each
 // row. A later page starts inside a tier whose predecessors it has not
-// read, and asks with the NOT.
+// read, and asks with the NOT (excluding).
 func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, narrow bool, terms []jihat.SearchTerm, cursor string, limit int,
 	load func(db *gorm.DB, n int) (keys []string, err error)) (page []int, next string, err error) {
 	cur, _ := parseSearchCursor(cursor)
@@ -66,57 +71,50 @@ func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, narrow bool, ter
 		mode = modeRow
 	}
 	first := cursor == ""
-	tiers := x.tiers(mode, terms, !first)
+	srcs := []textIndex{x}
+	if x.comments != nil {
+		srcs = append(srcs, *x.comments)
+	}
+	tiers := make([][]sqlExpr, len(srcs))
+	for i, src := range srcs {
+		tiers[i] = src.tiers(mode, terms)
+		if len(tiers[i]) != len(tiers[0]) {
+			return nil, "", fmt.Errorf("search %s: %d tiers, %s has %d", x.table, len(tiers[0]), src.table, len(tiers[i]))
+		}
+	}
+	r := &pageReader{x: x, s: s, mode: mode, scoped: scoped, load: load}
 	var keys []string
 	seen := map[string]bool{}
-	read := 0 // rows loaded so far
-	for tier := cur.tier; tier < len(tiers) && len(keys) <= limit; tier++ {
-		db := scoped()
-		t := tiers[tier]
-		keyCol := x.table + ".rowid"
-		switch {
-		case s.postgre:
-			keyCol = x.table + ".id"
-			db = db.Select(x.columns(db)+", "+keyCol+" AS search_key").Where(t.sql, t.args...)
-		case narrow:
-			// Few rows in scope (a requester's cases): read them by their own
-			// index and compare their words (LIKE on the forms). Asking FTS5
-			// about each row re-reads a common word's whole list, and reading
-			// the index's matches once reads them all (90 ms for a common word
-			// in 100,000 cases).
-			db = db.Select(x.columns(db)+", "+keyCol+" AS search_key").Where(t.sql, t.args...)
-		default:
-			// Read the full-text index newest first and stop at the page.
-			keyCol = x.fts + ".rowid"
-			db = db.Select(x.columns(db)+", "+keyCol+" AS search_key").
-				Joins("JOIN "+x.fts+" ON "+x.fts+".rowid = "+x.table+".rowid").Where(t.sql, t.args...)
+	for tier := cur.tier; tier < len(tiers[0]) && len(keys) <= limit; tier++ {
+		var excl *sqlExpr
+		if !first && tier > 0 {
+			e := x.excluding(mode, srcs, tiers, tier)
+			excl = &e
 		}
-		if tier == cur.tier && cur.key != "" {
-			if s.postgre {
-				db = db.Where(keyCol+" < ?", cur.key)
-			} else {
-				key, _ := strconv.ParseInt(cur.key, 10, 64)
-				db = db.Where(keyCol+" < ?", key)
-			}
+		after := ""
+		if tier == cur.tier {
+			after = cur.key
 		}
-		db = db.Order(keyCol + " DESC")
 		want := limit + 1 - len(keys)
-		got, err := load(db, want+len(seen))
-		if err != nil {
-			return nil, "", err
+		var lists [][]pageHit
+		for i, src := range srcs {
+			l, err := r.read(src, i > 0, tiers[i][tier], excl, after, want+len(seen))
+			if err != nil {
+				return nil, "", err
+			}
+			lists = append(lists, l)
 		}
 		var fresh []string
-		for i, k := range got {
-			if seen[k] {
+		for _, h := range mergeHits(lists, s.postgre) {
+			if seen[h.key] {
 				continue
 			}
 			if len(fresh) < want {
-				page = append(page, read+i)
-				keys = append(keys, searchCursor{tier, k}.String())
+				page = append(page, h.at)
+				keys = append(keys, searchCursor{tier, h.key}.String())
 			}
-			fresh = append(fresh, k)
+			fresh = append(fresh, h.key)
 		}
-		read += len(got)
 		for _, k := range fresh {
 			seen[k] = true
 		}
@@ -125,6 +123,159 @@ func (x textIndex) rankedPage(s *Store, scoped func() *gorm.DB, narrow bool, ter
 		return page[:limit], keys[limit-1], nil
 	}
 	return page, "", nil
+}
+
+// pageHit is a row read by a search: its key and its position in the
+// caller's slice.
+type pageHit struct {
+	key string
+	at  int
+}
+
+// pageReader reads the tiers of one search.
+type pageReader struct {
+	x      textIndex // the searched table (its rows are the results)
+	s      *Store
+	mode   matchMode
+	scoped func() *gorm.DB
+	load   func(db *gorm.DB, n int) ([]string, error)
+	loaded int // rows loaded so far
+}
+
+// read returns up to n rows (each once) of the source src matching the
+// tier's condition t and not excl, with a key below after (if any), newest
+// first. A comments source (child) may give a row once per matching
+// comment: it is read again below the last row until n rows or the end.
+func (r *pageReader) read(src textIndex, child bool, t sqlExpr, excl *sqlExpr, after string, n int) ([]pageHit, error) {
+	x := r.x
+	var out []pageHit
+	have := map[string]bool{}
+	for {
+		db := r.scoped()
+		// keyCol orders the rows (its index gives them in order); the key
+		// given back is the result row's.
+		keyCol, key := x.table+".rowid", x.table+".rowid"
+		below := "?"
+		switch {
+		case r.s.postgre:
+			keyCol, key = x.table+".id", x.table+".id"
+			if child {
+				keyCol = src.table + ".case_id"
+				db = db.Joins("JOIN " + src.table + " ON " + keyCol + " = " + key)
+			}
+		case r.mode == modeRow:
+			if child {
+				db = db.Joins("JOIN " + src.table + " ON " + src.table + ".k >= (" + key + " << 20) AND " + src.table + ".k < ((" + key + " + 1) << 20)")
+			}
+		case child:
+			// The comment's rowid is its case's rowid << 20 plus its number
+			// in the case: the index reads comments in case order.
+			keyCol = src.fts + ".rowid"
+			below = "(? << 20)"
+			db = db.Joins("JOIN " + src.fts + " ON " + key + " = (" + keyCol + " >> 20)")
+		default:
+			keyCol = src.fts + ".rowid"
+			db = db.Joins("JOIN " + src.fts + " ON " + keyCol + " = " + key)
+		}
+		db = db.Select(x.columns(db)+", "+key+" AS search_key").Where(t.sql, t.args...)
+		if excl != nil {
+			db = db.Where(excl.sql, excl.args...)
+		}
+		if after != "" {
+			if r.s.postgre {
+				db = db.Where(keyCol+" < ?", after)
+			} else {
+				k, _ := strconv.ParseInt(after, 10, 64)
+				db = db.Where(keyCol+" < "+below, k)
+			}
+		}
+		ask := n - len(out)
+		got, err := r.load(db.Order(keyCol+" DESC"), ask)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range got {
+			if !have[k] {
+				have[k] = true
+				out = append(out, pageHit{k, r.loaded + i})
+			}
+		}
+		r.loaded += len(got)
+		if !child || len(got) < ask || len(out) >= n {
+			return out, nil
+		}
+		after = got[len(got)-1] // on below that row's other comments
+	}
+}
+
+// mergeHits merges lists each newest first (keys descending: numbers on
+// SQLite, time-ordered IDs on PostgreSQL) into one, each key once.
+func mergeHits(lists [][]pageHit, postgre bool) []pageHit {
+	if len(lists) == 1 {
+		return lists[0]
+	}
+	less := func(a, b string) bool { // a before b
+		if postgre {
+			return a > b
+		}
+		x, _ := strconv.ParseInt(a, 10, 64)
+		y, _ := strconv.ParseInt(b, 10, 64)
+		return x > y
+	}
+	var out []pageHit
+	have := map[string]bool{}
+	idx := make([]int, len(lists))
+	for {
+		best := -1
+		for i, l := range lists {
+			if idx[i] < len(l) && (best < 0 || less(l[idx[i]].key, lists[best][idx[best]].key)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return out
+		}
+		h := lists[best][idx[best]]
+		idx[best]++
+		if !have[h.key] {
+			have[h.key] = true
+			out = append(out, h)
+		}
+	}
+}
+
+// excluding is the condition leaving out the rows of x that match any tier
+// before tier, in any source (a case whose text or one of whose comments
+// matched an earlier tier).
+func (x textIndex) excluding(mode matchMode, srcs []textIndex, tiers [][]sqlExpr, tier int) sqlExpr {
+	var ors []string
+	var args []any
+	for j := range tier {
+		for i, src := range srcs {
+			e := src.rowMatches(x, mode, i > 0, tiers[i][j])
+			ors = append(ors, e.sql)
+			args = append(args, e.args...)
+		}
+	}
+	return sqlExpr{"NOT (" + strings.Join(ors, " OR ") + ")", args}
+}
+
+// rowMatches is a condition on a row of x: it (or, for a child source,
+// one of its comments) matches src's condition t.
+func (src textIndex) rowMatches(x textIndex, mode matchMode, child bool, t sqlExpr) sqlExpr {
+	key := x.table + ".rowid"
+	switch {
+	case mode == modeTSV && !child, mode == modeRow && !child:
+		return t
+	case mode == modeTSV:
+		return sqlExpr{"EXISTS (SELECT 1 FROM " + src.table + " WHERE " + src.table + ".case_id = " + x.table + ".id AND " + t.sql + ")", t.args}
+	case mode == modeRow:
+		return sqlExpr{"EXISTS (SELECT 1 FROM " + src.table + " WHERE " + src.table + ".k >= (" + key + " << 20) AND " +
+			src.table + ".k < ((" + key + " + 1) << 20) AND " + t.sql + ")", t.args}
+	case child:
+		return sqlExpr{key + " IN (SELECT rowid >> 20 FROM " + src.fts + " WHERE " + t.sql + ")", t.args}
+	}
+	return sqlExpr{key + " IN (SELECT rowid FROM " + src.fts + " WHERE " + t.sql + ")", t.args}
 }
 
 // selectLists caches textIndex.columns per table.

@@ -75,6 +75,29 @@ type Figures struct {
 	ResolvedInPeriod int64 // cases (created whenever) resolved in [From, To) and still resolved
 }
 
+// figureSums are the sums a figures query reads per key and status, from
+// the cases' facts or from the daily and monthly rollups.
+type figureSums struct {
+	FrN, FrSum, FrWSum, ResN, ResSum, ResWSum, Met, Ever int64
+	Objected, Escalations, RatingSum, RatingN            int64
+}
+
+// add adds x's sums to f's.
+func (f *Figures) add(x figureSums) {
+	f.FirstRespN += x.FrN
+	f.FirstRespSum += x.FrSum
+	f.FirstRespWSum += x.FrWSum
+	f.ResolutionN += x.ResN
+	f.ResolutionSum += x.ResSum
+	f.ResolutionWSum += x.ResWSum
+	f.SLAMet += x.Met
+	f.EverResolved += x.Ever
+	f.Objected += x.Objected
+	f.Escalations += x.Escalations
+	f.RatingSum += x.RatingSum
+	f.RatingN += x.RatingN
+}
+
 func (f StatsFilter) where(db *gorm.DB) *gorm.DB {
 	for col, v := range map[string]string{"entity_id": f.EntityID, "department_id": f.DepartmentID,
 		"case_type_id": f.CaseTypeID, "assignee_id": f.AssigneeID, "priority": f.Priority} {
@@ -99,9 +122,9 @@ func (s *Store) CaseFigures(ctx context.Context, f StatsFilter, g StatsGroup) ([
 		return s.rollupFigures(ctx, f, col, d0, d1)
 	}
 	type row struct {
-		K, Status                                                     string
-		N, Late, FrN, FrSum, FrWSum, ResN, ResSum, ResWSum, Met, Ever int64
-		Objected, Escalations, RatingSum, RatingN                     int64
+		K, Status string
+		N, Late   int64
+		Sums      figureSums `gorm:"embedded"`
 	}
 	var rows []row
 	db := f.where(s.db.WithContext(ctx).Model(&caseStatRow{})).
@@ -133,18 +156,7 @@ SUM(rating) AS rating_sum, SUM(CASE WHEN rating > 0 THEN 1 ELSE 0 END) AS rating
 		fg.Total += r.N
 		fg.ByStatus[r.Status] += r.N
 		fg.Late += r.Late
-		fg.FirstRespN += r.FrN
-		fg.FirstRespSum += r.FrSum
-		fg.FirstRespWSum += r.FrWSum
-		fg.ResolutionN += r.ResN
-		fg.ResolutionSum += r.ResSum
-		fg.ResolutionWSum += r.ResWSum
-		fg.SLAMet += r.Met
-		fg.EverResolved += r.Ever
-		fg.Objected += r.Objected
-		fg.Escalations += r.Escalations
-		fg.RatingSum += r.RatingSum
-		fg.RatingN += r.RatingN
+		fg.add(r.Sums)
 	}
 	// Open is every open status; the caller knows which are open, but the
 	// store counts it the same way as the late figure: is_open.

@@ -48,9 +48,9 @@ func (s *Store) rollupDays(ctx context.Context, f StatsFilter) (d0, d1 int, ok b
 // case_stats, among the open cases (idx_cstat_open).
 func (s *Store) rollupFigures(ctx context.Context, f StatsFilter, col string, d0, d1 int) ([]Figures, error) {
 	type row struct {
-		K, Status                                                   string
-		N, Rh, FrN, FrSum, FrWSum, ResN, ResSum, ResWSum, Met, Ever int64
-		Objected, Escalations, RatingSum, RatingN                   int64
+		K, Status string
+		N, Rh     int64
+		Sums      figureSums `gorm:"embedded"`
 	}
 	var rows []row
 	sel := col + ` AS k, status, SUM(opened) AS n, SUM(resolved_here) AS rh,
@@ -101,18 +101,7 @@ SUM(objected) AS objected, SUM(escalations) AS escalations, SUM(rating_sum) AS r
 			fg.Open += r.N
 		}
 		fg.ResolvedInPeriod += r.Rh
-		fg.FirstRespN += r.FrN
-		fg.FirstRespSum += r.FrSum
-		fg.FirstRespWSum += r.FrWSum
-		fg.ResolutionN += r.ResN
-		fg.ResolutionSum += r.ResSum
-		fg.ResolutionWSum += r.ResWSum
-		fg.SLAMet += r.Met
-		fg.EverResolved += r.Ever
-		fg.Objected += r.Objected
-		fg.Escalations += r.Escalations
-		fg.RatingSum += r.RatingSum
-		fg.RatingN += r.RatingN
+		fg.add(r.Sums)
 	}
 	var late []struct {
 		K string

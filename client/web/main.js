@@ -20,6 +20,7 @@ import { Guide, ServicePage } from './screens/guide.js';
 import { Meetings } from './screens/meetings.js';
 import { MeetingRoom } from './screens/meeting_room.js';
 import { Account, unverified } from './screens/account.js';
+import { Dashboard, mayOpen } from './screens/dashboard.js';
 
 function Header({ user }) {
   const other = lang() === 'ar' ? 'en' : 'ar';
@@ -29,6 +30,7 @@ function Header({ user }) {
       links.push(['/cases', t('nav.my_cases')], ['/cases/new', t('nav.new_case')]);
     }
     if (isStaff(user) || user.role === 'oversight') links.push(['/queue', t('nav.queue')]);
+    if (mayOpen(user)) links.push(['/dashboard', t('nav.dashboard')]);
     if (user.role === 'entity_admin' || user.role === 'platform_admin') links.push(['/admin', t('nav.admin')]);
     if (user.role === 'platform_admin') links.push(['/entities', t('nav.entities')]);
     if (user.role !== 'citizen') links.push(['/meetings', t('nav.meetings')]);
@@ -99,6 +101,8 @@ function route(path, user) {
   if (user.must_change_password && p !== '/password') return { redirect: '/password' };
   const m = p.match(/^\/cases\/([0-9a-f-]{36})$/);
   if (m) return { screen: CaseScreen, props: { id: m[1], key: m[1] } };
+  const dash = p.match(/^\/dashboard(?:\/([0-9a-f-]{36}))?$/);
+  if (dash) return { screen: Dashboard, props: { id: dash[1] || '', params, key: p } };
   const mr = p.match(/^\/meetings\/([0-9a-f-]{36})$/);
   if (mr) return { screen: MeetingRoom, props: { id: mr[1], key: mr[1] } };
   const table = {

@@ -1,10 +1,12 @@
 // messages.js: every text of the app, in Arabic and English, under the
 // same keys. The server's errors arrive already translated (Accept-Language).
 // The meetings' texts are in messages_meetings.js, the service admin's in
-// messages_services.js, my account's in messages_account.js.
+// messages_services.js, my account's in messages_account.js, the dashboard's in
+// messages_dashboard.js.
 import { meetingTexts } from './messages_meetings.js';
 import { serviceTexts } from './messages_services.js';
 import { accountTexts } from './messages_account.js';
+import { dashboardTexts } from './messages_dashboard.js';
 const ar = {
   'app.name': 'جهات', 'app.title': 'جهات — قناة واحدة بين الناس والجهات',
   'loading': 'جارٍ التحميل…', 'close': 'إغلاق', 'cancel': 'إلغاء', 'next': 'التالي',
@@ -223,4 +225,4 @@ const en = {
   'guide.channel.phone': 'Phone', 'guide.channel.email': 'E-mail',
 };
 
-export const messages = { ar: { ...ar, ...meetingTexts.ar, ...serviceTexts.ar, ...accountTexts.ar }, en: { ...en, ...meetingTexts.en, ...serviceTexts.en, ...accountTexts.en } };
+export const messages = { ar: { ...ar, ...meetingTexts.ar, ...serviceTexts.ar, ...accountTexts.ar, ...dashboardTexts.ar }, en: { ...en, ...meetingTexts.en, ...serviceTexts.en, ...accountTexts.en, ...dashboardTexts.en } };

@@ -9,6 +9,8 @@ import { runGuide } from './guide_flow.js';
 import { runServiceAdmin } from './service_admin_flow.js';
 import { runMeeting } from './meeting_flow.js';
 import { runAccount } from './account_flow.js';
+import { runDashboard } from './dashboard_flow.js';
+import { runMeetingVotes } from './meeting_vote_flow.js';
 
 const t0 = Date.now();
 ensureOut();
@@ -29,6 +31,8 @@ try {
   await runServiceAdmin({ server, open });
   await runMeeting({ server, open });
   await runAccount({ server, open });
+  await runDashboard({ server, open });
+  await runMeetingVotes({ server, open });
   ok = summary();
 } catch (err) {
   console.error('e2e: harness failure:', err);

@@ -2,15 +2,15 @@
 // presence on meeting:<id>), the meeting audio (rtc.js: join and leave,
 // mute, raise a hand, who is speaking now) and, for the chair, muting
 // anyone, giving the floor and recording. It is built from small parts
-// (AudioBar, Attendees, Hands) around one state hook (useRoom), so the full
-// meeting room (agenda, motions and votes, notes) can add its own parts and
-// handlers beside these.
+// (AudioBar, Attendees, Hands) around one state hook (useRoom); the agenda,
+// the quorum and the motions with live votes are meeting_business.js's.
 import { html, useEffect, useRef, useState } from '../html.js';
 import { t } from '../i18n.js';
 import { get } from '../api.js';
 import { live } from '../live.js';
 import { MeetingAudio } from '../rtc.js';
 import { Page, Spinner, ErrorSummary, errorOf } from '../components.js';
+import { useBusiness, mayRun, Agenda, Quorum, Motions } from './meeting_business.js';
 
 // useRoom loads the meeting and follows the room: presence from the live
 // client, and the audio's events once the user joined it.
@@ -71,13 +71,18 @@ function useRoom(id) {
 
 export function MeetingRoom({ id, user }) {
   const room = useRoom(id);
+  const biz = useBusiness(id);
   const { meeting, error } = room;
   if (!meeting) return html`<${Page} title=${t('room.title')}><${ErrorSummary} error=${error} />${!error && html`<${Spinner} />`}<//>`;
   const chair = meeting.my_role === 'chair';
   const names = new Map((meeting.members || []).map((m) => [m.user_id, m.name]));
+  const runs = mayRun(meeting, user);
   return html`<${Page} title=${meeting.title} wide>
     <${ErrorSummary} error=${error} />
+    <${Quorum} biz=${biz} />
     <div class="room">
+      <${Agenda} meeting=${meeting} biz=${biz} runs=${runs} />
+      <${Motions} meeting=${meeting} user=${user} biz=${biz} runs=${runs} names=${names} />
       <${AudioBar} room=${room} me=${user.id} chair=${chair} names=${names} />
       <${Attendees} room=${room} me=${user.id} chair=${chair} />
       <${Hands} room=${room} chair=${chair} names=${names} />

@@ -1,0 +1,116 @@
+// meeting_vote_flow.js: a board's business in real browsers (issue 14 in
+// the web app): the quorum moves live as members arrive; the chair moves
+// through the agenda; a motion drafted and opened by the chair is voted by
+// the members present, a vote changed before the close; everyone sees the
+// tally live (who voted what for an open ballot, counts only for a secret
+// one); the close gives the result; an observer sees the votes but has no
+// vote.
+import { expect, step } from './runner.js';
+import { axe, outDir } from './harness.js';
+
+const PW = 'Jihat-demo-2026!';
+
+async function login(page, who) {
+  await page.goto('/login', { waitUntil: 'domcontentloaded' });
+  await page.fill('#login', who);
+  await page.fill('#password', PW);
+  await page.click('form button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+const me = (page) => page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).user);
+const count = (page, motion, choice) => page.locator(`li[data-motion="${motion}"] .count-${choice} b`);
+
+export async function runMeetingVotes({ open }) {
+  const chair = await open({});
+  const member = await open({ lang: 'en' });
+  const observer = await open({});
+  const admin = await open({});
+  for (const p of [chair, member, observer, admin]) p.setDefaultTimeout(30000);
+  let id;
+  let items;
+  let memberID;
+  const title = `اجتماع اختبار التصويت ${Date.now() % 100000}`;
+
+  await step('votes: the entity admin schedules a board meeting (chair, two members, an observer) with two agenda items', async () => {
+    await login(chair, 'sara@ministry.demo');
+    await login(member, 'khalid@ministry.demo');
+    await login(observer, 'noura@ministry.demo');
+    await login(admin, 'admin@ministry.demo');
+    memberID = (await me(member)).id;
+    const fahad = await admin.evaluate(async (entity) => {
+      const r = await (await fetch(`/api/v1/entities/${entity}/employees`)).json();
+      return (r.employees || []).find((e) => e.email === 'fahad@ministry.demo');
+    }, (await me(admin)).entity_id);
+    expect(!!fahad, true, 'the second member exists');
+    const start = new Date(Date.now() + 5 * 60000).toISOString();
+    const end = new Date(Date.now() + 125 * 60000).toISOString();
+    const r = await admin.evaluate(async (body) => {
+      const res = await fetch('/api/v1/meetings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    }, { entity_id: (await me(admin)).entity_id, title, starts_at: start, ends_at: end,
+      agenda: [{ title: 'افتتاح الجلسة' }, { title: 'الميزانية' }],
+      members: [{ user_id: (await me(chair)).id, role: 'chair' }, { user_id: memberID, role: 'member' },
+        { user_id: fahad.id, role: 'member' }, { user_id: (await me(observer)).id, role: 'observer' }] });
+    expect(r.status, 201, 'meeting created: ' + JSON.stringify(r.body));
+    id = r.body.meeting.id;
+    items = r.body.meeting.agenda.map((it) => it.id);
+  });
+
+  await step('votes: the quorum is shown and moves live as a member arrives', async () => {
+    await chair.goto('/meetings/' + id);
+    await chair.locator('.quorum[data-met="false"]').waitFor();
+    await member.goto('/meetings/' + id);
+    await chair.locator('.quorum[data-met="true"]').waitFor(); // 2 of 3 voting members: more than half
+    await member.locator('.quorum[data-met="true"]').waitFor();
+    await observer.goto('/meetings/' + id);
+    await observer.locator('.agenda-list').waitFor();
+  });
+
+  await step('votes: the chair moves to the second item; everyone sees it as current', async () => {
+    await chair.click(`li[data-item="${items[1]}"] button.make-current`);
+    for (const p of [chair, member, observer]) await p.locator(`li[data-item="${items[1]}"][aria-current="step"]`).waitFor();
+  });
+
+  let motion;
+  await step('votes: an open ballot: votes and a changed vote reach everyone live; the close gives the result', async () => {
+    await chair.fill('#motion-title', 'اعتماد الميزانية');
+    await chair.click('form.new-motion button[type=submit]');
+    const li = chair.locator('li.motion', { hasText: 'اعتماد الميزانية' });
+    await li.locator('button.open-motion').click();
+    await chair.locator('li.motion[data-status="open"]', { hasText: 'اعتماد الميزانية' }).waitFor();
+    motion = await li.getAttribute('data-motion');
+    await member.locator(`li[data-motion="${motion}"] button.vote-accept`).click();
+    await chair.waitForFunction((m) => document.querySelector(`li[data-motion="${m}"] .count-accept b`)?.textContent === '١', motion);
+    await chair.click(`li[data-motion="${motion}"] button.vote-reject`);
+    await member.click(`li[data-motion="${motion}"] button.vote-reject`); // changes the vote
+    await chair.waitForFunction((m) => document.querySelector(`li[data-motion="${m}"] .count-reject b`)?.textContent === '٢', motion);
+    await member.waitForFunction((m) => document.querySelector(`li[data-motion="${m}"] .count-reject b`)?.textContent === '2', motion);
+    expect(await count(chair, motion, 'accept').textContent(), '٠', 'the changed vote left accept');
+    expect(await observer.locator(`li[data-motion="${motion}"] .vote-buttons`).count(), 0, 'an observer has no vote');
+    await observer.locator(`li[data-motion="${motion}"] .who-voted summary`).click();
+    await observer.locator(`li[data-motion="${motion}"] .who-voted li`, { hasText: 'خالد الحربي' }).waitFor();
+    const violations = await axe(chair);
+    expect(violations.length, 0, 'accessibility violations in the meeting room: ' + JSON.stringify(violations));
+    await chair.screenshot({ path: `${outDir}/meeting-votes-ar.png`, fullPage: true });
+    await chair.click(`li[data-motion="${motion}"] button.close-motion`);
+    for (const p of [chair, member, observer]) await p.locator(`li[data-motion="${motion}"] .result-rejected`).waitFor();
+    expect(await member.locator(`li[data-motion="${motion}"] .vote-buttons`).count(), 0, 'no vote after the close');
+  });
+
+  await step('votes: a secret ballot shows counts only, and is approved', async () => {
+    await chair.fill('#motion-title', 'تعيين المراجع');
+    await chair.check('#motion-secret');
+    await chair.click('form.new-motion button[type=submit]');
+    const li = chair.locator('li.motion', { hasText: 'تعيين المراجع' });
+    await li.locator('button.open-motion').click();
+    const secret = await li.getAttribute('data-motion');
+    await member.locator(`li[data-motion="${secret}"] button.vote-accept`).click();
+    await chair.waitForFunction((m) => document.querySelector(`li[data-motion="${m}"] .count-accept b`)?.textContent === '١', secret);
+    expect(await chair.locator(`li[data-motion="${secret}"] .who-voted`).count(), 0, 'nobody sees who voted what');
+    const got = await chair.evaluate(async (m) => (await (await fetch('/api/v1/motions/' + m)).json()).motion, secret);
+    expect(got.votes === undefined || Object.keys(got.votes).length === 0, true, 'the API reveals no choice either');
+    await chair.click(`li[data-motion="${secret}"] button.close-motion`);
+    for (const p of [chair, member]) await p.locator(`li[data-motion="${secret}"] .result-approved`).waitFor();
+  });
+}
