@@ -50,9 +50,9 @@ type conn struct {
 	writing     bool     // a writer goroutine is running
 	closeCode   websocket.StatusCode
 	closeReason string
-	why         string // disconnect reason for metrics and hooks
-	last        []byte // a frame written just before the close (the reason an auth failed)
-	subs        map[string]*subscription
+	why         string          // disconnect reason for metrics and hooks
+	last        []byte          // a frame written just before the close (the reason an auth failed)
+	subs        []*subscription // a slice, not a map: a socket has a few (at most MaxSubscriptions)
 }
 
 // canRead reports whether the connection's user may read an event of
@@ -77,7 +77,6 @@ func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {
 		since: h.cfg.Now(),
 		space: make(chan struct{}, 1),
 		done:  make(chan struct{}),
-		subs:  map[string]*subscription{},
 	}
 	c.lastSeen.Store(c.since.UnixNano())
 	return c

@@ -43,6 +43,24 @@ func (c *corkConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
+// writePing writes a ping frame (empty payload) by deadline, unless the
+// close frame was written. The hub pings this way rather than with
+// coder/websocket's Ping, which waits for the pong and keeps a map of pings
+// in flight (and a context, a timer) for every idle connection: the
+// client's pong reaches the hub through OnPongReceived (touch), and the
+// keepalive judges silence at its next tick.
+func (c *corkConn) writePing(deadline time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closeSent {
+		return net.ErrClosed
+	}
+	c.Conn.SetWriteDeadline(deadline)
+	_, err := c.Conn.Write([]byte{0x89, 0x00}) // FIN, opcode ping, unmasked, no payload
+	c.Conn.SetWriteDeadline(time.Time{})
+	return err
+}
+
 // writeTextFrames writes frames as WebSocket text frames, batched: one
 // write system call per maxCorked bytes, each by deadline. It stops early
 // when stop reports true and returns how many frames it wrote.
@@ -127,7 +145,9 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	// stay with every idle connection (coder/websocket keeps both for its
 	// lifetime). Client messages are small, and frames to the client go
 	// through the cork buffer, so the writer only ever holds one control
-	// frame. A reader that already holds bytes of the client is kept.
+	// frame. A reader that already holds bytes of the client is kept. 256
+	// bytes: an auth or subscribe message fits; a longer one is read through
+	// it in more fills (only while it arrives).
 	br := brw.Reader
 	if br.Buffered() == 0 {
 		br = bufio.NewReaderSize(nc, readBufferSize)
@@ -137,7 +157,7 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // The buffers of a socket's reader and writer (see corkWriter.Hijack).
 const (
-	readBufferSize  = 1024
+	readBufferSize  = 256
 	writeBufferSize = 256
 )
 

@@ -123,5 +123,10 @@ func (c *conn) errorFrame(env Envelope, err error) []byte {
 func (c *conn) subscription(name string) *subscription {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.subs[name]
+	for _, s := range c.subs {
+		if s.name == name {
+			return s
+		}
+	}
+	return nil
 }

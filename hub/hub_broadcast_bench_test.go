@@ -68,7 +68,7 @@ func BenchmarkBroadcast1000(b *testing.B) {
 				u := &jihat.User{ID: "requester"}
 				c := h.newConn(srv, Principal{UserID: u.ID, Value: u}, writers[i])
 				sub := &subscription{c: c, name: channel, info: info}
-				c.subs[channel] = sub
+				c.subs = append(c.subs, sub)
 				h.attach(sub, info)
 			}
 			data := json.RawMessage(`{"type":"comment","data":{"body":"مرحبا، تم استلام طلبكم وسيتم الرد قريبا"}}`)

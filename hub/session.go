@@ -40,8 +40,15 @@ func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 // closes. It returns when every goroutine of the socket has ended.
 func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.Lang) {
 	ws.SetReadLimit(s.cfg.ReadLimit)
-	ctx, cancel := context.WithCancel(context.Background()) // not r.Context(): the connection was hijacked
-	defer cancel()
+	// Not r.Context(): the connection was hijacked. Nor a context cancelled
+	// when the socket ends: reads given one register a callback on it for
+	// every message (coder/websocket's read timeout), and each command's
+	// timeout would leave a map of children on it, about 0.5 KiB per idle
+	// socket in all. Nothing needs the cancellation: commands run to their
+	// end before the next read (onFreshStack waits), a replay stops when
+	// the socket closes (sendWait), and a ping in flight returns when the
+	// socket closes.
+	ctx := context.Background()
 	defer func() { <-c.done }()
 	defer s.recoverPanic(c) // before waiting for the socket to close
 	if !authed && !s.authenticate(ctx, c, ws, lang) {
@@ -54,13 +61,20 @@ func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.La
 		return
 	}
 	defer s.h.unregister(c)
-	ka := s.startKeepalive(ctx, c, ws)
-	defer func() {
-		cancel() // ends a ping in flight
-		ka.stop()
-	}()
+	var cork *corkConn
+	if w, ok := c.w.(*wsWriter); ok {
+		cork = w.cork
+	}
+	ka := s.startKeepalive(c, cork)
+	defer ka.stop()
 	limit := rate.NewLimiter(s.cfg.RateLimit, s.cfg.RateBurst)
-	abuse := rate.NewLimiter(1, s.cfg.AbuseLimit)
+	var abuser *rate.Limiter // made at the first refused message: most sockets never need it
+	abuse := func() bool {
+		if abuser == nil {
+			abuser = rate.NewLimiter(1, s.cfg.AbuseLimit)
+		}
+		return abuser.Allow()
+	}
 	for {
 		typ, data, err := ws.Read(ctx)
 		if err != nil {
@@ -74,7 +88,7 @@ func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.La
 		c.touch()
 		if !limit.Allow() {
 			s.h.m.rateLimited.Inc()
-			if !abuse.Allow() {
+			if !abuse() {
 				c.closeWith(ClosePolicy, "rate limit exceeded", reasonRateLimit)
 				return
 			}
@@ -87,7 +101,7 @@ func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.La
 			err = errBadEnvelope
 		}
 		if err != nil {
-			if !abuse.Allow() {
+			if !abuse() {
 				c.closeWith(ClosePolicy, "too many bad messages", reasonRateLimit)
 				return
 			}
@@ -189,21 +203,21 @@ func (c *conn) helloData() []byte {
 	return append(b, '}')
 }
 
-// keepalive pings an idle client and closes one that stays silent.
+// keepalive pings an idle client and closes one that stays silent. The
+// ping is written, not waited for (corkConn.writePing): the client's pong,
+// or anything it sends, updates lastSeen, judged at the next tick.
 type keepalive struct {
 	s     *Endpoint
 	c     *conn
-	ws    *websocket.Conn
-	ctx   context.Context
+	cork  *corkConn
 	timer *time.Timer
 
-	mu      sync.Mutex // guards stopped and wg.Add
+	mu      sync.Mutex // guards stopped and timer.Reset
 	stopped bool
-	wg      sync.WaitGroup
 }
 
-func (s *Endpoint) startKeepalive(ctx context.Context, c *conn, ws *websocket.Conn) *keepalive {
-	k := &keepalive{s: s, c: c, ws: ws, ctx: ctx}
+func (s *Endpoint) startKeepalive(c *conn, cork *corkConn) *keepalive {
+	k := &keepalive{s: s, c: c, cork: cork}
 	k.mu.Lock()
 	k.timer = time.AfterFunc(s.cfg.PingInterval, k.tick)
 	k.mu.Unlock()
@@ -211,14 +225,6 @@ func (s *Endpoint) startKeepalive(ctx context.Context, c *conn, ws *websocket.Co
 }
 
 func (k *keepalive) tick() {
-	k.mu.Lock()
-	if k.stopped {
-		k.mu.Unlock()
-		return
-	}
-	k.wg.Add(1)
-	k.mu.Unlock()
-	defer k.wg.Done()
 	cfg := k.s.cfg
 	idle := time.Since(time.Unix(0, k.c.lastSeen.Load()))
 	next := cfg.PingInterval - idle
@@ -227,10 +233,10 @@ func (k *keepalive) tick() {
 		k.c.closeWith(CloseIdle, "idle timeout", reasonIdle)
 		return
 	case idle >= cfg.PingInterval:
-		ctx, cancel := context.WithTimeout(k.ctx, cfg.IdleTimeout-idle)
-		k.ws.Ping(ctx) // a pong updates lastSeen; silence is judged next tick
-		cancel()
-		next = min(cfg.PingInterval, max(time.Millisecond, cfg.IdleTimeout-time.Since(time.Unix(0, k.c.lastSeen.Load()))))
+		if k.cork != nil {
+			k.cork.writePing(time.Now().Add(k.c.h.cfg.WriteTimeout)) // fails only once closing
+		}
+		next = min(cfg.PingInterval, max(time.Millisecond, cfg.IdleTimeout-idle))
 	}
 	k.mu.Lock()
 	if !k.stopped {
@@ -244,5 +250,4 @@ func (k *keepalive) stop() {
 	k.stopped = true
 	k.timer.Stop()
 	k.mu.Unlock()
-	k.wg.Wait()
 }

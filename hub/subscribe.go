@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jihat/jihat"
 )
@@ -56,7 +57,7 @@ func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 			c.mu.Unlock()
 			continue
 		}
-		c.subs[sub.name] = sub
+		c.subs = append(c.subs, sub)
 		c.mu.Unlock()
 		break
 	}
@@ -101,8 +102,8 @@ func (s *Endpoint) fetch(ctx context.Context, c *conn, env Envelope) {
 func (h *Hub) drop(ctx context.Context, sub *subscription) {
 	c := sub.c
 	c.mu.Lock()
-	if c.subs[sub.name] == sub {
-		delete(c.subs, sub.name)
+	if i := slices.Index(c.subs, sub); i >= 0 {
+		c.subs = slices.Delete(c.subs, i, i+1)
 	}
 	already := sub.removed
 	sub.removed = true

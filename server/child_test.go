@@ -67,16 +67,20 @@ func childCaseSetup(t *testing.T, api childCall) (admin, entity, caseType string
 	return admin, entity, caseType
 }
 
-// The child process learns its data dir and data key from these.
+// The child process learns its data dir and data key from these, and its
+// PostgreSQL database, when it uses one instead of SQLite in the data dir,
+// from childDatabaseEnv.
 const (
 	childDirEnv      = "JIHAT_CHILD_DIR"
 	childKeyEnv      = "JIHAT_CHILD_KEY"
+	childDatabaseEnv = "JIHAT_CHILD_DATABASE_URL"
 	childAdminLogin  = "admin@child.test"
 	childAdminPasswd = "child admin passphrase 2026"
 )
 
 // startChild runs the test named run of this test binary as a server
-// process on the SQLite database in dir with key, with env added, and
+// process on the SQLite database in dir (or the PostgreSQL one that env
+// names with childDatabaseEnv) with key, with env added, and
 // returns the process and its base URL once it listens. The process is
 // killed at the end of the test.
 func startChild(t *testing.T, run, dir string, key []byte, env ...string) (*testproc.Child, string) {
@@ -100,7 +104,7 @@ func serveChild(t *testing.T, cfg server.Config, start func(ctx context.Context,
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, store.Config{DataDir: dir, Key: key})
+	st, err := store.Open(ctx, store.Config{DataDir: dir, DatabaseURL: os.Getenv(childDatabaseEnv), Key: key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/internal/testenv"
 	"github.com/jihat/jihat/internal/testserver"
 	"github.com/jihat/jihat/server"
 	"github.com/jihat/jihat/store"
@@ -30,12 +31,19 @@ func TestCommitKilledChild(t *testing.T) {
 // process is killed (SIGKILL) in the middle. Every comment the server
 // acknowledged (201) is in the database afterwards, exactly once, and the
 // case channel's sequence numbers are dense: a group is either committed and
-// then acknowledged, or neither.
+// then acknowledged, or neither. On SQLite and on PostgreSQL.
 func TestCommitKilledMidway(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { commitKilledMidway(t, "") })
+	t.Run("postgres", func(t *testing.T) { commitKilledMidway(t, testenv.Postgres(t)) })
+}
+
+// commitKilledMidway is TestCommitKilledMidway on the PostgreSQL database
+// dsn, or SQLite when dsn is "".
+func commitKilledMidway(t *testing.T, dsn string) {
 	dir := t.TempDir()
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
-	child, base := startChild(t, "TestCommitKilledChild", dir, key)
+	child, base := startChild(t, "TestCommitKilledChild", dir, key, childDatabaseEnv+"="+dsn)
 	api := childAPI(t, base)
 	_, entity, typ := childCaseSetup(t, api)
 	const email = "writer@child.test"
@@ -91,7 +99,7 @@ func TestCommitKilledMidway(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 
-	st, err := store.Open(context.Background(), store.Config{DataDir: dir, Key: key})
+	st, err := store.Open(context.Background(), store.Config{DataDir: dir, DatabaseURL: dsn, Key: key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -142,14 +142,18 @@ func (b liveBackend) authorize(ctx context.Context, p hub.Principal, channel str
 	forbidden := jihat.Errorf(jihat.EFORBIDDEN, "forbidden")
 	switch ch.Kind {
 	case jihat.ChannelCase, jihat.ChannelCaseStaff:
-		c, err := b.s.store.Case(ctx, ch.ID)
+		// The case's audience (five columns), not the whole case: the same
+		// rule as canSeeCase and canSeeInternal, which are CanRead of it.
+		auds, err := b.s.store.CaseAudiences(ctx, []string{ch.ID})
 		if store.Unavailable(err) {
 			return err
 		}
-		if err != nil || !canSeeCase(u, c) {
+		aud, ok := auds[ch.ID]
+		if err != nil || !ok || !jihat.CanRead(u, aud) {
 			return hidden()
 		}
-		if ch.Kind == jihat.ChannelCaseStaff && !canSeeInternal(u, c) {
+		aud.Internal = true
+		if ch.Kind == jihat.ChannelCaseStaff && !jihat.CanRead(u, aud) {
 			return forbidden
 		}
 		return nil

@@ -35,9 +35,10 @@ const tallyHold = 500 * time.Millisecond
 // and go together. Sends of one key never overlap, so they go out in
 // order.
 type coalescer struct {
-	mu   sync.Mutex // guards keys
-	keys map[string]*coalesced
-	send func(key string, st *coalesced) // called without mu
+	mu      sync.Mutex // guards keys
+	keys    map[string]*coalesced
+	send    func(key string, st *coalesced) // called without mu
+	senders sync.WaitGroup                  // the running senders (wait)
 }
 
 type coalesced struct {
@@ -68,11 +69,17 @@ func (c *coalescer) touch(key string, update func(*coalesced)) {
 	st.pending = true
 	if !st.running {
 		st.running = true
+		c.senders.Add(1)
 		go c.run(key, st)
 	}
 }
 
+// wait returns once no sender runs (Server.Close: the last frames go out
+// before the hub closes, and nothing is sent or logged after).
+func (c *coalescer) wait() { c.senders.Wait() }
+
 func (c *coalescer) run(key string, st *coalesced) {
+	defer c.senders.Done()
 	for {
 		c.mu.Lock()
 		if !st.pending {

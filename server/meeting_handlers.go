@@ -115,7 +115,8 @@ func (s *Server) listMeetings(c *fiber.Ctx) error {
 	}
 	out := make([]*meetingView, len(ms))
 	for i, m := range ms {
-		out[i] = newMeetingView(m, u.ID)
+		out[i] = newMeetingView(m, u.ID) // my_role and my_rsvp from the caller's seat
+		out[i].Members = []seatView{}    // the list names no members (GET /meetings/{id} does)
 	}
 	return c.JSON(fiber.Map{"meetings": out})
 }

@@ -43,6 +43,17 @@ func TestMeetingLifecycle(t *testing.T) {
 		sec.wait(t, func(f wsFrame) bool {
 			return f.Type == "event" && f.Seq > 0 && strings.Contains(string(f.Data), `"rsvp"`) && strings.Contains(string(f.Data), w.members[0].ID)
 		})
+		// The list gives each caller their own seat and answer, and names no members.
+		for _, who := range []struct {
+			token, role, rsvp string
+		}{{w.members[0].Token, "member", "tentative"}, {w.secretary.Token, "secretary", ""}} {
+			list := api.must(t, 200, "GET", "/api/v1/meetings", who.token, nil)["meetings"].([]any)
+			got := list[0].(map[string]any)
+			if got["id"] != id || got["my_role"] != who.role || (got["my_rsvp"] != nil && got["my_rsvp"] != who.rsvp) ||
+				(who.rsvp != "" && got["my_rsvp"] != who.rsvp) || len(got["members"].([]any)) != 0 {
+				t.Errorf("%s's meeting list: %v", who.role, got)
+			}
+		}
 
 		// Two members join the room; the quorum (3 of 5) is met on the third.
 		chair := dialMeeting(t, ts.URL, w.chair.Token)

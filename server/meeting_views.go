@@ -114,6 +114,7 @@ type meetingView struct {
 	Agenda    []*agendaView `json:"agenda"`
 	Members   []seatView    `json:"members"`
 	MyRole    string        `json:"my_role,omitempty"`
+	MyRSVP    string        `json:"my_rsvp,omitempty"` // the caller's answer to the invitation
 	CreatedAt string        `json:"created_at"`
 	UpdatedAt string        `json:"updated_at"`
 	// With GET /meetings/{id} only:
@@ -135,7 +136,7 @@ func newMeetingView(m *jihat.Meeting, userID string) *meetingView {
 		v.Agenda[i] = newAgendaView(&m.Agenda[i])
 	}
 	if seat, ok := m.Member(userID); ok {
-		v.MyRole = string(seat.Role)
+		v.MyRole, v.MyRSVP = string(seat.Role), string(seat.RSVP)
 	}
 	if it := agendaItem(m, m.CurrentID); it != nil {
 		v.Current = newAgendaView(it)

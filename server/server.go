@@ -268,7 +268,10 @@ func (s *Server) Hub() *hub.Hub { return s.hub }
 // after Serve returns.
 func (s *Server) Close(ctx context.Context) error {
 	s.rtc.Load().close(ctx)
+	s.tallies.c.wait() // the last tallies and arrivals go out before the hub closes
+	s.attendance.c.wait()
 	err := s.hub.Close(ctx)
+	s.attendance.c.wait() // departures of the sockets the hub closed: nothing runs after Close
 	s.seen.wait()
 	return err
 }

@@ -29,6 +29,19 @@ type CaseTx struct {
 	events []jihat.CaseEvent
 	Now    time.Time
 	isNew  bool // inserted by this transaction (CreateCase)
+	// buf, when not nil, takes the rows this change only inserts (events,
+	// intents, audit entry, a new case and its channel counters); the
+	// transaction flushes it before commit (case_rows.go).
+	buf *rowBuf
+	// created is a new case's row as CreateCase prepared it (its search
+	// columns); save writes it with the case's final fields.
+	created caseRow
+	// newSeqs counts the events of a new case's channels, which no other
+	// transaction can see yet: no counter row to lock until flush.
+	newSeqs map[string]int64
+	// newComments are comments of a new case whose row is not written
+	// yet, indexed by save once it is.
+	newComments []newComment
 	// auto is AutoAssign's choice and the round-robin stamp to record when
 	// the case goes to them (see AutoAssign).
 	auto struct {
@@ -37,12 +50,19 @@ type CaseTx struct {
 	}
 }
 
+// newComment is a comment of a case this transaction creates.
+type newComment struct {
+	eventID string
+	vis     jihat.Visibility
+	body    string
+}
+
 // Event appends an event to the case's public or staff channel with the next
 // sequence number of that channel.
 // data is the event's payload (one of the jihat.*Data types) or nil.
 func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibility, data any) (*jihat.CaseEvent, error) {
 	channel := jihat.CaseEventChannel(m.Case.ID, vis)
-	seq, err := m.s.nextSeq(m.tx, channel)
+	seq, err := m.nextSeq(channel)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +74,9 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 	}
 	row := caseEventRow{ID: newID(), CaseID: m.Case.ID, EntityID: m.Case.EntityID, Channel: channel, Seq: seq, Type: string(typ),
 		ActorID: actorID, Visibility: string(vis), Data: string(raw), CreatedAt: m.Now}
-	if err := m.tx.Create(&row).Error; err != nil {
+	if m.buf != nil {
+		m.buf.events = append(m.buf.events, row)
+	} else if err := m.tx.Create(&row).Error; err != nil {
 		return nil, err
 	}
 	if typ == jihat.CaseEventComment {
@@ -62,7 +84,9 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 		if !ok {
 			return nil, fmt.Errorf("comment event with %T", data)
 		}
-		if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil { // its own search row (search_comments.go)
+		if m.isNew && m.buf != nil {
+			m.newComments = append(m.newComments, newComment{row.ID, vis, c.Body}) // indexed by save
+		} else if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil { // its own search row (search_comments.go)
 			return nil, err
 		}
 	}
@@ -74,7 +98,28 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 // Notify records the intent to tell a person something, in the outbox, in
 // this transaction. The notifications worker delivers it.
 func (m *CaseTx) Notify(kind, recipientID string, data map[string]any) error {
-	return m.s.enqueue(m.tx, kind, recipientID, m.Case.ID, data, m.Now)
+	if m.buf == nil {
+		return m.s.enqueue(m.tx, kind, recipientID, m.Case.ID, data, m.Now)
+	}
+	row, err := outboxRowOf(kind, recipientID, m.Case.ID, data, m.Now)
+	if err != nil {
+		return err
+	}
+	m.buf.outbox = append(m.buf.outbox, row)
+	return nil
+}
+
+// nextSeq is Store.nextSeq, counted in memory for the channels of a case
+// this transaction creates (written by save).
+func (m *CaseTx) nextSeq(channel string) (int64, error) {
+	if !m.isNew || m.buf == nil {
+		return m.s.nextSeq(m.tx, channel)
+	}
+	if m.newSeqs == nil {
+		m.newSeqs = map[string]int64{}
+	}
+	m.newSeqs[channel]++
+	return m.newSeqs[channel], nil
 }
 
 // User loads a user inside the transaction.
@@ -98,22 +143,32 @@ ON CONFLICT (channel) DO UPDATE SET last_seq = channel_seqs.last_seq + 1 RETURNI
 
 // enqueue writes one outbox row.
 func (s *Store) enqueue(tx *gorm.DB, kind, recipientID, caseID string, data map[string]any, now time.Time) error {
-	raw, err := json.Marshal(data)
+	row, err := outboxRowOf(kind, recipientID, caseID, data, now)
 	if err != nil {
 		return err
+	}
+	return tx.Create(&row).Error
+}
+
+// outboxRowOf is the outbox row of one intent.
+func outboxRowOf(kind, recipientID, caseID string, data map[string]any, now time.Time) (outboxRow, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return outboxRow{}, err
 	}
 	if data == nil {
 		raw = []byte("{}")
 	}
-	return tx.Create(&outboxRow{ID: newID(), Kind: kind, RecipientID: recipientID, CaseID: ptr(caseID), Data: string(raw),
-		Status: "pending", AvailableAt: now, CreatedAt: now}).Error
+	return outboxRow{ID: newID(), Kind: kind, RecipientID: recipientID, CaseID: ptr(caseID), Data: string(raw),
+		Status: "pending", AvailableAt: now, CreatedAt: now}, nil
 }
 
 // updateCaseIn loads case id under a row lock inside tx, runs fn, and saves
 // what fn changed together with its events, notifications and the audit
 // entry a. It returns the saved case and the events to publish after commit.
-// UpdateCase runs it in a group commit (group_commit.go).
-func (s *Store) updateCaseIn(tx *gorm.DB, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+// UpdateCase runs it in a group commit (group_commit.go); buf, when not nil,
+// takes the rows it only inserts (the caller flushes it before commit).
+func (s *Store) updateCaseIn(tx *gorm.DB, buf *rowBuf, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
 	var row caseRow
 	q := tx
 	if s.postgre {
@@ -123,7 +178,7 @@ func (s *Store) updateCaseIn(tx *gorm.DB, id string, a jihat.AuditEntry, fn func
 		return nil, nil, notFound(err)
 	}
 	c := caseFromRow(row)
-	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond)}
+	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond), buf: buf}
 	if err := fn(m); err != nil {
 		return nil, nil, err
 	}
@@ -131,10 +186,19 @@ func (s *Store) updateCaseIn(tx *gorm.DB, id string, a jihat.AuditEntry, fn func
 		return nil, nil, err
 	}
 	a.Target = "case:" + id
-	if err := s.appendAudit(tx, a); err != nil {
+	if err := m.audit(a); err != nil {
 		return nil, nil, err
 	}
 	return m.Case, m.events, nil
+}
+
+// audit appends the change's audit entry (to buf when there is one).
+func (m *CaseTx) audit(a jihat.AuditEntry) error {
+	if m.buf == nil {
+		return m.s.appendAudit(m.tx, a)
+	}
+	m.buf.audit = append(m.buf.audit, m.s.auditRow(m.tx, a))
+	return nil
 }
 
 // save writes the case's changed columns and moves open-case counts when the
@@ -150,7 +214,28 @@ func (m *CaseTx) save() error {
 	for _, col := range caseIndex.columnNames() {
 		delete(updates, col)
 	}
-	if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).UpdateColumns(updates).Error; err != nil {
+	if m.isNew {
+		// A new case is written once, as it ends up: in buf (flushed
+		// before its events), or now when its comments must be indexed
+		// (their search rows name the case's row).
+		row := caseToRow(c)
+		row.SearchText, row.SearchStem, row.SearchVer = m.created.SearchText, m.created.SearchStem, m.created.SearchVer
+		if m.buf != nil {
+			for ch, n := range m.newSeqs {
+				m.buf.seqs = append(m.buf.seqs, channelSeqRow{Channel: ch, LastSeq: n})
+			}
+		}
+		if m.buf != nil && len(m.newComments) == 0 {
+			m.buf.cases = append(m.buf.cases, row)
+		} else if err := m.tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("save case: %w", err)
+		}
+		for _, nc := range m.newComments {
+			if err := m.s.indexComment(m.tx, c.ID, nc.eventID, nc.vis, nc.body); err != nil {
+				return err
+			}
+		}
+	} else if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).UpdateColumns(updates).Error; err != nil {
 		return fmt.Errorf("save case: %w", err)
 	}
 	wasOpen, isOpen := b.Status.Open(), c.Status.Open()

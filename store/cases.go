@@ -10,60 +10,62 @@ import (
 	"github.com/jihat/jihat"
 )
 
-// CreateCase numbers and inserts c (status new), then runs fn in the same
-// transaction so the service can record the first events, assign the case
-// and queue notifications. Everything commits together or not at all.
+// CreateCase opens case c: it numbers it, runs fn (the service's events,
+// notifications, assignment) and saves the case with what fn recorded and
+// the audit entry a, in a group commit with the other case changes that
+// arrive at the same time (group_commit.go; creations of one department go
+// to one committer). It fills c's ID, Number and times and returns, once
+// committed, the events to publish.
 func (s *Store) CreateCase(ctx context.Context, c *jihat.Case, a jihat.AuditEntry, fn func(m *CaseTx) error) ([]jihat.CaseEvent, error) {
-	now := s.now().UTC().Truncate(time.Microsecond)
-	var number int64
-	var err error
-	if s.postgre {
-		// Outside the transaction: the counter row is locked only for one
-		// statement, not for the whole case creation (a failed creation
-		// leaves a gap in the numbers, never a duplicate).
-		if number, err = s.nextCounter(s.db.WithContext(ctx), now.Year()); err != nil {
+	ch := &caseChange{ctx: ctx, create: c, audit: a, fn: fn}
+	s.queueChange(ch, "dept:"+c.DepartmentID)
+	return ch.events, ch.err
+}
+
+// createCaseIn is CreateCase's work inside a group's transaction: number
+// is the case's number on PostgreSQL (taken by numberCases), now the
+// group's time. The case row, its events, intents and audit entry go to buf.
+func (s *Store) createCaseIn(tx *gorm.DB, buf *rowBuf, c *jihat.Case, number int64, now time.Time, a jihat.AuditEntry,
+	fn func(m *CaseTx) error) ([]jihat.CaseEvent, error) {
+	if !s.postgre {
+		var err error
+		if number, err = s.nextCounter(tx, now.Year()); err != nil {
 			return nil, err
 		}
 	}
-	var events []jihat.CaseEvent
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if !s.postgre {
-			if number, err = s.nextCounter(tx, now.Year()); err != nil {
-				return err
-			}
-		}
-		c.ID = newID()
-		c.Number = jihat.FormatCaseNumber(now.Year(), number)
-		c.CreatedAt, c.UpdatedAt, c.PublicUpdatedAt = now, now, now
-		row := caseToRow(c)
-		row.SearchText, row.SearchStem = jihat.SearchDoc(c.Number, c.Subject, c.Body)
-		row.SearchVer = jihat.SearchVersion
-		if err := tx.Create(&row).Error; err != nil {
-			return err
-		}
-		m := &CaseTx{s: s, tx: tx, Case: c, before: *c, Now: now, isNew: true}
-		if err := fn(m); err != nil {
-			return err
-		}
-		if err := m.save(); err != nil {
-			return err
-		}
+	saved := *c // restored when this creation fails (fn changes c)
+	c.ID = newID()
+	c.Number = jihat.FormatCaseNumber(now.Year(), number)
+	c.CreatedAt, c.UpdatedAt, c.PublicUpdatedAt = now, now, now
+	m := &CaseTx{s: s, tx: tx, Case: c, before: *c, Now: now, isNew: true, buf: buf}
+	m.created.SearchText, m.created.SearchStem = jihat.SearchDoc(c.Number, c.Subject, c.Body)
+	m.created.SearchVer = jihat.SearchVersion
+	err := fn(m)
+	if err == nil {
+		err = m.save()
+	}
+	if err == nil {
 		a.Target = "case:" + c.ID
-		if err := s.appendAudit(tx, a); err != nil {
-			return err
-		}
-		events = m.events
-		return nil
-	})
-	return events, err
+		err = m.audit(a)
+	}
+	if err != nil {
+		*c = saved
+		return nil, err
+	}
+	return m.events, nil
 }
 
 // nextCounter returns the next case number of year.
 func (s *Store) nextCounter(db *gorm.DB, year int) (int64, error) {
-	var n int64
-	err := db.Raw(`INSERT INTO counters (name, last) VALUES (?, 1)
-ON CONFLICT (name) DO UPDATE SET last = counters.last + 1 RETURNING last`, fmt.Sprintf("case:%d", year)).Scan(&n).Error
-	return n, err
+	return s.nextCounters(db, year, 1)
+}
+
+// nextCounters takes the next n case numbers of year and returns the last.
+func (s *Store) nextCounters(db *gorm.DB, year, n int) (int64, error) {
+	var last int64
+	err := db.Raw(`INSERT INTO counters (name, last) VALUES (?, ?)
+ON CONFLICT (name) DO UPDATE SET last = counters.last + ? RETURNING last`, fmt.Sprintf("case:%d", year), n, n).Scan(&last).Error
+	return last, err
 }
 
 // Case returns the case with id, or ENOTFOUND.

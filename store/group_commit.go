@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -36,13 +37,16 @@ const maxGroup = 256
 // case changes on PostgreSQL.
 const pgCommitters = 4
 
-// caseChange is one UpdateCase waiting for its group.
+// caseChange is one UpdateCase, or one CreateCase (create not nil),
+// waiting for its group.
 type caseChange struct {
-	ctx   context.Context
-	id    string
-	audit jihat.AuditEntry
-	fn    func(m *CaseTx) error
-	after func(c *jihat.Case, events []jihat.CaseEvent)
+	ctx    context.Context
+	id     string
+	create *jihat.Case
+	number int64 // create on PostgreSQL: its number, taken before the group's transaction
+	audit  jihat.AuditEntry
+	fn     func(m *CaseTx) error
+	after  func(c *jihat.Case, events []jihat.CaseEvent)
 
 	c      *jihat.Case
 	events []jihat.CaseEvent
@@ -82,23 +86,32 @@ func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, f
 // case changes.
 func (s *Store) UpdateCaseThen(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error,
 	after func(c *jihat.Case, events []jihat.CaseEvent)) (*jihat.Case, []jihat.CaseEvent, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+	ch := &caseChange{ctx: ctx, id: id, audit: a, fn: fn, after: after}
+	s.queueChange(ch, id)
+	return ch.c, ch.events, ch.err
+}
+
+// queueChange puts ch in the queue of key's committer and waits for its
+// answer.
+func (s *Store) queueChange(ch *caseChange, key string) {
+	if err := ch.ctx.Err(); err != nil {
+		ch.err = err
+		return
 	}
+	ch.done = make(chan struct{})
 	g := s.group
 	g.once.Do(func() { g.start(s) })
-	ch := &caseChange{ctx: ctx, id: id, audit: a, fn: fn, after: after, done: make(chan struct{})}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
-		return nil, nil, errClosed
+		ch.err = errClosed
+		return
 	}
-	g.shards[shardOf(id, len(g.shards))].in <- ch
+	g.shards[shardOf(key, len(g.shards))].in <- ch
 	g.mu.RUnlock()
 	// Wait for the answer even if ctx ends: once queued, the change may
 	// commit, and the caller must not report a failure for a stored change.
 	<-ch.done
-	return ch.c, ch.events, ch.err
 }
 
 // GroupCommitStats returns how many group transactions have run and how
@@ -198,9 +211,10 @@ func (c *committer) publishLoop() {
 }
 
 // commitGroup runs the changes of group in one transaction, each in a
-// savepoint when there are several, and records each one's result. When the
-// transaction itself fails, every change that had succeeded gets its error:
-// nothing of the group was stored.
+// savepoint when there are several, and records each one's result. The rows
+// the changes only insert are buffered and written together before commit
+// (rowBuf). When the transaction itself fails, every change that had
+// succeeded gets its error: nothing of the group was stored.
 func (s *Store) commitGroup(group []*caseChange) {
 	live := group[:0:0]
 	for _, ch := range group {
@@ -214,37 +228,46 @@ func (s *Store) commitGroup(group []*caseChange) {
 		return
 	}
 	ctx := context.WithoutCancel(live[0].ctx)
-	if len(live) == 1 {
-		ch := live[0]
-		err := s.tx(ctx, func(tx *gorm.DB) error {
-			ch.c, ch.events, ch.err = s.updateCaseIn(tx, ch.id, ch.audit, ch.fn)
-			return ch.err
-		})
-		if err != nil && ch.err == nil {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	if err := s.numberCases(ctx, live, now.Year()); err != nil {
+		for _, ch := range live {
 			ch.err = err
-		}
-		if ch.err != nil {
-			ch.c, ch.events = nil, nil
 		}
 		return
 	}
+	buf := &rowBuf{}
+	one := len(live) == 1
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		for _, ch := range live {
-			if err := tx.SavePoint("g").Error; err != nil {
-				return err
+			if !one {
+				if err := tx.SavePoint("g").Error; err != nil {
+					return err
+				}
 			}
-			ch.c, ch.events, ch.err = s.updateCaseIn(tx, ch.id, ch.audit, ch.fn)
+			mark := buf.mark()
+			if ch.create != nil {
+				ch.events, ch.err = s.createCaseIn(tx, buf, ch.create, ch.number, now, ch.audit, ch.fn)
+				ch.c = ch.create
+			} else {
+				ch.c, ch.events, ch.err = s.updateCaseIn(tx, buf, ch.id, ch.audit, ch.fn)
+			}
 			if ch.err != nil {
 				ch.c, ch.events = nil, nil
+				buf.truncate(mark)
+				if one {
+					return ch.err
+				}
 				if err := tx.RollbackTo("g").Error; err != nil {
 					return err
 				}
 			}
-			if err := tx.Exec("RELEASE SAVEPOINT g").Error; err != nil {
-				return err
+			if !one {
+				if err := tx.Exec("RELEASE SAVEPOINT g").Error; err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+		return buf.flush(tx)
 	})
 	if err != nil {
 		for _, ch := range live {
@@ -253,4 +276,36 @@ func (s *Store) commitGroup(group []*caseChange) {
 			}
 		}
 	}
+}
+
+// numberCases gives the new cases of a group their numbers on PostgreSQL:
+// one statement for all, outside the transaction, so the counter row is
+// locked only for that statement (a creation that then fails leaves a gap
+// in the numbers, never a duplicate). On SQLite each creation takes its
+// number inside the transaction (createCaseIn).
+func (s *Store) numberCases(ctx context.Context, group []*caseChange, year int) error {
+	if !s.postgre {
+		return nil
+	}
+	n := 0
+	for _, ch := range group {
+		if ch.create != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	last, err := s.nextCounters(s.db.WithContext(ctx), year, n)
+	if err != nil {
+		return err
+	}
+	next := last - int64(n) + 1
+	for _, ch := range group {
+		if ch.create != nil {
+			ch.number = next
+			next++
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -44,6 +45,7 @@ func testGroupCommit(t *testing.T, b *backend, ncases int) {
 		accepted = map[string]bool{}    // bodies of accepted comments
 		refused  = map[string]bool{}
 	)
+	g0, c0 := s.GroupCommitStats() // the cases' creations went through it too
 	var wg sync.WaitGroup
 	for i := range writers {
 		wg.Go(func() {
@@ -155,6 +157,7 @@ func testGroupCommit(t *testing.T, b *backend, ncases int) {
 	}
 	auditCount(t, s) // the chain is intact
 	groups, changes := s.GroupCommitStats()
+	groups, changes = groups-g0, changes-c0
 	t.Logf("%d changes in %d transactions", changes, groups)
 	if changes != writers*each || groups >= changes {
 		t.Errorf("%d changes in %d transactions: no group formed", changes, groups)
@@ -171,6 +174,124 @@ func TestGroupCommitClosed(t *testing.T) {
 		s.Close()
 		if _, _, err := s.UpdateCase(context.Background(), c.ID, act("x"), func(*store.CaseTx) error { return nil }); jihat.ErrorCode(err) != jihat.EUNAVAILABLE {
 			t.Fatalf("UpdateCase after Close: %v", err)
+		}
+	})
+}
+
+// TestGroupCommitCreate: 240 cases opened at once by 32 goroutines in four
+// departments go through the group commit; one in seven is refused by its
+// callback after it recorded its events, notification and assignment. Every
+// accepted case is stored once with a number of its own, its two events
+// (sequences 1 and 2, channel counter 2), its two intents and its audit
+// entry; the refused ones leave no case, event, intent, open-case count or
+// audit entry; creations shared transactions.
+func TestGroupCommitCreate(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b *backend) {
+		s := b.Open(t)
+		ctx := context.Background()
+		var worlds []*caseWorld
+		var staff []string
+		for range 4 {
+			w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+			for range 3 {
+				staff = append(staff, w.staff(t, s, 1000).ID)
+			}
+			worlds = append(worlds, w)
+		}
+		audits := auditCount(t, s)
+		g0, c0 := s.GroupCommitStats()
+		const writers, each = 32, 8
+		boom := errors.New("refused")
+		var (
+			mu       sync.Mutex
+			accepted []*jihat.Case
+			wg       sync.WaitGroup
+		)
+		for i := range writers {
+			wg.Go(func() {
+				for j := range each {
+					c := worlds[(i+j)%len(worlds)].newCase(fmt.Sprintf("طلب %d-%d", i, j), "نص")
+					refuse := (i*each+j)%7 == 3
+					events, err := s.CreateCase(ctx, c, act("case.create"), func(m *store.CaseTx) error {
+						if _, err := m.Event(jihat.CaseEventCreated, c.RequesterID, jihat.VisibilityPublic, nil); err != nil {
+							return err
+						}
+						if err := m.Notify("case.created", c.RequesterID, map[string]any{"number": c.Number}); err != nil {
+							return err
+						}
+						if err := assignAuto(nil)(m); err != nil {
+							return err
+						}
+						if refuse {
+							return boom
+						}
+						return nil
+					})
+					if refuse {
+						if !errors.Is(err, boom) || c.ID != "" || events != nil {
+							t.Errorf("refused creation: err %v, id %q, %d events", err, c.ID, len(events))
+						}
+						continue
+					}
+					if err != nil {
+						t.Errorf("creation: %v", err)
+						continue
+					}
+					if len(events) != 2 || events[0].Seq != 1 || events[1].Seq != 2 || c.AssigneeID == "" {
+						t.Errorf("case %s: events %+v, assignee %q", c.Number, events, c.AssigneeID)
+					}
+					mu.Lock()
+					accepted = append(accepted, c)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		numbers := map[string]bool{}
+		for _, c := range accepted {
+			if numbers[c.Number] {
+				t.Errorf("number %s given twice", c.Number)
+			}
+			numbers[c.Number] = true
+			got, err := s.Case(ctx, c.ID)
+			if err != nil || got.Number != c.Number || got.AssigneeID != c.AssigneeID || got.Status != jihat.StatusAssigned {
+				t.Errorf("stored case %+v, %v; want %s assigned to %s", got, err, c.Number, c.AssigneeID)
+			}
+			evs, err := s.Events(ctx, jihat.CaseChannel(c.ID), 0, 0)
+			if err != nil || len(evs) != 2 || evs[0].Type != jihat.CaseEventCreated || evs[1].Type != jihat.CaseEventAssigned {
+				t.Errorf("events of %s: %+v, %v", c.Number, evs, err)
+			}
+			if seq, err := s.LastSeq(ctx, jihat.CaseChannel(c.ID)); err != nil || seq != 2 {
+				t.Errorf("LastSeq of %s = %d, %v; want 2", c.Number, seq, err)
+			}
+		}
+		n := int64(len(accepted))
+		if want := int64(writers*each - (writers*each+6)/7); n != want {
+			t.Errorf("%d creations accepted; want %d", n, want)
+		}
+		raw := b.Raw(t)
+		for table, want := range map[string]int64{"cases": n, "case_events": 2 * n, "outbox": 2 * n} {
+			if got := b.Count(t, raw, table); got != want {
+				t.Errorf("%s has %d rows; want %d", table, got, want)
+			}
+		}
+		if got := b.Count(t, raw.Where("channel LIKE ?", "case:%"), "channel_seqs"); got != n {
+			t.Errorf("%d case channel counters; want %d", got, n)
+		}
+		held := 0
+		for _, v := range openCounts(t, raw, staff) {
+			held += v
+		}
+		if int64(held) != n {
+			t.Errorf("open cases of the staff = %d; want %d", held, n)
+		}
+		if got := auditCount(t, s); got != audits+n {
+			t.Errorf("audit entries %d → %d; want %d more", audits, got, n)
+		}
+		groups, changes := s.GroupCommitStats()
+		t.Logf("%d creations in %d transactions", changes-c0, groups-g0)
+		if changes-c0 != writers*each || groups-g0 >= changes-c0 {
+			t.Errorf("%d creations in %d transactions: no group formed", changes-c0, groups-g0)
 		}
 	})
 }

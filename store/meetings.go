@@ -248,7 +248,8 @@ func (s *Store) MeetingSeat(ctx context.Context, id, userID string) (entityID st
 }
 
 // MeetingsFor lists the meetings userID is a member of, and, when
-// entityID is set, every meeting of that entity; newest start first.
+// entityID is set, every meeting of that entity; newest start first. Each
+// meeting's Members holds userID's own seat only (when they have one).
 func (s *Store) MeetingsFor(ctx context.Context, userID, entityID string, limit int) ([]*jihat.Meeting, error) {
 	db := s.db.WithContext(ctx).Model(&meetingRow{})
 	if entityID != "" {
@@ -261,8 +262,26 @@ func (s *Store) MeetingsFor(ctx context.Context, userID, entityID string, limit 
 		return nil, err
 	}
 	out := make([]*jihat.Meeting, len(rows))
+	ids := make([]string, len(rows))
 	for i, r := range rows {
-		out[i] = meetingFromRow(r)
+		out[i], ids[i] = meetingFromRow(r), r.ID
+	}
+	// The caller's own seat in each (role and answer), not every member's:
+	// a list of a thousand-member board's meetings stays small.
+	var seats []struct{ MeetingID, Role, RSVP string }
+	if len(ids) > 0 {
+		if err := s.db.WithContext(ctx).Table("meeting_members").Select("meeting_id, role, rsvp").
+			Where("user_id = ? AND meeting_id IN ?", userID, ids).Scan(&seats).Error; err != nil {
+			return nil, err
+		}
+	}
+	byID := make(map[string]*jihat.Meeting, len(out))
+	for _, m := range out {
+		byID[m.ID] = m
+	}
+	for _, x := range seats {
+		m := byID[x.MeetingID]
+		m.Members = append(m.Members, jihat.MeetingSeat{UserID: userID, Role: jihat.MeetingRole(x.Role), RSVP: jihat.RSVP(x.RSVP)})
 	}
 	return out, nil
 }

@@ -65,6 +65,9 @@ func (m *CaseTx) saveStats() error {
 	wasDone := !b.Status.Open() && !b.ResolvedAt.IsZero()
 	resolution := m.isNew || done != wasDone || (done && !c.ResolvedAt.Equal(b.ResolvedAt))
 	dueMoved := m.isNew || !c.DueAt.Equal(b.DueAt)
+	if !m.isNew && objections == 0 && escalations == 0 && !firstResp && !resolution && !dueMoved && sameStats(c, &b) {
+		return nil // nothing the statistics hold moved (a comment, mostly): no row to read or write
+	}
 	// The entity's calendar (one row read by primary key) gives the working
 	// durations and the zone of the day numbers; only when one changes.
 	var cal jihat.Calendar
@@ -95,6 +98,14 @@ func (m *CaseTx) saveStats() error {
 		clause.Assignment{Column: clause.Column{Name: "objections"}, Value: gorm.Expr("case_stats.objections + ?", objections)},
 		clause.Assignment{Column: clause.Column{Name: "escalations"}, Value: gorm.Expr("case_stats.escalations + ?", escalations)})
 	return m.tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "case_id"}}, DoUpdates: set}).Create(&row).Error
+}
+
+// sameStats reports whether the case fields that statRow copies (besides the
+// times saveStats checks itself) are unchanged.
+func sameStats(c, b *jihat.Case) bool {
+	return c.EntityID == b.EntityID && c.DepartmentID == b.DepartmentID && c.CaseTypeID == b.CaseTypeID &&
+		c.AssigneeID == b.AssigneeID && c.Priority == b.Priority && c.Kind == b.Kind && c.Status == b.Status &&
+		c.Rating == b.Rating && c.CreatedAt.Equal(b.CreatedAt)
 }
 
 func seconds(d time.Duration) *int64 {

@@ -32,29 +32,44 @@ export async function runMeetingVotes({ open }) {
   let memberID;
   const title = `اجتماع اختبار التصويت ${Date.now() % 100000}`;
 
-  await step('votes: the entity admin schedules a board meeting (chair, two members, an observer) with two agenda items', async () => {
+  await step('votes: the entity admin schedules a meeting in the app (chair, two members, an observer; two agenda items)', async () => {
     await login(chair, 'sara@ministry.demo');
     await login(member, 'khalid@ministry.demo');
     await login(observer, 'noura@ministry.demo');
     await login(admin, 'admin@ministry.demo');
     memberID = (await me(member)).id;
-    const fahad = await admin.evaluate(async (entity) => {
+    const seats = { [(await me(chair)).id]: 'chair', [memberID]: 'member', [(await me(observer)).id]: 'observer' };
+    seats[await admin.evaluate(async (entity) => {
       const r = await (await fetch(`/api/v1/entities/${entity}/employees`)).json();
-      return (r.employees || []).find((e) => e.email === 'fahad@ministry.demo');
-    }, (await me(admin)).entity_id);
-    expect(!!fahad, true, 'the second member exists');
-    const start = new Date(Date.now() + 5 * 60000).toISOString();
-    const end = new Date(Date.now() + 125 * 60000).toISOString();
-    const r = await admin.evaluate(async (body) => {
-      const res = await fetch('/api/v1/meetings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: res.status, body: await res.json() };
-    }, { entity_id: (await me(admin)).entity_id, title, starts_at: start, ends_at: end,
-      agenda: [{ title: 'افتتاح الجلسة' }, { title: 'الميزانية' }],
-      members: [{ user_id: (await me(chair)).id, role: 'chair' }, { user_id: memberID, role: 'member' },
-        { user_id: fahad.id, role: 'member' }, { user_id: (await me(observer)).id, role: 'observer' }] });
-    expect(r.status, 201, 'meeting created: ' + JSON.stringify(r.body));
-    id = r.body.meeting.id;
-    items = r.body.meeting.agenda.map((it) => it.id);
+      return r.employees.find((e) => e.email === 'fahad@ministry.demo').id;
+    }, (await me(admin)).entity_id)] = 'member';
+    await admin.goto('/meetings');
+    await admin.click('#schedule-open');
+    await admin.fill('#meeting-title', title);
+    await admin.fill('#meeting-agenda', 'افتتاح الجلسة\nالميزانية');
+    for (const [uid, role] of Object.entries(seats)) {
+      await admin.check(`.member-row[data-user="${uid}"] input[type=checkbox]`);
+      await admin.selectOption(`.member-row[data-user="${uid}"] select`, role);
+    }
+    const violations = await axe(admin);
+    expect(violations.length, 0, 'accessibility violations on the schedule form: ' + JSON.stringify(violations));
+    await admin.click('form.schedule button[type=submit]');
+    const row = admin.locator('.meeting-list li', { hasText: title });
+    await row.waitFor();
+    id = await row.getAttribute('data-meeting');
+    const got = await admin.evaluate(async (m) => (await (await fetch('/api/v1/meetings/' + m)).json()).meeting, id);
+    items = got.agenda.map((it) => it.id);
+    expect(items.length, 2, 'two agenda items');
+    expect(got.members.length, 4, 'four members');
+  });
+
+  await step('votes: a member answers the invitation; the admin sees the answer', async () => {
+    await member.goto('/meetings');
+    await member.click(`li[data-meeting="${id}"] button[data-answer="attend"]`);
+    await member.locator(`li[data-meeting="${id}"] button[data-answer="attend"][aria-pressed="true"]`).waitFor();
+    await admin.goto('/meetings/' + id);
+    await admin.locator('.answers summary').click();
+    expect(await admin.locator(`.answers li[data-user="${memberID}"]`).textContent().then((x) => x.includes('سأحضر')), true, "the member's answer");
   });
 
   await step('votes: the quorum is shown and moves live as a member arrives', async () => {
@@ -112,5 +127,24 @@ export async function runMeetingVotes({ open }) {
     expect(got.votes === undefined || Object.keys(got.votes).length === 0, true, 'the API reveals no choice either');
     await chair.click(`li[data-motion="${secret}"] button.close-motion`);
     for (const p of [chair, member]) await p.locator(`li[data-motion="${secret}"] .result-approved`).waitFor();
+  });
+
+  await step('votes: the minutes are filled in from the decisions; the chair edits and approves them', async () => {
+    await chair.reload();
+    const body = chair.locator('#minutes-body');
+    await body.waitFor();
+    const draft = await body.inputValue();
+    expect(draft.includes('اعتماد الميزانية'), true, 'the draft names the decided motion: ' + draft.slice(0, 200));
+    await body.fill(draft + '\nأُقرّت التوصيات بالإجماع.');
+    await chair.click('#minutes-save');
+    await chair.locator('.minutes .sent').waitFor();
+    await chair.click('#minutes-approve');
+    await chair.locator('.minutes-state[data-status="approved"]').waitFor();
+    await member.reload();
+    await member.locator('.minutes-state[data-status="approved"]').waitFor();
+    expect((await member.locator('.minutes-body').textContent()).includes('أُقرّت التوصيات'), true, 'members read the approved text');
+    const html = await member.evaluate(async (m) => { const r = await fetch(`/api/v1/meetings/${m}/minutes.html`); return { status: r.status, text: await r.text() }; }, id);
+    expect(html.status, 200, 'the printable minutes');
+    expect(html.text.includes('dir="rtl"'), true, 'printable right to left');
   });
 }

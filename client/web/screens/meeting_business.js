@@ -175,3 +175,13 @@ export function Motions({ meeting, user, biz, runs, names }) {
     </form>`}
   </section>`;
 }
+
+// Answers: every member's answer to the invitation.
+export function Answers({ meeting }) {
+  const ms = meeting.members || [];
+  const said = ms.filter((x) => x.rsvp).length;
+  return html`<details class="card answers"><summary>${t('meetings.answers', { n: said, all: ms.length })}</summary>
+    <ul class="plain-list">${ms.map((x) => html`<li key=${x.user_id} data-user=${x.user_id}>
+      ${x.name} (${t('seat.' + x.role)}): ${t('rsvp.' + (x.rsvp || 'none'))}</li>`)}</ul>
+  </details>`;
+}

@@ -10,7 +10,8 @@ import { get } from '../api.js';
 import { live } from '../live.js';
 import { MeetingAudio } from '../rtc.js';
 import { Page, Spinner, ErrorSummary, errorOf } from '../components.js';
-import { useBusiness, mayRun, Agenda, Quorum, Motions } from './meeting_business.js';
+import { useBusiness, mayRun, Agenda, Quorum, Motions, Answers } from './meeting_business.js';
+import { Minutes } from './meeting_minutes.js';
 
 // useRoom loads the meeting and follows the room: presence from the live
 // client, and the audio's events once the user joined it.
@@ -80,12 +81,14 @@ export function MeetingRoom({ id, user }) {
   return html`<${Page} title=${meeting.title} wide>
     <${ErrorSummary} error=${error} />
     <${Quorum} biz=${biz} />
+    <${Answers} meeting=${meeting} />
     <div class="room">
       <${Agenda} meeting=${meeting} biz=${biz} runs=${runs} />
       <${Motions} meeting=${meeting} user=${user} biz=${biz} runs=${runs} names=${names} />
       <${AudioBar} room=${room} me=${user.id} chair=${chair} names=${names} />
       <${Attendees} room=${room} me=${user.id} chair=${chair} />
       <${Hands} room=${room} chair=${chair} names=${names} />
+      <${Minutes} meeting=${meeting} runs=${runs} chairs=${chair || (runs && !meeting.my_role)} />
     </div>
   <//>`;
 }

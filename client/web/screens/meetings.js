@@ -1,27 +1,54 @@
 // screens/meetings.js: the caller's meetings (a board member's, or all of
-// the entity's for its admins), each a link to its room. A later issue
-// grows it (scheduling, invitations); the room is screens/meeting_room.js.
+// the entity's for its admins), each a link to its room, with the caller's
+// answer to the invitation (attend / decline / tentative; everyone's answers
+// are in the room); whoever manages meetings schedules one
+// (meeting_schedule.js).
 import { html, useEffect, useState } from '../html.js';
 import { t } from '../i18n.js';
-import { get } from '../api.js';
+import { get, post } from '../api.js';
+import { live } from '../live.js';
+import { can } from '../session.js';
 import { Page, Spinner, ErrorSummary, errorOf, When } from '../components.js';
+import { Schedule } from './meeting_schedule.js';
 
-export function Meetings() {
+const answers = ['attend', 'tentative', 'decline'];
+
+export function Meetings({ user }) {
   const [meetings, setMeetings] = useState(null);
   const [error, setError] = useState(null);
+  const load = () => get('/meetings').then((r) => setMeetings(r.meetings || [])).catch((e) => setError(errorOf(e)));
   useEffect(() => {
-    get('/meetings').then((r) => setMeetings(r.meetings || [])).catch((e) => setError(errorOf(e)));
+    load();
+    // Invitations, updates and cancellations reach the members' own channel.
+    const sub = live.subscribe('user:' + user.id, { onEvent: (ev) => { if (ev && /^meeting\./.test(ev.type)) load(); } });
+    return () => sub.close();
   }, []);
+  const answer = async (m, a) => {
+    setError(null);
+    try {
+      const r = await post(`/meetings/${m.id}/rsvp`, { answer: a });
+      setMeetings((list) => list.map((x) => (x.id === m.id ? { ...x, my_rsvp: r.meeting.my_rsvp } : x)));
+    } catch (e) { setError(errorOf(e)); }
+  };
+  const manages = !!user.entity_id && (user.role === 'entity_admin' || can(user, 'meetings.manage'));
   return html`<${Page} title=${t('meetings.title')}>
     <${ErrorSummary} error=${error} />
+    ${manages && html`<${Schedule} user=${user} onDone=${load} />`}
     ${!meetings && !error && html`<${Spinner} />`}
     ${meetings && meetings.length === 0 && html`<p class="empty">${t('meetings.empty')}</p>`}
     ${meetings && meetings.length > 0 && html`<ul class="plain-list meeting-list">
-      ${meetings.map((m) => html`<li key=${m.id}>
-        <a class="meeting-link" href=${'/meetings/' + m.id}>${m.title}</a>
-        <span class="badge">${t('meeting.status.' + m.status)}</span>
-        <${When} iso=${m.starts_at} />
-      </li>`)}
+      ${meetings.map((m) => {
+        const open = m.status === 'scheduled' || m.status === 'started';
+        return html`<li key=${m.id} data-meeting=${m.id}>
+          <a class="meeting-link" href=${'/meetings/' + m.id}>${m.title}</a>
+          <span class="badge">${t('meeting.status.' + m.status)}</span>
+          <${When} iso=${m.starts_at} />
+          ${m.my_role && open && html`<div class="rsvp" role="group" aria-label=${t('meetings.your_answer')}>
+            ${answers.map((a) => html`<button type="button" class="small" data-answer=${a} aria-pressed=${m.my_rsvp === a ? 'true' : 'false'}
+              onClick=${() => answer(m, a)}>${t('rsvp.' + a)}<span class="visually-hidden"> — ${m.title}</span></button>`)}
+          </div>`}
+        </li>`;
+      })}
     </ul>`}
   <//>`;
 }
