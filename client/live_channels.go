@@ -75,7 +75,7 @@ func (l *Live) durable(cs *chanState, f *frame) []Message {
 		// Live tails (feeds) may resend an event after a reconnect; the
 		// Seq 0 frames of a sequenced channel are state (a meeting's
 		// tally, whose "id" is the motion's), each one new.
-		if id := eventID(f.Data); id != "" && !cs.sequenced && cs.seen.add(id) {
+		if !cs.sequenced && dupEvent(cs, f.Data) {
 			l.n.duplicates.Add(1)
 			return nil
 		}
@@ -249,6 +249,12 @@ func (l *Live) checkFetches() bool {
 	}
 	l.emitLocked(out)
 	return open
+}
+
+// dupEvent reports whether an event of a live tail was delivered already.
+func dupEvent(cs *chanState, data json.RawMessage) bool {
+	id := eventID(data)
+	return id != "" && cs.seen.add(id)
 }
 
 // eventID returns the "id" of an event's data, for the channels without

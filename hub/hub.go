@@ -144,6 +144,7 @@ type Hub struct {
 	log      *slog.Logger
 	bus      Bus
 	presence Presence
+	members  FreshReads[[]string] // the member lists of joiners' snapshots, shared (presence_hub.go)
 	events   EventSource
 	m        *metrics
 

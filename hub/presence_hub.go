@@ -40,7 +40,14 @@ func (h *Hub) joinPresence(parent context.Context, s *subscription) {
 			h.presenceEdge(parent, s.name, m.UserID, true)
 		}
 	}
-	users, err := h.presence.Members(ctx, s.name)
+	// Everyone who arrives while the list is being read shares the next
+	// read (one that starts after they joined): a room where hundreds
+	// arrive at once costs a few reads of its members, not one each.
+	users, err := h.members.Get(s.name, func() ([]string, error) {
+		ctx, cancel := context.WithTimeout(h.ctx, presenceTimeout)
+		defer cancel()
+		return h.presence.Members(ctx, s.name)
+	})
 	if err != nil {
 		h.log.Warn("hub: presence members", "channel", s.name, "err", err)
 		return

@@ -56,6 +56,14 @@ func (k *keyedBatches[In, Out]) do(key string, in In, max int, commit batchCommi
 	return d.out, d.err
 }
 
+// busy reports whether key has items queued or a batch being committed.
+func (k *keyedBatches[In, Out]) busy(key string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	_, ok := k.queues[key]
+	return ok
+}
+
 // run commits the queue of key batch after batch until it is empty.
 func (k *keyedBatches[In, Out]) run(key string, max int, commit batchCommit[In, Out]) {
 	for {

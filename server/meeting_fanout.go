@@ -25,6 +25,10 @@ import (
 // test clock must not stop the tallies.
 const tallyInterval = 200 * time.Millisecond
 
+// tallyHold is the longest a tally waits for the votes this node is still
+// committing on its motion (tallyCoalescer.send).
+const tallyHold = 500 * time.Millisecond
+
 // coalescer runs, for each key with changes, one sender at a time: the
 // first change after a quiet spell is sent at once, the changes that
 // arrive while a send runs or within tallyInterval of the last one wait
@@ -133,6 +137,20 @@ func (t *tallyCoalescer) changed(meetingID, motionID string) {
 func (t *tallyCoalescer) send(motionID string, st *coalesced) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// While votes on the motion are still being committed (a storm: this
+	// node's next batches are queued, or a batch holds the motion's row on
+	// any node), the tally waits for them, up to tallyHold: their acks go
+	// out first instead of queueing behind a frame of hundreds of changes
+	// on every socket (of both nodes), and one frame carries what several
+	// would have.
+	for hold := time.Now().Add(tallyHold); time.Now().Before(hold); time.Sleep(5 * time.Millisecond) {
+		if t.s.votes.busy(motionID) {
+			continue
+		}
+		if locked, err := t.s.store.MotionLocked(ctx, motionID); err != nil || !locked {
+			break
+		}
+	}
 	t.c.mu.Lock()
 	since := st.sent
 	t.c.mu.Unlock()

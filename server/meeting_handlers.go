@@ -13,11 +13,7 @@ import (
 
 // createBoard: POST /api/v1/entities/{id}/boards.
 func (s *Server) createBoard(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -34,11 +30,7 @@ func (s *Server) createBoard(c *fiber.Ctx) error {
 
 // listBoards: GET /api/v1/entities/{id}/boards (the entity's admins).
 func (s *Server) listBoards(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -58,11 +50,7 @@ func (s *Server) listBoards(c *fiber.Ctx) error {
 
 // getBoard: GET /api/v1/boards/{id}.
 func (s *Server) getBoard(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -75,11 +63,7 @@ func (s *Server) getBoard(c *fiber.Ctx) error {
 
 // updateBoard: PATCH /api/v1/boards/{id}.
 func (s *Server) updateBoard(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -141,11 +125,7 @@ func (s *Server) listMeetings(c *fiber.Ctx) error {
 // (every stay), the live state and the motions with their tallies (counts
 // only for a secret ballot).
 func (s *Server) getMeeting(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -175,11 +155,7 @@ func (s *Server) getMeeting(c *fiber.Ctx) error {
 
 // updateMeeting: PATCH /api/v1/meetings/{id}.
 func (s *Server) updateMeeting(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -197,11 +173,7 @@ func (s *Server) updateMeeting(c *fiber.Ctx) error {
 // meetingStatus: POST /api/v1/meetings/{id}/start · /close · /cancel.
 func (s *Server) meetingStatus(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		u, err := requireUser(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c, "id")
+		u, id, err := callerAndID(c)
 		if err != nil {
 			return err
 		}
@@ -215,11 +187,7 @@ func (s *Server) meetingStatus(action string) fiber.Handler {
 
 // setCurrentItem: PUT /api/v1/meetings/{id}/agenda/current.
 func (s *Server) setCurrentItem(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -238,11 +206,7 @@ func (s *Server) setCurrentItem(c *fiber.Ctx) error {
 
 // rsvp: POST /api/v1/meetings/{id}/rsvp {answer: attend|decline|tentative}.
 func (s *Server) rsvp(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -263,11 +227,7 @@ func (s *Server) rsvp(c *fiber.Ctx) error {
 // (check out).
 func (s *Server) checkIn(in bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		u, err := requireUser(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c, "id")
+		u, id, err := callerAndID(c)
 		if err != nil {
 			return err
 		}
@@ -284,11 +244,7 @@ func (s *Server) checkIn(in bool) fiber.Handler {
 
 // createMotion: POST /api/v1/meetings/{id}/motions.
 func (s *Server) createMotion(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -309,11 +265,7 @@ func (s *Server) createMotion(c *fiber.Ctx) error {
 
 // getMotion: GET /api/v1/motions/{id}.
 func (s *Server) getMotion(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -327,11 +279,7 @@ func (s *Server) getMotion(c *fiber.Ctx) error {
 // motionAction: POST /api/v1/motions/{id}/open · /close.
 func (s *Server) motionAction(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		u, err := requireUser(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c, "id")
+		u, id, err := callerAndID(c)
 		if err != nil {
 			return err
 		}
@@ -345,11 +293,7 @@ func (s *Server) motionAction(action string) fiber.Handler {
 
 // vote: POST /api/v1/motions/{id}/vote {choice, receipt?}.
 func (s *Server) vote(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}

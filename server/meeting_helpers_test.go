@@ -319,7 +319,7 @@ func (s *msock) read(ws *websocket.Conn) {
 		}
 		s.mu.Lock()
 		switch {
-		case f.Type == "snapshot" && s.lite:
+		case f.Type == "snapshot" && (s.lite || s.redial):
 			s.frames = append(s.frames, f)
 			s.takeSnapshot(f)
 		case !s.lite || f.Type == "ack" || f.Type == "error" || f.Type == "pong":

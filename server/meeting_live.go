@@ -233,15 +233,23 @@ func (s *Server) meetingSnapshot(ctx context.Context, p hub.Principal, channel s
 	if err := s.canSeeMeeting(ctx, u, ch.ID); err != nil {
 		return nil, err
 	}
-	m, err := s.store.MeetingHead(ctx, ch.ID)
-	if err != nil {
-		return nil, err
-	}
-	live, err := s.liveState(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(live)
+	// The room's state is the same for everyone: those who arrive while it
+	// is being read share the next read (one that starts after they
+	// arrived, so it counts them present), instead of each reading every
+	// member's attendance and vote in a room of a thousand.
+	return s.roomStates.Get(ch.ID, func() (json.RawMessage, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), voteTimeout)
+		defer cancel()
+		m, err := s.store.MeetingHead(ctx, ch.ID)
+		if err != nil {
+			return nil, err
+		}
+		live, err := s.liveState(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(live)
+	})
 }
 
 // liveStateView is the live part of a meeting (snapshot and GET).
@@ -286,20 +294,56 @@ type motionRef struct {
 	secret    bool
 }
 
-// motionCache remembers motionRefs, so a vote costs no extra query.
-type motionCache struct{ m sync.Map }
+// motionCache remembers motionRefs, so a vote costs no extra query. The
+// votes of a storm that arrive before the first one filled it share one
+// read (a thousand reads of the same row would queue on the database's
+// connections ahead of the votes' own batch).
+type motionCache struct {
+	m        sync.Map // id → motionRef
+	mu       sync.Mutex
+	inflight map[string]*motionLoad
+}
+
+type motionLoad struct {
+	done chan struct{}
+	ref  motionRef
+	err  error
+}
 
 func (c *motionCache) get(ctx context.Context, st *store.Store, id string) (motionRef, error) {
 	if v, ok := c.m.Load(id); ok {
 		return v.(motionRef), nil
 	}
-	mo, err := st.Motion(ctx, id)
-	if err != nil {
-		return motionRef{}, err
+	c.mu.Lock()
+	if c.inflight == nil {
+		c.inflight = map[string]*motionLoad{}
 	}
-	r := motionRef{meetingID: mo.MeetingID, secret: mo.Secret}
-	c.m.Store(id, r)
-	return r, nil
+	l, waiting := c.inflight[id]
+	if !waiting {
+		l = &motionLoad{done: make(chan struct{})}
+		c.inflight[id] = l
+	}
+	c.mu.Unlock()
+	if waiting {
+		select {
+		case <-l.done:
+			return l.ref, l.err
+		case <-ctx.Done():
+			return motionRef{}, ctx.Err()
+		}
+	}
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), voteTimeout)
+	meetingID, secret, err := st.MotionRef(lctx, id)
+	cancel()
+	l.ref, l.err = motionRef{meetingID: meetingID, secret: secret}, err
+	if err == nil {
+		c.m.Store(id, l.ref)
+	}
+	c.mu.Lock()
+	delete(c.inflight, id)
+	c.mu.Unlock()
+	close(l.done)
+	return l.ref, l.err
 }
 
 // voteCommand is the data of a "vote" command on meeting:<id>.
@@ -309,8 +353,11 @@ type voteCommand struct {
 	Receipt  string `json:"receipt"`
 }
 
-// vote runs a "vote" command through the same service as REST.
-func (b liveBackend) vote(ctx context.Context, u *jihat.User, env hub.Envelope) (any, error) {
+// vote runs a "vote" command of userID through the same service as REST.
+// A vote reads nothing before its batch: the batch's transaction checks the
+// voter (an active member with a voting seat, present) and the user is
+// read only to word a refusal (castVote).
+func (b liveBackend) vote(ctx context.Context, userID string, env hub.Envelope) (any, error) {
 	ch, err := jihat.ParseChannel(env.Channel)
 	if err != nil || ch.Kind != jihat.ChannelMeeting {
 		return nil, jihat.Invalid(map[string]string{"channel": "invalid_value"})
@@ -328,8 +375,8 @@ func (b liveBackend) vote(ctx context.Context, u *jihat.User, env hub.Envelope) 
 	if err != nil || ref.meetingID != ch.ID {
 		return nil, hidden()
 	}
-	a := jihat.AuditEntry{ActorID: u.ID, Details: `{"via":"ws"}`}
-	return b.s.Vote(ctx, u, a, cmd.MotionID, cmd.Choice, cmd.Receipt)
+	a := jihat.AuditEntry{ActorID: userID, Details: `{"via":"ws"}`}
+	return b.s.castVote(ctx, userID, nil, a, cmd.MotionID, cmd.Choice, cmd.Receipt)
 }
 
 // meetingReplay reads a meeting channel's durable events after since.

@@ -322,11 +322,7 @@ func (s *Server) GrantMinutes(ctx context.Context, u *jihat.User, a jihat.AuditE
 
 // addNote: POST /api/v1/meetings/{id}/notes {body, shared?}.
 func (s *Server) addNote(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -346,11 +342,7 @@ func (s *Server) addNote(c *fiber.Ctx) error {
 
 // listNotes: GET /api/v1/meetings/{id}/notes.
 func (s *Server) listNotes(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -367,11 +359,7 @@ func (s *Server) listNotes(c *fiber.Ctx) error {
 
 // updateNote: PATCH /api/v1/notes/{id} {body?, shared?}.
 func (s *Server) updateNote(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -391,11 +379,7 @@ func (s *Server) updateNote(c *fiber.Ctx) error {
 
 // getMinutes: GET /api/v1/meetings/{id}/minutes.
 func (s *Server) getMinutes(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -412,11 +396,7 @@ func (s *Server) getMinutes(c *fiber.Ctx) error {
 
 // putMinutes: PUT /api/v1/meetings/{id}/minutes {body, version?}.
 func (s *Server) putMinutes(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -436,11 +416,7 @@ func (s *Server) putMinutes(c *fiber.Ctx) error {
 
 // approveMinutes: POST /api/v1/meetings/{id}/minutes/approve.
 func (s *Server) approveMinutes(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -453,11 +429,7 @@ func (s *Server) approveMinutes(c *fiber.Ctx) error {
 
 // grantMinutes: POST /api/v1/meetings/{id}/minutes/access {user_id}.
 func (s *Server) grantMinutes(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}

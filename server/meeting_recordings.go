@@ -66,11 +66,7 @@ func (s *Server) recordingViews(ctx context.Context, m *jihat.Meeting) ([]record
 
 // listRecordings: GET /api/v1/meetings/{id}/recordings.
 func (s *Server) listRecordings(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}

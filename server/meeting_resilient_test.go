@@ -66,11 +66,25 @@ func (s *msock) reconnect() {
 				ok = false
 				break
 			}
-			f, got := s.await(func(f wsFrame) bool { return f.ID == id && (f.Type == "ack" || f.Type == "error") }, gen, time.Now().Add(30*time.Second))
+			f, got := s.await(func(f wsFrame) bool { return f.ID == id && answer(f) }, gen, time.Now().Add(60*time.Second))
 			if !got || f.Type != "ack" {
 				ok = false
 				break
 			}
+		}
+		// The snapshot follows the ack once the arrival is recorded (a vote
+		// sent before it could be refused as absent).
+		for deadline := time.Now().Add(60 * time.Second); ok; {
+			s.mu.Lock()
+			waiting := s.resync && len(subs) > 0
+			s.mu.Unlock()
+			if !waiting {
+				break
+			}
+			if time.Now().After(deadline) {
+				ok = false
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 		if ok {
 			s.mu.Lock()

@@ -144,7 +144,7 @@ func stormWith(t *testing.T, bases []string, admin string, members int, rows fun
 	// frames' changes alone, with no frame missed.
 	if os.Getenv("STORM_SECRET") == "" {
 		v := int64(api.must(t, 200, "GET", "/api/v1/motions/"+mid, w.chair.Token, nil)["motion"].(map[string]any)["tally"].(map[string]any)["version"].(float64))
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := time.Now().Add(120 * time.Second)
 		for i, s := range socks {
 			last := s.lastTally()
 			for ; last.Tally["version"] < v; last = s.lastTally() {
@@ -189,7 +189,7 @@ func stormWith(t *testing.T, bases []string, admin string, members int, rows fun
 		}
 	}
 	// Every socket's newest live tally is the final, whole tally.
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(120 * time.Second)
 	for i, s := range socks {
 		for {
 			last := s.lastTally()
@@ -281,7 +281,7 @@ func fanout(t *testing.T, api mapi, w *meetingWorld, socks []*msock, ch, mid str
 			t.Fatalf("probe %d: %s", k, f.Data)
 		}
 		v := int64(api.must(t, 200, "GET", "/api/v1/motions/"+mid, w.chair.Token, nil)["motion"].(map[string]any)["tally"].(map[string]any)["version"].(float64))
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := time.Now().Add(120 * time.Second)
 		var last time.Duration
 		for i := 0; i < len(socks); {
 			at, ok := socks[i].seen(v)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/store"
@@ -18,18 +19,30 @@ type voteBatcher struct {
 // maxVoteBatch bounds the votes of one transaction.
 const maxVoteBatch = 500
 
+// slowVoteBatch: a batch that takes longer is logged (a vote's ack waits
+// for its batch, and the ack's p99 target is 100 ms).
+const slowVoteBatch = 100 * time.Millisecond
+
 // cast queues one vote and waits for its batch to commit (within voteTimeout).
 func (b *voteBatcher) cast(ctx context.Context, motionID string, c store.VoteCast) (store.VoteOutcome, error) {
 	return b.batches.do(motionID, c, maxVoteBatch, b.commit)
 }
 
+// busy reports whether votes on motionID are queued or being committed on
+// this node.
+func (b *voteBatcher) busy(motionID string) bool { return b.batches.busy(motionID) }
+
 // commit stores one batch of votes on motionID.
 func (b *voteBatcher) commit(motionID string, casts []store.VoteCast) ([]store.VoteOutcome, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), voteTimeout)
 	defer cancel()
+	t0 := time.Now()
 	outs, err := b.s.store.CastVotes(ctx, motionID, casts)
 	if err != nil && jihat.ErrorCode(err) == jihat.EINTERNAL {
 		b.s.log.Error("votes: batch failed", slog.String("motion", motionID), slog.Int("votes", len(casts)), slog.Any("err", err))
+	}
+	if d := time.Since(t0); d > slowVoteBatch {
+		b.s.log.Warn("votes: slow batch", slog.String("motion", motionID), slog.Int("votes", len(casts)), slog.Duration("took", d))
 	}
 	return outs, err
 }

@@ -140,6 +140,12 @@ type voteResult struct {
 // A vote by an observer, a non-member, someone not present, or after the
 // motion closed is refused with a coded error.
 func (s *Server) Vote(ctx context.Context, u *jihat.User, a jihat.AuditEntry, id, choice, receipt string) (*voteResult, error) {
+	return s.castVote(ctx, u.ID, u, a, id, choice, receipt)
+}
+
+// castVote is Vote for userID; u is the user when already read (REST), nil
+// for a socket's vote: it is read only when the vote is refused.
+func (s *Server) castVote(ctx context.Context, userID string, u *jihat.User, a jihat.AuditEntry, id, choice, receipt string) (*voteResult, error) {
 	c, err := jihat.ParseChoice(choice)
 	if err != nil {
 		return nil, err
@@ -147,21 +153,35 @@ func (s *Server) Vote(ctx context.Context, u *jihat.User, a jihat.AuditEntry, id
 	if len(receipt) > 512 {
 		return nil, jihat.Invalid(map[string]string{"receipt": "meeting_bad_receipt"})
 	}
-	meetingID, secret, err := s.motionMeeting(ctx, u, id)
+	// The batch's transaction checks the voter (member, voting seat,
+	// present, motion open) and writes nothing for a refused vote, so the
+	// seat is read here only to word a refusal: an outsider must not learn
+	// that the motion exists (one query less per vote in a storm).
+	ref, err := s.motionCache.get(ctx, s.store, id)
 	if err != nil {
 		return nil, err
 	}
-	a.ActorID = u.ID
-	o, err := s.votes.cast(ctx, id, store.VoteCast{UserID: u.ID, Choice: c, Receipt: receipt, Audit: a})
+	a.ActorID = userID
+	o, err := s.votes.cast(ctx, id, store.VoteCast{UserID: userID, Choice: c, Receipt: receipt, Audit: a})
 	if err != nil {
 		return nil, err
 	}
 	if o.Err != nil {
+		if u == nil {
+			if u, err = s.store.UserByID(ctx, userID); store.Unavailable(err) {
+				return nil, err
+			} else if err != nil || !u.Active {
+				return nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
+			}
+		}
+		if _, _, err := s.motionMeeting(ctx, u, id); err != nil {
+			return nil, err
+		}
 		return nil, o.Err
 	}
-	s.tallies.changed(meetingID, id)
+	s.tallies.changed(ref.meetingID, id)
 	r := &voteResult{MotionID: id, Receipt: o.Receipt}
-	if !secret {
+	if !ref.secret {
 		r.Choice = string(c)
 	}
 	return r, nil

@@ -139,11 +139,12 @@ type Server struct {
 	seen     seenWriter                 // sockets' last-seen times, coalesced
 	counters *counterPublisher          // live dashboard counters on the feeds
 
-	votes       voteBatcher         // group commit of votes, per motion
-	tallies     tallyCoalescer      // live tallies, at most ~5 a second per motion
-	attendance  attendanceCoalescer // live attendance, at most ~5 a second per meeting
-	stays       stayBatcher         // the room's arrivals and departures, in batches
-	motionCache motionCache         // motion → meeting, secret
+	votes       voteBatcher                     // group commit of votes, per motion
+	tallies     tallyCoalescer                  // live tallies, at most ~5 a second per motion
+	attendance  attendanceCoalescer             // live attendance, at most ~5 a second per meeting
+	stays       stayBatcher                     // the room's arrivals and departures, in batches
+	motionCache motionCache                     // motion → meeting, secret
+	roomStates  hub.FreshReads[json.RawMessage] // meeting snapshots' shared state (meeting_live.go)
 }
 
 // New builds the server and its routes.

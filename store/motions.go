@@ -72,6 +72,33 @@ func (s *Store) Motion(ctx context.Context, id string) (*jihat.Motion, error) {
 	return s.motion(s.db.WithContext(ctx), r)
 }
 
+// MotionRef returns what never changes of motion id and a vote needs: its
+// meeting and whether it is a secret ballot (one narrow row, no votes).
+func (s *Store) MotionRef(ctx context.Context, id string) (meetingID string, secret bool, err error) {
+	var r struct {
+		MeetingID string
+		Secret    bool
+	}
+	if err := s.db.WithContext(ctx).Model(&motionRow{}).Select("meeting_id, secret").Where("id = ?", id).Take(&r).Error; err != nil {
+		return "", false, notFound(err)
+	}
+	return r.MeetingID, r.Secret, nil
+}
+
+// MotionLocked reports whether a transaction holds motion id's row lock
+// now: a batch of votes being committed, on any node. Always false on
+// SQLite (one node, whose own batcher knows).
+func (s *Store) MotionLocked(ctx context.Context, id string) (bool, error) {
+	if !s.postgre {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return tx.Raw("SELECT COUNT(*) FROM (SELECT id FROM motions WHERE id = ? FOR SHARE SKIP LOCKED) AS free", id).Scan(&n).Error
+	})
+	return n == 0, err
+}
+
 // MotionChanges returns motion id with its tally like Motion, but with
 // only the votes changed after tally version since in Votes (since 0:
 // every vote). Everything is read from one snapshot of the database, so
@@ -237,8 +264,11 @@ func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]V
 		for i, c := range casts {
 			ids[i] = c.UserID
 		}
+		// A deactivated account is no voter (a socket's vote reads no user
+		// before its batch).
 		var seats []meetingMemberRow
-		if err := tx.Where("meeting_id = ? AND user_id IN ?", r.MeetingID, ids).Find(&seats).Error; err != nil {
+		if err := tx.Where("meeting_id = ? AND user_id IN ? AND user_id IN (SELECT id FROM users WHERE active)", r.MeetingID, ids).
+			Find(&seats).Error; err != nil {
 			return err
 		}
 		roles := make(map[string]jihat.MeetingRole, len(seats))

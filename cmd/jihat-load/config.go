@@ -59,6 +59,9 @@ type config struct {
 	Meeting int    // -meeting: members of a meeting vote storm
 	Admin   string // -admin email:password, the platform admin
 	Probes  int
+	// -vote-spread: each round's votes at random within it (0: at once)
+	VoteSpread time.Duration
+	Rebuild    int // -rebuild: members that rebuild who voted what
 
 	CentrifugoSecret string
 	CentrifugoAPIKey string
@@ -123,6 +126,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.StormChannels, "storm-channels", 100, "quiet case channels the storm's clients subscribe to")
 	fs.IntVar(&c.Meeting, "meeting", 0, "a meeting vote storm of this many members (e.g. 1000): each in meeting:<id> over its own socket (alternately on -url and -publish-url), all vote at once, a fifth change once; made by the platform admin -admin")
 	fs.StringVar(&c.Admin, "admin", "", "with -meeting: the platform admin, email:password (default: $JIHAT_ADMIN_LOGIN:$JIHAT_ADMIN_PASSWORD)")
+	fs.DurationVar(&c.VoteSpread, "vote-spread", 0, "with -meeting: send each round's votes at random moments within this time, as people click (0: all at the same instant)")
+	fs.IntVar(&c.Rebuild, "rebuild", 100, "with -meeting: the first N members rebuild who voted what from the live frames (and are checked against the stored votes); the others read the counts")
 	fs.IntVar(&c.Probes, "probes", 20, "with -meeting: votes of the chair sent one at a time, each timed to every attendee holding its tally")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -188,8 +193,8 @@ func (c *config) check() error {
 		return fmt.Errorf("-meeting %d: must be 2..%d (-max-conns)", c.Meeting, c.MaxConns)
 	case c.Meeting > 0 && !strings.Contains(c.Admin, ":"):
 		return errors.New("-meeting needs -admin email:password (or JIHAT_ADMIN_LOGIN and JIHAT_ADMIN_PASSWORD)")
-	case c.Probes < 0 || c.Probes > 1000:
-		return errors.New("-probes must be 0..1000")
+	case c.Probes < 0 || c.Probes > 1000 || c.VoteSpread < 0 || c.VoteSpread > time.Minute || c.Rebuild < 0:
+		return errors.New("-probes must be 0..1000 and -vote-spread 0..1m")
 	case c.Meeting > 0 && c.Target != targetJihat:
 		return errors.New("-meeting drives jihat only")
 	}

@@ -229,7 +229,7 @@ func TestMeetingStorm(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	args := []string{"-url", ts.URL, "-json", "-meeting", "8", "-probes", "2", "-admin", testserver.AdminLogin + ":" + testserver.AdminPassword}
+	args := []string{"-url", ts.URL, "-json", "-meeting", "8", "-rebuild", "5", "-probes", "2", "-admin", testserver.AdminLogin + ":" + testserver.AdminPassword}
 	if err := run(ctx, args, &out, &errOut); err != nil {
 		t.Fatalf("run: %v\n%s\n%s", err, errOut.String(), out.String())
 	}
@@ -237,7 +237,7 @@ func TestMeetingStorm(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("report: %v\n%s", err, out.String())
 	}
-	if !rep.Exact || rep.Stored != 8 || rep.Tally.Voted != 8 || rep.VoteAck.Samples != 8 || rep.ChangeAck.Samples != 2 ||
+	if !rep.Exact || rep.Rebuilders != 5 || rep.Stored != 8 || rep.Tally.Voted != 8 || rep.VoteAck.Samples != 8 || rep.ChangeAck.Samples != 2 ||
 		rep.ToAttendee.Samples != 16 || rep.ToEveryone.Samples != 2 || rep.Tally.Accept+rep.Tally.Reject+rep.Tally.Abstain != 8 {
 		t.Fatalf("report %+v", rep)
 	}
