@@ -35,10 +35,11 @@ const tallyHold = 500 * time.Millisecond
 // and go together. Sends of one key never overlap, so they go out in
 // order.
 type coalescer struct {
-	mu      sync.Mutex // guards keys
+	mu      sync.Mutex // guards keys, senders and idle
 	keys    map[string]*coalesced
 	send    func(key string, st *coalesced) // called without mu
-	senders sync.WaitGroup                  // the running senders (wait)
+	senders int                             // senders running
+	idle    *sync.Cond                      // on mu: senders dropped to 0 (wait)
 }
 
 type coalesced struct {
@@ -69,23 +70,36 @@ func (c *coalescer) touch(key string, update func(*coalesced)) {
 	st.pending = true
 	if !st.running {
 		st.running = true
-		c.senders.Add(1)
+		c.senders++
 		go c.run(key, st)
 	}
 }
 
 // wait returns once no sender runs (Server.Close: the last frames go out
-// before the hub closes, and nothing is sent or logged after).
-func (c *coalescer) wait() { c.senders.Wait() }
+// before the hub closes, and nothing is sent or logged after). A counter
+// under mu rather than a WaitGroup: touch may start a sender while Close
+// waits, which a WaitGroup does not allow.
+func (c *coalescer) wait() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.senders > 0 {
+		if c.idle == nil {
+			c.idle = sync.NewCond(&c.mu)
+		}
+		c.idle.Wait()
+	}
+}
 
 func (c *coalescer) run(key string, st *coalesced) {
-	defer c.senders.Done()
 	for {
 		c.mu.Lock()
 		if !st.pending {
 			st.running = false
 			if st.done && c.keys[key] == st {
 				delete(c.keys, key)
+			}
+			if c.senders--; c.senders == 0 && c.idle != nil {
+				c.idle.Broadcast()
 			}
 			c.mu.Unlock()
 			return
