@@ -59,15 +59,7 @@ func (l *load) idle(ctx context.Context) (*Report, error) {
 		lives[i] = live
 		return nil
 	})
-	l.logf("%d of %d idle connections open in %.2fs", opened, l.cfg.Conns, rep.Conns.Seconds)
-	if l.cfg.Hold > 0 {
-		l.logf("holding them for %v", l.cfg.Hold)
-		select {
-		case <-time.After(l.cfg.Hold):
-		case <-ctx.Done():
-		}
-	}
-	l.measureAfter(ctx, &rep.RSS, opened)
+	l.holdOpen(ctx, rep, opened)
 	for _, live := range compact(lives) {
 		rep.Reconnects += live.Stats().Reconnects
 	}
@@ -125,15 +117,7 @@ func (l *load) cfIdle(ctx context.Context) (*Report, error) {
 		conns[i] = c
 		return nil
 	})
-	l.logf("%d of %d idle connections open in %.2fs", opened, l.cfg.Conns, rep.Conns.Seconds)
-	if l.cfg.Hold > 0 {
-		l.logf("holding them for %v", l.cfg.Hold)
-		select {
-		case <-time.After(l.cfg.Hold):
-		case <-ctx.Done():
-		}
-	}
-	l.measureAfter(ctx, &rep.RSS, opened)
+	l.holdOpen(ctx, rep, opened)
 	sem := make(chan struct{}, 64)
 	var wg sync.WaitGroup
 	for _, c := range compact(conns) {
@@ -150,4 +134,18 @@ func (l *load) cfIdle(ctx context.Context) (*Report, error) {
 		return rep, errors.New("no connection could be opened")
 	}
 	return rep, nil
+}
+
+// holdOpen reports the idle connections opened, holds them for -hold (or
+// until ctx ends) and measures the server's memory with them open.
+func (l *load) holdOpen(ctx context.Context, rep *Report, opened int) {
+	l.logf("%d of %d idle connections open in %.2fs", opened, l.cfg.Conns, rep.Conns.Seconds)
+	if l.cfg.Hold > 0 {
+		l.logf("holding them for %v", l.cfg.Hold)
+		select {
+		case <-time.After(l.cfg.Hold):
+		case <-ctx.Done():
+		}
+	}
+	l.measureAfter(ctx, &rep.RSS, opened)
 }

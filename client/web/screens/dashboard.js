@@ -100,8 +100,7 @@ function EntityDashboard({ user, entityID, params }) {
     <section aria-labelledby="h-now" class="dash-section">
       <h2 id="h-now">${t('dash.now')} <span class="badge live-badge">${t('dash.live')}</span></h2>
       <ul class="cards counters" aria-live="polite">
-        ${['open', 'late', 'opened_today', 'resolved_today'].map((k) => html`<li class=${'card stat stat-' + k} data-stat=${k}>
-          <span class="stat-label">${t('dash.' + k)}</span><span class="stat-value">${num(counters ? counters[k] : 0)}</span></li>`)}
+        ${['open', 'late', 'opened_today', 'resolved_today'].map((k) => html`<${Stat} k=${k} v=${num(counters ? counters[k] : 0)} />`)}
       </ul>
     </section>
     <section aria-labelledby="h-period" class="dash-section">
