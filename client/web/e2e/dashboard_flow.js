@@ -4,18 +4,9 @@
 // meanwhile moves the live counters without a reload; oversight starts from
 // every entity and opens one.
 import { expect, step } from './runner.js';
-import { axe, outDir } from './harness.js';
+import { axe, outDir, login } from './harness.js';
 
-const PW = 'Jihat-demo-2026!';
 const latin = (s) => s.replace(/[٠-٩]/g, (d) => String('٠١٢٣٤٥٦٧٨٩'.indexOf(d))).replace(/[^0-9]/g, '');
-
-async function login(page, who) {
-  await page.goto('/login');
-  await page.fill('#login', who);
-  await page.fill('#password', PW);
-  await page.click('form button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 const statOf = async (page, k) => Number(latin(await page.locator(`[data-stat="${k}"] .stat-value`).textContent()));
 
