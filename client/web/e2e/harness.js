@@ -85,8 +85,9 @@ export async function launch() {
 
 // newPage opens a context of its own (a separate person) with a page that
 // records CSP violations and page errors, which fail the run.
-export async function newPage(browser, base, { width = 1280, height = 900, lang } = {}) {
-  const ctx = await browser.newContext({ viewport: { width, height }, baseURL: base, permissions: ['microphone'] });
+// timezoneId sets the browser's time zone (the machine's by default).
+export async function newPage(browser, base, { width = 1280, height = 900, lang, timezoneId } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, baseURL: base, permissions: ['microphone'], timezoneId });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15000);
   page.problems = [];
