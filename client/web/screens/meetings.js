@@ -1,8 +1,8 @@
 // screens/meetings.js: the caller's meetings (a board member's, or all of
 // the entity's for its admins), each a link to its room, with the caller's
 // answer to the invitation (attend / decline / tentative; everyone's answers
-// are in the room); whoever manages meetings schedules one
-// (meeting_schedule.js).
+// are in the room); whoever manages meetings, or chairs or is secretary of a
+// board (GET /boards), schedules one (meeting_schedule.js).
 import { html, useEffect, useState } from '../html.js';
 import { t } from '../i18n.js';
 import { get, post } from '../api.js';
@@ -16,11 +16,13 @@ const answers = ['attend', 'tentative', 'decline'];
 export function Meetings({ user }) {
   const [meetings, setMeetings] = useState(null);
   const [error, setError] = useState(null);
+  const [runs, setRuns] = useState([]); // the boards the caller chairs or is secretary of
   const load = () => get('/meetings').then((r) => setMeetings(r.meetings || [])).catch((e) => setError(errorOf(e)));
   useEffect(() => {
     load();
     // Invitations, updates and cancellations reach the members' own channel.
     const sub = live.subscribe('user:' + user.id, { onEvent: (ev) => { if (ev && /^meeting\./.test(ev.type)) load(); } });
+    get('/boards').then((r) => setRuns((r.boards || []).filter((b) => b.my_role === 'chair' || b.my_role === 'secretary'))).catch(() => {});
     return () => sub.close();
   }, []);
   const answer = async (m, a) => {
@@ -33,7 +35,7 @@ export function Meetings({ user }) {
   const manages = !!user.entity_id && (user.role === 'entity_admin' || can(user, 'meetings.manage'));
   return html`<${Page} title=${t('meetings.title')}>
     <${ErrorSummary} error=${error} />
-    ${manages && html`<${Schedule} user=${user} onDone=${load} />`}
+    ${(manages || runs.length > 0) && html`<${Schedule} user=${user} manages=${manages} runs=${runs} onDone=${load} />`}
     ${!meetings && !error && html`<${Spinner} />`}
     ${meetings && meetings.length === 0 && html`<p class="empty">${t('meetings.empty')}</p>`}
     ${meetings && meetings.length > 0 && html`<ul class="plain-list meeting-list">
