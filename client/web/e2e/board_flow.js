@@ -75,6 +75,7 @@ export async function runBoards({ open }) {
     await admin.click('#schedule-open');
     await admin.fill('#meeting-title', 'اجتماع ' + name);
     await admin.selectOption('#meeting-board', board);
+    await admin.fill('#meeting-agenda', 'اعتماد التقرير السنوي');
     expect(await admin.locator('form.schedule .member-row').count(), 0, 'no member picker for a board meeting');
     await admin.click('form.schedule button[type=submit]');
     const row = admin.locator('.meeting-list li', { hasText: 'اجتماع ' + name });
@@ -104,6 +105,23 @@ export async function runBoards({ open }) {
     expect(`${got.board_id} ${got.members.length}`, `${board} 3`, "a meeting of the committee, with its seats");
     await member.locator('.meeting-list li', { hasText: 'Chair: ' + name }).waitFor(); // the invitation arrived live
     expect(await member.locator('#schedule-open').count(), 0, 'a member does not schedule');
+  });
+
+  await step('boards: a search of the meetings ignores letter variants and shows where the words matched', async () => {
+    await admin.goto('/meetings');
+    await admin.fill('#meeting-q', name.replace(/ة/g, 'ه')); // لجنه المراجعه: the ta marbuta written as ha
+    await admin.click('form[role=search] button[type=submit]');
+    await admin.waitForURL(/q=/);
+    await admin.locator(`li[data-meeting="${meeting}"] .meeting-link mark`).first().waitFor();
+    expect(await admin.locator('.meeting-list li').first().textContent().then((x) => x.includes(name)), true, "the committee's meeting comes first");
+    await admin.fill('#meeting-q', 'تقرير');
+    await admin.click('form[role=search] button[type=submit]');
+    await admin.locator(`li[data-meeting="${meeting}"] .found-items mark`, { hasText: 'التقرير' }).waitFor();
+    const violations = await axe(admin);
+    expect(violations.length, 0, 'accessibility violations on the search: ' + JSON.stringify(violations));
+    await admin.screenshot({ path: `${outDir}/meetings-search-ar.png`, fullPage: true });
+    await admin.goto('/meetings?q=' + encodeURIComponent('زرافة'));
+    await admin.locator('p.empty', { hasText: 'زرافة' }).waitFor();
   });
 
   await step('boards: an employee without a seat reads the minutes only once granted', async () => {
