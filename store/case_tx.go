@@ -33,6 +33,9 @@ type CaseTx struct {
 	// intents, audit entry, a new case and its channel counters); the
 	// transaction flushes it before commit (case_rows.go).
 	buf *rowBuf
+	// gs, when not nil, is the group without savepoints this change runs
+	// in: it counts the case's channel sequences (group_fast.go).
+	gs *groupState
 	// created is a new case's row as CreateCase prepared it (its search
 	// columns); save writes it with the case's final fields.
 	created caseRow
@@ -84,10 +87,15 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 		if !ok {
 			return nil, fmt.Errorf("comment event with %T", data)
 		}
-		if m.isNew && m.buf != nil {
+		switch {
+		case m.s.postgre && m.buf != nil: // its own search row (search_comments.go), written with the group
+			m.buf.words = append(m.buf.words, commentWordsOf(m.Case.ID, row.ID, vis, c.Body))
+		case m.isNew && m.buf != nil:
 			m.newComments = append(m.newComments, newComment{row.ID, vis, c.Body}) // indexed by save
-		} else if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil { // its own search row (search_comments.go)
-			return nil, err
+		default:
+			if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil {
+				return nil, err
+			}
 		}
 	}
 	ev := caseEvent(row)
@@ -112,6 +120,9 @@ func (m *CaseTx) Notify(kind, recipientID string, data map[string]any) error {
 // nextSeq is Store.nextSeq, counted in memory for the channels of a case
 // this transaction creates (written by save).
 func (m *CaseTx) nextSeq(channel string) (int64, error) {
+	if m.gs != nil && !m.isNew {
+		return m.gs.nextSeq(channel)
+	}
 	if !m.isNew || m.buf == nil {
 		return m.s.nextSeq(m.tx, channel)
 	}
@@ -177,8 +188,14 @@ func (s *Store) updateCaseIn(tx *gorm.DB, buf *rowBuf, id string, a jihat.AuditE
 	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
-	c := caseFromRow(row)
-	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond), buf: buf}
+	return s.changeCase(tx, buf, nil, caseFromRow(row), a, fn)
+}
+
+// changeCase is updateCaseIn's work once case c is loaded and locked; gs
+// is the group without savepoints it runs in, or nil.
+func (s *Store) changeCase(tx *gorm.DB, buf *rowBuf, gs *groupState, c jihat.Case, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+	id := c.ID
+	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond), buf: buf, gs: gs}
 	if err := fn(m); err != nil {
 		return nil, nil, err
 	}

@@ -35,7 +35,7 @@ const maxGroup = 256
 
 // pgCommitters is how many committers (and so transactions at once) serve
 // case changes on PostgreSQL.
-const pgCommitters = 4
+var pgCommitters = 4
 
 // caseChange is one UpdateCase, or one CreateCase (create not nil),
 // waiting for its group.
@@ -75,6 +75,10 @@ type committer struct {
 // changed together with its events, notifications and the audit entry a, in
 // a group commit with the other changes that arrive at the same time. It
 // returns, once committed, the saved case and the events to publish.
+//
+// fn may run more than once (a group runs again without a change of it
+// that failed, see group_fast.go): each run gets the case afresh, and fn
+// must not keep anything of an earlier run.
 func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
 	return s.UpdateCaseThen(ctx, id, a, fn, nil)
 }
@@ -210,10 +214,11 @@ func (c *committer) publishLoop() {
 	}
 }
 
-// commitGroup runs the changes of group in one transaction, each in a
-// savepoint when there are several, and records each one's result. The rows
-// the changes only insert are buffered and written together before commit
-// (rowBuf). When the transaction itself fails, every change that had
+// commitGroup runs the changes of group in one transaction and records
+// each one's result: first without savepoints (commitFast, group_fast.go),
+// then, when changes keep failing, each in a savepoint (commitSaved). The
+// rows the changes only insert are buffered and written together before
+// commit (rowBuf). When the transaction itself fails, every change that had
 // succeeded gets its error: nothing of the group was stored.
 func (s *Store) commitGroup(group []*caseChange) {
 	live := group[:0:0]
@@ -235,6 +240,48 @@ func (s *Store) commitGroup(group []*caseChange) {
 		}
 		return
 	}
+	// The new cases as they came, for a run again (fn changes them).
+	created := make(map[*caseChange]jihat.Case)
+	for _, ch := range live {
+		if ch.create != nil {
+			created[ch] = *ch.create
+		}
+	}
+	for run := 0; len(live) > 0; run++ {
+		if run == maxFastRuns {
+			s.commitSaved(ctx, live, now)
+			return
+		}
+		failed, err := s.commitFast(ctx, live, now)
+		if failed == nil {
+			if err != nil {
+				for _, ch := range live {
+					if ch.err == nil {
+						ch.c, ch.events, ch.err = nil, nil, err
+					}
+				}
+			}
+			return
+		}
+		// failed keeps its error; the others run again without it.
+		rest := live[:0:0]
+		for _, ch := range live {
+			if ch == failed {
+				continue
+			}
+			ch.c, ch.events, ch.err = nil, nil, nil
+			if ch.create != nil {
+				*ch.create = created[ch]
+			}
+			rest = append(rest, ch)
+		}
+		live = rest
+	}
+}
+
+// commitSaved runs live in one transaction, each change in a savepoint when
+// there are several (a refused or failing change is rolled back alone).
+func (s *Store) commitSaved(ctx context.Context, live []*caseChange, now time.Time) {
 	buf := &rowBuf{}
 	one := len(live) == 1
 	err := s.tx(ctx, func(tx *gorm.DB) error {
