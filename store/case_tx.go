@@ -135,6 +135,13 @@ func (m *CaseTx) nextSeq(channel string) (int64, error) {
 
 // User loads a user inside the transaction.
 func (m *CaseTx) User(id string) (*jihat.User, error) {
+	if m.gs != nil {
+		r, err := m.gs.user(m.tx, id)
+		if err != nil {
+			return nil, err
+		}
+		return m.s.user(&r)
+	}
 	var r userRow
 	if err := m.tx.Where("id = ?", id).Take(&r).Error; err != nil {
 		return nil, notFound(err)
@@ -257,7 +264,7 @@ func (m *CaseTx) save() error {
 	}
 	wasOpen, isOpen := b.Status.Open(), c.Status.Open()
 	if b.AssigneeID != "" && wasOpen && (b.AssigneeID != c.AssigneeID || !isOpen) {
-		if err := m.s.addOpenCases(m.tx, b.AssigneeID, -1, nil); err != nil {
+		if err := m.addOpenCases(b.AssigneeID, -1, nil); err != nil {
 			return err
 		}
 	}
@@ -269,11 +276,21 @@ func (m *CaseTx) save() error {
 				at = &m.auto.at
 			}
 		}
-		if err := m.s.addOpenCases(m.tx, c.AssigneeID, +1, at); err != nil {
+		if err := m.addOpenCases(c.AssigneeID, +1, at); err != nil {
 			return err
 		}
 	}
 	return m.saveStats()
+}
+
+// addOpenCases is Store.addOpenCases, or, in a group without savepoints,
+// its move kept for the group's end (group_cache.go).
+func (m *CaseTx) addOpenCases(userID string, delta int, assignedAt *time.Time) error {
+	if m.gs != nil {
+		m.gs.move(userID, delta, assignedAt)
+		return nil
+	}
+	return m.s.addOpenCases(m.tx, userID, delta, assignedAt)
 }
 
 // addOpenCases moves a user's open-case count by delta and, when assignedAt

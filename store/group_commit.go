@@ -293,7 +293,7 @@ func (s *Store) commitSaved(ctx context.Context, live []*caseChange, now time.Ti
 			}
 			mark := buf.mark()
 			if ch.create != nil {
-				ch.events, ch.err = s.createCaseIn(tx, buf, ch.create, ch.number, now, ch.audit, ch.fn)
+				ch.events, ch.err = s.createCaseIn(tx, buf, nil, ch.create, ch.number, now, ch.audit, ch.fn)
 				ch.c = ch.create
 			} else {
 				ch.c, ch.events, ch.err = s.updateCaseIn(tx, buf, ch.id, ch.audit, ch.fn)

@@ -39,6 +39,7 @@ const maxFastRuns = 3
 
 // groupState is what a group without savepoints keeps in memory.
 type groupState struct {
+	groupCache
 	cases map[string]jihat.Case // the group's cases, as its changes so far left them
 	seqs  map[string]int64      // the last sequence number of their channels
 	moved map[string]bool       // channels whose counter moved
@@ -69,7 +70,7 @@ func (g *groupState) counters() []channelSeqRow {
 // loadGroup loads and locks the cases the group changes, in ID order, and
 // reads their channels' counters.
 func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error) {
-	g := &groupState{cases: map[string]jihat.Case{}, seqs: map[string]int64{}, moved: map[string]bool{}}
+	g := &groupState{groupCache: newGroupCache(), cases: map[string]jihat.Case{}, seqs: map[string]int64{}, moved: map[string]bool{}}
 	var ids []string
 	seen := map[string]bool{}
 	for _, ch := range group {
@@ -125,7 +126,7 @@ func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Tim
 		}
 		for _, ch := range live {
 			if ch.create != nil {
-				ch.events, ch.err = s.createCaseIn(tx, buf, ch.create, ch.number, now, ch.audit, ch.fn)
+				ch.events, ch.err = s.createCaseIn(tx, buf, g, ch.create, ch.number, now, ch.audit, ch.fn)
 				ch.c = ch.create
 			} else if c, ok := g.cases[ch.id]; !ok {
 				ch.err = jihat.Errorf(jihat.ENOTFOUND, "not_found") // nothing run, nothing written
@@ -142,7 +143,10 @@ func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Tim
 			}
 		}
 		buf.counters = g.counters()
-		return buf.flush(tx)
+		if err := buf.flush(tx); err != nil {
+			return err
+		}
+		return g.flush(tx)
 	})
 	if failed != nil {
 		return failed, nil
