@@ -36,9 +36,8 @@ type openMove struct {
 type groupCache struct {
 	locked   map[string]bool      // departments whose assignment lock the group holds
 	entities map[string]entityRow // by ID
-	staff    map[string][]string  // entity+"/"+department → the IDs of its staff (in staffRows)
-	staffRow map[string]*userRow  // staff as AutoAssign reads them, with the group's moves
-	users    map[string]*userRow  // users read by CaseTx.User, with the group's moves
+	staff    map[string][]string  // entity+"/"+department → the IDs of its staff (in users)
+	users    map[string]*userRow  // users read (staff, CaseTx.User), with the group's moves
 	opens    map[string]*openMove // by user ID
 	stats    []caseStatRow        // new cases' statistics rows
 	cells    map[dayKey]*rollupSums
@@ -47,7 +46,7 @@ type groupCache struct {
 
 func newGroupCache() groupCache {
 	return groupCache{locked: map[string]bool{}, entities: map[string]entityRow{}, staff: map[string][]string{},
-		staffRow: map[string]*userRow{}, users: map[string]*userRow{}, opens: map[string]*openMove{},
+		users: map[string]*userRow{}, opens: map[string]*openMove{},
 		cells: map[dayKey]*rollupSums{}, emptied: map[dayKey]bool{}}
 }
 
@@ -62,10 +61,8 @@ func (g *groupCache) move(userID string, delta int, at *time.Time) {
 	if at != nil {
 		o.at = at
 	}
-	for _, r := range []*userRow{g.staffRow[userID], g.users[userID]} {
-		if r != nil {
-			applyMove(r, delta, at)
-		}
+	if r := g.users[userID]; r != nil {
+		applyMove(r, delta, at)
 	}
 }
 
@@ -131,14 +128,15 @@ func (g *groupCache) assignInputs(m *CaseTx) (string, []userRow, error) {
 	ids, ok := g.staff[key]
 	if !ok {
 		var rows []userRow
-		if err := staffOf(m.tx.Select(assignColumns), c.EntityID, c.DepartmentID).Find(&rows).Error; err != nil {
+		// Whole rows: the assignee's is read again by CaseTx.User.
+		if err := staffOf(m.tx, c.EntityID, c.DepartmentID).Find(&rows).Error; err != nil {
 			return "", nil, err
 		}
 		ids = make([]string, 0, len(rows))
 		for _, r := range rows {
-			if g.staffRow[r.ID] == nil {
+			if g.users[r.ID] == nil {
 				g.pending(&r)
-				g.staffRow[r.ID] = &r
+				g.users[r.ID] = &r
 			}
 			ids = append(ids, r.ID)
 		}
@@ -146,7 +144,7 @@ func (g *groupCache) assignInputs(m *CaseTx) (string, []userRow, error) {
 	}
 	rows := make([]userRow, len(ids))
 	for i, id := range ids {
-		rows[i] = *g.staffRow[id]
+		rows[i] = *g.users[id]
 	}
 	return e.AssignRule, rows, nil
 }
