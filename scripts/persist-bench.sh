@@ -11,11 +11,13 @@
 #
 # Everything starts inside this script, so a raised session covers it all;
 # PostgreSQL and Redis call setsid() and are raised by a loop (as
-# scripts/meeting-bench.sh does). OUT [/tmp/persist-bench.<time>] keeps the logs.
+# scripts/meeting-bench.sh does). JIHAT [bin/jihat] is the server binary;
+# PROFILE=1 takes a 12 s CPU profile of the server under load (OUT/cpu.pprof).
+# OUT [/tmp/persist-bench.<time>] keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND=${BACKEND:-sqlite} CONNS=${CONNS:-1000} CHANNELS=${CHANNELS:-100} RATE=${RATE:-3000}
-PUBLISHERS=${PUBLISHERS:-64} DURATION=${DURATION:-20s} PORT=${PORT:-18190}
+PUBLISHERS=${PUBLISHERS:-64} DURATION=${DURATION:-20s} PORT=${PORT:-18190} JIHAT=${JIHAT:-bin/jihat}
 OUT=${OUT:-/tmp/persist-bench.$(date +%s)}
 mkdir -p "$OUT"
 log() { printf '==> %s\n' "$*" >&2; }
@@ -52,7 +54,9 @@ if [[ $BACKEND == postgres ]]; then
 	export JIHAT_ADMIN_LOGIN=admin@load.test JIHAT_ADMIN_PASSWORD='Load-admin-2026-pass'
 fi
 B=http://127.0.0.1:$PORT
-bin/jihat serve --addr 127.0.0.1:$PORT --data-dir "$OUT/data" --log-level error --writes-per-user 1000000 >"$OUT/jihat.log" 2>&1 &
+PPROF=()
+[[ ${PROFILE:-0} == 1 ]] && PPROF=(--pprof-addr 127.0.0.1:$((PORT + 1)))
+"$JIHAT" serve --addr 127.0.0.1:$PORT --data-dir "$OUT/data" --log-level error --writes-per-user 1000000 "${PPROF[@]}" >"$OUT/jihat.log" 2>&1 &
 SERVER=$!
 PIDS+=($SERVER)
 for _ in $(seq 100); do curl -fs -o /dev/null $B/metrics && break; sleep 0.2; done
@@ -68,6 +72,10 @@ if [[ $BACKEND == postgres ]]; then
 	typ=$(curl -fs -XPOST $B/api/v1/entities/$ent/case-types -H "Authorization: Bearer $tok" -H "$J" \
 		-d "{\"name_ar\":\"نوع\",\"name_en\":\"Type\",\"department_id\":\"$dep\",\"sla_hours\":{\"normal\":72,\"important\":48,\"very_important\":24}}" | jq -r .id)
 	ARGS=(-entity "$ent" -case-type "$typ")
+fi
+if [[ ${PROFILE:-0} == 1 ]]; then
+	(sleep 5 && curl -fs -o "$OUT/cpu.pprof" "http://127.0.0.1:$((PORT + 1))/debug/pprof/profile?seconds=12") &
+	PIDS+=($!)
 fi
 bin/jihat-load -url $B -conns "$CONNS" -channels "$CHANNELS" -rate "$RATE" -via rest -publishers "$PUBLISHERS" \
 	-duration "$DURATION" -server-pid $SERVER "${ARGS[@]}" 2>"$OUT/load.log" | tee "$OUT/report.txt"

@@ -201,16 +201,39 @@ func (c *committer) commitLoop(s *Store, stop chan struct{}) {
 	}
 }
 
-// publishLoop runs the After hooks of committed groups in order and answers
-// their callers.
+// publishLoop runs the After hooks of committed groups and answers their
+// callers: the hooks of one case in commit order, those of different cases
+// of a group at the same time (a hook may wait on the network: the server
+// publishes to Redis there), each group's before the next group's.
 func (c *committer) publishLoop() {
 	for group := range c.pub {
+		var order []string
+		byCase := map[string][]*caseChange{}
 		for _, ch := range group {
-			if ch.err == nil && ch.after != nil {
-				ch.after(ch.c, ch.events)
+			if ch.err != nil || ch.after == nil {
+				close(ch.done)
+				continue
 			}
-			close(ch.done)
+			if byCase[ch.id] == nil {
+				order = append(order, ch.id)
+			}
+			byCase[ch.id] = append(byCase[ch.id], ch)
 		}
+		run := func(chs []*caseChange) {
+			for _, ch := range chs {
+				ch.after(ch.c, ch.events)
+				close(ch.done)
+			}
+		}
+		if len(order) == 1 {
+			run(byCase[order[0]])
+			continue
+		}
+		var wg sync.WaitGroup
+		for _, id := range order {
+			wg.Go(func() { run(byCase[id]) })
+		}
+		wg.Wait()
 	}
 }
 
