@@ -3,6 +3,7 @@ package store
 import (
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -185,7 +186,7 @@ func (c *rollupSums) add(o *rollupSums) {
 
 // flush writes what the group kept for the end: statistics rows, rollup
 // cells, open-case counts.
-func (g *groupCache) flush(tx *gorm.DB) error {
+func (g *groupCache) flush(tx *gorm.DB, postgre bool) error {
 	if err := insertRows(tx, g.stats); err != nil {
 		return err
 	}
@@ -204,15 +205,17 @@ func (g *groupCache) flush(tx *gorm.DB) error {
 		return err
 	}
 	users := make([]string, 0, len(g.opens))
-	for id := range g.opens {
-		users = append(users, id)
+	for id, o := range g.opens {
+		if o.delta != 0 || o.at != nil {
+			users = append(users, id)
+		}
 	}
 	slices.Sort(users)
+	if postgre && len(users) > 1 {
+		return g.moveUsers(tx, users)
+	}
 	for _, id := range users {
 		o := g.opens[id]
-		if o.delta == 0 && o.at == nil {
-			continue
-		}
 		updates := map[string]any{"open_cases": gorm.Expr("open_cases + ?", o.delta)}
 		if o.at != nil {
 			updates["last_assigned_at"] = *o.at
@@ -222,6 +225,29 @@ func (g *groupCache) flush(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// moveUsers writes the open-case moves of users (sorted) in one statement
+// (PostgreSQL): the rows are locked first in ID order, as everywhere else.
+func (g *groupCache) moveUsers(tx *gorm.DB, users []string) error {
+	var sql strings.Builder
+	args := make([]any, 0, 4*len(users)+1)
+	sql.WriteString("UPDATE users SET open_cases = users.open_cases + v.d, last_assigned_at = coalesce(v.at, users.last_assigned_at) FROM (VALUES ")
+	for i, id := range users {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?::varchar, ?::int, ?::timestamptz)")
+		o := g.opens[id]
+		var at any
+		if o.at != nil {
+			at = *o.at
+		}
+		args = append(args, id, o.delta, at)
+	}
+	sql.WriteString(") AS v(id, d, at), (SELECT id FROM users WHERE id IN ? ORDER BY id FOR UPDATE) AS l WHERE users.id = v.id AND l.id = v.id")
+	args = append(args, users)
+	return tx.Exec(sql.String(), args...).Error
 }
 
 // assignColumns are the user columns AutoAssign reads.

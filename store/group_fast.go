@@ -146,7 +146,7 @@ func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Tim
 		if err := buf.flush(tx); err != nil {
 			return err
 		}
-		return g.flush(tx)
+		return g.flush(tx, s.postgre)
 	})
 	if failed != nil {
 		return failed, nil
