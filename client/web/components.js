@@ -98,7 +98,8 @@ export function errorOf(err) {
   return { code: err.code || 'EINTERNAL', message: err.message, fields: err.fields || {} };
 }
 
-// useForm holds a create form's fields, error and submit.
+// useForm holds a create form's fields, error and submit; after gets what
+// send resolved to.
 export function useForm(initial, send, after) {
   const [f, setF] = useState(initial);
   const [error, setError] = useState(null);
@@ -108,9 +109,9 @@ export function useForm(initial, send, after) {
     setBusy(true);
     setError(null);
     try {
-      await send(f);
+      const r = await send(f);
       setF(initial);
-      if (after) after();
+      if (after) after(r);
     } catch (err) { setError(errorOf(err)); }
     setBusy(false);
   };
