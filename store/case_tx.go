@@ -90,6 +90,12 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 		switch {
 		case m.s.postgre && m.buf != nil: // its own search row (search_comments.go), written with the group
 			m.buf.words = append(m.buf.words, commentWordsOf(m.Case.ID, row.ID, vis, c.Body))
+		case m.gs != nil && !m.isNew: // SQLite, numbered by the group
+			if k, ok := m.gs.wordKey(m.Case.ID); ok {
+				w := commentWordsOf(m.Case.ID, row.ID, vis, c.Body)
+				m.buf.liteWords = append(m.buf.liteWords, liteWordsRow{K: k, CaseID: w.CaseID, EventID: w.EventID,
+					SearchReply: w.SearchReply, SearchReplyStem: w.SearchReplyStem, SearchNote: w.SearchNote, SearchNoteStem: w.SearchNoteStem})
+			}
 		case m.isNew && m.buf != nil:
 			m.newComments = append(m.newComments, newComment{row.ID, vis, c.Body}) // indexed by save
 		default:

@@ -43,6 +43,21 @@ type groupState struct {
 	cases map[string]jihat.Case // the group's cases, as its changes so far left them
 	seqs  map[string]int64      // the last sequence number of their channels
 	moved map[string]bool       // channels whose counter moved
+	// wordKeys are, on SQLite, the last comment search key of each of the
+	// group's cases and the first key past its range (search_comments.go).
+	wordKeys map[string]*[2]int64
+}
+
+// wordKey numbers the next comment search row of case id (SQLite): false
+// when the case's range is full (the comment is then not indexed, as
+// indexComment does).
+func (g *groupState) wordKey(id string) (int64, bool) {
+	w := g.wordKeys[id]
+	if w == nil || w[0]+1 >= w[1] {
+		return 0, false
+	}
+	w[0]++
+	return w[0], true
 }
 
 // nextSeq counts the next sequence number of channel, one of the group's
@@ -109,6 +124,22 @@ func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error)
 	}
 	for _, r := range seqs {
 		g.seqs[r.Channel] = r.LastSeq
+	}
+	if !s.postgre {
+		var keys []struct {
+			ID   string
+			Last int64
+			End  int64
+		}
+		err := tx.Raw(`SELECT c.id AS id, coalesce((SELECT max(w.k) FROM case_comment_words w WHERE w.k > (c.rowid << 20) AND w.k < ((c.rowid + 1) << 20)), c.rowid << 20) AS last,
+  (c.rowid + 1) << 20 AS "end" FROM cases c WHERE c.id IN ?`, ids).Scan(&keys).Error
+		if err != nil {
+			return nil, err
+		}
+		g.wordKeys = make(map[string]*[2]int64, len(keys))
+		for _, k := range keys {
+			g.wordKeys[k.ID] = &[2]int64{k.Last, k.End}
+		}
 	}
 	return g, nil
 }
