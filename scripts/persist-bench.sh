@@ -12,7 +12,8 @@
 # Everything starts inside this script, so a raised session covers it all;
 # PostgreSQL and Redis call setsid() and are raised by a loop (as
 # scripts/meeting-bench.sh does). JIHAT [bin/jihat] is the server binary;
-# PROFILE=1 takes a 12 s CPU profile of the server under load (OUT/cpu.pprof).
+# PROFILE=1 takes a 12 s CPU profile of the server under load (OUT/cpu.pprof)
+# and the CPU of every process over 5 s mid-run (OUT/top.txt).
 # OUT [/tmp/persist-bench.<time>] keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,8 @@ if [[ $BACKEND == postgres ]]; then
 fi
 if [[ ${PROFILE:-0} == 1 ]]; then
 	(sleep 5 && curl -fs -o "$OUT/cpu.pprof" "http://127.0.0.1:$((PORT + 1))/debug/pprof/profile?seconds=12") &
+	PIDS+=($!)
+	(sleep 10 && top -b -n 2 -d 5 -w 200 >"$OUT/top.txt") & # CPU by process over 5 s mid-run
 	PIDS+=($!)
 fi
 bin/jihat-load -url $B -conns "$CONNS" -channels "$CHANNELS" -rate "$RATE" -via rest -publishers "$PUBLISHERS" \
