@@ -9,7 +9,8 @@ import (
 // TestBoardSeats changes a board's seats over PATCH /boards/{id}: the entity
 // admin swaps two roles and adds a seat; a seat for someone who may not sit
 // (a citizen) is refused with EINVALID and changes nothing; the chair, who
-// is not an admin, is refused. On SQLite the members' check once ran inside
+// is not an admin, is refused. GET /boards gives each person the boards
+// they sit on with their role, and nothing to anyone else. On SQLite the members' check once ran inside
 // the board's transaction and waited forever for a second connection.
 func TestBoardSeats(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, ts *testserver.TestServer) {
@@ -52,5 +53,19 @@ func TestBoardSeats(t *testing.T) {
 			t.Fatalf("a refused change was written: %v", got)
 		}
 		checkSeats("after the refusals", got)
+
+		for _, who := range []struct {
+			name, token, role string
+		}{{"the old chair", w.chair.Token, "secretary"}, {"the staff member", w.staff.Token, "observer"},
+			{"the member", w.members[0].Token, "member"}, {"a citizen", citizen["token"].(string), ""},
+			{"the entity admin", w.entityAdmin.Token, ""}, {"another entity's admin", w.otherAdmin.Token, ""}} {
+			mine := api.must(t, 200, "GET", "/api/v1/boards", who.token, nil)["boards"].([]any)
+			switch {
+			case who.role == "" && len(mine) != 0:
+				t.Errorf("%s holds no seat but got %v", who.name, mine)
+			case who.role != "" && (len(mine) != 1 || mine[0].(map[string]any)["id"] != w.board || mine[0].(map[string]any)["my_role"] != who.role):
+				t.Errorf("%s's boards: %v, want the board as %s", who.name, mine, who.role)
+			}
+		}
 	})
 }

@@ -118,3 +118,18 @@ export function useForm(initial, send, after) {
   const up = (k) => (v) => setF((old) => ({ ...old, [k]: v }));
   return { f, setF, up, error, busy, submit, fe: (error && error.fields) || {} };
 }
+
+// Marked shows text with the spans (UTF-16 offsets, as the API gives them)
+// inside <mark>.
+export function Marked({ text, spans }) {
+  if (!spans || spans.length === 0) return text;
+  const out = [];
+  let at = 0;
+  for (const s of spans) {
+    if (s.start > at) out.push(text.slice(at, s.start));
+    out.push(html`<mark>${text.slice(s.start, s.end)}</mark>`);
+    at = s.end;
+  }
+  out.push(text.slice(at));
+  return out;
+}

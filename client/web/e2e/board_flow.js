@@ -1,8 +1,10 @@
 // board_flow.js: boards and committees in the browser (issue 14 in the web
 // app): the entity admin creates a committee with its rules and seats (a
 // bad form is refused in Arabic and nothing is created), edits it, schedules
-// a meeting of it (its seats and rules come from the committee), and grants
-// an employee who holds no seat the right to read the minutes.
+// a meeting of it (its seats and rules come from the committee); the
+// committee's chair, who does not manage meetings, schedules one of its
+// meetings too (a member does not); the admin grants an employee who holds
+// no seat the right to read the minutes.
 import { expect, step } from './runner.js';
 import { axe, outDir, login, me } from './harness.js';
 
@@ -14,7 +16,9 @@ const idOf = async (admin, entity, email) => (await api(admin, `/entities/${enti
 export async function runBoards({ open }) {
   const admin = await open({});
   const reader = await open({});
-  for (const p of [admin, reader]) p.setDefaultTimeout(30000);
+  const chair = await open({ lang: 'en' });
+  const member = await open({});
+  for (const p of [admin, reader, chair, member]) p.setDefaultTimeout(30000);
   const name = `لجنة المراجعة ${Date.now() % 100000}`;
   let entity, board, ids, meeting;
 
@@ -71,6 +75,7 @@ export async function runBoards({ open }) {
     await admin.click('#schedule-open');
     await admin.fill('#meeting-title', 'اجتماع ' + name);
     await admin.selectOption('#meeting-board', board);
+    await admin.fill('#meeting-agenda', 'اعتماد التقرير السنوي');
     expect(await admin.locator('form.schedule .member-row').count(), 0, 'no member picker for a board meeting');
     await admin.click('form.schedule button[type=submit]');
     const row = admin.locator('.meeting-list li', { hasText: 'اجتماع ' + name });
@@ -80,6 +85,43 @@ export async function runBoards({ open }) {
     expect(got.board_id, board, 'the meeting is the committee\'s');
     expect(got.quorum_rule, 'two_thirds', "the committee's quorum rule");
     expect(seatsOf(got), seatsOf({ members: [['sara', 'chair'], ['khalid', 'member'], ['noura', 'member']].map(([w, role]) => ({ user_id: ids[w], role })) }), "the committee's seats");
+  });
+
+  await step("boards: the committee's chair schedules its meeting from the app; a member may not", async () => {
+    await login(chair, 'sara@ministry.demo');
+    await login(member, 'khalid@ministry.demo');
+    await member.goto('/meetings');
+    await chair.goto('/meetings');
+    await chair.click('#schedule-open');
+    await chair.fill('#meeting-title', 'Chair: ' + name);
+    expect(await chair.locator(`#meeting-board option[value="${board}"]`).count(), 1, "the chair's committee is offered");
+    expect(await chair.locator('form.schedule .member-row').count(), 0, 'no member picker for a chair');
+    const violations = await axe(chair);
+    expect(violations.length, 0, "accessibility violations on the chair's schedule form: " + JSON.stringify(violations));
+    await chair.click('form.schedule button[type=submit]');
+    const row = chair.locator('.meeting-list li', { hasText: 'Chair: ' + name });
+    await row.waitFor();
+    const got = (await api(chair, '/meetings/' + (await row.getAttribute('data-meeting')))).body.meeting;
+    expect(`${got.board_id} ${got.members.length}`, `${board} 3`, "a meeting of the committee, with its seats");
+    await member.locator('.meeting-list li', { hasText: 'Chair: ' + name }).waitFor(); // the invitation arrived live
+    expect(await member.locator('#schedule-open').count(), 0, 'a member does not schedule');
+  });
+
+  await step('boards: a search of the meetings ignores letter variants and shows where the words matched', async () => {
+    await admin.goto('/meetings');
+    await admin.fill('#meeting-q', name.replace(/ة/g, 'ه')); // لجنه المراجعه: the ta marbuta written as ha
+    await admin.click('form[role=search] button[type=submit]');
+    await admin.waitForURL(/q=/);
+    await admin.locator(`li[data-meeting="${meeting}"] .meeting-link mark`).first().waitFor();
+    expect(await admin.locator('.meeting-list li').first().textContent().then((x) => x.includes(name)), true, "the committee's meeting comes first");
+    await admin.fill('#meeting-q', 'تقرير');
+    await admin.click('form[role=search] button[type=submit]');
+    await admin.locator(`li[data-meeting="${meeting}"] .found-items mark`, { hasText: 'التقرير' }).waitFor();
+    const violations = await axe(admin);
+    expect(violations.length, 0, 'accessibility violations on the search: ' + JSON.stringify(violations));
+    await admin.screenshot({ path: `${outDir}/meetings-search-ar.png`, fullPage: true });
+    await admin.goto('/meetings?q=' + encodeURIComponent('زرافة'));
+    await admin.locator('p.empty', { hasText: 'زرافة' }).waitFor();
   });
 
   await step('boards: an employee without a seat reads the minutes only once granted', async () => {

@@ -1,6 +1,8 @@
 // screens/meeting_schedule.js: scheduling a meeting of one of the entity's
-// boards (its seats and rules; admin_boards.js) or of an explicit list of
-// the entity's employees (POST /meetings with members and their roles):
+// boards (its seats and rules; admin_boards.js) or, for whoever manages
+// meetings, of an explicit list of the entity's employees (POST /meetings
+// with members and their roles). A board's chair or secretary who does not
+// manage meetings schedules their boards' meetings only:
 // title, start and end, remote or a place, the agenda one item a line. The
 // members are invited by e-mail (.ics), SMS and in the app.
 import { html, useEffect, useState } from '../html.js';
@@ -12,20 +14,20 @@ import { SeatPicker, seatList } from './seat_picker.js';
 // local is a datetime-local value for d (the browser's zone).
 const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 
-export function Schedule({ user, onDone }) {
+export function Schedule({ user, manages, runs, onDone }) {
   const start = new Date(Date.now() + 24 * 3600 * 1000);
   start.setMinutes(0, 0, 0);
   const blank = { title: '', starts: local(start), ends: local(new Date(start.getTime() + 3600 * 1000)), remote: true, location: '', agenda: '' };
   const [f, setF] = useState(blank);
   const [people, setPeople] = useState([]);
   const [boards, setBoards] = useState([]);
-  const [boardID, setBoardID] = useState(''); // '' = members chosen here
+  const [boardID, setBoardID] = useState(manages ? '' : runs[0].id); // '' = members chosen here
   const [seats, setSeats] = useState({}); // user_id → role
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState(false);
   useEffect(() => {
-    if (!open || !user.entity_id || people.length) return;
+    if (!open || !manages || !user.entity_id || people.length) return;
     get(`/entities/${user.entity_id}/employees`).then((r) => setPeople((r.employees || []).filter((e) => e.active)))
       .catch((e) => setError(errorOf(e)));
     get(`/entities/${user.entity_id}/boards`).then((r) => setBoards(r.boards || [])).catch(() => setBoards([]));
@@ -36,7 +38,8 @@ export function Schedule({ user, onDone }) {
     setError(null);
     try {
       const body = {
-        entity_id: user.entity_id, title: f.title.trim(), remote: f.remote, location: f.remote ? '' : f.location.trim(),
+        entity_id: manages ? user.entity_id : (runs.find((b) => b.id === boardID) || {}).entity_id,
+        title: f.title.trim(), remote: f.remote, location: f.remote ? '' : f.location.trim(),
         starts_at: new Date(f.starts).toISOString(), ends_at: new Date(f.ends).toISOString(),
         agenda: f.agenda.split('\n').map((s) => s.trim()).filter(Boolean).map((title) => ({ title })),
       };
@@ -45,7 +48,7 @@ export function Schedule({ user, onDone }) {
       await post('/meetings', body);
       setF(blank);
       setSeats({});
-      setBoardID('');
+      setBoardID(manages ? '' : runs[0].id);
       setOpen(false);
       if (onDone) onDone();
     } catch (err) { setError(errorOf(err)); }
@@ -67,9 +70,11 @@ export function Schedule({ user, onDone }) {
       onInput=${(v) => setF({ ...f, location: v })} />`}
     <${Textarea} id="meeting-agenda" label=${t('schedule.agenda')} value=${f.agenda} error=${fe.agenda} rows="4"
       onInput=${(v) => setF({ ...f, agenda: v })} />
-    ${boards.length > 0 && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
+    ${manages && boards.length > 0 && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
       options=${[{ value: '', label: t('schedule.for_members') }, ...boards.map((b) => ({ value: b.id, label: b.name }))]}
       onChange=${setBoardID} />`}
+    ${!manages && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
+      options=${runs.map((b) => ({ value: b.id, label: b.name }))} onChange=${setBoardID} />`}
     ${boardID ? html`<p class="hint">${t('schedule.board_members')}</p>`
       : html`<${SeatPicker} people=${people} seats=${seats} setSeats=${setSeats} legend=${t('schedule.members')} error=${fe.members || fe.member_ids} />`}
     <div class="row-actions">
