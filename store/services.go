@@ -224,7 +224,7 @@ func (s *Store) ListServices(ctx context.Context, q ServiceQuery) ([]*jihat.Serv
 		page, nx, err := serviceIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, false, q.Terms, q.Cursor, q.Limit,
 			func(db *gorm.DB, n int) ([]string, error) {
 				var page []hit // Scan replaces what its slice held
-				if err := db.Limit(n).Scan(&page).Error; err != nil {
+				if err := db.Scan(&page).Error; err != nil {
 					return nil, err
 				}
 				hits = append(hits, page...)
