@@ -1,6 +1,7 @@
 package jihat
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -51,6 +52,57 @@ func (t SearchTerm) Stems() []string {
 		return []string{t.Stem}
 	}
 	return []string{t.Stem, t.Alt}
+}
+
+// maxSpellingLetters bounds SpellingStems' enumeration (2^n spellings).
+const maxSpellingLetters = 10
+
+// SpellingStems returns the stems that t.Exact's other spellings have and
+// t.Stems() lacks. A document word whose exact form is t.Exact is t.Exact
+// with some of its alefs written أ, إ or آ and some of its ي written ى: the
+// letters the exact form folds but the stemmer reads (إلغاء keeps the ال
+// that الغاء loses), and the stemmer reads أ, إ and آ alike and ى as
+// "not ي" (no prefix or suffix holds them). So a document word equal to
+// t.Exact has one of t.Stems() or one of these stems: "the exact form, or
+// a stem" finds the same documents as "a stem, or the exact form with one
+// of these stems". The store asks the latter (PostgreSQL estimates an OR of
+// two columns as the sum of both, and the stem nearly always holds the
+// exact form: a word's count came out twice too high). ok is false when
+// t.Exact has more than maxSpellingLetters alefs and ي together.
+func (t SearchTerm) SpellingStems() (extra []string, ok bool) {
+	r := []rune(t.Exact)
+	var at []int // the positions of ا and ي
+	for i, c := range r {
+		if c == 'ا' || c == 'ي' {
+			at = append(at, i)
+		}
+	}
+	if len(at) > maxSpellingLetters {
+		return nil, false
+	}
+	have := t.Stems()
+	add := func(s string) {
+		if s != "" && !slices.Contains(have, s) && !slices.Contains(extra, s) {
+			extra = append(extra, s)
+		}
+	}
+	u := make([]rune, len(r))
+	for mask := range 1 << len(at) {
+		copy(u, r)
+		for b, i := range at {
+			if mask&(1<<b) != 0 {
+				if u[i] == 'ا' {
+					u[i] = 'أ'
+				} else {
+					u[i] = 'ى'
+				}
+			}
+		}
+		stem, alt := stemForms(string(u))
+		add(stem)
+		add(alt)
+	}
+	return extra, true
 }
 
 // matchesWord tells whether a document word (normalize(…, true)) matches t.

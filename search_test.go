@@ -2,6 +2,7 @@ package jihat_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -176,4 +177,81 @@ func FuzzSearchDoc(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSpellingStems: every spelling of a query word's exact form (its alefs
+// as ا أ إ آ, its ي as ي ى) has one of the word's stems or one of its
+// SpellingStems, so the store may ask for those instead of the exact form
+// (see SpellingStems); checked over the known words and random ones.
+func TestSpellingStems(t *testing.T) {
+	for _, tt := range []struct{ q, want string }{
+		{"الغاء", "الغاء"},    // إلغاء keeps its ال
+		{"المدرسة", "المدرس"}, // an article written with a hamza is no article
+		{"إنارة", ""},         // no spelling changes the stem
+		{"في", ""},
+	} {
+		extra, ok := jihat.ParseSearch(tt.q)[0].SpellingStems()
+		if !ok || strings.Join(extra, " ") != tt.want {
+			t.Errorf("%s: SpellingStems = %q, %v; want %q", tt.q, extra, ok, tt.want)
+		}
+	}
+	if _, ok := jihat.ParseSearch(strings.Repeat("اي", 6))[0].SpellingStems(); ok {
+		t.Error("12 letters to spell: want ok = false")
+	}
+	words := []string{"المدرسة", "إلغاء", "الغاء", "إلهام", "الهام", "مستشفى", "مستشفي", "ليلى", "إلى", "الي", "أيام",
+		"والإسكان", "بالإيجار", "للأولى", "وزارة", "الله", "فاتورة", "استيراد", "ايا", "اا", "يي"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	letters := []rune("اأإآيىلوبكفهنتمس")
+	for range 3000 {
+		w := make([]rune, 2+rng.IntN(6))
+		for i := range w {
+			w[i] = letters[rng.IntN(len(letters))]
+		}
+		words = append(words, string(w))
+	}
+	for _, q := range words {
+		terms := jihat.ParseSearch(q)
+		if len(terms) != 1 {
+			continue
+		}
+		term := terms[0]
+		extra, ok := term.SpellingStems()
+		if !ok {
+			continue
+		}
+		asked := append(slices.Clone(term.Stems()), extra...)
+		for _, w := range spellings([]rune(term.Exact)) {
+			exact, stems := jihat.SearchDoc(w)
+			if exact != term.Exact {
+				t.Fatalf("%q: spelling %q has the exact form %q", term.Exact, w, exact)
+			}
+			if !slices.ContainsFunc(strings.Fields(stems), func(s string) bool { return slices.Contains(asked, s) }) {
+				t.Errorf("query %q (stems %v, spelling stems %v): the document word %q (stems %q) is found by neither",
+					q, term.Stems(), extra, w, stems)
+			}
+		}
+	}
+}
+
+// spellings returns every word whose exact form is r: each ا as ا أ إ آ,
+// each ي as ي ى.
+func spellings(r []rune) []string {
+	out := []string{""}
+	for _, c := range r {
+		alts := []rune{c}
+		switch c {
+		case 'ا':
+			alts = []rune("اأإآ")
+		case 'ي':
+			alts = []rune("يى")
+		}
+		var next []string
+		for _, p := range out {
+			for _, a := range alts {
+				next = append(next, p+string(a))
+			}
+		}
+		out = next
+	}
+	return out
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+
+	"github.com/jihat/jihat/internal/jsonvalid"
 )
 
 // decodeFrame decodes one server message. The server writes every frame with
@@ -60,7 +62,7 @@ func fastFrame(b []byte) (f frame, ok bool) {
 			return frame{}, false
 		}
 		data := r[:len(r)-1]
-		if !json.Valid(data) {
+		if !jsonvalid.Valid(data) {
 			return frame{}, false
 		}
 		f.Data, rest = json.RawMessage(data), r[len(r)-1:]

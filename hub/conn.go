@@ -46,6 +46,7 @@ type conn struct {
 
 	mu          sync.Mutex // guards the following fields
 	pending     [][]byte
+	queuedAt    int64    // unix nanoseconds when pending was last empty and a frame came (jihat_hub_write_delay_seconds)
 	spare       [][]byte // the previous batch's array, reused
 	writing     bool     // a writer goroutine is running
 	closeCode   websocket.StatusCode
@@ -90,6 +91,9 @@ func (c *conn) enqueueLocked(frame []byte) (overflow bool) {
 	}
 	if len(c.pending) >= c.h.cfg.QueueSize {
 		return true
+	}
+	if len(c.pending) == 0 {
+		c.queuedAt = time.Now().UnixNano()
 	}
 	c.pending = append(c.pending, frame)
 	if !c.writing {
@@ -169,7 +173,7 @@ func (c *conn) drain() {
 			c.mu.Unlock()
 			return
 		}
-		batch := c.pending
+		batch, queuedAt := c.pending, c.queuedAt
 		c.pending, c.spare = c.spare, nil
 		c.mu.Unlock()
 		select {
@@ -179,6 +183,7 @@ func (c *conn) drain() {
 		n, err := c.w.writeFrames(batch, c.closing.Load)
 		c.h.m.framesSent.Add(float64(n))
 		c.h.m.writeBatch.Observe(float64(len(batch)))
+		c.h.m.writeDelay.Observe(float64(time.Now().UnixNano()-queuedAt) / 1e9)
 		clear(batch)
 		if cap(batch) <= 64 { // keep small arrays; let a burst's big one go
 			c.mu.Lock()

@@ -129,7 +129,11 @@ func (s *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusServiceUnavailable, "closed", jihat.Errorf(jihat.EUNAVAILABLE, "unavailable"))
 		return
 	}
-	p, err := s.backend.AuthenticateRequest(r)
+	var p Principal
+	err := s.h.withRead(r.Context(), func() (err error) {
+		p, err = s.backend.AuthenticateRequest(r)
+		return err
+	})
 	authed := err == nil
 	if err != nil && !errors.Is(err, ErrNoCredentials) && jihat.ErrorCode(err) != jihat.EUNAUTHORIZED {
 		s.h.log.Error("hub: authenticate upgrade", "err", err)

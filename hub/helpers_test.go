@@ -72,6 +72,8 @@ type fakeBackend struct {
 
 	mu     sync.Mutex
 	denied map[string]bool // user + " " + channel
+	// authorizing, when set, runs at the start of every Authorize, outside mu.
+	authorizing func(channel string)
 }
 
 func newFakeBackend(db *fakeDB) *fakeBackend {
@@ -105,6 +107,12 @@ func (b *fakeBackend) deny(user, channel string, denied bool) {
 }
 
 func (b *fakeBackend) Authorize(ctx context.Context, p hub.Principal, channel string) error {
+	b.mu.Lock()
+	hook := b.authorizing
+	b.mu.Unlock()
+	if hook != nil {
+		hook(channel)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	info, _ := jihat.ParseChannel(channel)

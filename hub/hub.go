@@ -61,6 +61,12 @@ type Config struct {
 	PositionInterval time.Duration
 	// WriteTimeout bounds one socket write of a batch of frames (10 s).
 	WriteTimeout time.Duration
+	// ConnectReads bounds the database reads of connects and subscribes
+	// running at once on this node (4): authentication, authorisation,
+	// baselines and replays wait for a slot, so that a reconnect storm
+	// leaves the database's connections to the live traffic's commits
+	// (reads.go).
+	ConnectReads int
 
 	// OnConnect and OnDisconnect, when set, are called for every connection
 	// of this node (from a goroutine of the connection; they must not block
@@ -121,6 +127,7 @@ func (c *Config) setDefaults() {
 	def(&c.SeamBuffer, 1024)
 	def(&c.ReplayPage, 500)
 	def(&c.MaxHeld, 1024)
+	def(&c.ConnectReads, 4)
 	defd := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -147,6 +154,7 @@ type Hub struct {
 	members  FreshReads[[]string] // the member lists of joiners' snapshots, shared (presence_hub.go)
 	events   EventSource
 	m        *metrics
+	reads    chan struct{} // slots of ConnectReads (reads.go)
 
 	seed     maphash.Seed
 	shards   []*shard
@@ -171,7 +179,8 @@ func New(cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hub: register metrics: %w", err)
 	}
-	h := &Hub{cfg: cfg, log: cfg.Logger, presence: cfg.Presence, events: cfg.Events, m: m, seed: maphash.MakeSeed()}
+	h := &Hub{cfg: cfg, log: cfg.Logger, presence: cfg.Presence, events: cfg.Events, m: m, seed: maphash.MakeSeed(),
+		reads: make(chan struct{}, cfg.ConnectReads)}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.shards = make([]*shard, cfg.Shards)
 	for i := range h.shards {

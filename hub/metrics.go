@@ -35,6 +35,8 @@ type metrics struct {
 	rateLimited   prometheus.Counter
 	refused       *prometheus.CounterVec // upgrades refused, by reason
 	replaySkipped prometheus.Counter
+	readWaits     prometheus.Counter
+	writeDelay    prometheus.Histogram
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -68,6 +70,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "jihat_hub_upgrades_refused_total", Help: "WebSocket upgrades refused, by reason."}, []string{"reason"}),
 		replaySkipped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "jihat_hub_replays_skipped_total", Help: "Subscriptions with since at the channel's delivered position: no database read."}),
+		readWaits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_connect_read_waits_total", Help: "Connect and subscribe reads that waited for a slot (Config.ConnectReads)."}),
+		writeDelay: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "jihat_hub_write_delay_seconds", Help: "From a frame queued on an empty send queue to its batch written to the socket.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2}}),
 	}
 	for _, r := range []string{reasonClient, reasonResync, reasonRevoked, reasonRateLimit, reasonAuthTimeout,
 		reasonAuthFailed, reasonIdle, reasonTooBig, reasonWriteError, reasonShutdown} {
@@ -75,7 +82,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.connections, m.subscriptions, m.channels, m.disconnects,
-			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped} {
+			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped, m.readWaits, m.writeDelay} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
 			}

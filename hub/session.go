@@ -168,7 +168,10 @@ func (s *Endpoint) authenticate(ctx context.Context, c *conn, ws *websocket.Conn
 	var p Principal
 	s.onFreshStack(c, func() {
 		actx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
-		p, err = s.backend.AuthenticateToken(actx, token.Token)
+		err = s.h.withRead(actx, func() (err error) {
+			p, err = s.backend.AuthenticateToken(actx, token.Token)
+			return err
+		})
 		cancel()
 	})
 	if c.closing.Load() {

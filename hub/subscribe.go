@@ -44,7 +44,7 @@ func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 		// again, with what the re-check changed. One that starts later
 		// finds the subscription in c.subs.
 		epoch := c.rechecks.Load()
-		if err := s.backend.Authorize(ctx, c.p, env.Channel); err != nil {
+		if err := s.h.withRead(ctx, func() error { return s.backend.Authorize(ctx, c.p, env.Channel) }); err != nil {
 			c.sendError(env, err)
 			return
 		}
@@ -65,7 +65,12 @@ func (s *Endpoint) subscribe(ctx context.Context, c *conn, env Envelope) {
 	created := h.attach(sub, info)
 	h.reconcile(ctx, sub.name)
 	if created && info.Sequenced() && h.events != nil {
-		if pos, err := h.events.Positions(ctx, []string{sub.name}); err == nil {
+		var pos map[string]int64
+		err := h.withRead(ctx, func() (err error) {
+			pos, err = h.events.Positions(ctx, []string{sub.name})
+			return err
+		})
+		if err == nil {
 			h.setBaseline(sub.ch, pos[sub.name])
 		} else {
 			h.log.Warn("hub: baseline position", "channel", sub.name, "err", err)
@@ -140,7 +145,7 @@ func (c *conn) reauthorize(ctx context.Context) {
 	}
 	c.mu.Unlock()
 	for _, sub := range subs {
-		err := c.srv.backend.Authorize(ctx, c.p, sub.name)
+		err := c.h.withRead(ctx, func() error { return c.srv.backend.Authorize(ctx, c.p, sub.name) })
 		if err == nil {
 			continue
 		}

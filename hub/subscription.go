@@ -229,7 +229,11 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 		}
 	}
 	for {
-		evs, err := src.Replay(ctx, s.name, cursor, page)
+		var evs []Event
+		err := c.h.withRead(ctx, func() (err error) {
+			evs, err = src.Replay(ctx, s.name, cursor, page)
+			return err
+		})
 		if err != nil {
 			return err
 		}

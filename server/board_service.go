@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 
 	"github.com/jihat/jihat"
 )
@@ -68,9 +69,22 @@ type boardInput struct {
 	Members    *[]seatInput `json:"members"`
 }
 
-// applyBoard validates in and applies it to b.
-func (s *Server) applyBoard(ctx context.Context, b *jihat.Board, in boardInput, creating bool) error {
-	fields := map[string]string{}
+// boardSeats checks in's members, when it gives them, as seats of entityID.
+// It runs before the board's transaction, never inside it: it reads users,
+// and a read inside the transaction would wait for a second connection
+// (SQLite has one writer connection: PATCH /boards/{id} with members hung).
+func (s *Server) boardSeats(ctx context.Context, entityID string, in boardInput) (seats []jihat.MeetingSeat, fields map[string]string, err error) {
+	fields = map[string]string{}
+	if in.Members != nil {
+		seats, err = s.checkSeats(ctx, fields, "members", entityID, *in.Members)
+	}
+	return seats, fields, err
+}
+
+// applyBoard validates in and applies it to b; seats and seatFields are
+// boardSeats' answer for in.
+func applyBoard(b *jihat.Board, in boardInput, seats []jihat.MeetingSeat, seatFields map[string]string, creating bool) error {
+	fields := maps.Clone(seatFields)
 	if in.Name != nil || creating {
 		b.Name = jihat.ValidateTitle(fields, "name", derefString(in.Name), jihat.MaxMeetingTitle)
 	}
@@ -102,10 +116,6 @@ func (s *Server) applyBoard(ctx context.Context, b *jihat.Board, in boardInput, 
 		fields["result_rule"] = "meeting_bad_rule"
 	}
 	if in.Members != nil {
-		seats, err := s.checkSeats(ctx, fields, "members", b.EntityID, *in.Members)
-		if err != nil {
-			return err
-		}
 		b.Members = seats
 	}
 	if len(fields) > 0 {
@@ -130,8 +140,12 @@ func (s *Server) CreateBoard(ctx context.Context, u *jihat.User, a jihat.AuditEn
 	if _, err := s.store.Entity(ctx, entityID); err != nil {
 		return nil, err
 	}
+	seats, fields, err := s.boardSeats(ctx, entityID, in)
+	if err != nil {
+		return nil, err
+	}
 	b := &jihat.Board{EntityID: entityID}
-	if err := s.applyBoard(ctx, b, in, true); err != nil {
+	if err := applyBoard(b, in, seats, fields, true); err != nil {
 		return nil, err
 	}
 	a.Action = "board.create"
@@ -153,8 +167,12 @@ func (s *Server) UpdateBoard(ctx context.Context, u *jihat.User, a jihat.AuditEn
 		}
 		return nil, hidden()
 	}
+	seats, fields, err := s.boardSeats(ctx, b.EntityID, in)
+	if err != nil {
+		return nil, err
+	}
 	a.Action = "board.update"
-	return s.store.UpdateBoard(ctx, id, a, func(b *jihat.Board) error { return s.applyBoard(ctx, b, in, false) })
+	return s.store.UpdateBoard(ctx, id, a, func(b *jihat.Board) error { return applyBoard(b, in, seats, fields, false) })
 }
 
 // Board returns a board to its members and the entity's admins.

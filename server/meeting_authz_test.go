@@ -75,6 +75,8 @@ func TestMeetingAuthorization(t *testing.T) {
 			map[string]int{"entity_admin": 201, "chair": 403, "member": 403, "staff": 403, "citizen": 403, "other_admin": 403}},
 		{"GET", "/api/v1/entities/{entity}/boards", nil, nil,
 			map[string]int{"entity_admin": 200, "chair": 403, "member": 403, "citizen": 403, "other_admin": 403}},
+		// Everyone gets their own seats (what each gets: TestBoardSeats).
+		{"GET", "/api/v1/boards", nil, nil, map[string]int{"chair": 200, "member": 200, "staff": 200, "citizen": 200, "other_admin": 200}},
 		{"GET", "/api/v1/boards/{board}", nil, nil, seers},
 		{"PATCH", "/api/v1/boards/{board}", map[string]any{"quorum_rule": "two_thirds"}, nil,
 			with(runners, map[string]int{"chair": 403, "secretary": 403})},

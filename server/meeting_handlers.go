@@ -48,6 +48,26 @@ func (s *Server) listBoards(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"boards": out})
 }
 
+// myBoards: GET /api/v1/boards: the boards in which the caller holds a
+// seat, each with the caller's role (a chair or secretary schedules their
+// meetings from them). Anyone signed in; no seat, an empty list.
+func (s *Server) myBoards(c *fiber.Ctx) error {
+	u, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	bs, err := s.store.BoardsOf(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]boardView, len(bs))
+	for i, b := range bs {
+		out[i] = newBoardView(b)
+		out[i].MyRole = string(s.boardSeat(b, u.ID))
+	}
+	return c.JSON(fiber.Map{"boards": out})
+}
+
 // getBoard: GET /api/v1/boards/{id}.
 func (s *Server) getBoard(c *fiber.Ctx) error {
 	u, id, err := callerAndID(c)

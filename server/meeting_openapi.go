@@ -4,6 +4,7 @@ package server
 var meetingOperations = []op{
 	{"post", "/api/v1/entities/{id}/boards", "Create a board or committee with members and rules (entity admin)", "meetings", true, "BoardRequest", "201", "BoardAnswer"},
 	{"get", "/api/v1/entities/{id}/boards", "The entity's boards and committees (entity admin)", "meetings", true, "", "200", "BoardList"},
+	{"get", "/api/v1/boards", "The boards in which the caller holds a seat, with my_role (anyone signed in)", "meetings", true, "", "200", "BoardList"},
 	{"get", "/api/v1/boards/{id}", "One board (its members, entity admin)", "meetings", true, "", "200", "BoardAnswer"},
 	{"patch", "/api/v1/boards/{id}", "Change a board's name, rules or members (entity admin)", "meetings", true, "BoardRequest", "200", "BoardAnswer"},
 	{"post", "/api/v1/meetings", "Schedule a meeting of a board or of member_ids; members are invited (e-mail with .ics, SMS)", "meetings", true, "MeetingRequest", "201", "MeetingAnswer"},
@@ -59,7 +60,7 @@ func meetingSchemas() map[string]any {
 		"highlights": object(nil, map[string]any{"title": arrayOf(ref("Span")), "agenda": arrayOf(object(nil, map[string]any{
 			"id": strFmt("uuid"), "title": arrayOf(ref("Span"))}))})})
 	board := object([]string{"id", "entity_id", "name", "members"}, map[string]any{"id": strFmt("uuid"), "entity_id": strFmt("uuid"),
-		"name": str(), "kind": str(), "quorum_rule": str(), "result_rule": str(), "members": arrayOf(seat),
+		"name": str(), "kind": str(), "quorum_rule": str(), "result_rule": str(), "members": arrayOf(seat), "my_role": str(),
 		"created_at": strFmt("date-time"), "updated_at": strFmt("date-time")})
 	note := object([]string{"id", "meeting_id", "author_id", "body", "shared"}, map[string]any{"id": strFmt("uuid"), "meeting_id": strFmt("uuid"),
 		"author_id": strFmt("uuid"), "body": str(), "shared": boolean(), "created_at": strFmt("date-time"), "updated_at": strFmt("date-time")})

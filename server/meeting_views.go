@@ -27,6 +27,7 @@ type boardView struct {
 	QuorumRule string     `json:"quorum_rule"`
 	ResultRule string     `json:"result_rule"`
 	Members    []seatView `json:"members"`
+	MyRole     string     `json:"my_role,omitempty"` // GET /boards only: the caller's seat
 	CreatedAt  string     `json:"created_at"`
 	UpdatedAt  string     `json:"updated_at"`
 }

@@ -134,6 +134,7 @@ func (s *Server) routes(ws http.Handler) {
 	// votes, notes and minutes (meeting_handlers.go, meeting_minutes.go).
 	v1.Post("/entities/:id/boards", s.createBoard)
 	v1.Get("/entities/:id/boards", s.listBoards)
+	v1.Get("/boards", s.myBoards)
 	v1.Get("/boards/:id", s.getBoard)
 	v1.Patch("/boards/:id", s.updateBoard)
 	v1.Post("/meetings", s.createMeeting)

@@ -75,6 +75,25 @@ func (s *Store) Boards(ctx context.Context, entityID string) ([]*jihat.Board, er
 	return out, nil
 }
 
+// BoardsOf returns the boards in which userID holds a seat, by name.
+func (s *Store) BoardsOf(ctx context.Context, userID string) ([]*jihat.Board, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Table("board_members").Select("boards.id").Joins("JOIN boards ON boards.id = board_members.board_id").
+		Where("board_members.user_id = ? AND boards.archived_at IS NULL", userID).Order("boards.name, boards.id").Scan(&ids).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*jihat.Board, 0, len(ids))
+	for _, id := range ids {
+		b, err := s.board(s.db.WithContext(ctx), id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
 func (s *Store) board(db *gorm.DB, id string) (*jihat.Board, error) {
 	var r boardRow
 	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {

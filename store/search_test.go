@@ -336,3 +336,51 @@ func TestSearchReindex(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchSpellings: a word written with a hamza or an alef maqsura that
+// changes its stem is still found by its exact form, as before the stems
+// were asked first (PostgreSQL asks "a stem, or the exact form with one of
+// its spelling stems": jihat.SearchTerm.SpellingStems), and the spelling
+// stems find nothing the exact form would not.
+func TestSearchSpellings(t *testing.T) {
+	ctx := context.Background()
+	forEachStore(t, func(t *testing.T, s *store.Store) {
+		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		w.staff(t, s, 100)
+		byID := map[string]string{}
+		for _, c := range [][3]string{
+			{"school-hamza", "ألمدرسة القديمة", "والجديدة"}, // stem المدرس, not مدرس
+			{"school", "المدرسة", "بلا عنوان"},
+			{"cancel", "إلغاء الموعد", "نص"}, // stem الغاء, not غاء
+			{"cancel2", "الإلغاء", "نص"},     // stem الغاء
+			{"inspire", "إلهام", "نص"},       // stem الهام
+			{"important", "أمر هام", "نص"},   // stem هام
+			{"date", "موعد آخر", "نص"},
+		} {
+			byID[w.mustCase(t, s, c[1], c[2]).ID] = c[0]
+		}
+		for _, tc := range []struct {
+			q    string
+			want []string
+		}{
+			{"المدرسه جديده", []string{"school-hamza", "school"}}, // every word, then some
+			{"الغاء موعد", []string{"cancel", "date"}},            // every word, then the newer "some"
+			{"موعد الغاء", []string{"cancel", "date"}},
+			{"إلغاء", []string{"cancel", "cancel2"}},
+			{"إلهام", []string{"inspire"}},              // not هام
+			{"الهام", []string{"inspire", "important"}}, // as typed, then its stem
+		} {
+			got, _, err := s.ListCases(ctx, store.CaseQuery{EntityID: w.Entity.ID, Terms: jihat.ParseSearch(tc.q)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tags []string
+			for _, c := range got {
+				tags = append(tags, byID[c.ID])
+			}
+			if fmt.Sprint(tags) != fmt.Sprint(tc.want) {
+				t.Errorf("search %q = %v; want %v", tc.q, tags, tc.want)
+			}
+		}
+	})
+}

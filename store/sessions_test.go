@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,8 @@ func TestSessions(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b *backend) {
 		clk := newClock()
 		s := b.Open(t, WithClock(clk))
-		u := mustUser(t, s, &jihat.User{Email: "sess@example.com", Active: true})
+		u := mustUser(t, s, &jihat.User{Name: "سارة", Email: "sess@example.com", NationalID: "1234567897", Mobile: "+966501234567",
+			Lang: jihat.LangEN, Active: true})
 		hash := strings.Repeat("a1", 32)
 
 		sess, err := s.CreateSession(ctx, u.ID, hash, time.Hour, act("auth.login"))
@@ -26,8 +28,13 @@ func TestSessions(t *testing.T) {
 			t.Fatalf("session = %+v", sess)
 		}
 		got, gu, err := s.SessionByTokenHash(ctx, hash)
-		if err != nil || got.ID != sess.ID || gu.ID != u.ID || gu.Email != u.Email {
+		if err != nil || got.ID != sess.ID || got.UserID != u.ID || !got.ExpiresAt.Equal(sess.ExpiresAt) {
 			t.Fatalf("SessionByTokenHash = %+v, %+v, %v", got, gu, err)
+		}
+		// The user comes with the session (one joined read): the same user,
+		// every field, as a read of the user alone.
+		if want, err := s.UserByID(ctx, u.ID); err != nil || !reflect.DeepEqual(gu, want) {
+			t.Fatalf("user of the session = %+v; UserByID = %+v, %v", gu, want, err)
 		}
 		_, _, err = s.SessionByTokenHash(ctx, strings.Repeat("b2", 32))
 		wantCode(t, err, jihat.EUNAUTHORIZED, "unauthorized")

@@ -98,7 +98,8 @@ export function errorOf(err) {
   return { code: err.code || 'EINTERNAL', message: err.message, fields: err.fields || {} };
 }
 
-// useForm holds a create form's fields, error and submit.
+// useForm holds a create form's fields, error and submit; after gets what
+// send resolved to.
 export function useForm(initial, send, after) {
   const [f, setF] = useState(initial);
   const [error, setError] = useState(null);
@@ -108,12 +109,27 @@ export function useForm(initial, send, after) {
     setBusy(true);
     setError(null);
     try {
-      await send(f);
+      const r = await send(f);
       setF(initial);
-      if (after) after();
+      if (after) after(r);
     } catch (err) { setError(errorOf(err)); }
     setBusy(false);
   };
   const up = (k) => (v) => setF((old) => ({ ...old, [k]: v }));
   return { f, setF, up, error, busy, submit, fe: (error && error.fields) || {} };
+}
+
+// Marked shows text with the spans (UTF-16 offsets, as the API gives them)
+// inside <mark>.
+export function Marked({ text, spans }) {
+  if (!spans || spans.length === 0) return text;
+  const out = [];
+  let at = 0;
+  for (const s of spans) {
+    if (s.start > at) out.push(text.slice(at, s.start));
+    out.push(html`<mark>${text.slice(s.start, s.end)}</mark>`);
+    at = s.end;
+  }
+  out.push(text.slice(at));
+  return out;
 }

@@ -2,11 +2,12 @@
 // same keys. The server's errors arrive already translated (Accept-Language).
 // The meetings' texts are in messages_meetings.js, the service admin's in
 // messages_services.js, my account's in messages_account.js, the dashboard's in
-// messages_dashboard.js.
+// messages_dashboard.js, the boards' in messages_boards.js.
 import { meetingTexts } from './messages_meetings.js';
 import { serviceTexts } from './messages_services.js';
 import { accountTexts } from './messages_account.js';
 import { dashboardTexts } from './messages_dashboard.js';
+import { boardTexts } from './messages_boards.js';
 const ar = {
   'app.name': 'جهات', 'app.title': 'جهات — قناة واحدة بين الناس والجهات',
   'loading': 'جارٍ التحميل…', 'close': 'إغلاق', 'cancel': 'إلغاء', 'next': 'التالي',
@@ -225,4 +226,4 @@ const en = {
   'guide.channel.phone': 'Phone', 'guide.channel.email': 'E-mail',
 };
 
-export const messages = { ar: { ...ar, ...meetingTexts.ar, ...serviceTexts.ar, ...accountTexts.ar, ...dashboardTexts.ar }, en: { ...en, ...meetingTexts.en, ...serviceTexts.en, ...accountTexts.en, ...dashboardTexts.en } };
+export const messages = { ar: { ...ar, ...meetingTexts.ar, ...serviceTexts.ar, ...accountTexts.ar, ...dashboardTexts.ar, ...boardTexts.ar }, en: { ...en, ...meetingTexts.en, ...serviceTexts.en, ...accountTexts.en, ...dashboardTexts.en, ...boardTexts.en } };

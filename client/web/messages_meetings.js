@@ -4,6 +4,8 @@ export const meetingTexts = {
   ar: {
     'nav.meetings': 'الاجتماعات',
     'meetings.title': 'اجتماعاتي', 'meetings.empty': 'لا توجد اجتماعات.',
+    'meetings.search': 'ابحث في الاجتماعات', 'meetings.search_hint': 'كلمات من العنوان أو من بنود جدول الأعمال', 'meetings.search_go': 'بحث',
+    'meetings.no_results': 'لا اجتماعات فيها «{q}».', 'meetings.in_agenda': 'في جدول الأعمال',
     'meeting.status.scheduled': 'مجدول', 'meeting.status.started': 'منعقد الآن', 'meeting.status.closed': 'منتهٍ',
     'meeting.status.cancelled': 'ملغى',
     'seat.chair': 'الرئيس', 'seat.secretary': 'أمين السر', 'seat.member': 'عضو', 'seat.observer': 'مراقب',
@@ -48,6 +50,8 @@ export const meetingTexts = {
   en: {
     'nav.meetings': 'Meetings',
     'meetings.title': 'My meetings', 'meetings.empty': 'No meetings.',
+    'meetings.search': 'Search meetings', 'meetings.search_hint': 'Words of the title or of agenda items', 'meetings.search_go': 'Search',
+    'meetings.no_results': 'No meeting holds “{q}”.', 'meetings.in_agenda': 'In the agenda',
     'meeting.status.scheduled': 'Scheduled', 'meeting.status.started': 'In session', 'meeting.status.closed': 'Closed',
     'meeting.status.cancelled': 'Cancelled',
     'seat.chair': 'Chair', 'seat.secretary': 'Secretary', 'seat.member': 'Member', 'seat.observer': 'Observer',

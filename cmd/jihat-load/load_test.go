@@ -242,3 +242,35 @@ func TestMeetingStorm(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+// TestCfFastPush: the direct read of a Centrifugo push gives what
+// encoding/json gives, and leaves anything else to it.
+func TestCfFastPush(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		fast bool
+	}{
+		{`{"push":{"channel":"case:r-0","pub":{"data":{"body":"load:17","visibility":"public"},"offset":12}}}`, true},
+		{`{"push":{"channel":"case:r-0","pub":{"data":{"body":"a\"b"},"offset":1}}}`, true},
+		{`{"push":{"channel":"case:r\u002d0","pub":{"data":{},"offset":1}}}`, false},
+		{`{"push":{"channel":"case:r-0","pub":{"data":{"body":},"offset":1}}}`, false},
+		{`{"push":{"channel":"case:r-0","pub":{"data":{},"info":{"user":"u"},"offset":1}}}`, false},
+		{`{"push":{"channel":"case:r-0","pub":{"data":{},"offset":1,"tags":{"a":"b"}}}}`, false},
+		{`{"id":3,"subscribe":{}}`, false},
+	} {
+		p, ok := cfFastPush([]byte(tc.line))
+		if ok != tc.fast {
+			t.Errorf("%s: direct %v, want %v", tc.line, ok, tc.fast)
+		}
+		if !ok {
+			continue
+		}
+		var r cfReply
+		if err := json.Unmarshal([]byte(tc.line), &r); err != nil || r.Push == nil {
+			t.Fatalf("%s: encoding/json: %v", tc.line, err)
+		}
+		if p.Channel != r.Push.Channel || p.Pub.Offset != r.Push.Pub.Offset || !bytes.Equal(p.Pub.Data, r.Push.Pub.Data) {
+			t.Errorf("%s: direct %+v %s, encoding/json %+v %s", tc.line, p, p.Pub.Data, r.Push, r.Push.Pub.Data)
+		}
+	}
+}

@@ -91,6 +91,7 @@ func (l *load) publish(ctx context.Context, u *user, live *client.Live, cnt *cou
 		cancel()
 		switch {
 		case err == nil:
+			cnt.accept.record(time.Duration(time.Now().UnixNano() - now))
 			ch.published.Add(1)
 			cnt.published.Add(1)
 		case errors.Is(err, client.ErrConnectionLost) || errors.Is(err, context.DeadlineExceeded):

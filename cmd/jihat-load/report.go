@@ -39,6 +39,10 @@ type Report struct {
 	DeliveryRate float64 `json:"delivered_per_s"` // from the first publish to the last delivery
 
 	Latency LatencyStats `json:"latency_ms"`
+	// Accept is the time from sending a comment to its acknowledgement
+	// (Jihat: stored; Centrifugo: published): the part of Latency before
+	// the fan-out.
+	Accept LatencyStats `json:"accept_ms"`
 
 	Disconnects  int64 `json:"disconnects"`
 	Reconnects   int64 `json:"reconnects"`
@@ -149,6 +153,7 @@ func (r *Report) fill(cnt *counters, subs []*sub, expected int64, pubSecs float6
 		r.DeliveryRate = float64(r.Delivered) / time.Duration(last-first).Seconds()
 	}
 	r.Latency = cnt.lat.stats()
+	r.Accept = cnt.accept.stats()
 	r.Disconnects, r.Unsubscribed = cnt.disconnects.Load(), cnt.unsubscribed.Load()
 }
 
@@ -184,6 +189,8 @@ func (r *Report) print(w io.Writer) {
 			r.Delivered, r.Expected, r.Missing, r.Disorder, r.DeliveryRate)
 		l := r.Latency
 		p("latency", "p50 %.2fms  p95 %.2fms  p99 %.2fms  max %.2fms  mean %.2fms  (%d samples)", l.P50, l.P95, l.P99, l.Max, l.Mean, l.Samples)
+		a := r.Accept
+		p("accepted in", "p50 %.2fms  p95 %.2fms  p99 %.2fms  max %.2fms  (publish acknowledged)", a.P50, a.P95, a.P99, a.Max)
 		p("reconnects", "%d (disconnects %d, gap fetches %d, gaps filled %d, skipped %d, unsubscribed %d)",
 			r.Reconnects, r.Disconnects, r.Fetches, r.GapsFilled, r.GapsSkipped, r.Unsubscribed)
 	}

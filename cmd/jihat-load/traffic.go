@@ -30,6 +30,7 @@ type sub struct {
 // counters are the run's shared tallies.
 type counters struct {
 	lat                       *histogram
+	accept                    *histogram // publish sent → acknowledged (stored, for Jihat)
 	delivered                 atomic.Int64
 	firstPub, lastDeliver     atomic.Int64 // unix nanos
 	published, pubErrors      atomic.Int64
@@ -75,7 +76,7 @@ func (l *load) traffic(ctx context.Context) (*Report, error) {
 	}
 	rep := l.newReport("traffic")
 	l.measureBefore(ctx, &rep.RSS)
-	cnt := &counters{lat: newHistogram()}
+	cnt := &counters{lat: newHistogram(), accept: newHistogram()}
 	if l.cfg.Storm > 0 {
 		cnt.storm = &stormWindow{lat: newHistogram()}
 		rep.Storm = &StormStats{}

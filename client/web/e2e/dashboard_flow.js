@@ -4,18 +4,9 @@
 // meanwhile moves the live counters without a reload; oversight starts from
 // every entity and opens one.
 import { expect, step } from './runner.js';
-import { axe, outDir } from './harness.js';
+import { axe, outDir, login, me } from './harness.js';
 
-const PW = 'Jihat-demo-2026!';
 const latin = (s) => s.replace(/[٠-٩]/g, (d) => String('٠١٢٣٤٥٦٧٨٩'.indexOf(d))).replace(/[^0-9]/g, '');
-
-async function login(page, who) {
-  await page.goto('/login');
-  await page.fill('#login', who);
-  await page.fill('#password', PW);
-  await page.click('form button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 const statOf = async (page, k) => Number(latin(await page.locator(`[data-stat="${k}"] .stat-value`).textContent()));
 
@@ -81,5 +72,22 @@ export async function runDashboard({ open }) {
     await ov.waitForURL(/from=/);
     await ov.locator('.chart svg').waitFor();
     expect(await ov.locator('.chart svg rect.bar-total').count(), 7, 'seven days in the last week');
+  });
+
+  await step("dashboard: the period presets count days in the entity's time zone, not the browser's", async () => {
+    // UTC+14 and UTC-11: their calendar dates always differ, so the
+    // browser's own "today" is wrong in at least one of them.
+    for (const timezoneId of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const p = await open({ timezoneId });
+      await login(p, 'noura@ministry.demo');
+      await p.goto('/dashboard');
+      await p.locator('[data-preset="today"]').waitFor();
+      const entity = (await me(p)).entity_id;
+      const today = await p.evaluate(async (e) => (await (await fetch(`/api/v1/stats/entities/${e}/dashboard`)).json()).figures.period.to_date, entity);
+      await p.click('[data-preset="today"]');
+      await p.waitForURL(/from=/);
+      const q = new URL(p.url()).searchParams;
+      expect(`${q.get('from')} ${q.get('to')}`, `${today} ${today}`, `"today" in a browser in ${timezoneId}`);
+    }
   });
 }

@@ -4,9 +4,7 @@
 // the service's entity, case type and subject; the case is about the
 // service.
 import { expect, step } from './runner.js';
-import { axe } from './harness.js';
-
-const PW = 'Jihat-demo-2026!';
+import { axe, PW } from './harness.js';
 
 export async function runGuide({ open }) {
   const page = await open({ width: 390, height: 844 });

@@ -85,8 +85,9 @@ export async function launch() {
 
 // newPage opens a context of its own (a separate person) with a page that
 // records CSP violations and page errors, which fail the run.
-export async function newPage(browser, base, { width = 1280, height = 900, lang } = {}) {
-  const ctx = await browser.newContext({ viewport: { width, height }, baseURL: base, permissions: ['microphone'] });
+// timezoneId sets the browser's time zone (the machine's by default).
+export async function newPage(browser, base, { width = 1280, height = 900, lang, timezoneId } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, baseURL: base, permissions: ['microphone'], timezoneId });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15000);
   page.problems = [];
@@ -121,3 +122,20 @@ export function nationalID(n) {
   [...prefix].forEach((c, i) => { let d = +c; if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; } sum += d; });
   return prefix + ((10 - (sum % 10)) % 10);
 }
+
+// PW is the demo accounts' password (cmd/jihat's demo seed).
+export const PW = 'Jihat-demo-2026!';
+
+// login signs who in through the form and waits until the app leaves the
+// login page. It does not wait for the load event: on a loaded machine the
+// app's modules may take long to finish loading after the form is usable.
+export async function login(page, who, password = PW) {
+  await page.goto('/login', { waitUntil: 'domcontentloaded' });
+  await page.fill('#login', who);
+  await page.fill('#password', password);
+  await page.click('form button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+// me is the signed-in user of page, as GET /api/v1/me answers.
+export const me = (page) => page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).user);

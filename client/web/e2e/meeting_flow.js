@@ -8,9 +8,7 @@
 // Opus becomes one recording per speaker in the minutes. rtc.js runs
 // against the real binary's SFU on loopback.
 import { expect, step } from './runner.js';
-import { axe, outDir } from './harness.js';
-
-const PW = 'Jihat-demo-2026!';
+import { axe, outDir, login, me } from './harness.js';
 
 // trackPeers records the page's RTCPeerConnections, so the test can read
 // their statistics without a hook in the app.
@@ -64,18 +62,6 @@ async function dropped(server, from, n) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-async function login(page, who) {
-  // Not waiting for the load event: on a loaded machine the app's modules
-  // may take long to finish loading after the form is usable.
-  await page.goto('/login', { waitUntil: 'domcontentloaded' });
-  await page.fill('#login', who);
-  await page.fill('#password', PW);
-  await page.click('form button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
-
-const me = (page) => page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).user);
 
 export async function runMeeting({ server, open }) {
   const chair = await open({});

@@ -6,19 +6,8 @@
 // one); the close gives the result; an observer sees the votes but has no
 // vote.
 import { expect, step } from './runner.js';
-import { axe, outDir } from './harness.js';
+import { axe, outDir, login, me } from './harness.js';
 
-const PW = 'Jihat-demo-2026!';
-
-async function login(page, who) {
-  await page.goto('/login', { waitUntil: 'domcontentloaded' });
-  await page.fill('#login', who);
-  await page.fill('#password', PW);
-  await page.click('form button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
-
-const me = (page) => page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).user);
 const count = (page, motion, choice) => page.locator(`li[data-motion="${motion}"] .count-${choice} b`);
 
 export async function runMeetingVotes({ open }) {

@@ -11,6 +11,7 @@ import { runMeeting } from './meeting_flow.js';
 import { runAccount } from './account_flow.js';
 import { runDashboard } from './dashboard_flow.js';
 import { runMeetingVotes } from './meeting_vote_flow.js';
+import { runBoards } from './board_flow.js';
 
 const t0 = Date.now();
 ensureOut();
@@ -33,6 +34,7 @@ try {
   await runAccount({ server, open });
   await runDashboard({ server, open });
   await runMeetingVotes({ server, open });
+  await runBoards({ server, open });
   ok = summary();
 } catch (err) {
   console.error('e2e: harness failure:', err);

@@ -4,9 +4,7 @@
 // published version until the next publish), publishes version 2, reads the
 // version history, and the guide's search finds the service.
 import { expect, step } from './runner.js';
-import { axe } from './harness.js';
-
-const PW = 'Jihat-demo-2026!';
+import { axe, login } from './harness.js';
 
 export async function runServiceAdmin({ open }) {
   const page = await open({});
@@ -19,10 +17,7 @@ export async function runServiceAdmin({ open }) {
   let id;
 
   await step('services admin: an entity admin creates a draft, invisible to the public', async () => {
-    await page.goto('/login');
-    await page.fill('#login', 'admin@ministry.demo');
-    await page.fill('#password', PW);
-    await page.click('form button[type=submit]');
+    await login(page, 'admin@ministry.demo');
     await page.waitForURL('**/queue');
     await page.goto('/admin/services');
     await page.locator('#services-table, .admin-grid p').first().waitFor();

@@ -1,8 +1,9 @@
 // screens/admin.js: an entity's administration, one tab each: departments,
 // case types with SLA hours per priority, employees with roles and
 // permission grants, the distribution rule and working calendar, and the
-// notification templates, and the entity's services in the guide
-// (admin_services.js). A platform admin picks the entity first.
+// notification templates, the entity's services in the guide
+// (admin_services.js), and its boards and committees (admin_boards.js). A
+// platform admin picks the entity first.
 import { html, useEffect, useState } from '../html.js';
 import { t, pick } from '../i18n.js';
 import { get, post, patch } from '../api.js';
@@ -11,8 +12,9 @@ import { Page, Spinner, Input, Select, ErrorSummary, errorOf, useForm } from '..
 import { Employees } from './admin_employees.js';
 import { Templates } from './admin_templates.js';
 import { Services } from './admin_services.js';
+import { Boards } from './admin_boards.js';
 
-const tabs = ['departments', 'case-types', 'employees', 'settings', 'templates', 'services'];
+const tabs = ['departments', 'case-types', 'employees', 'settings', 'templates', 'services', 'boards'];
 
 function Departments({ entityID }) {
   const [list, setList] = useState(null);
@@ -121,6 +123,7 @@ export function Admin({ user, tab, params }) {
         : tab === 'employees' ? html`<${Employees} entityID=${chosen} />`
           : tab === 'settings' ? html`<${Settings} entityID=${chosen} />`
             : tab === 'services' ? html`<${Services} entityID=${chosen} />`
+              : tab === 'boards' ? html`<${Boards} entityID=${chosen} />`
               : html`<${Templates} entityID=${chosen} />`;
   return html`<${Page} title=${t('admin.title')} wide>
     ${user.role === 'platform_admin' && entities && html`<${Select} id="admin-entity" label=${t('admin.entity')} value=${chosen || ''}

@@ -27,17 +27,26 @@ export function Dashboard({ user, id, params }) {
 // periodOf reads the period and grouping from the URL.
 const periodOf = (params) => ({ from: params.get('from') || '', to: params.get('to') || '', by: params.get('by') || '' });
 
-// localDate is a date as YYYY-MM-DD in the browser's zone.
-const localDate = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+// todayIn is today's date (YYYY-MM-DD) in time zone tz: the entity's, as
+// the statistics count days, not the browser's (a supervisor abroad, or
+// oversight in another zone, would otherwise get yesterday's "today").
+const todayIn = (tz) => {
+  const opts = { year: 'numeric', month: '2-digit', day: '2-digit' };
+  try { return new Intl.DateTimeFormat('en-CA', { ...opts, timeZone: tz || undefined }).format(new Date()); } catch {
+    return new Intl.DateTimeFormat('en-CA', opts).format(new Date()); // an unknown zone: the browser's
+  }
+};
 
-function presets() {
-  const today = new Date();
-  const back = (n) => { const d = new Date(today); d.setDate(d.getDate() - n); return localDate(d); };
+// shift moves a YYYY-MM-DD date by n days (calendar days, no zone).
+const shift = (ymd, n) => { const d = new Date(ymd + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
+
+function presets(tz) {
+  const today = todayIn(tz);
   return [
-    ['today', { from: localDate(today), to: localDate(today), by: 'day' }],
-    ['week', { from: back(6), to: localDate(today), by: 'day' }],
-    ['month', { from: localDate(new Date(today.getFullYear(), today.getMonth(), 1)), to: localDate(today), by: 'day' }],
-    ['30', { from: back(29), to: localDate(today), by: 'day' }],
+    ['today', { from: today, to: today, by: 'day' }],
+    ['week', { from: shift(today, -6), to: today, by: 'day' }],
+    ['month', { from: today.slice(0, 8) + '01', to: today, by: 'day' }],
+    ['30', { from: shift(today, -29), to: today, by: 'day' }],
   ];
 }
 
@@ -50,7 +59,7 @@ function PeriodForm({ period, answered }) {
   return html`<form class="card form period-form" role="search" aria-label=${t('dash.period')}
       onSubmit=${(ev) => { ev.preventDefault(); go(f); }}>
     <div class="presets" role="group" aria-label=${t('dash.period')}>
-      ${presets().map(([k, p]) => html`<button type="button" class="secondary" data-preset=${k} onClick=${() => { setF(p); go(p); }}>${t('dash.preset.' + k)}</button>`)}
+      ${presets(answered && answered.time_zone).map(([k, p]) => html`<button type="button" class="secondary" data-preset=${k} onClick=${() => { setF(p); go(p); }}>${t('dash.preset.' + k)}</button>`)}
     </div>
     <div class="period-fields">
       <label>${t('dash.from')} <input id="dash-from" type="date" value=${f.from} onInput=${(e) => setF({ ...f, from: e.target.value })} /></label>

@@ -6,22 +6,7 @@ import { html, useEffect, useState } from '../html.js';
 import { t, pick, lang } from '../i18n.js';
 import { get } from '../api.js';
 import { navigate } from '../store.js';
-import { Page, Spinner, ErrorSummary, errorOf } from '../components.js';
-
-// Marked shows text with the spans (UTF-16 offsets, as the API gives them)
-// inside <mark>.
-function Marked({ text, spans }) {
-  if (!spans || spans.length === 0) return text;
-  const out = [];
-  let at = 0;
-  for (const s of spans) {
-    if (s.start > at) out.push(text.slice(at, s.start));
-    out.push(html`<mark>${text.slice(s.start, s.end)}</mark>`);
-    at = s.end;
-  }
-  out.push(text.slice(at));
-  return out;
-}
+import { Page, Spinner, ErrorSummary, errorOf, Marked } from '../components.js';
 
 const local = (o) => (o ? (lang() === 'ar' ? (o.ar || o.en) : (o.en || o.ar)) : '');
 

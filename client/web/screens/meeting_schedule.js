@@ -1,31 +1,36 @@
-// screens/meeting_schedule.js: scheduling a meeting of an explicit list of
-// the entity's employees (POST /meetings with members and their roles):
+// screens/meeting_schedule.js: scheduling a meeting of one of the entity's
+// boards (its seats and rules; admin_boards.js) or, for whoever manages
+// meetings, of an explicit list of the entity's employees (POST /meetings
+// with members and their roles). A board's chair or secretary who does not
+// manage meetings schedules their boards' meetings only:
 // title, start and end, remote or a place, the agenda one item a line. The
 // members are invited by e-mail (.ics), SMS and in the app.
 import { html, useEffect, useState } from '../html.js';
 import { t } from '../i18n.js';
 import { get, post } from '../api.js';
-import { Input, Textarea, ErrorSummary, errorOf } from '../components.js';
-
-const roles = ['chair', 'secretary', 'member', 'observer'];
+import { Input, Select, Textarea, ErrorSummary, errorOf } from '../components.js';
+import { SeatPicker, seatList } from './seat_picker.js';
 
 // local is a datetime-local value for d (the browser's zone).
 const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 
-export function Schedule({ user, onDone }) {
+export function Schedule({ user, manages, runs, onDone }) {
   const start = new Date(Date.now() + 24 * 3600 * 1000);
   start.setMinutes(0, 0, 0);
   const blank = { title: '', starts: local(start), ends: local(new Date(start.getTime() + 3600 * 1000)), remote: true, location: '', agenda: '' };
   const [f, setF] = useState(blank);
   const [people, setPeople] = useState([]);
+  const [boards, setBoards] = useState([]);
+  const [boardID, setBoardID] = useState(manages ? '' : runs[0].id); // '' = members chosen here
   const [seats, setSeats] = useState({}); // user_id → role
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState(false);
   useEffect(() => {
-    if (!open || !user.entity_id || people.length) return;
+    if (!open || !manages || !user.entity_id || people.length) return;
     get(`/entities/${user.entity_id}/employees`).then((r) => setPeople((r.employees || []).filter((e) => e.active)))
       .catch((e) => setError(errorOf(e)));
+    get(`/entities/${user.entity_id}/boards`).then((r) => setBoards(r.boards || [])).catch(() => setBoards([]));
   }, [open]);
   const submit = async (ev) => {
     ev.preventDefault();
@@ -33,14 +38,17 @@ export function Schedule({ user, onDone }) {
     setError(null);
     try {
       const body = {
-        entity_id: user.entity_id, title: f.title.trim(), remote: f.remote, location: f.remote ? '' : f.location.trim(),
+        entity_id: manages ? user.entity_id : (runs.find((b) => b.id === boardID) || {}).entity_id,
+        title: f.title.trim(), remote: f.remote, location: f.remote ? '' : f.location.trim(),
         starts_at: new Date(f.starts).toISOString(), ends_at: new Date(f.ends).toISOString(),
         agenda: f.agenda.split('\n').map((s) => s.trim()).filter(Boolean).map((title) => ({ title })),
-        members: Object.entries(seats).map(([user_id, role]) => ({ user_id, role })),
       };
+      if (boardID) body.board_id = boardID;
+      else body.members = seatList(seats);
       await post('/meetings', body);
       setF(blank);
       setSeats({});
+      setBoardID(manages ? '' : runs[0].id);
       setOpen(false);
       if (onDone) onDone();
     } catch (err) { setError(errorOf(err)); }
@@ -50,7 +58,7 @@ export function Schedule({ user, onDone }) {
   if (!open) return html`<p><button type="button" class="primary" id="schedule-open" onClick=${() => setOpen(true)}>${t('schedule.open')}</button></p>`;
   return html`<form class="card form schedule" onSubmit=${submit} novalidate aria-labelledby="schedule-h">
     <h2 id="schedule-h">${t('schedule.title')}</h2>
-    <${ErrorSummary} error=${error} labels=${{ title: t('schedule.name'), starts_at: t('schedule.starts'), ends_at: t('schedule.ends'), members: t('schedule.members') }} />
+    <${ErrorSummary} error=${error} labels=${{ title: t('schedule.name'), starts_at: t('schedule.starts'), ends_at: t('schedule.ends'), members: t('schedule.members'), member_ids: t('schedule.members'), board_id: t('schedule.for') }} />
     <${Input} id="meeting-title" label=${t('schedule.name')} value=${f.title} error=${fe.title} required onInput=${(v) => setF({ ...f, title: v })} />
     <${Input} id="meeting-starts" type="datetime-local" label=${t('schedule.starts')} value=${f.starts} error=${fe.starts_at}
       onInput=${(v) => setF({ ...f, starts: v })} />
@@ -62,18 +70,13 @@ export function Schedule({ user, onDone }) {
       onInput=${(v) => setF({ ...f, location: v })} />`}
     <${Textarea} id="meeting-agenda" label=${t('schedule.agenda')} value=${f.agenda} error=${fe.agenda} rows="4"
       onInput=${(v) => setF({ ...f, agenda: v })} />
-    <fieldset class="members-pick">
-      <legend>${t('schedule.members')}</legend>
-      ${fe.members && html`<p class="error-text">${fe.members}</p>`}
-      ${people.map((p) => html`<div class="member-row" key=${p.id} data-user=${p.id}>
-        <label class="choice"><input type="checkbox" checked=${!!seats[p.id]}
-          onChange=${(e) => setSeats((s) => { const n = { ...s }; if (e.target.checked) n[p.id] = 'member'; else delete n[p.id]; return n; })} /> ${p.name}</label>
-        ${seats[p.id] && html`<select aria-label=${t('schedule.role_of', { name: p.name })} value=${seats[p.id]}
-          onChange=${(e) => setSeats((s) => ({ ...s, [p.id]: e.target.value }))}>
-          ${roles.map((r) => html`<option value=${r} selected=${seats[p.id] === r}>${t('seat.' + r)}</option>`)}
-        </select>`}
-      </div>`)}
-    </fieldset>
+    ${manages && boards.length > 0 && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
+      options=${[{ value: '', label: t('schedule.for_members') }, ...boards.map((b) => ({ value: b.id, label: b.name }))]}
+      onChange=${setBoardID} />`}
+    ${!manages && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
+      options=${runs.map((b) => ({ value: b.id, label: b.name }))} onChange=${setBoardID} />`}
+    ${boardID ? html`<p class="hint">${t('schedule.board_members')}</p>`
+      : html`<${SeatPicker} people=${people} seats=${seats} setSeats=${setSeats} legend=${t('schedule.members')} error=${fe.members || fe.member_ids} />`}
     <div class="row-actions">
       <button class="primary" type="submit" disabled=${busy}>${t('schedule.submit')}</button>
       <button class="secondary" type="button" onClick=${() => setOpen(false)}>${t('cancel')}</button>

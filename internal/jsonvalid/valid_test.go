@@ -1,0 +1,64 @@
+package jsonvalid
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+var validSeeds = []string{
+	`{}`, `[]`, `{"a":1}`, ` {"a" : [1, 2.5, -0.1e+3, true, false, null, "x\"\\\/\b\f\n\r\t\u00e9"]} `,
+	`"text"`, `0`, `-0`, `01`, `1.`, `.1`, `1e`, `1e+`, `-`, `--1`, `1E5`, `[1,]`, `{"a":1,}`, `{"a"}`, `{a:1}`,
+	`"\u12"`, `"\u12g4"`, `"\x"`, "\"\x01\"", "\"\xff\xfe\"", `tru`, `nul`, `falsey`, `[`, `{`, `"`, ``, ` `,
+	`{"id":"e","seq":12,"type":"comment","data":{"body":"load:1700000000000000000"},"actor":{"id":"u","name":"سارة"}}`,
+	`[[[[[[]]]]]]`, `{"a":{"b":{"c":[{}]}}}`, `1 2`, `{}{}`, "\t\r\n[]\n",
+}
+
+func FuzzValid(f *testing.F) {
+	for _, s := range validSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := Valid(b), json.Valid(b); got != want {
+			t.Fatalf("Valid(%q) = %v, json.Valid says %v", b, got, want)
+		}
+		// Prefix: the value it delimits is valid, and so is b exactly
+		// when only white space follows.
+		if end, ok := Prefix(b); ok {
+			if !json.Valid(b[:end]) {
+				t.Fatalf("Prefix(%q) = %d: %q is not valid", b, end, b[:end])
+			}
+			if json.Valid(b) != (len(bytes.TrimLeft(b[end:], " \t\r\n")) == 0) {
+				t.Fatalf("Prefix(%q) = %d, json.Valid = %v", b, end, json.Valid(b))
+			}
+		}
+	})
+}
+
+// TestValidNesting: the limit of encoding/json, 10,000 levels.
+func TestValidNesting(t *testing.T) {
+	for _, n := range []int{maxNesting, maxNesting + 1} {
+		b := []byte(strings.Repeat("[", n) + strings.Repeat("]", n))
+		if got, want := Valid(b), json.Valid(b); got != want {
+			t.Errorf("%d levels: validJSON %v, json.Valid %v", n, got, want)
+		}
+	}
+}
+
+func BenchmarkValid(b *testing.B) {
+	data := []byte(`{"id":"0195a0c2-7d4e-7c4b-9a31-2b8f0e6d1c55","seq":12,"type":"comment","at":"2026-12-03T17:25:54.123456Z","data":{"body":"load:1700000000000000000 ` +
+		strings.Repeat("x", 230) + `","visibility":"public"},"actor":{"id":"0195a0c2-7d4e-7c4b-9a31-2b8f0e6d1c56","name":"سارة"}}`)
+	b.Run("Valid", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			Valid(data)
+		}
+	})
+	b.Run("json.Valid", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			json.Valid(data)
+		}
+	})
+}
