@@ -27,6 +27,7 @@ func (s *Server) Postpone(ctx context.Context, u *jihat.User, lang jihat.Lang, a
 	var req *store.Postponement
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
+		req = nil // the group commit may run this again (store/group_fast.go)
 		if err := allowed(u, c, canHandle(u, c)); err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ func (s *Server) Reassign(ctx context.Context, u *jihat.User, lang jihat.Lang, a
 	var requested *store.Reassignment
 	c, _, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
+		requested = nil // the group commit may run this again (store/group_fast.go)
 		direct := canManage(u, c, jihat.PermCaseReassign)
 		if err := allowed(u, c, direct || canHandle(u, c)); err != nil {
 			return err

@@ -49,19 +49,7 @@ func (s *Store) DepartmentStaff(ctx context.Context, entityID, departmentID stri
 // any number of nodes see each other's assignments and nobody goes over
 // capacity.
 func (m *CaseTx) AutoAssign(online Online) (string, error) {
-	tx, c := m.tx, m.Case
-	if m.s.postgre {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "assign:"+c.DepartmentID).Error; err != nil {
-			return "", err
-		}
-	}
-	var rule string
-	if err := tx.Model(&entityRow{}).Where("id = ?", c.EntityID).Pluck("assign_rule", &rule).Error; err != nil {
-		return "", err
-	}
-	var rows []userRow
-	err := staffOf(tx.Select("id", "role", "grants", "revokes", "capacity", "open_cases", "last_assigned_at", "last_seen_at"),
-		c.EntityID, c.DepartmentID).Find(&rows).Error
+	rule, rows, err := m.assignInputs()
 	if err != nil {
 		return "", err
 	}
@@ -104,6 +92,28 @@ func (m *CaseTx) AutoAssign(online Online) (string, error) {
 		m.auto.at = latest.UTC().Add(time.Microsecond)
 	}
 	return id, nil
+}
+
+// assignInputs takes the department's assignment lock and reads the
+// entity's rule and the department's staff (once per group in a group
+// without savepoints: group_cache.go).
+func (m *CaseTx) assignInputs() (string, []userRow, error) {
+	if m.gs != nil {
+		return m.gs.assignInputs(m)
+	}
+	tx, c := m.tx, m.Case
+	if m.s.postgre {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "assign:"+c.DepartmentID).Error; err != nil {
+			return "", nil, err
+		}
+	}
+	var rule string
+	if err := tx.Model(&entityRow{}).Where("id = ?", c.EntityID).Pluck("assign_rule", &rule).Error; err != nil {
+		return "", nil, err
+	}
+	var rows []userRow
+	err := staffOf(tx.Select(assignColumns), c.EntityID, c.DepartmentID).Find(&rows).Error
+	return rule, rows, err
 }
 
 // WaitingCases returns up to limit open, unassigned cases, oldest first,

@@ -99,7 +99,7 @@ func (s *Store) searchCases(db *gorm.DB, q CaseQuery) ([]jihat.Case, string, err
 	page, next, err := x.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, narrow, q.Terms, q.Cursor, q.Limit,
 		func(db *gorm.DB, n int) ([]string, error) {
 			var page []caseHit
-			if err := db.Limit(n).Scan(&page).Error; err != nil {
+			if err := db.Scan(&page).Error; err != nil {
 				return nil, err
 			}
 			hits = append(hits, page...)

@@ -33,6 +33,9 @@ type CaseTx struct {
 	// intents, audit entry, a new case and its channel counters); the
 	// transaction flushes it before commit (case_rows.go).
 	buf *rowBuf
+	// gs, when not nil, is the group without savepoints this change runs
+	// in: it counts the case's channel sequences (group_fast.go).
+	gs *groupState
 	// created is a new case's row as CreateCase prepared it (its search
 	// columns); save writes it with the case's final fields.
 	created caseRow
@@ -84,10 +87,21 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 		if !ok {
 			return nil, fmt.Errorf("comment event with %T", data)
 		}
-		if m.isNew && m.buf != nil {
+		switch {
+		case m.s.postgre && m.buf != nil: // its own search row (search_comments.go), written with the group
+			m.buf.words = append(m.buf.words, commentWordsOf(m.Case.ID, row.ID, vis, c.Body))
+		case m.gs != nil && !m.isNew: // SQLite, numbered by the group
+			if k, ok := m.gs.wordKey(m.Case.ID); ok {
+				w := commentWordsOf(m.Case.ID, row.ID, vis, c.Body)
+				m.buf.liteWords = append(m.buf.liteWords, liteWordsRow{K: k, CaseID: w.CaseID, EventID: w.EventID,
+					SearchReply: w.SearchReply, SearchReplyStem: w.SearchReplyStem, SearchNote: w.SearchNote, SearchNoteStem: w.SearchNoteStem})
+			}
+		case m.isNew && m.buf != nil:
 			m.newComments = append(m.newComments, newComment{row.ID, vis, c.Body}) // indexed by save
-		} else if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil { // its own search row (search_comments.go)
-			return nil, err
+		default:
+			if err := m.s.indexComment(m.tx, m.Case.ID, row.ID, vis, c.Body); err != nil {
+				return nil, err
+			}
 		}
 	}
 	ev := caseEvent(row)
@@ -112,6 +126,9 @@ func (m *CaseTx) Notify(kind, recipientID string, data map[string]any) error {
 // nextSeq is Store.nextSeq, counted in memory for the channels of a case
 // this transaction creates (written by save).
 func (m *CaseTx) nextSeq(channel string) (int64, error) {
+	if m.gs != nil && !m.isNew {
+		return m.gs.nextSeq(channel)
+	}
 	if !m.isNew || m.buf == nil {
 		return m.s.nextSeq(m.tx, channel)
 	}
@@ -124,6 +141,13 @@ func (m *CaseTx) nextSeq(channel string) (int64, error) {
 
 // User loads a user inside the transaction.
 func (m *CaseTx) User(id string) (*jihat.User, error) {
+	if m.gs != nil {
+		r, err := m.gs.user(m.tx, id)
+		if err != nil {
+			return nil, err
+		}
+		return m.s.user(&r)
+	}
 	var r userRow
 	if err := m.tx.Where("id = ?", id).Take(&r).Error; err != nil {
 		return nil, notFound(err)
@@ -177,8 +201,14 @@ func (s *Store) updateCaseIn(tx *gorm.DB, buf *rowBuf, id string, a jihat.AuditE
 	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
-	c := caseFromRow(row)
-	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond), buf: buf}
+	return s.changeCase(tx, buf, nil, caseFromRow(row), a, fn)
+}
+
+// changeCase is updateCaseIn's work once case c is loaded and locked; gs
+// is the group without savepoints it runs in, or nil.
+func (s *Store) changeCase(tx *gorm.DB, buf *rowBuf, gs *groupState, c jihat.Case, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
+	id := c.ID
+	m := &CaseTx{s: s, tx: tx, Case: &c, before: c, Now: s.now().UTC().Truncate(time.Microsecond), buf: buf, gs: gs}
 	if err := fn(m); err != nil {
 		return nil, nil, err
 	}
@@ -240,7 +270,7 @@ func (m *CaseTx) save() error {
 	}
 	wasOpen, isOpen := b.Status.Open(), c.Status.Open()
 	if b.AssigneeID != "" && wasOpen && (b.AssigneeID != c.AssigneeID || !isOpen) {
-		if err := m.s.addOpenCases(m.tx, b.AssigneeID, -1, nil); err != nil {
+		if err := m.addOpenCases(b.AssigneeID, -1, nil); err != nil {
 			return err
 		}
 	}
@@ -252,11 +282,21 @@ func (m *CaseTx) save() error {
 				at = &m.auto.at
 			}
 		}
-		if err := m.s.addOpenCases(m.tx, c.AssigneeID, +1, at); err != nil {
+		if err := m.addOpenCases(c.AssigneeID, +1, at); err != nil {
 			return err
 		}
 	}
 	return m.saveStats()
+}
+
+// addOpenCases is Store.addOpenCases, or, in a group without savepoints,
+// its move kept for the group's end (group_cache.go).
+func (m *CaseTx) addOpenCases(userID string, delta int, assignedAt *time.Time) error {
+	if m.gs != nil {
+		m.gs.move(userID, delta, assignedAt)
+		return nil
+	}
+	return m.s.addOpenCases(m.tx, userID, delta, assignedAt)
 }
 
 // addOpenCases moves a user's open-case count by delta and, when assignedAt

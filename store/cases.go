@@ -25,7 +25,7 @@ func (s *Store) CreateCase(ctx context.Context, c *jihat.Case, a jihat.AuditEntr
 // createCaseIn is CreateCase's work inside a group's transaction: number
 // is the case's number on PostgreSQL (taken by numberCases), now the
 // group's time. The case row, its events, intents and audit entry go to buf.
-func (s *Store) createCaseIn(tx *gorm.DB, buf *rowBuf, c *jihat.Case, number int64, now time.Time, a jihat.AuditEntry,
+func (s *Store) createCaseIn(tx *gorm.DB, buf *rowBuf, gs *groupState, c *jihat.Case, number int64, now time.Time, a jihat.AuditEntry,
 	fn func(m *CaseTx) error) ([]jihat.CaseEvent, error) {
 	if !s.postgre {
 		var err error
@@ -37,7 +37,7 @@ func (s *Store) createCaseIn(tx *gorm.DB, buf *rowBuf, c *jihat.Case, number int
 	c.ID = newID()
 	c.Number = jihat.FormatCaseNumber(now.Year(), number)
 	c.CreatedAt, c.UpdatedAt, c.PublicUpdatedAt = now, now, now
-	m := &CaseTx{s: s, tx: tx, Case: c, before: *c, Now: now, isNew: true, buf: buf}
+	m := &CaseTx{s: s, tx: tx, Case: c, before: *c, Now: now, isNew: true, buf: buf, gs: gs}
 	m.created.SearchText, m.created.SearchStem = searchForms(c.Number, c.Subject, c.Body)
 	m.created.SearchVer = jihat.SearchVersion
 	err := fn(m)

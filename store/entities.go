@@ -100,6 +100,13 @@ func (m *CaseTx) Calendar() (jihat.Calendar, error) {
 
 // Entity returns the case's entity, inside the transaction.
 func (m *CaseTx) Entity() (*jihat.Entity, error) {
+	if m.gs != nil {
+		r, err := m.gs.entity(m.tx, m.Case.EntityID)
+		if err != nil {
+			return nil, err
+		}
+		return entity(r), nil
+	}
 	var r entityRow
 	if err := m.tx.Where("id = ?", m.Case.EntityID).Take(&r).Error; err != nil {
 		return nil, notFound(err)

@@ -47,3 +47,7 @@ func RollupCells(ctx context.Context, s *Store) ([]any, error) {
 	}
 	return out, err
 }
+
+// SetPGCommitters sets how many group committers a PostgreSQL store
+// opened afterwards starts (benchmarks compare).
+func SetPGCommitters(n int) { pgCommitters = n }

@@ -35,7 +35,7 @@ const maxGroup = 256
 
 // pgCommitters is how many committers (and so transactions at once) serve
 // case changes on PostgreSQL.
-const pgCommitters = 4
+var pgCommitters = 4
 
 // caseChange is one UpdateCase, or one CreateCase (create not nil),
 // waiting for its group.
@@ -75,6 +75,10 @@ type committer struct {
 // changed together with its events, notifications and the audit entry a, in
 // a group commit with the other changes that arrive at the same time. It
 // returns, once committed, the saved case and the events to publish.
+//
+// fn may run more than once (a group runs again without a change of it
+// that failed, see group_fast.go): each run gets the case afresh, and fn
+// must not keep anything of an earlier run.
 func (s *Store) UpdateCase(ctx context.Context, id string, a jihat.AuditEntry, fn func(m *CaseTx) error) (*jihat.Case, []jihat.CaseEvent, error) {
 	return s.UpdateCaseThen(ctx, id, a, fn, nil)
 }
@@ -197,23 +201,47 @@ func (c *committer) commitLoop(s *Store, stop chan struct{}) {
 	}
 }
 
-// publishLoop runs the After hooks of committed groups in order and answers
-// their callers.
+// publishLoop runs the After hooks of committed groups and answers their
+// callers: the hooks of one case in commit order, those of different cases
+// of a group at the same time (a hook may wait on the network: the server
+// publishes to Redis there), each group's before the next group's.
 func (c *committer) publishLoop() {
 	for group := range c.pub {
+		var order []string
+		byCase := map[string][]*caseChange{}
 		for _, ch := range group {
-			if ch.err == nil && ch.after != nil {
-				ch.after(ch.c, ch.events)
+			if ch.err != nil || ch.after == nil {
+				close(ch.done)
+				continue
 			}
-			close(ch.done)
+			if byCase[ch.id] == nil {
+				order = append(order, ch.id)
+			}
+			byCase[ch.id] = append(byCase[ch.id], ch)
 		}
+		run := func(chs []*caseChange) {
+			for _, ch := range chs {
+				ch.after(ch.c, ch.events)
+				close(ch.done)
+			}
+		}
+		if len(order) == 1 {
+			run(byCase[order[0]])
+			continue
+		}
+		var wg sync.WaitGroup
+		for _, id := range order {
+			wg.Go(func() { run(byCase[id]) })
+		}
+		wg.Wait()
 	}
 }
 
-// commitGroup runs the changes of group in one transaction, each in a
-// savepoint when there are several, and records each one's result. The rows
-// the changes only insert are buffered and written together before commit
-// (rowBuf). When the transaction itself fails, every change that had
+// commitGroup runs the changes of group in one transaction and records
+// each one's result: first without savepoints (commitFast, group_fast.go),
+// then, when changes keep failing, each in a savepoint (commitSaved). The
+// rows the changes only insert are buffered and written together before
+// commit (rowBuf). When the transaction itself fails, every change that had
 // succeeded gets its error: nothing of the group was stored.
 func (s *Store) commitGroup(group []*caseChange) {
 	live := group[:0:0]
@@ -235,6 +263,48 @@ func (s *Store) commitGroup(group []*caseChange) {
 		}
 		return
 	}
+	// The new cases as they came, for a run again (fn changes them).
+	created := make(map[*caseChange]jihat.Case)
+	for _, ch := range live {
+		if ch.create != nil {
+			created[ch] = *ch.create
+		}
+	}
+	for run := 0; len(live) > 0; run++ {
+		if run == maxFastRuns {
+			s.commitSaved(ctx, live, now)
+			return
+		}
+		failed, err := s.commitFast(ctx, live, now)
+		if failed == nil {
+			if err != nil {
+				for _, ch := range live {
+					if ch.err == nil {
+						ch.c, ch.events, ch.err = nil, nil, err
+					}
+				}
+			}
+			return
+		}
+		// failed keeps its error; the others run again without it.
+		rest := live[:0:0]
+		for _, ch := range live {
+			if ch == failed {
+				continue
+			}
+			ch.c, ch.events, ch.err = nil, nil, nil
+			if ch.create != nil {
+				*ch.create = created[ch]
+			}
+			rest = append(rest, ch)
+		}
+		live = rest
+	}
+}
+
+// commitSaved runs live in one transaction, each change in a savepoint when
+// there are several (a refused or failing change is rolled back alone).
+func (s *Store) commitSaved(ctx context.Context, live []*caseChange, now time.Time) {
 	buf := &rowBuf{}
 	one := len(live) == 1
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -246,7 +316,7 @@ func (s *Store) commitGroup(group []*caseChange) {
 			}
 			mark := buf.mark()
 			if ch.create != nil {
-				ch.events, ch.err = s.createCaseIn(tx, buf, ch.create, ch.number, now, ch.audit, ch.fn)
+				ch.events, ch.err = s.createCaseIn(tx, buf, nil, ch.create, ch.number, now, ch.audit, ch.fn)
 				ch.c = ch.create
 			} else {
 				ch.c, ch.events, ch.err = s.updateCaseIn(tx, buf, ch.id, ch.audit, ch.fn)

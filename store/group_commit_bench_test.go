@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +14,14 @@ import (
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/store"
 )
+
+// JIHAT_BENCH_PG_COMMITTERS, when set, is how many group committers the
+// PostgreSQL stores of the benchmarks start (default 4), to compare.
+func init() {
+	if n, _ := strconv.Atoi(os.Getenv("JIHAT_BENCH_PG_COMMITTERS")); n > 0 {
+		store.SetPGCommitters(n)
+	}
+}
 
 // BenchmarkCommentPersist measures persisted comments per second through
 // the group commit (UpdateCase), spread over 100 cases, with many writers

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jihat/jihat"
@@ -292,6 +293,74 @@ func TestGroupCommitCreate(t *testing.T) {
 		t.Logf("%d creations in %d transactions", changes-c0, groups-g0)
 		if changes-c0 != writers*each || groups-g0 >= changes-c0 {
 			t.Errorf("%d creations in %d transactions: no group formed", changes-c0, groups-g0)
+		}
+	})
+}
+
+// TestGroupCommitState: changes to one case that share a group see each
+// other's effects, also when some of them fail and their group runs again
+// without them (group_fast.go): 32 goroutines each add an objection to one
+// case and record an event, one change in three refused after doing so.
+// The case ends with one objection per accepted change, and its channel
+// with one event per accepted change, densely numbered.
+func TestGroupCommitState(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b *backend) {
+		s := b.Open(t)
+		ctx := context.Background()
+		w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+		c := w.mustCase(t, s, "موضوع", "نص")
+		before, err := s.Events(ctx, jihat.CaseChannel(c.ID), 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const writers, each = 32, 10
+		var accepted atomic.Int64
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() {
+				for j := range each {
+					refuse := (i+j)%3 == 0
+					_, _, err := s.UpdateCase(ctx, c.ID, act("case.count"), func(m *store.CaseTx) error {
+						m.Case.Objections++
+						if _, err := m.Event(jihat.CaseEventComment, w.Requester.ID, jihat.VisibilityPublic, jihat.CommentData{Body: "x"}); err != nil {
+							return err
+						}
+						if refuse {
+							return jihat.Errorf(jihat.ECONFLICT, "refused")
+						}
+						return nil
+					})
+					switch {
+					case refuse && err == nil:
+						t.Error("a refused change was accepted")
+					case !refuse && err != nil:
+						t.Error(err)
+					case !refuse:
+						accepted.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		n := accepted.Load()
+		got, err := s.Case(ctx, c.ID)
+		if err != nil || int64(got.Objections) != n {
+			t.Fatalf("objections %d, %v; want %d (one per accepted change)", got.Objections, err, n)
+		}
+		evs, err := s.Events(ctx, jihat.CaseChannel(c.ID), 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(evs)-len(before)) != n {
+			t.Errorf("%d events added; want %d", len(evs)-len(before), n)
+		}
+		for i, e := range evs {
+			if e.Seq != int64(i+1) {
+				t.Fatalf("event %d has seq %d; want dense numbering", i, e.Seq)
+			}
+		}
+		if seq, err := s.LastSeq(ctx, jihat.CaseChannel(c.ID)); err != nil || seq != int64(len(evs)) {
+			t.Errorf("LastSeq = %d, %v; want %d", seq, err, len(evs))
 		}
 	})
 }

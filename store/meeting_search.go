@@ -95,7 +95,7 @@ func (s *Store) SearchMeetings(ctx context.Context, q MeetingQuery) ([]*jihat.Me
 	page, next, err := meetingIndex.rankedPage(s, func() *gorm.DB { return db.Session(&gorm.Session{}) }, false, q.Terms, q.Cursor, q.Limit,
 		func(db *gorm.DB, n int) ([]string, error) {
 			var got []hit
-			if err := db.Limit(n).Scan(&got).Error; err != nil {
+			if err := db.Scan(&got).Error; err != nil {
 				return nil, err
 			}
 			hits = append(hits, got...)

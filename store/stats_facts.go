@@ -93,6 +93,10 @@ func (m *CaseTx) saveStats() error {
 	if resolution {
 		update = append(update, "resolved_at", "resolved_day", "resolution_s", "resolution_ws", "sla_met")
 	}
+	if m.gs != nil && m.isNew { // inserted with the group's rows (group_cache.go)
+		m.gs.stats = append(m.gs.stats, row)
+		return nil
+	}
 	set := clause.AssignmentColumns(update)
 	set = append(set,
 		clause.Assignment{Column: clause.Column{Name: "objections"}, Value: gorm.Expr("case_stats.objections + ?", objections)},

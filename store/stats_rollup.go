@@ -208,9 +208,24 @@ func (m *CaseTx) rollStats(row caseStatRow, firstResp, resolution, dueMoved bool
 	}
 	// One order for every transaction, so two never wait for each other's cells.
 	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+	var emptied []dayKey // cells that lost a case: deleted if now empty
+	for _, k := range keys {
+		if c := cells[k]; c.Opened < 0 || c.ResolvedHere < 0 {
+			emptied = append(emptied, k)
+		}
+	}
+	if m.gs != nil { // added up with the group's, written at its end (group_cache.go)
+		m.gs.addCells(cells, emptied)
+		return nil
+	}
+	return writeCells(m.tx, keys, cells, emptied)
+}
+
+// writeCells adds the sums of cells at keys (in that order) to the rollup
+// tables, then deletes the cells of emptied left with no case.
+func writeCells(tx *gorm.DB, keys []dayKey, cells map[dayKey]*rollupSums, emptied []dayKey) error {
 	var days []caseDayRow
 	var months []caseMonthRow
-	var emptied []dayKey // cells that lost a case: deleted if now empty
 	for _, k := range keys {
 		c := *cells[k]
 		if k.month {
@@ -220,17 +235,14 @@ func (m *CaseTx) rollStats(row caseStatRow, firstResp, resolution, dueMoved bool
 			days = append(days, caseDayRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType,
 				Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Day: k.day, Sums: c})
 		}
-		if c.Opened < 0 || c.ResolvedHere < 0 {
-			emptied = append(emptied, k)
-		}
 	}
 	if len(days) > 0 {
-		if err := m.tx.Clauses(addOnConflict("case_stats_daily", dayKeyCols)).Create(&days).Error; err != nil {
+		if err := tx.Clauses(addOnConflict("case_stats_daily", dayKeyCols)).Create(&days).Error; err != nil {
 			return err
 		}
 	}
 	if len(months) > 0 {
-		if err := m.tx.Clauses(addOnConflict("case_stats_monthly", monthKeyCols)).Create(&months).Error; err != nil {
+		if err := tx.Clauses(addOnConflict("case_stats_monthly", monthKeyCols)).Create(&months).Error; err != nil {
 			return err
 		}
 	}
@@ -239,7 +251,7 @@ func (m *CaseTx) rollStats(row caseStatRow, firstResp, resolution, dueMoved bool
 		if k.month {
 			table, grain = "case_stats_monthly", "month"
 		}
-		if err := m.tx.Exec("DELETE FROM "+table+" WHERE entity_id = ? AND department_id = ? AND case_type_id = ? AND priority = ? AND assignee_id = ? AND status = ? AND "+grain+" = ? AND opened = 0 AND resolved_here = 0",
+		if err := tx.Exec("DELETE FROM "+table+" WHERE entity_id = ? AND department_id = ? AND case_type_id = ? AND priority = ? AND assignee_id = ? AND status = ? AND "+grain+" = ? AND opened = 0 AND resolved_here = 0",
 			k.entity, k.dept, k.caseType, k.priority, k.assignee, k.status, k.day).Error; err != nil {
 			return err
 		}

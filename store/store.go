@@ -81,7 +81,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		sqlDB, _ := s.db.DB()
 		sqlDB.SetMaxOpenConns(32)
-		sqlDB.SetMaxIdleConns(16)
+		// As many kept idle as may be open: under load, closing the ones
+		// over a lower bound and opening new ones (a backend forked, a
+		// SCRAM exchange, the statement cache cold) cost more than the
+		// requests (issue 17's end-to-end profile).
+		sqlDB.SetMaxIdleConns(32)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		if cfg.DatabaseURL != "" {

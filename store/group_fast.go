@@ -1,0 +1,191 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/jihat/jihat"
+)
+
+// A group without savepoints. Most groups are made of changes that all
+// succeed (comments, mostly), so a group first runs its changes one after
+// another with no savepoint around each, which costs two statements (two
+// round trips on PostgreSQL) per change:
+//
+//   - the group's cases are loaded and locked in one statement, in ID order
+//     (two groups never wait on each other's cases in opposite orders), and
+//     their channel counters are read in one more; a case changed twice in
+//     the group is handed to its second change as the first left it;
+//   - every change counts its events' sequence numbers in memory: a case's
+//     channels move only under the case's row lock, which the group holds;
+//     the counters are written at the end in one upsert (rowBuf.counters);
+//   - a change whose rules refuse it, or whose statement fails, aborts the
+//     whole transaction (it may have written something already): it keeps
+//     its error, and the group runs again without it, from scratch. A
+//     change's fn must therefore be safe to run again: it may only change
+//     the case it is given, record through the CaseTx, and set variables of
+//     its caller that every run sets anew (the server's services do). After
+//     maxFastRuns such runs, the rest of the group runs with a savepoint per
+//     change (commitSaved), as groups did before.
+
+// maxFastRuns bounds the runs of one group without savepoints.
+const maxFastRuns = 3
+
+// groupState is what a group without savepoints keeps in memory.
+type groupState struct {
+	groupCache
+	cases map[string]jihat.Case // the group's cases, as its changes so far left them
+	seqs  map[string]int64      // the last sequence number of their channels
+	moved map[string]bool       // channels whose counter moved
+	// wordKeys are, on SQLite, the last comment search key of each of the
+	// group's cases and the first key past its range (search_comments.go).
+	wordKeys map[string]*[2]int64
+}
+
+// wordKey numbers the next comment search row of case id (SQLite): false
+// when the case's range is full (the comment is then not indexed, as
+// indexComment does).
+func (g *groupState) wordKey(id string) (int64, bool) {
+	w := g.wordKeys[id]
+	if w == nil || w[0]+1 >= w[1] {
+		return 0, false
+	}
+	w[0]++
+	return w[0], true
+}
+
+// nextSeq counts the next sequence number of channel, one of the group's
+// cases' channels.
+func (g *groupState) nextSeq(channel string) (int64, error) {
+	last, ok := g.seqs[channel]
+	if !ok {
+		return 0, fmt.Errorf("store: channel %s is not one of the group's cases'", channel)
+	}
+	g.seqs[channel] = last + 1
+	g.moved[channel] = true
+	return last + 1, nil
+}
+
+// counters returns the moved counters as rows to upsert, by channel.
+func (g *groupState) counters() []channelSeqRow {
+	out := make([]channelSeqRow, 0, len(g.moved))
+	for ch := range g.moved {
+		out = append(out, channelSeqRow{Channel: ch, LastSeq: g.seqs[ch]})
+	}
+	slices.SortFunc(out, func(a, b channelSeqRow) int { return cmp.Compare(a.Channel, b.Channel) })
+	return out
+}
+
+// loadGroup loads and locks the cases the group changes, in ID order, and
+// reads their channels' counters.
+func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error) {
+	g := &groupState{groupCache: newGroupCache(), cases: map[string]jihat.Case{}, seqs: map[string]int64{}, moved: map[string]bool{}}
+	var ids []string
+	seen := map[string]bool{}
+	for _, ch := range group {
+		if ch.create == nil && !seen[ch.id] {
+			seen[ch.id] = true
+			ids = append(ids, ch.id)
+		}
+	}
+	if len(ids) == 0 {
+		return g, nil
+	}
+	slices.Sort(ids)
+	q := tx
+	if s.postgre {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var rows []caseRow
+	if err := q.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return g, nil
+	}
+	channels := make([]string, 0, 2*len(rows))
+	for _, r := range rows {
+		g.cases[r.ID] = caseFromRow(r)
+		for _, v := range []jihat.Visibility{jihat.VisibilityPublic, jihat.VisibilityInternal} {
+			ch := jihat.CaseEventChannel(r.ID, v)
+			channels = append(channels, ch)
+			g.seqs[ch] = 0
+		}
+	}
+	var seqs []channelSeqRow
+	if err := tx.Where("channel IN ?", channels).Find(&seqs).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range seqs {
+		g.seqs[r.Channel] = r.LastSeq
+	}
+	if !s.postgre {
+		var keys []struct {
+			ID   string
+			Last int64
+			End  int64
+		}
+		err := tx.Raw(`SELECT c.id AS id, coalesce((SELECT max(w.k) FROM case_comment_words w WHERE w.k > (c.rowid << 20) AND w.k < ((c.rowid + 1) << 20)), c.rowid << 20) AS last,
+  (c.rowid + 1) << 20 AS "end" FROM cases c WHERE c.id IN ?`, ids).Scan(&keys).Error
+		if err != nil {
+			return nil, err
+		}
+		g.wordKeys = make(map[string]*[2]int64, len(keys))
+		for _, k := range keys {
+			g.wordKeys[k.ID] = &[2]int64{k.Last, k.End}
+		}
+	}
+	return g, nil
+}
+
+// commitFast runs live in one transaction without savepoints. When one of
+// its changes fails, it returns that change (with its error; the
+// transaction rolled back, nothing of the group stored); otherwise the
+// transaction's error, nil when the group committed.
+func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Time) (failed *caseChange, err error) {
+	buf := &rowBuf{}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		g, err := s.loadGroup(tx, live)
+		if err != nil {
+			return err
+		}
+		for _, ch := range live {
+			if ch.create != nil {
+				ch.events, ch.err = s.createCaseIn(tx, buf, g, ch.create, ch.number, now, ch.audit, ch.fn)
+				ch.c = ch.create
+			} else if c, ok := g.cases[ch.id]; !ok {
+				ch.err = jihat.Errorf(jihat.ENOTFOUND, "not_found") // nothing run, nothing written
+			} else if ch.c, ch.events, ch.err = s.changeCase(tx, buf, g, c, ch.audit, ch.fn); ch.err == nil {
+				g.cases[ch.id] = *ch.c
+			}
+			if ch.err != nil {
+				ch.c, ch.events = nil, nil
+				if ch.create == nil && !hasCase(g, ch.id) {
+					continue
+				}
+				failed = ch
+				return ch.err
+			}
+		}
+		buf.counters = g.counters()
+		if err := buf.flush(tx); err != nil {
+			return err
+		}
+		return g.flush(tx, s.postgre)
+	})
+	if failed != nil {
+		return failed, nil
+	}
+	return nil, err
+}
+
+func hasCase(g *groupState, id string) bool {
+	_, ok := g.cases[id]
+	return ok
+}
