@@ -41,10 +41,10 @@ type conn struct {
 	closing  atomic.Bool   // set once; no frame is queued after it
 	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client
 	rechecks atomic.Uint64 // re-checks of the user begun (reauthorize)
-	space    chan struct{} // signalled when the writer took a batch
 	done     chan struct{} // closed when the socket is closed
 
-	mu          sync.Mutex // guards the following fields
+	mu          sync.Mutex    // guards the following fields
+	space       chan struct{} // signalled when the writer took a batch; made by the first sendWait that waits
 	pending     [][]byte
 	queuedAt    int64    // unix nanoseconds when pending was last empty and a frame came (jihat_hub_write_delay_seconds)
 	spare       [][]byte // the previous batch's array, reused
@@ -76,7 +76,6 @@ func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {
 		p:     p,
 		w:     w,
 		since: h.cfg.Now(),
-		space: make(chan struct{}, 1),
 		done:  make(chan struct{}),
 	}
 	c.lastSeen.Store(c.since.UnixNano())
@@ -131,18 +130,28 @@ func (c *conn) sendWait(ctx context.Context, frame []byte) error {
 			c.mu.Unlock()
 			return nil
 		}
+		space := c.spaceLocked()
 		c.mu.Unlock()
-		if err := c.waitSpace(ctx); err != nil {
+		if err := c.waitSpace(ctx, space); err != nil {
 			return err
 		}
 	}
 }
 
+// spaceLocked returns the channel the writer signals when it takes a
+// batch, made on first use: most sockets never wait. c.mu is held.
+func (c *conn) spaceLocked() chan struct{} {
+	if c.space == nil {
+		c.space = make(chan struct{}, 1)
+	}
+	return c.space
+}
+
 // waitSpace waits until the writer takes a batch from the queue (or the
 // connection closes).
-func (c *conn) waitSpace(ctx context.Context) error {
+func (c *conn) waitSpace(ctx context.Context, space chan struct{}) error {
 	select {
-	case <-c.space:
+	case <-space:
 		return nil
 	case <-c.done:
 		return errConnClosed
@@ -173,13 +182,10 @@ func (c *conn) drain() {
 			c.mu.Unlock()
 			return
 		}
-		batch, queuedAt := c.pending, c.queuedAt
+		batch, queuedAt, space := c.pending, c.queuedAt, c.space
 		c.pending, c.spare = c.spare, nil
 		c.mu.Unlock()
-		select {
-		case c.space <- struct{}{}:
-		default:
-		}
+		signal(space)
 		n, err := c.w.writeFrames(batch, c.closing.Load)
 		c.h.m.framesSent.Add(float64(n))
 		c.h.m.writeBatch.Observe(float64(len(batch)))
@@ -193,6 +199,17 @@ func (c *conn) drain() {
 		if err != nil {
 			c.closeWith(CloseGoingAway, "write failed", reasonWriteError)
 		}
+	}
+}
+
+// signal wakes a sendWait waiting on space (nil: none ever waited).
+func signal(space chan struct{}) {
+	if space == nil {
+		return
+	}
+	select {
+	case space <- struct{}{}:
+	default:
 	}
 }
 
@@ -217,12 +234,10 @@ func (c *conn) closeAfter(last []byte, code websocket.StatusCode, reason, why st
 	c.pending = nil
 	start := !c.writing
 	c.writing = true
+	space := c.space
 	c.mu.Unlock()
 	c.h.m.disconnects.WithLabelValues(why).Inc()
-	select {
-	case c.space <- struct{}{}:
-	default:
-	}
+	signal(space)
 	if start {
 		go c.drain()
 	}

@@ -62,7 +62,7 @@ type Config struct {
 	// WriteTimeout bounds one socket write of a batch of frames (10 s).
 	WriteTimeout time.Duration
 	// ConnectReads bounds the database reads of connects and subscribes
-	// running at once on this node (4): authentication, authorisation,
+	// running at once on this node (16): authentication, authorisation,
 	// baselines and replays wait for a slot, so that a reconnect storm
 	// leaves the database's connections to the live traffic's commits
 	// (reads.go).
@@ -127,7 +127,7 @@ func (c *Config) setDefaults() {
 	def(&c.SeamBuffer, 1024)
 	def(&c.ReplayPage, 500)
 	def(&c.MaxHeld, 1024)
-	def(&c.ConnectReads, 4)
+	def(&c.ConnectReads, 16)
 	defd := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d

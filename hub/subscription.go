@@ -174,8 +174,9 @@ func (c *conn) flushHeld(ctx context.Context, s *subscription) error {
 		s.held = nil
 		if len(batch) == 0 {
 			if len(c.pending) > c.h.cfg.QueueSize/4 && !c.closing.Load() {
+				space := c.spaceLocked()
 				c.mu.Unlock()
-				if err := c.waitSpace(ctx); err != nil {
+				if err := c.waitSpace(ctx, space); err != nil {
 					return err
 				}
 				continue

@@ -10,7 +10,10 @@
 #
 # NODES [1] (2: members alternate between the nodes), MEMBERS [1000],
 # PROBES [20], SPREAD [0s] (-vote-spread: each round's votes at random within it), PROFILE [0] (1: a CPU profile of node 1 while the members
-# join and vote, PROF_SECS [30] s, from the load log line PROF_AT [members, board]: the setup's end), OUT [/tmp/meeting-bench.<time>].
+# join and vote, and of jihat-load (load-cpu.prof), PROF_SECS [30] s, from the load log line PROF_AT [members, board]: the setup's end),
+# PGSTAT [0] (1: PostgreSQL loads pg_stat_statements; its top statements from the settled room on go
+# to $OUT/pgstat.txt),
+# OUT [/tmp/meeting-bench.<time>].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODES=${NODES:-1} MEMBERS=${MEMBERS:-1000} PROBES=${PROBES:-20} PROFILE=${PROFILE:-0} PROF_SECS=${PROF_SECS:-30} PROF_AT=${PROF_AT:-members, board}
@@ -27,6 +30,13 @@ cleanup() {
 	scripts/services.sh stop "$JIHAT_TEST_STATE_DIR" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+pgsql() { psql -X -q -h 127.0.0.1 -d "$JIHAT_TEST_DATABASE_URL" "$@"; }
+if [[ ${PGSTAT:-0} == 1 ]]; then
+	pgsql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+	pgdata=$JIHAT_TEST_STATE_DIR/pg/data
+	runuser -u "$(stat -c %U "$pgdata")" -- pg_ctl -D "$pgdata" -w restart -l "$JIHAT_TEST_STATE_DIR/pg/postgres.log" >/dev/null
+	pgsql -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
+fi
 # PostgreSQL's processes (the postmaster and each backend) and a daemonized
 # Redis call setsid(): each is an autogroup of its own at nice 0, which the
 # raised autogroup of this session does not reach. Raise them too, and each
@@ -62,6 +72,10 @@ for n in $(seq 1 "$NODES"); do
 done
 args=(-url "${URLS[0]}" -meeting "$MEMBERS" -probes "$PROBES" -vote-spread "${SPREAD:-0s}" -dial-concurrency 64 -json)
 if ((NODES == 2)); then args+=(-publish-url "${URLS[1]}"); fi
+if ((PROFILE == 1)); then
+	lport=$(free_port)
+	args+=(-pprof 127.0.0.1:$lport)
+fi
 log "uptime before: $(uptime)"
 bin/jihat-load "${args[@]}" >"$OUT/report.json" 2>"$OUT/load.log" &
 LOAD=$!
@@ -71,6 +85,13 @@ if ((PROFILE == 1)); then
 	until grep -q "meeting: .*$PROF_AT" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.2; done
 	curl -fs -o "$OUT/cpu.prof" "http://127.0.0.1:$(cat "$OUT/node1.pprof-port")/debug/pprof/profile?seconds=$PROF_SECS" &
 	PROF=$!
+	curl -fs -o "$OUT/load-cpu.prof" "http://127.0.0.1:$lport/debug/pprof/profile?seconds=$PROF_SECS" &
+	LPROF=$!
+fi
+if [[ ${PGSTAT:-0} == 1 ]]; then
+	# count the votes' statements only: from the settled room on
+	(until grep -q "meeting: .*room settled" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.05; done
+		pgsql -c 'SELECT pg_stat_statements_reset()' >/dev/null) &
 fi
 rc=0
 wait $LOAD || rc=$?
@@ -78,5 +99,10 @@ log "uptime after: $(uptime)"
 cat "$OUT/load.log" >&2
 cat "$OUT/report.json"
 grep -h -i 'level=error\|level=warn' "$OUT"/node*.log | cut -c1-200 | sort | uniq -c | sort -rn | head -20 >&2 || true
-if [[ -n ${PROF:-} ]]; then wait "$PROF" || true; fi
+if [[ -n ${PROF:-} ]]; then wait "$PROF" "$LPROF" || true; fi
+if [[ ${PGSTAT:-0} == 1 ]]; then
+	pgsql -c "SELECT calls, round(total_exec_time::numeric, 1) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+		left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+		FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40" >"$OUT/pgstat.txt" 2>&1 || true
+fi
 exit $rc

@@ -29,6 +29,10 @@ const tallyInterval = 200 * time.Millisecond
 // committing on its motion (tallyCoalescer.send).
 const tallyHold = 500 * time.Millisecond
 
+// tallyQuiet is how long a storm's tally waits after the last sign of a
+// batch (tallyCoalescer.hold).
+const tallyQuiet = 60 * time.Millisecond
+
 // coalescer runs, for each key with changes, one sender at a time: the
 // first change after a quiet spell is sent at once, the changes that
 // arrive while a send runs or within tallyInterval of the last one wait
@@ -151,20 +155,7 @@ func (t *tallyCoalescer) changed(meetingID, motionID string) {
 func (t *tallyCoalescer) send(motionID string, st *coalesced) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	// While votes on the motion are still being committed (a storm: this
-	// node's next batches are queued, or a batch holds the motion's row on
-	// any node), the tally waits for them, up to tallyHold: their acks go
-	// out first instead of queueing behind a frame of hundreds of changes
-	// on every socket (of both nodes), and one frame carries what several
-	// would have.
-	for hold := time.Now().Add(tallyHold); time.Now().Before(hold); time.Sleep(5 * time.Millisecond) {
-		if t.s.votes.busy(motionID) {
-			continue
-		}
-		if locked, err := t.s.store.MotionLocked(ctx, motionID); err != nil || !locked {
-			break
-		}
-	}
+	t.hold(ctx, motionID)
 	t.c.mu.Lock()
 	since := st.sent
 	t.c.mu.Unlock()
@@ -182,6 +173,43 @@ func (t *tallyCoalescer) send(motionID string, st *coalesced) {
 	t.c.mu.Lock()
 	st.sent = max(st.sent, mo.Tally.Version)
 	t.c.mu.Unlock()
+}
+
+// hold delays a tally while a storm of votes on motionID is being
+// committed, up to tallyHold, so that the votes' acks go out first, on
+// every node, instead of queueing (on the servers and on the clients)
+// behind frames of hundreds of changes to every socket, and one frame
+// carries what several would have. A storm is this node's batcher busy
+// with the motion, any node's batch holding the motion's row, or its
+// version moving between two looks; once one is seen, the tally waits
+// until the motion has been quiet for tallyQuiet (the other node's acks
+// leave its batch then). A lone vote's tally does not wait.
+func (t *tallyCoalescer) hold(ctx context.Context, motionID string) {
+	storm, last, quiet := false, int64(-1), time.Now()
+	for look, end := 0, time.Now().Add(tallyHold); time.Now().Before(end); look++ {
+		if look > 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if t.s.votes.busy(motionID) {
+			// (at the first look, the batch that made this tally may
+			// still be leaving)
+			storm, quiet = storm || look > 0, time.Now()
+			continue
+		}
+		v, locked, err := t.s.store.MotionBusy(ctx, motionID)
+		if err != nil {
+			return
+		}
+		if locked || last >= 0 && v != last {
+			storm, quiet = true, time.Now()
+		}
+		if !locked {
+			last = v
+		}
+		if !storm || !locked && time.Since(quiet) >= tallyQuiet {
+			return
+		}
+	}
 }
 
 // final sends the frozen tally of a motion that just closed, at once, with

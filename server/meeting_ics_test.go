@@ -79,6 +79,10 @@ func TestMeetingInvitationICS(t *testing.T) {
 	}
 	cal, ev := read(0)
 	uid := check(cal, ev, "REQUEST", 0, start, start.Add(2*time.Hour))
+	// A small meeting's invitation lists every attendee.
+	if got, want := icsAttendees(ev), len(w.members)+3; len(got) != want || !got[w.members[0].Email] || !got[w.members[1].Email] {
+		t.Errorf("ATTENDEEs %v, want the %d seats", got, want)
+	}
 	if uid != id+"@jihat" {
 		t.Errorf("UID %q", uid)
 	}
@@ -101,3 +105,50 @@ func TestMeetingInvitationICS(t *testing.T) {
 }
 
 func itoaTest(n int) string { return strconv.Itoa(n) }
+
+// icsAttendees returns the e-mails of an event's ATTENDEEs.
+func icsAttendees(ev *ical.Event) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range ev.Props.Values(ical.PropAttendee) {
+		out[strings.ToLower(strings.TrimPrefix(strings.ToLower(p.Value), "mailto:"))] = true
+	}
+	return out
+}
+
+// TestMeetingInvitationICSLarge: beyond 50 attendees each member's .ics
+// lists its recipient alone (N small messages, not N copies of an N-line
+// list), and still reads back as the meeting's event.
+func TestMeetingInvitationICSLarge(t *testing.T) {
+	ts := testserver.Start(t)
+	api := mapi{ts.URL}
+	w := newMeetingWorld(t, api, ts.Admin(), 50) // + chair, secretary, observer: 53 seats
+	id := w.schedule(t)["id"].(string)
+	if _, err := ts.Server.FlushNotifications(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []seatPerson{w.members[0], w.members[49], w.chair} {
+		n := 0
+		for _, msg := range ts.Notifier.To(p.Email) {
+			for _, a := range msg.Attachments {
+				if msg.Kind != "meeting.invitation" || !strings.HasSuffix(a.Name, ".ics") {
+					continue
+				}
+				n++
+				cal, err := ical.NewDecoder(bytes.NewReader(a.Data)).Decode()
+				if err != nil || len(cal.Events()) != 1 {
+					t.Fatalf("parse .ics: %v", err)
+				}
+				ev := cal.Events()[0]
+				if uid, _ := ev.Props.Text(ical.PropUID); uid != id+"@jihat" {
+					t.Errorf("UID %q", uid)
+				}
+				if got := icsAttendees(&ev); len(got) != 1 || !got[strings.ToLower(p.Email)] {
+					t.Errorf("%s's .ics lists %v, want the recipient alone", p.Email, got)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s got %d invitations", p.Email, n)
+		}
+	}
+}

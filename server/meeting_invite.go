@@ -23,6 +23,14 @@ func (s *Server) invitees(ctx context.Context, m *jihat.Meeting) (map[string]*ji
 	return s.store.ActiveUsers(ctx, append(ids, m.CreatedBy))
 }
 
+// icsListAll is the most attendees an invitation's .ics lists: beyond it
+// (a meeting of hundreds), each member's .ics lists its recipient alone
+// (RFC 5546 lets an organizer send each attendee their own REQUEST), so
+// the invitations of N members cost N small messages, not N copies of an
+// N-line list (a thousand members: 100 MB in the outbox, sealed, stored
+// and decoded again at delivery).
+const icsListAll = 50
+
 // invite queues, for every member of the meeting, the invitation (method
 // REQUEST, a new or updated meeting) or the cancellation (CANCEL): an
 // e-mail carrying the .ics, an SMS and an in-app notice, through the
@@ -43,17 +51,34 @@ func (s *Server) invite(mt *store.MeetingTx, organizer *jihat.User, users map[st
 	if ev.Organizer.Email == "" {
 		ev.Organizer.Email = "meetings@jihat.local"
 	}
+	person := map[string]notify.ICSPerson{}
 	for _, x := range m.Members {
 		if u := users[x.UserID]; u != nil && u.Email != "" {
-			ev.Attendees = append(ev.Attendees, notify.ICSPerson{Name: u.Name, Email: u.Email})
+			person[x.UserID] = notify.ICSPerson{Name: u.Name, Email: u.Email}
+			ev.Attendees = append(ev.Attendees, person[x.UserID])
 		}
 	}
-	raw, err := notify.ICS(ev)
-	if err != nil {
-		return err
+	all := len(ev.Attendees) <= icsListAll
+	var ics string
+	if all {
+		raw, err := notify.ICS(ev)
+		if err != nil {
+			return err
+		}
+		ics = string(raw)
 	}
-	ics := string(raw)
 	for _, x := range m.Members {
+		if !all { // the recipient alone
+			ev.Attendees = ev.Attendees[:0]
+			if p, ok := person[x.UserID]; ok {
+				ev.Attendees = append(ev.Attendees, p)
+			}
+			raw, err := notify.ICS(ev)
+			if err != nil {
+				return err
+			}
+			ics = string(raw)
+		}
 		data := map[string]any{"title": m.Title, "meeting": m.Title, "meeting_id": m.ID, "entity_id": m.EntityID,
 			"starts_at": rfc3339(m.StartsAt), "ends_at": rfc3339(m.EndsAt), "sequence": m.Sequence, "method": method, "ics": ics}
 		if err := mt.Notify("meeting.invitation", x.UserID, data); err != nil {

@@ -58,7 +58,10 @@ type Config struct {
 	// LiveUserFresh is how long a socket's read of its user (at
 	// authentication, or a later Authorize) answers its subscriptions
 	// without reading it again; a permission change re-checks at once
-	// (live_backend.go). Default 1 s.
+	// (live_backend.go), so the window bounds no change that re-checks.
+	// Default 5 s: a reconnect storm's subscribes wait their turn for the
+	// database (hub.Config.ConnectReads), a second or two after their
+	// authentication, and with 1 s each read its user again.
 	LiveUserFresh time.Duration
 	Version       string
 	// Web is the browser app (client/web), served at "/"; nil serves none.
@@ -174,7 +177,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Argon2 = DefaultArgon2
 	}
 	if cfg.LiveUserFresh <= 0 {
-		cfg.LiveUserFresh = time.Second
+		cfg.LiveUserFresh = 5 * time.Second
 	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour

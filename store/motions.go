@@ -85,18 +85,21 @@ func (s *Store) MotionRef(ctx context.Context, id string) (meetingID string, sec
 	return r.MeetingID, r.Secret, nil
 }
 
-// MotionLocked reports whether a transaction holds motion id's row lock
-// now: a batch of votes being committed, on any node. Always false on
-// SQLite (one node, whose own batcher knows).
-func (s *Store) MotionLocked(ctx context.Context, id string) (bool, error) {
+// MotionBusy returns motion id's tally version and whether a transaction
+// holds its row lock now (a batch of votes being committed, on any node;
+// the version is then 0). One statement; on SQLite never locked (one node,
+// whose own batcher knows).
+func (s *Store) MotionBusy(ctx context.Context, id string) (version int64, locked bool, err error) {
+	var vs []int64
 	if !s.postgre {
-		return false, nil
+		err = s.db.WithContext(ctx).Model(&motionRow{}).Where("id = ?", id).Pluck("version", &vs).Error
+	} else {
+		err = s.db.WithContext(ctx).Raw("SELECT version FROM motions WHERE id = ? FOR SHARE SKIP LOCKED", id).Scan(&vs).Error
 	}
-	var n int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return tx.Raw("SELECT COUNT(*) FROM (SELECT id FROM motions WHERE id = ? FOR SHARE SKIP LOCKED) AS free", id).Scan(&n).Error
-	})
-	return n == 0, err
+	if err != nil || len(vs) == 0 {
+		return 0, err == nil && s.postgre, err
+	}
+	return vs[0], false, nil
 }
 
 // MotionChanges returns motion id with its tally like Motion, but with
@@ -236,7 +239,7 @@ type VoteOutcome struct {
 	Receipt string
 }
 
-// CastVotes records a batch of votes on motion id in one transaction: the
+// castVotesTx records a batch of votes on motion id in one transaction: the
 // motion row is locked, so votes of several nodes are applied one batch
 // after the other. Each vote is checked alone (the motion open, the
 // meeting not ended, the voter a voting member and present); a refused vote
@@ -245,7 +248,7 @@ type VoteOutcome struct {
 // secret ballot marks the voter in ballot_voters and counts the choice in
 // ballot_boxes (see the README). Whatever the batch's size, it costs a
 // fixed handful of statements. It returns one outcome per cast.
-func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]VoteOutcome, error) {
+func (s *Store) castVotesTx(ctx context.Context, id string, casts []VoteCast) ([]VoteOutcome, error) {
 	out := make([]VoteOutcome, len(casts))
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		for i := range out {
@@ -255,6 +258,7 @@ func (s *Store) CastVotes(ctx context.Context, id string, casts []VoteCast) ([]V
 		if err := s.lock(tx).Where("id = ?", id).Take(&r).Error; err != nil {
 			return notFound(err)
 		}
+		noteSecret(id, r.Secret)
 		tx = tx.Session(&gorm.Session{NewDB: true})
 		var m meetingRow
 		if err := tx.Select("id, status").Where("id = ?", r.MeetingID).Take(&m).Error; err != nil {

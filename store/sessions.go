@@ -42,14 +42,14 @@ func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, ttl
 // user. An unknown, expired or revoked session, or a disabled user, is
 // EUNAUTHORIZED.
 //
-// One query (the session joined with its user), prepared once per database
-// connection: every socket's connect and every REST request starts here,
-// and a reconnect storm is mostly this read (parsing the SQL was a seventh
-// of its CPU on SQLite, and a second query for the user as much again).
+// One query, the session joined with its user: every socket's connect and
+// every REST request starts here, and a reconnect storm is mostly this
+// read (a second query for the user cost as much again). Not prepared:
+// the SQLite driver prepares each statement at every query anyway
+// (go-sqlite's stmt.query), and pgx caches its statements itself.
 func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (*Session, *jihat.User, error) {
 	var row sessionUserRow
-	res := s.db.Session(&gorm.Session{PrepareStmt: true}).WithContext(ctx).Raw(sessionUserQuery, tokenHash, s.now().UTC()).
-		Scan(&row)
+	res := s.db.WithContext(ctx).Raw(sessionUserQuery, tokenHash, s.now().UTC()).Scan(&row)
 	if res.Error != nil {
 		return nil, nil, res.Error
 	}

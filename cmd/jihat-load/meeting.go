@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,27 +41,31 @@ import (
 
 // MeetingReport is what the meeting storm measured.
 type MeetingReport struct {
-	Mode        string       `json:"mode"` // "meeting"
-	URLs        []string     `json:"urls"`
-	Members     int          `json:"members"`
-	Rebuilders  int          `json:"rebuilders"` // members that rebuilt who voted what
-	Setup       float64      `json:"setup_seconds"`
-	Join        float64      `json:"join_seconds"`        // every member subscribed, snapshot read
-	Settle      LatencyStats `json:"settle_ping_ms"`      // the room settled: ping → pong
-	VoteSpread  float64      `json:"vote_spread_seconds"` // each round's votes sent at random within it (0: at once)
-	VoteAck     LatencyStats `json:"vote_ack_ms"`         // round 0: everyone
-	ChangeAck   LatencyStats `json:"change_ack_ms"`       // round 1: a fifth at once
-	ToAttendee  LatencyStats `json:"vote_to_attendee_ms"`
-	ToEveryone  LatencyStats `json:"vote_to_every_attendee_ms"` // the slowest socket of each probe
-	Tally       client.Tally `json:"closed_tally"`
-	Stored      int          `json:"stored_votes"`
-	Exact       bool         `json:"exact"` // closed tally, stored votes and every rebuilt state agree
-	Retries     int64        `json:"retries"`
-	Refetches   int64        `json:"refetches"` // tally gaps read again whole
-	Reconnects  int64        `json:"reconnects"`
-	Problems    []string     `json:"problems,omitempty"`
-	StartedAt   string       `json:"started_at"`
-	FinishedSec float64      `json:"seconds"`
+	Mode       string       `json:"mode"` // "meeting"
+	URLs       []string     `json:"urls"`
+	Members    int          `json:"members"`
+	Rebuilders int          `json:"rebuilders"` // members that rebuilt who voted what
+	Setup      float64      `json:"setup_seconds"`
+	Join       float64      `json:"join_seconds"`        // every member subscribed, snapshot read
+	Settle     LatencyStats `json:"settle_ping_ms"`      // the room settled: ping → pong
+	VoteSpread float64      `json:"vote_spread_seconds"` // each round's votes sent at random within it (0: at once)
+	VoteAck    LatencyStats `json:"vote_ack_ms"`         // round 0: everyone
+	// VoteAckByNode splits round 0 by the node the member is on (two
+	// nodes: members alternate, even ones on -url).
+	VoteAckByNode []LatencyStats `json:"vote_ack_by_node_ms,omitempty"`
+	Open          LatencyStats   `json:"open_seen_ms"`  // the motion opened → each member holds its tally
+	ChangeAck     LatencyStats   `json:"change_ack_ms"` // round 1: a fifth at once
+	ToAttendee    LatencyStats   `json:"vote_to_attendee_ms"`
+	ToEveryone    LatencyStats   `json:"vote_to_every_attendee_ms"` // the slowest socket of each probe
+	Tally         client.Tally   `json:"closed_tally"`
+	Stored        int            `json:"stored_votes"`
+	Exact         bool           `json:"exact"` // closed tally, stored votes and every rebuilt state agree
+	Retries       int64          `json:"retries"`
+	Refetches     int64          `json:"refetches"` // tally gaps read again whole
+	Reconnects    int64          `json:"reconnects"`
+	Problems      []string       `json:"problems,omitempty"`
+	StartedAt     string         `json:"started_at"`
+	FinishedSec   float64        `json:"seconds"`
 }
 
 // attendee is one member in the room.
@@ -76,6 +81,8 @@ type attendee struct {
 	marks []mark // when each newer tally version arrived
 	snap  chan struct{}
 	once  sync.Once
+	open  chan struct{} // closed once a tally of the open storm motion arrived
+	oonce sync.Once
 }
 
 type mark struct {
@@ -115,7 +122,7 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		a.live, a.snap = live, make(chan struct{})
+		a.live, a.snap, a.open = live, make(chan struct{}), make(chan struct{})
 		go a.consume(ch, &motionID, &refetches)
 		if err := live.Subscribe(ctx, ch, client.Latest); err != nil {
 			return fmt.Errorf("member %d subscribes: %w", i, err)
@@ -142,9 +149,23 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		return fmt.Errorf("create motion: %w", err)
 	}
 	motionID.Store(mo.ID)
+	opened := time.Now()
 	if _, err := chair.c.OpenMotion(ctx, mo.ID); err != nil {
 		return fmt.Errorf("open motion: %w", err)
 	}
+	// A member votes on a motion they see: round 0 starts once every
+	// member holds the opened motion's tally (so the opening's frames to
+	// the N sockets are not counted in the votes' acks).
+	seenOpen := newHistogram()
+	for i, a := range room {
+		select {
+		case <-a.open:
+			seenOpen.record(time.Since(opened))
+		case <-time.After(60 * time.Second):
+			return fmt.Errorf("member %d never saw the motion open", i)
+		}
+	}
+	rep.Open = seenOpen.stats()
 	choices := []string{"accept", "reject", "abstain"}
 	final := make([]string, len(room))
 	var retries atomic.Int64
@@ -160,6 +181,8 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 			time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
 		}
 	}
+	nodes := len(rep.URLs)
+	var byNode []*histogram
 	round := func(r int, who func(int) bool) (LatencyStats, error) {
 		var idx []int
 		for i := range room {
@@ -170,7 +193,16 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		}
 		var first error
 		var mu sync.Mutex
-		st := timeAll(len(idx), func(k int) error { return vote(idx[k], final[idx[k]]) }, l.cfg.VoteSpread, func(err error) {
+		byNode = []*histogram{newHistogram(), newHistogram()}
+		st := timeAll(len(idx), func(k int) error {
+			t := time.Now()
+			err := vote(idx[k], final[idx[k]])
+			d := time.Since(t)
+			mu.Lock()
+			byNode[idx[k]%2].record(d)
+			mu.Unlock()
+			return err
+		}, l.cfg.VoteSpread, func(err error) {
 			mu.Lock()
 			first = cmp(first, err)
 			mu.Unlock()
@@ -181,6 +213,11 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		return fmt.Errorf("round 0: %w", err)
 	}
 	l.logf("meeting: %d votes, ack p50 %.0f ms p99 %.0f ms", len(room), rep.VoteAck.P50, rep.VoteAck.P99)
+	if nodes == 2 {
+		rep.VoteAckByNode = []LatencyStats{byNode[0].stats(), byNode[1].stats()}
+		l.logf("meeting: by node: p50 %.0f / %.0f ms, p99 %.0f / %.0f ms", rep.VoteAckByNode[0].P50, rep.VoteAckByNode[1].P50,
+			rep.VoteAckByNode[0].P99, rep.VoteAckByNode[1].P99)
+	}
 	// The fifth change their mind once they see the tally: every member
 	// holds round 0's tally first.
 	after0, err := chair.c.Motion(ctx, mo.ID)
@@ -298,6 +335,9 @@ func (a *attendee) consume(ch string, motionID *atomic.Value, refetches *atomic.
 				a.mu.Lock()
 				for _, mo := range st.Motions {
 					if mo.ID == motionID.Load().(string) {
+						if mo.Status == "open" {
+							a.oonce.Do(func() { close(a.open) })
+						}
 						a.state.Reset(mo)
 						a.marks = append(a.marks, mark{time.Now(), mo.Tally.Version})
 					}
@@ -310,13 +350,18 @@ func (a *attendee) consume(ch string, motionID *atomic.Value, refetches *atomic.
 				continue
 			}
 			if !a.rebuild {
-				a.counts(m, motionID.Load().(string))
+				if a.counts(m, motionID.Load().(string)) {
+					a.oonce.Do(func() { close(a.open) })
+				}
 				continue
 			}
 			f, err := client.DecodeMeetingEvent(m)
 			tf, ok := f.(*client.TallyFrame)
 			if err != nil || !ok || tf.ID != motionID.Load().(string) {
 				continue
+			}
+			if tf.Status == "open" {
+				a.oonce.Do(func() { close(a.open) })
 			}
 			a.mu.Lock()
 			took, err := a.state.Apply(tf)
@@ -342,25 +387,63 @@ func (a *attendee) consume(ch string, motionID *atomic.Value, refetches *atomic.
 }
 
 // counts takes only the counts and status of a tally frame (a member that
-// does not rebuild who voted what: -rebuild).
-func (a *attendee) counts(e *client.Event, motionID string) {
-	var f struct {
-		Type   string       `json:"type"`
-		ID     string       `json:"id"`
-		Status string       `json:"status"`
-		Tally  client.Tally `json:"tally"`
-	}
-	if json.Unmarshal(e.Data, &f) != nil || f.Type != "tally" || f.ID != motionID {
-		return
+// does not rebuild who voted what: -rebuild); it reports whether the frame
+// was a tally of the open motion.
+func (a *attendee) counts(e *client.Event, motionID string) (open bool) {
+	f, ok := tallyHead(e.Data)
+	if !ok || f.Type != "tally" || f.ID != motionID {
+		return false
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	v, held := f.Tally.Version, a.state.Tally.Version
 	if v < held || v == held && (a.state.Status == "closed" || f.Status != "closed") {
-		return
+		return f.Status == "open"
 	}
 	a.state.ID, a.state.Status, a.state.Tally = f.ID, f.Status, f.Tally
 	a.marks = append(a.marks, mark{time.Now(), v})
+	return f.Status == "open"
+}
+
+// frameHead is what a member that does not rebuild reads of a frame.
+type frameHead struct {
+	Type, ID, Status string
+	Tally            client.Tally
+}
+
+// tallyHead reads the type, id, status and tally of a frame's data and
+// stops there: the changes of a tally frame come after them, and this one
+// process stands in for a thousand devices, each decoding its own copy.
+func tallyHead(data []byte) (f frameHead, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return f, false
+	}
+	for have := 0; have < 4 && dec.More(); {
+		t, err := dec.Token()
+		if err != nil {
+			return f, false
+		}
+		var dst any
+		switch t {
+		case "type":
+			dst = &f.Type
+		case "id":
+			dst = &f.ID
+		case "status":
+			dst = &f.Status
+		case "tally":
+			dst = &f.Tally
+		default:
+			dst = &json.RawMessage{}
+			have--
+		}
+		if err := dec.Decode(dst); err != nil {
+			return f, false
+		}
+		have++
+	}
+	return f, true
 }
 
 // seen waits until the member held a tally of version v or newer and
@@ -450,7 +533,11 @@ func (r *MeetingReport) print(w io.Writer) {
 	p("meeting storm", "%d members over %s, votes spread over %.1f s", r.Members, strings.Join(r.URLs, " + "), r.VoteSpread)
 	p("setup / join", "%.1f s / %.1f s", r.Setup, r.Join)
 	p("settle (ping)", "%s", lat(r.Settle))
+	p("motion open → seen", "%s", lat(r.Open))
 	p("vote ack (all)", "%s", lat(r.VoteAck))
+	for i, s := range r.VoteAckByNode {
+		p(fmt.Sprintf("vote ack (node %d)", i+1), "%s", lat(s))
+	}
 	p("change ack (a fifth)", "%s", lat(r.ChangeAck))
 	p("vote → an attendee", "%s", lat(r.ToAttendee))
 	p("vote → every attendee", "%s", lat(r.ToEveryone))
