@@ -41,6 +41,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 ROOT=$PWD
 RUNS=${RUNS:-3}
 WORKLOADS=${WORKLOADS:-latency ceiling idle storm}
@@ -138,24 +139,9 @@ wait_http() {
 if [[ $BACKEND == postgres ]]; then
 	eval "$(scripts/services.sh start)"
 	PG_STATE=$JIHAT_TEST_STATE_DIR
-	# PostgreSQL's processes (the postmaster and each backend) and the
-	# daemonized Redis call setsid(): each is an autogroup of its own at
-	# nice 0, which a raised session does not reach. Raise them too, and
-	# each backend as it is forked (as scripts/meeting-bench.sh does).
-	if grep -q ' nice -19' /proc/self/autogroup 2>/dev/null; then
-		(
-			pm=$(head -1 "$PG_STATE"/pg/data/postmaster.pid 2>/dev/null || true)
-			rp=$(awk '$1 == "pidfile" {print $2}' "$JIHAT_TEST_REDIS_CONF" 2>/dev/null | xargs cat 2>/dev/null || true)
-			while :; do
-				for p in $pm $(pgrep -P "${pm:-1}" 2>/dev/null) $rp; do
-					grep -q ' nice 0$' /proc/$p/autogroup 2>/dev/null && echo -19 >/proc/$p/autogroup 2>/dev/null || true
-				done
-				sleep 0.2
-			done
-		) &
-		RAISER=$!
-		log "PostgreSQL and Redis raised to autogroup -19"
-	fi
+	# PostgreSQL and Redis raised with this session (bench-lib.sh).
+	raise_services "$PG_STATE"
+	[[ -n $RAISER ]] && log "PostgreSQL and Redis raised to autogroup -19"
 	export DATABASE_URL=$JIHAT_TEST_DATABASE_URL REDIS_URL=$JIHAT_TEST_REDIS_URL
 	export JIHAT_DATA_KEY=$(openssl rand -hex 32)
 	export JIHAT_ADMIN_LOGIN=admin@load.test JIHAT_ADMIN_PASSWORD='Load-admin-2026-pass'
@@ -174,16 +160,8 @@ start_jihat() {
 	wait_http http://127.0.0.1:$JPORT/metrics
 	JIHAT_ARGS=()
 	if [[ $BACKEND == postgres ]]; then
-		local B=http://127.0.0.1:$JPORT J='Content-Type: application/json' tok ent dep typ
-		tok=$(curl -fs -XPOST $B/api/v1/auth/login -H "$J" \
-			-d "{\"login\":\"$JIHAT_ADMIN_LOGIN\",\"password\":\"$JIHAT_ADMIN_PASSWORD\"}" | jq -r .token)
-		ent=$(curl -fs -XPOST $B/api/v1/entities -H "Authorization: Bearer $tok" -H "$J" \
-			-d '{"name_ar":"جهة الحمل","name_en":"Load entity","sector":"government"}' | jq -r .id)
-		dep=$(curl -fs -XPOST $B/api/v1/entities/$ent/departments -H "Authorization: Bearer $tok" -H "$J" \
-			-d '{"name_ar":"قسم","name_en":"Dept"}' | jq -r .id)
-		typ=$(curl -fs -XPOST $B/api/v1/entities/$ent/case-types -H "Authorization: Bearer $tok" -H "$J" \
-			-d "{\"name_ar\":\"نوع\",\"name_en\":\"Type\",\"department_id\":\"$dep\",\"sla_hours\":{\"normal\":72,\"important\":48,\"very_important\":24}}" | jq -r .id)
-		JIHAT_ARGS=(-entity "$ent" -case-type "$typ")
+		# shellcheck disable=SC2207
+		JIHAT_ARGS=($(load_entity http://127.0.0.1:$JPORT))
 	fi
 }
 

@@ -16,6 +16,7 @@
 # OUT [/tmp/meeting-bench.<time>].
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 NODES=${NODES:-1} MEMBERS=${MEMBERS:-1000} PROBES=${PROBES:-20} PROFILE=${PROFILE:-0} PROF_SECS=${PROF_SECS:-30} PROF_AT=${PROF_AT:-members, board}
 OUT=${OUT:-/tmp/meeting-bench.$(date +%s)}
 mkdir -p "$OUT"
@@ -37,25 +38,9 @@ if [[ ${PGSTAT:-0} == 1 ]]; then
 	runuser -u "$(stat -c %U "$pgdata")" -- pg_ctl -D "$pgdata" -w restart -l "$JIHAT_TEST_STATE_DIR/pg/postgres.log" >/dev/null
 	pgsql -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
 fi
-# PostgreSQL's processes (the postmaster and each backend) and a daemonized
-# Redis call setsid(): each is an autogroup of its own at nice 0, which the
-# raised autogroup of this session does not reach. Raise them too, and each
-# backend as it is forked.
-raise_services() {
-	local pm rp p
-	pm=$(head -1 "$JIHAT_TEST_STATE_DIR"/pg/data/postmaster.pid 2>/dev/null || true)
-	rp=$(awk '$1 == "pidfile" {print $2}' "$JIHAT_TEST_REDIS_CONF" 2>/dev/null | xargs cat 2>/dev/null || true)
-	while :; do
-		for p in $pm $(pgrep -P "${pm:-1}" 2>/dev/null) $rp; do
-			grep -q ' nice 0$' /proc/$p/autogroup 2>/dev/null && echo -19 >/proc/$p/autogroup 2>/dev/null || true
-		done
-		sleep 0.2
-	done
-}
-if grep -q ' nice -19' /proc/self/autogroup 2>/dev/null; then
-	raise_services &
-	PIDS+=($!)
-fi
+# PostgreSQL and Redis raised with this session (bench-lib.sh).
+raise_services "$JIHAT_TEST_STATE_DIR"
+[[ -n $RAISER ]] && PIDS+=("$RAISER")
 export DATABASE_URL=$JIHAT_TEST_DATABASE_URL REDIS_URL=$JIHAT_TEST_REDIS_URL
 export JIHAT_DATA_KEY=$(openssl rand -hex 32)
 export JIHAT_ADMIN_LOGIN=admin@load.test JIHAT_ADMIN_PASSWORD='Load-admin-2026-pass'

@@ -17,6 +17,7 @@
 # OUT [/tmp/persist-bench.<time>] keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 BACKEND=${BACKEND:-sqlite} CONNS=${CONNS:-1000} CHANNELS=${CHANNELS:-100} RATE=${RATE:-3000}
 PUBLISHERS=${PUBLISHERS:-64} DURATION=${DURATION:-20s} PORT=${PORT:-18190} JIHAT=${JIHAT:-bin/jihat}
 OUT=${OUT:-/tmp/persist-bench.$(date +%s)}
@@ -35,21 +36,8 @@ trap cleanup EXIT
 if [[ $BACKEND == postgres ]]; then
 	eval "$(scripts/services.sh start)"
 	STATE=$JIHAT_TEST_STATE_DIR
-	raise_services() {
-		local pm rp p
-		pm=$(head -1 "$STATE"/pg/data/postmaster.pid 2>/dev/null || true)
-		rp=$(awk '$1 == "pidfile" {print $2}' "$JIHAT_TEST_REDIS_CONF" 2>/dev/null | xargs cat 2>/dev/null || true)
-		while :; do
-			for p in $pm $(pgrep -P "${pm:-1}" 2>/dev/null) $rp; do
-				grep -q ' nice 0$' /proc/$p/autogroup 2>/dev/null && echo -19 >/proc/$p/autogroup 2>/dev/null || true
-			done
-			sleep 0.2
-		done
-	}
-	if grep -q ' nice -19' /proc/self/autogroup 2>/dev/null; then
-		raise_services &
-		PIDS+=($!)
-	fi
+	raise_services "$STATE" # with this session (bench-lib.sh)
+	[[ -n $RAISER ]] && PIDS+=("$RAISER")
 	export DATABASE_URL=$JIHAT_TEST_DATABASE_URL REDIS_URL=$JIHAT_TEST_REDIS_URL
 	export JIHAT_DATA_KEY=$(openssl rand -hex 32)
 	export JIHAT_ADMIN_LOGIN=admin@load.test JIHAT_ADMIN_PASSWORD='Load-admin-2026-pass'
@@ -63,16 +51,8 @@ PIDS+=($SERVER)
 for _ in $(seq 100); do curl -fs -o /dev/null $B/metrics && break; sleep 0.2; done
 ARGS=()
 if [[ $BACKEND == postgres ]]; then
-	J='Content-Type: application/json'
-	tok=$(curl -fs -XPOST $B/api/v1/auth/login -H "$J" \
-		-d "{\"login\":\"$JIHAT_ADMIN_LOGIN\",\"password\":\"$JIHAT_ADMIN_PASSWORD\"}" | jq -r .token)
-	ent=$(curl -fs -XPOST $B/api/v1/entities -H "Authorization: Bearer $tok" -H "$J" \
-		-d '{"name_ar":"جهة الحمل","name_en":"Load entity","sector":"government"}' | jq -r .id)
-	dep=$(curl -fs -XPOST $B/api/v1/entities/$ent/departments -H "Authorization: Bearer $tok" -H "$J" \
-		-d '{"name_ar":"قسم","name_en":"Dept"}' | jq -r .id)
-	typ=$(curl -fs -XPOST $B/api/v1/entities/$ent/case-types -H "Authorization: Bearer $tok" -H "$J" \
-		-d "{\"name_ar\":\"نوع\",\"name_en\":\"Type\",\"department_id\":\"$dep\",\"sla_hours\":{\"normal\":72,\"important\":48,\"very_important\":24}}" | jq -r .id)
-	ARGS=(-entity "$ent" -case-type "$typ")
+	# shellcheck disable=SC2207
+	ARGS=($(load_entity $B))
 fi
 if [[ ${PROFILE:-0} == 1 ]]; then
 	(sleep 5 && curl -fs -o "$OUT/cpu.pprof" "http://127.0.0.1:$((PORT + 1))/debug/pprof/profile?seconds=12") &
