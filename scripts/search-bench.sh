@@ -7,12 +7,14 @@
 #   flock -o /work/notes/bench.lock setsid sh -c 'echo -19 >/proc/self/autogroup; \
 #     exec scripts/search-bench.sh /tmp/store.test BenchmarkServiceSearch10k'
 #
-# $1: a test binary of ./store/ (compiled beforehand), $2: the -test.bench
-# pattern; BENCHTIME [300x]. The data is seeded inside (10,000 services: about a
+# $1: a test binary of ./store/ (compiled beforehand), then one or more
+# -test.bench patterns, run one after the other on the same PostgreSQL;
+# BENCHTIME [300x]. The data is seeded inside (10,000 services: about a
 # minute on a quiet machine); for BenchmarkQueries100k (100,000 cases, 11 min to
 # seed) use the benchmark's own JIHAT_BENCH_LOCK instead (see the docs).
 set -euo pipefail
-bin=$(realpath "$1") bench=$2
+bin=$(realpath "$1")
+shift
 cd "$(dirname "$0")/.."
 log() { printf '==> %s\n' "$*" >&2; }
 log "autogroup: $(cat /proc/self/autogroup 2>/dev/null || echo none)"
@@ -42,6 +44,8 @@ if grep -q ' nice -19' /proc/self/autogroup 2>/dev/null; then
 fi
 unset JIHAT_BENCH_LOCK # the lock is this script's caller's: measureExclusively must not wait for it
 log "uptime before: $(uptime)"
-(cd store && "$bin" -test.run='^$' -test.bench="$bench" -test.benchtime="${BENCHTIME:-300x}" -test.timeout=30m -test.v) |
-	grep -v '^=== \|^goos\|^goarch\|^pkg\|^cpu'
-log "uptime after: $(uptime)"
+for bench in "$@"; do
+	(cd store && "$bin" -test.run='^$' -test.bench="$bench" -test.benchtime="${BENCHTIME:-300x}" -test.timeout=30m -test.v) |
+		grep -v '^=== \|^goos\|^goarch\|^pkg\|^cpu'
+	log "uptime after $bench: $(uptime)"
+done

@@ -190,7 +190,16 @@ func (g *groupCache) flush(tx *gorm.DB, postgre bool) error {
 	if err := insertRows(tx, g.stats); err != nil {
 		return err
 	}
-	var keys, emptied []dayKey
+	keys, emptied := g.cellKeys()
+	if err := writeCells(tx, keys, g.cells, emptied); err != nil {
+		return err
+	}
+	return g.flushUsers(tx, postgre)
+}
+
+// cellKeys returns the group's moved cells and the cells that lost a case,
+// each in key order.
+func (g *groupCache) cellKeys() (keys, emptied []dayKey) {
 	for k, c := range g.cells {
 		if !c.zero() {
 			keys = append(keys, k)
@@ -201,9 +210,21 @@ func (g *groupCache) flush(tx *gorm.DB, postgre bool) error {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
 	sort.Slice(emptied, func(i, j int) bool { return emptied[i].less(emptied[j]) })
-	if err := writeCells(tx, keys, g.cells, emptied); err != nil {
-		return err
+	return keys, emptied
+}
+
+// cellRow is the row of cell k with sums c: a daily or a monthly one.
+func cellRow(k dayKey, c rollupSums) (caseDayRow, caseMonthRow) {
+	if k.month {
+		return caseDayRow{}, caseMonthRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType,
+			Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Month: k.day, Sums: c}
 	}
+	return caseDayRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType,
+		Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Day: k.day, Sums: c}, caseMonthRow{}
+}
+
+// flushUsers writes the group's open-case moves.
+func (g *groupCache) flushUsers(tx *gorm.DB, postgre bool) error {
 	users := make([]string, 0, len(g.opens))
 	for id, o := range g.opens {
 		if o.delta != 0 || o.at != nil {

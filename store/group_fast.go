@@ -174,6 +174,14 @@ func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Tim
 			}
 		}
 		buf.counters = g.counters()
+		if s.postgre {
+			if done, err := flushOne(tx, buf, &g.groupCache); err != nil || done {
+				if err != nil {
+					return err
+				}
+				return g.flushUsers(tx, true)
+			}
+		}
 		if err := buf.flush(tx); err != nil {
 			return err
 		}

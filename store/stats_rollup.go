@@ -227,13 +227,11 @@ func writeCells(tx *gorm.DB, keys []dayKey, cells map[dayKey]*rollupSums, emptie
 	var days []caseDayRow
 	var months []caseMonthRow
 	for _, k := range keys {
-		c := *cells[k]
+		d, m := cellRow(k, *cells[k])
 		if k.month {
-			months = append(months, caseMonthRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType,
-				Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Month: k.day, Sums: c})
+			months = append(months, m)
 		} else {
-			days = append(days, caseDayRow{EntityID: k.entity, DepartmentID: k.dept, CaseTypeID: k.caseType,
-				Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Day: k.day, Sums: c})
+			days = append(days, d)
 		}
 	}
 	if len(days) > 0 {

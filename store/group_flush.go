@@ -1,0 +1,118 @@
+package store
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// One statement for a group's rows (PostgreSQL). A group without savepoints
+// writes up to nine multi-row INSERTs or upserts before it commits — new
+// cases and their counters, events, intents, audit entries, comment search
+// rows, moved counters, statistics rows, daily and monthly rollup cells —
+// each a round trip. On PostgreSQL they go as the data-modifying items of
+// one WITH statement: each writes a different table (or, for channel_seqs,
+// different rows), none reads another's rows, and all of them run to
+// completion whether or not the statement's result reads them.
+
+// maxOneVars bounds the parameters of that statement (PostgreSQL takes
+// 65,535); a bigger group writes table by table.
+const maxOneVars = 60000
+
+var placeholder = regexp.MustCompile(`\$(\d+)`)
+
+// flushOne writes b's rows and g's statistics rows and cells in one
+// statement, and empties what it wrote; false when it wrote nothing
+// because the group is too big (the caller then flushes as usual).
+func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
+	type part struct {
+		sql  string
+		vars []any
+	}
+	var parts []part
+	total := 0
+	dry := tx.Session(&gorm.Session{DryRun: true, NewDB: true})
+	add := func(q *gorm.DB, n int, rows any) error {
+		if n == 0 {
+			return nil
+		}
+		st := q.Create(rows).Statement
+		if st.Error != nil {
+			return st.Error
+		}
+		parts = append(parts, part{st.SQL.String(), st.Vars})
+		total += len(st.Vars)
+		return nil
+	}
+	upsert := func(cols ...string) *gorm.DB {
+		return dry.Clauses(clause.OnConflict{Columns: conflictColumns(cols), DoUpdates: clause.AssignmentColumns([]string{"last_seq"})})
+	}
+	var days []caseDayRow
+	var months []caseMonthRow
+	keys, emptied := g.cellKeys()
+	for _, k := range keys {
+		d, m := cellRow(k, *g.cells[k])
+		if k.month {
+			months = append(months, m)
+		} else {
+			days = append(days, d)
+		}
+	}
+	steps := []error{
+		add(dry, len(b.cases), &b.cases),
+		add(dry, len(b.seqs), &b.seqs),
+		add(dry, len(b.events), &b.events),
+		add(dry, len(b.outbox), &b.outbox),
+		add(dry, len(b.audit), &b.audit),
+		add(dry, len(b.words), &b.words),
+		add(upsert("channel"), len(b.counters), &b.counters),
+		add(dry, len(g.stats), &g.stats),
+		add(dry.Clauses(addOnConflict("case_stats_daily", dayKeyCols)), len(days), &days),
+		add(dry.Clauses(addOnConflict("case_stats_monthly", monthKeyCols)), len(months), &months),
+	}
+	for _, err := range steps {
+		if err != nil {
+			return false, err
+		}
+	}
+	if total > maxOneVars || len(b.liteWords) > 0 {
+		return false, nil
+	}
+	if len(parts) > 0 {
+		var sql strings.Builder
+		vars := make([]any, 0, total)
+		for i, p := range parts {
+			if i == 0 {
+				sql.WriteString("WITH ")
+			} else {
+				sql.WriteString(", ")
+			}
+			off := len(vars)
+			sql.WriteString("w" + strconv.Itoa(i) + " AS (")
+			sql.WriteString(placeholder.ReplaceAllStringFunc(p.sql, func(s string) string {
+				n, _ := strconv.Atoi(s[1:])
+				return "$" + strconv.Itoa(n+off)
+			}))
+			sql.WriteString(")")
+			vars = append(vars, p.vars...)
+		}
+		sql.WriteString(" SELECT 1")
+		if _, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, sql.String(), vars...); err != nil {
+			return false, err
+		}
+	}
+	*b = rowBuf{}
+	g.stats, g.cells = nil, map[dayKey]*rollupSums{}
+	return true, writeCells(tx, nil, nil, emptied) // emptied cells: after their upsert
+}
+
+func conflictColumns(names []string) []clause.Column {
+	out := make([]clause.Column, len(names))
+	for i, n := range names {
+		out[i] = clause.Column{Name: n}
+	}
+	return out
+}
