@@ -60,19 +60,11 @@ func (s *Store) Board(ctx context.Context, id string) (*jihat.Board, error) {
 
 // Boards returns the boards of an entity, by name.
 func (s *Store) Boards(ctx context.Context, entityID string) ([]*jihat.Board, error) {
-	var rows []boardRow
-	if err := s.db.WithContext(ctx).Where("entity_id = ?", entityID).Order("name, id").Find(&rows).Error; err != nil {
+	var ids []string
+	if err := s.db.WithContext(ctx).Model(&boardRow{}).Where("entity_id = ?", entityID).Order("name, id").Pluck("id", &ids).Error; err != nil {
 		return nil, err
 	}
-	out := make([]*jihat.Board, 0, len(rows))
-	for _, r := range rows {
-		b, err := s.board(s.db.WithContext(ctx), r.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, nil
+	return s.boardsByID(ctx, ids)
 }
 
 // BoardsOf returns the boards in which userID holds a seat, by name.
@@ -83,6 +75,11 @@ func (s *Store) BoardsOf(ctx context.Context, userID string) ([]*jihat.Board, er
 	if err != nil {
 		return nil, err
 	}
+	return s.boardsByID(ctx, ids)
+}
+
+// boardsByID reads the boards ids, in that order, with their members.
+func (s *Store) boardsByID(ctx context.Context, ids []string) ([]*jihat.Board, error) {
 	out := make([]*jihat.Board, 0, len(ids))
 	for _, id := range ids {
 		b, err := s.board(s.db.WithContext(ctx), id)
