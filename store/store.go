@@ -34,6 +34,10 @@ type Config struct {
 	// and the test server give the same clock to the store, the media
 	// store and the server.
 	Now func() time.Time
+	// GuardTransactions makes a statement that a goroutine runs outside the
+	// transaction it holds open panic instead of waiting (tx_guard.go). The
+	// tests set it; it costs a stack read per statement.
+	GuardTransactions bool
 }
 
 // Store is the database. Safe for concurrent use.
@@ -108,6 +112,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// which is also what makes assignment and the audit chain safe there.
 		sqlDB, _ := s.db.DB()
 		sqlDB.SetMaxOpenConns(1)
+	}
+	if cfg.GuardTransactions {
+		if err := s.guardTransactions(); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()

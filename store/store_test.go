@@ -62,6 +62,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 func (b *backend) Open(tb testing.TB, opts ...func(*store.Config)) *store.Store {
 	tb.Helper()
 	cfg := b.Cfg
+	cfg.GuardTransactions = true
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -115,7 +115,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	if o.now == nil {
 		o.now = time.Now
 	}
-	scfg := store.Config{Key: key, Now: o.now}
+	scfg := store.Config{Key: key, Now: o.now, GuardTransactions: true}
 	driver, dsn := "sqlite", ""
 	if o.postgres {
 		scfg.DatabaseURL = testenv.Postgres(tb)
