@@ -284,6 +284,7 @@ func (s *Server) liveState(ctx context.Context, m *jihat.Meeting) (*liveStateVie
 	}
 	for i, mo := range motions {
 		v.Motions[i] = newMotionView(mo)
+		s.motionCache.put(mo)
 	}
 	return v, nil
 }
@@ -308,6 +309,16 @@ type motionLoad struct {
 	done chan struct{}
 	ref  motionRef
 	err  error
+}
+
+// put remembers what this node just wrote or read of motion mo (it never
+// changes), so that the first votes of a storm on it wait for no read:
+// they all would, and that read would wait for the CPU behind a thousand
+// sockets' frames (~45 ms in the 1,000-member benchmark).
+func (c *motionCache) put(mo *jihat.Motion) {
+	if mo != nil && mo.ID != "" && mo.MeetingID != "" {
+		c.m.Store(mo.ID, motionRef{meetingID: mo.MeetingID, secret: mo.Secret})
+	}
 }
 
 func (c *motionCache) get(ctx context.Context, st *store.Store, id string) (motionRef, error) {
