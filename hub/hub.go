@@ -87,7 +87,10 @@ type Config struct {
 	// Snapshot, when set, adds fields to the snapshot a subscriber of a
 	// presence channel gets: a JSON object whose members are appended
 	// after "presence" (e.g. a meeting's tally, attendance and agenda
-	// position). Nil or an error adds nothing (the error is logged).
+	// position). Nil adds nothing. An error is logged and closes the
+	// connection with CloseResync instead of sending a snapshot without
+	// the application's part (it would read as the truth): the client
+	// reconnects and subscribes again.
 	Snapshot func(ctx context.Context, p Principal, channel string) (json.RawMessage, error)
 	// OnNodeMessage receives what other nodes sent this node with SendNode.
 	// It is called from the bus's goroutine and must not block.
