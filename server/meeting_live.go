@@ -159,6 +159,21 @@ func (s *Server) onPresence(ctx context.Context, channel, userID string, present
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*voteTimeout)
 	defer cancel()
+	// One member's edges of one room take turns on this node, and a
+	// departure first asks the hub whether the member is still there: a
+	// socket that reconnected at once (a dropped connection on a starved
+	// machine) has its arrival recorded before the old socket's departure
+	// is (the new socket's join ran while the stay was still open). That
+	// late departure would mark a member absent who is in the room, and
+	// refuse their votes until the check after it put them back. In turn,
+	// the arrival that got in first is in the hub's presence before the
+	// departure asks: the departure is dropped.
+	defer s.edgeLocks.lock(ch.ID + " " + userID)()
+	if !present {
+		if here, perr := s.hub.Present(ctx, channel, userID); perr == nil && here {
+			return
+		}
+	}
 	edge := store.StayEdge{UserID: userID, Via: "ws", Join: present, Audit: jihat.AuditEntry{ActorID: userID, Details: `{"via":"ws"}`}}
 	changed, err := s.stays.record(ch.ID, edge)
 	// A reconnect races its own departure: the new connection's arrival

@@ -146,6 +146,7 @@ type Server struct {
 	tallies     tallyCoalescer                  // live tallies, at most ~5 a second per motion
 	attendance  attendanceCoalescer             // live attendance, at most ~5 a second per meeting
 	stays       stayBatcher                     // the room's arrivals and departures, in batches
+	edgeLocks   keyLocks                        // one member's arrivals and departures of one room, in turn (onPresence)
 	motionCache motionCache                     // motion → meeting, secret
 	roomStates  hub.FreshReads[json.RawMessage] // meeting snapshots' shared state (meeting_live.go)
 }
