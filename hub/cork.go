@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -28,6 +29,7 @@ const maxCorked = 256 << 10
 // corkConn is the net.Conn under a WebSocket.
 type corkConn struct {
 	net.Conn
+	raw syscall.RawConn // for writes that do not wait (writeNow); nil when the Conn has none
 
 	mu        sync.Mutex // orders writes; guards closeSent
 	closeSent bool       // coder/websocket wrote a close frame: no data frame may follow
@@ -107,6 +109,67 @@ func (c *corkConn) writeTextFrames(frames [][]byte, deadline time.Time, stop fun
 	return n, nil
 }
 
+// tryWriteTextFrames is writeTextFrames without waiting (see
+// pooledWriter.tryWriteFrames): one write system call of what the socket's
+// buffer takes now. When it takes less (the client is behind), or a control
+// frame is being written, rest finishes the batch under timeout; the lock
+// that keeps frames whole is held until rest has written the part of a
+// frame that is left.
+func (c *corkConn) tryWriteTextFrames(frames [][]byte, timeout time.Duration, stop func() bool) (n int, rest func() (int, error), err error) {
+	if !c.mu.TryLock() {
+		return 0, func() (int, error) { return c.writeTextFrames(frames, time.Now().Add(timeout), stop) }, nil
+	}
+	if c.closeSent {
+		c.mu.Unlock()
+		return 0, nil, net.ErrClosed
+	}
+	pooled := corkBuffers.Get().(*[]byte)
+	buf := (*pooled)[:0]
+	release := func() {
+		if cap(buf) <= 64<<10 { // let a burst's big buffer go
+			*pooled = buf[:0]
+			corkBuffers.Put(pooled)
+		}
+	}
+	stopped := false
+	for _, f := range frames {
+		if stop() {
+			stopped = true
+			break
+		}
+		buf = appendTextFrame(buf, f)
+		n++
+		if len(buf) >= maxCorked {
+			break
+		}
+	}
+	written, err := c.writeNow(buf)
+	if err != nil || written == len(buf) && (stopped || n == len(frames)) {
+		release()
+		c.mu.Unlock()
+		if err != nil {
+			return 0, nil, err
+		}
+		return n, nil, nil
+	}
+	left, more := buf[written:], frames[n:]
+	return 0, func() (int, error) {
+		var err error
+		if len(left) > 0 {
+			c.Conn.SetWriteDeadline(time.Now().Add(timeout))
+			_, err = c.Conn.Write(left)
+			c.Conn.SetWriteDeadline(time.Time{})
+		}
+		release()
+		c.mu.Unlock()
+		if err != nil || len(more) == 0 {
+			return n, err
+		}
+		m, err := c.writeTextFrames(more, time.Now().Add(timeout), stop)
+		return n + m, err
+	}, nil
+}
+
 // appendTextFrame appends payload as one unmasked, final text frame
 // (RFC 6455 section 5.2).
 func appendTextFrame(b, payload []byte) []byte {
@@ -141,6 +204,9 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	w.conn = &corkConn{Conn: nc}
+	if sc, ok := nc.(syscall.Conn); ok && canWriteNow {
+		w.conn.raw, _ = sc.SyscallConn()
+	}
 	// Small buffers of our own: net/http's 4 KiB reader and writer would
 	// stay with every idle connection (coder/websocket keeps both for its
 	// lifetime). Client messages are small, and frames to the client go

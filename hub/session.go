@@ -27,6 +27,12 @@ func (w *wsWriter) writeFrames(frames [][]byte, stop func() bool) (int, error) {
 	return w.cork.writeTextFrames(frames, time.Now().Add(w.timeout), stop)
 }
 
+func (w *wsWriter) pooled() bool { return w.cork.raw != nil }
+
+func (w *wsWriter) tryWriteFrames(frames [][]byte, stop func() bool) (int, func() (int, error), error) {
+	return w.cork.tryWriteTextFrames(frames, w.timeout, stop)
+}
+
 func (w *wsWriter) close(code websocket.StatusCode, reason string) {
 	w.ws.Close(code, reason)
 }
