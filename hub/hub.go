@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,6 +62,11 @@ type Config struct {
 	PositionInterval time.Duration
 	// WriteTimeout bounds one socket write of a batch of frames (10 s).
 	WriteTimeout time.Duration
+	// Writers is the number of write loops that write the sockets' queued
+	// frames (writers.go): GOMAXPROCS−1, at least 1. Negative: no loops,
+	// every socket writes on a goroutine of its own (the design before
+	// them, kept for comparison).
+	Writers int
 	// ConnectReads bounds the database reads of connects and subscribes
 	// running at once on this node (16): authentication, authorisation,
 	// baselines and replays wait for a slot, so that a reconnect storm
@@ -131,6 +137,9 @@ func (c *Config) setDefaults() {
 	def(&c.ReplayPage, 500)
 	def(&c.MaxHeld, 1024)
 	def(&c.ConnectReads, 16)
+	if c.Writers == 0 {
+		c.Writers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
 	defd := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -158,6 +167,7 @@ type Hub struct {
 	events   EventSource
 	m        *metrics
 	reads    chan struct{} // slots of ConnectReads (reads.go)
+	loops    []*writeLoop  // the write loops (writers.go)
 
 	seed     maphash.Seed
 	shards   []*shard
@@ -209,6 +219,7 @@ func New(cfg Config) (*Hub, error) {
 			h.log.Warn("hub: bus subscribe", "channel", ch, "err", err)
 		}
 	}
+	h.startWriters()
 	h.startBackground()
 	return h, nil
 }

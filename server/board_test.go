@@ -10,7 +10,8 @@ import (
 // admin swaps two roles and adds a seat; a seat for someone who may not sit
 // (a citizen) is refused with EINVALID and changes nothing; the chair, who
 // is not an admin, is refused. GET /boards gives each person the boards
-// they sit on with their role, and nothing to anyone else. On SQLite the members' check once ran inside
+// they sit on with their role, and nothing to anyone else; with a second
+// board (a committee), each board in a list keeps its own seats. On SQLite the members' check once ran inside
 // the board's transaction and waited forever for a second connection.
 func TestBoardSeats(t *testing.T) {
 	onBothDatabases(t, func(t *testing.T, ts *testserver.TestServer) {
@@ -66,6 +67,22 @@ func TestBoardSeats(t *testing.T) {
 			case who.role != "" && (len(mine) != 1 || mine[0].(map[string]any)["id"] != w.board || mine[0].(map[string]any)["my_role"] != who.role):
 				t.Errorf("%s's boards: %v, want the board as %s", who.name, mine, who.role)
 			}
+		}
+
+		committee := api.must(t, 201, "POST", "/api/v1/entities/"+w.entity+"/boards", w.entityAdmin.Token, map[string]any{
+			"name": "لجنة التدقيق", "kind": "committee", "members": []map[string]any{
+				{"user_id": w.members[0].ID, "role": "chair"}, {"user_id": w.staff.ID, "role": "member"}}})["board"].(map[string]any)["id"].(string)
+		all := api.must(t, 200, "GET", "/api/v1/entities/"+w.entity+"/boards", w.entityAdmin.Token, nil)["boards"].([]any)
+		if len(all) != 2 || all[0].(map[string]any)["id"] != committee || all[1].(map[string]any)["id"] != w.board {
+			t.Fatalf("the entity's boards by name: %v", all)
+		}
+		if n := len(all[0].(map[string]any)["members"].([]any)); n != 2 {
+			t.Fatalf("the committee has %d seats, want 2: %v", n, all[0])
+		}
+		checkSeats("the board in the entity's list", all[1].(map[string]any))
+		mine := api.must(t, 200, "GET", "/api/v1/boards", w.members[0].Token, nil)["boards"].([]any)
+		if len(mine) != 2 || mine[0].(map[string]any)["my_role"] != "chair" || mine[1].(map[string]any)["my_role"] != "member" {
+			t.Fatalf("the member's boards: %v, want the committee as chair and the board as member", mine)
 		}
 	})
 }

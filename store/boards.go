@@ -78,15 +78,29 @@ func (s *Store) BoardsOf(ctx context.Context, userID string) ([]*jihat.Board, er
 	return s.boardsByID(ctx, ids)
 }
 
-// boardsByID reads the boards ids, in that order, with their members.
+// boardsByID reads the boards ids, in that order, with their members: two
+// statements for every 500 boards, not two for each board.
 func (s *Store) boardsByID(ctx context.Context, ids []string) ([]*jihat.Board, error) {
-	out := make([]*jihat.Board, 0, len(ids))
-	for _, id := range ids {
-		b, err := s.board(s.db.WithContext(ctx), id)
-		if err != nil {
+	db := s.db.WithContext(ctx)
+	byID := make(map[string]*jihat.Board, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		var rows []boardRow
+		if err := db.Where("id IN ?", chunk).Find(&rows).Error; err != nil {
 			return nil, err
 		}
-		out = append(out, b)
+		for i := range rows {
+			byID[rows[i].ID] = boardFromRow(&rows[i])
+		}
+		if err := fillBoardMembers(db, chunk, byID); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*jihat.Board, 0, len(ids))
+	for _, id := range ids {
+		if b := byID[id]; b != nil {
+			out = append(out, b)
+		}
 	}
 	return out, nil
 }
@@ -96,21 +110,36 @@ func (s *Store) board(db *gorm.DB, id string) (*jihat.Board, error) {
 	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
 		return nil, notFound(err)
 	}
-	b := &jihat.Board{ID: r.ID, EntityID: r.EntityID, Name: r.Name, Kind: r.Kind, Quorum: jihat.QuorumRule(r.QuorumRule),
-		Result: jihat.ResultRule(r.ResultRule), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ArchivedAt: r.ArchivedAt}
-	var ms []struct {
-		UserID, Role, Name string
-	}
-	err := db.Table("board_members").Select("board_members.user_id, board_members.role, users.name").
-		Joins("JOIN users ON users.id = board_members.user_id").Where("board_members.board_id = ?", id).
-		Order("users.name, board_members.user_id").Scan(&ms).Error
-	if err != nil {
+	b := boardFromRow(&r)
+	if err := fillBoardMembers(db, []string{id}, map[string]*jihat.Board{id: b}); err != nil {
 		return nil, err
 	}
-	for _, m := range ms {
-		b.Members = append(b.Members, jihat.MeetingSeat{UserID: m.UserID, Name: m.Name, Role: jihat.MeetingRole(m.Role)})
-	}
 	return b, nil
+}
+
+// fillBoardMembers appends to each board in byID its seats among boardIDs
+// (names filled), by name.
+func fillBoardMembers(db *gorm.DB, boardIDs []string, byID map[string]*jihat.Board) error {
+	var ms []struct {
+		BoardID, UserID, Role, Name string
+	}
+	err := db.Table("board_members").Select("board_members.board_id, board_members.user_id, board_members.role, users.name").
+		Joins("JOIN users ON users.id = board_members.user_id").Where("board_members.board_id IN ?", boardIDs).
+		Order("users.name, board_members.user_id").Scan(&ms).Error
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if b := byID[m.BoardID]; b != nil {
+			b.Members = append(b.Members, jihat.MeetingSeat{UserID: m.UserID, Name: m.Name, Role: jihat.MeetingRole(m.Role)})
+		}
+	}
+	return nil
+}
+
+func boardFromRow(r *boardRow) *jihat.Board {
+	return &jihat.Board{ID: r.ID, EntityID: r.EntityID, Name: r.Name, Kind: r.Kind, Quorum: jihat.QuorumRule(r.QuorumRule),
+		Result: jihat.ResultRule(r.ResultRule), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ArchivedAt: r.ArchivedAt}
 }
 
 func (s *Store) putBoardMembers(tx *gorm.DB, b *jihat.Board) error {

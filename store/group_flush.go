@@ -13,7 +13,7 @@ import (
 // writes up to nine multi-row INSERTs or upserts before it commits — new
 // cases and their counters, events, intents, audit entries, comment search
 // rows, moved counters, statistics rows, daily and monthly rollup cells —
-// each a round trip. On PostgreSQL they go as the data-modifying items of
+// and the touched cases' times (group_touch.go), each a round trip. On PostgreSQL they go as the data-modifying items of
 // one WITH statement: each writes a different table (or, for channel_seqs,
 // different rows), none reads another's rows, and all of them run to
 // completion whether or not the statement's result reads them.
@@ -77,6 +77,11 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+	}
+	if len(b.touches) > 0 { // other rows of cases than the new ones (b.cases)
+		sql, vars := touchSQL(true, b.touches)
+		parts = append(parts, part{sql, vars})
+		total += len(vars)
 	}
 	if total > maxOneVars || len(b.liteWords) > 0 {
 		return false, nil

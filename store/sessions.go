@@ -49,7 +49,7 @@ func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, ttl
 // (go-sqlite's stmt.query), and pgx caches its statements itself.
 func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (*Session, *jihat.User, error) {
 	var row sessionUserRow
-	res := s.db.WithContext(ctx).Raw(sessionUserQuery, tokenHash, s.now().UTC()).Scan(&row)
+	res := s.rdb.WithContext(ctx).Raw(sessionUserQuery, tokenHash, s.now().UTC()).Scan(&row)
 	if res.Error != nil {
 		return nil, nil, res.Error
 	}

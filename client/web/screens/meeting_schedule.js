@@ -55,6 +55,11 @@ export function Schedule({ user, manages, runs, onDone }) {
     setBusy(false);
   };
   const fe = (error && error.fields) || {};
+  // Whoever manages meetings picks one of the entity's boards or explicit
+  // members; a board's chair or secretary picks one of the boards they run.
+  const choices = manages
+    ? (boards.length ? [{ value: '', label: t('schedule.for_members') }, ...boards.map((b) => ({ value: b.id, label: b.name }))] : [])
+    : runs.map((b) => ({ value: b.id, label: b.name }));
   if (!open) return html`<p><button type="button" class="primary" id="schedule-open" onClick=${() => setOpen(true)}>${t('schedule.open')}</button></p>`;
   return html`<form class="card form schedule" onSubmit=${submit} novalidate aria-labelledby="schedule-h">
     <h2 id="schedule-h">${t('schedule.title')}</h2>
@@ -70,11 +75,8 @@ export function Schedule({ user, manages, runs, onDone }) {
       onInput=${(v) => setF({ ...f, location: v })} />`}
     <${Textarea} id="meeting-agenda" label=${t('schedule.agenda')} value=${f.agenda} error=${fe.agenda} rows="4"
       onInput=${(v) => setF({ ...f, agenda: v })} />
-    ${manages && boards.length > 0 && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
-      options=${[{ value: '', label: t('schedule.for_members') }, ...boards.map((b) => ({ value: b.id, label: b.name }))]}
-      onChange=${setBoardID} />`}
-    ${!manages && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
-      options=${runs.map((b) => ({ value: b.id, label: b.name }))} onChange=${setBoardID} />`}
+    ${choices.length > 0 && html`<${Select} id="meeting-board" label=${t('schedule.for')} value=${boardID} error=${fe.board_id}
+      options=${choices} onChange=${setBoardID} />`}
     ${boardID ? html`<p class="hint">${t('schedule.board_members')}</p>`
       : html`<${SeatPicker} people=${people} seats=${seats} setSeats=${setSeats} legend=${t('schedule.members')} error=${fe.members || fe.member_ids} />`}
     <div class="row-actions">
