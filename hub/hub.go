@@ -90,6 +90,14 @@ type Config struct {
 	// expires. It runs on the subscribing goroutine and must be quick; a
 	// user who rejoins quickly may be reported present twice.
 	OnPresence func(ctx context.Context, channel, userID string, present bool)
+	// StrictPresence, when set, reports the channels whose subscribers
+	// must be in the presence set (a meeting's attendance is its
+	// presence): a subscription there whose presence join fails is closed
+	// with CloseResync, so the client comes back, instead of going on
+	// unseen (a member in the room recorded absent, their votes refused).
+	// On other channels a subscription goes on without presence (local
+	// delivery survives a Redis outage).
+	StrictPresence func(channel string) bool
 	// Snapshot, when set, adds fields to the snapshot a subscriber of a
 	// presence channel gets: a JSON object whose members are appended
 	// after "presence" (e.g. a meeting's tally, attendance and agenda

@@ -31,6 +31,10 @@ func (h *Hub) joinPresence(parent context.Context, s *subscription) {
 	first, err := h.presence.Join(ctx, s.name, m)
 	if err != nil {
 		h.log.Warn("hub: presence join", "channel", s.name, "err", err)
+		if h.cfg.StrictPresence != nil && h.cfg.StrictPresence(s.name) {
+			s.c.closeWith(CloseResync, "resync", reasonResync)
+			return
+		}
 	} else {
 		s.c.mu.Lock()
 		s.joined = true

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
 )
 
@@ -48,5 +49,51 @@ func TestSnapshotFailureResyncs(t *testing.T) {
 	}
 	if err := json.Unmarshal(f.Data, &snap); err != nil || snap.Tally.Version != 7 || len(snap.Presence) != 1 || snap.Presence[0] != "u1" {
 		t.Fatalf("snapshot after reconnecting: %s (%v)", f.Data, err)
+	}
+}
+
+// failingJoins is a Presence whose first joins of client channels fail
+// (Redis not answering in time).
+type failingJoins struct {
+	hub.Presence
+	fail atomic.Int64 // joins left to fail
+}
+
+func (p *failingJoins) Join(ctx context.Context, channel string, m hub.Member) (bool, error) {
+	if jihat.ValidChannel(channel) && p.fail.Add(-1) >= 0 { // (not the hub's own "online" sets)
+		return false, errors.New("presence did not answer in time")
+	}
+	return p.Presence.Join(ctx, channel, m)
+}
+
+// TestStrictPresenceJoinFailure: on a channel whose attendance is its
+// presence (Config.StrictPresence), a subscriber whose presence join
+// fails is closed with CloseResync rather than left in the room unseen;
+// it comes back and is seen. On another channel the subscription goes on
+// without presence.
+func TestStrictPresenceJoinFailure(t *testing.T) {
+	meeting := "meeting:00000000-0000-4000-8000-000000000001"
+	p := &failingJoins{Presence: hub.NewMemoryPresence(hub.MemoryPresenceConfig{})}
+	p.fail.Store(2)
+	n := startNode(t, nodeOpts{cfg: hub.Config{Presence: p, StrictPresence: func(ch string) bool { return ch == meeting }}})
+
+	c := dial(t, n.url, "token-u1")
+	c.send(map[string]any{"type": "subscribe", "id": "s1", "channel": meeting})
+	if code := c.waitClosed(); code != hub.CloseResync {
+		t.Fatalf("closed with %d, want CloseResync (%d)", code, hub.CloseResync)
+	}
+
+	c = dial(t, n.url, "token-u2")
+	c.subscribe(caseChannel(1), nil) // the second failing join: a lenient channel
+	c.next(ofType(hub.TypeSnapshot))
+	if here, err := n.hub.Present(context.Background(), caseChannel(1), "u2"); err != nil || here {
+		t.Fatalf("u2 present on the case channel: %v %v (its join failed)", here, err)
+	}
+
+	c = dial(t, n.url, "token-u1")
+	c.subscribe(meeting, nil)
+	c.next(ofType(hub.TypeSnapshot))
+	if here, err := n.hub.Present(context.Background(), meeting, "u1"); err != nil || !here {
+		t.Fatalf("u1 present after coming back: %v %v", here, err)
 	}
 }

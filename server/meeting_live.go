@@ -149,6 +149,13 @@ func (s *Server) PresentMember(ctx context.Context, meetingID, userID string) (j
 	return seat, here, err
 }
 
+// meetingChannel reports whether channel is a meeting's room, whose
+// attendance is its presence (hub.Config.StrictPresence).
+func meetingChannel(channel string) bool {
+	ch, err := jihat.ParseChannel(channel)
+	return err == nil && ch.Kind == jihat.ChannelMeeting
+}
+
 // onPresence records attendance from the room's presence: a user's first
 // connection to meeting:<id> (on any node) opens a stay, their last one
 // closes it. Everyone in the room is told, with the new quorum.

@@ -223,7 +223,8 @@ func New(cfg Config) (*Server, error) {
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
 		OnDisconnect: s.disconnected, OnActivity: s.activity.acted, OnNodeMessage: s.rtcNodeMessage,
-		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
+		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot,
+		StrictPresence: meetingChannel})
 	if err != nil {
 		return nil, err
 	}
