@@ -42,6 +42,7 @@ type conn struct {
 
 	closing  atomic.Bool   // set once; no frame is queued after it
 	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client
+	pingedAt int64         // unix nanoseconds of the last ping; only the keepalive sweep uses it
 	rechecks atomic.Uint64 // re-checks of the user begun (reauthorize)
 	done     chan struct{} // closed when the socket is closed
 

@@ -50,7 +50,8 @@ func (c *corkConn) Write(p []byte) (int, error) {
 // coder/websocket's Ping, which waits for the pong and keeps a map of pings
 // in flight (and a context, a timer) for every idle connection: the
 // client's pong reaches the hub through OnPongReceived (touch), and the
-// keepalive judges silence at its next tick.
+// keepalive sweep judges silence (keepalive.go). The sweep uses tryPing;
+// this is its fallback for a connection without a raw socket.
 func (c *corkConn) writePing(deadline time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -61,6 +62,39 @@ func (c *corkConn) writePing(deadline time.Time) error {
 	_, err := c.Conn.Write([]byte{0x89, 0x00}) // FIN, opcode ping, unmasked, no payload
 	c.Conn.SetWriteDeadline(time.Time{})
 	return err
+}
+
+// tryPing writes a ping frame unless a write is under way (data is
+// flowing; the next sweep tries again) or the close frame was written. It
+// does not wait: when the socket's buffer is full it writes nothing (the
+// client is behind, and its writer waits for it); the one byte that a
+// nearly full buffer might leave is written by a goroutine that holds the
+// lock until it is. It reports whether the ping was written (or will be).
+func (c *corkConn) tryPing(deadline time.Time) bool {
+	if c.raw == nil {
+		go c.writePing(deadline) // no write that does not wait here
+		return true
+	}
+	if !c.mu.TryLock() {
+		return false
+	}
+	if c.closeSent {
+		c.mu.Unlock()
+		return false
+	}
+	ping := []byte{0x89, 0x00} // FIN, opcode ping, unmasked, no payload
+	n, err := c.writeNow(ping)
+	if err != nil || n == 0 || n == len(ping) {
+		c.mu.Unlock()
+		return err == nil && n == len(ping)
+	}
+	go func() {
+		defer c.mu.Unlock()
+		c.Conn.SetWriteDeadline(deadline)
+		c.Conn.Write(ping[n:])
+		c.Conn.SetWriteDeadline(time.Time{})
+	}()
+	return true
 }
 
 // writeTextFrames writes frames as WebSocket text frames, batched: one

@@ -63,7 +63,9 @@ type Config struct {
 	// WriteTimeout bounds one socket write of a batch of frames (10 s).
 	WriteTimeout time.Duration
 	// Writers is the number of write loops that write the sockets' queued
-	// frames (writers.go): GOMAXPROCS−1, at least 1.
+	// frames (writers.go): GOMAXPROCS−1, at least 1. Negative: no loops,
+	// every socket writes on a goroutine of its own (the design before
+	// them, kept for comparison).
 	Writers int
 	// ConnectReads bounds the database reads of connects and subscribes
 	// running at once on this node (16): authentication, authorisation,
@@ -132,7 +134,9 @@ func (c *Config) setDefaults() {
 	def(&c.ReplayPage, 500)
 	def(&c.MaxHeld, 1024)
 	def(&c.ConnectReads, 16)
-	def(&c.Writers, max(1, runtime.GOMAXPROCS(0)-1))
+	if c.Writers == 0 {
+		c.Writers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
 	defd := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d

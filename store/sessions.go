@@ -70,7 +70,7 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (*Sess
 // its user, by token hash.
 func (s *Store) sessionUsers(ctx context.Context, hashes []string) (map[string]sessionUserRow, error) {
 	var rows []sessionUserRow
-	if err := s.db.WithContext(ctx).Raw(sessionUserQuery, hashes, s.now().UTC()).Scan(&rows).Error; err != nil {
+	if err := s.rdb.WithContext(ctx).Raw(sessionUserQuery, hashes, s.now().UTC()).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[string]sessionUserRow, len(rows))
