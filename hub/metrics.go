@@ -38,6 +38,7 @@ type metrics struct {
 	readWaits     prometheus.Counter
 	writeDelay    prometheus.Histogram
 	slowWrites    prometheus.Counter
+	behindWrites  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -78,6 +79,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2}}),
 		slowWrites: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "jihat_hub_slow_writes_total", Help: "Batches a write loop handed to the socket's own goroutine: the client's kernel buffer was full (it is behind)."}),
+		behindWrites: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_behind_writes_total", Help: "Sockets a write loop handed to a goroutine of their own because 16 frames or more were queued (the loop fell behind)."}),
 	}
 	for _, r := range []string{reasonClient, reasonResync, reasonRevoked, reasonRateLimit, reasonAuthTimeout,
 		reasonAuthFailed, reasonIdle, reasonTooBig, reasonWriteError, reasonShutdown} {
@@ -85,7 +88,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.connections, m.subscriptions, m.channels, m.disconnects,
-			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped, m.readWaits, m.writeDelay, m.slowWrites} {
+			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped, m.readWaits, m.writeDelay, m.slowWrites, m.behindWrites} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
 			}

@@ -30,6 +30,13 @@ import (
 // waits for it under WriteTimeout as before, and returns to the loops once
 // its queue is empty: a slow client cannot stall the others.
 //
+// A loop that falls behind (a socket has 16 frames queued when the loop
+// comes to it: more events per second than one loop writes, or a connect
+// storm's goroutines crowding the loop out of the processors) hands that
+// socket to a goroutine of its own too, until its queue is empty: under
+// overload the writes get a goroutine per socket behind, and the scheduler's
+// share that goes with it, as before the loops.
+//
 // Closing a socket (a close handshake that may wait for the peer) always runs
 // on the socket's own goroutine (conn.drain).
 
@@ -38,6 +45,11 @@ import (
 // against yielding after 1 ms of writes (1,000 subscribers × 100
 // comments/s: p99 132 vs 215 ms) and a goroutine per socket (169 ms).
 const yieldEvery = 8
+
+// behind is the queue length at which a write loop hands a socket to a
+// goroutine of its own (writePooled): 16 events behind. At 100 events/s
+// to 1,000 subscribers a loop's batches are 1–4 frames.
+const behind = 16
 
 // pooledWriter is a frameWriter that can write without waiting.
 type pooledWriter interface {
@@ -165,6 +177,17 @@ func (c *conn) writePooled(l *writeLoop) {
 	if len(c.pending) == 0 {
 		c.writing = false
 		c.mu.Unlock()
+		return
+	}
+	if len(c.pending) >= behind {
+		// The loop fell behind this socket (the fan-out outruns one loop's
+		// share of the processors, or a connect storm crowds it out): a
+		// goroutine of the socket's own drains it, so the writes get their
+		// share of the scheduler again; the socket returns to the loop
+		// once its queue is empty.
+		c.mu.Unlock()
+		c.h.m.behindWrites.Inc()
+		go c.drain()
 		return
 	}
 	batch, queuedAt, space := c.pending, c.queuedAt, c.space

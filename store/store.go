@@ -53,6 +53,8 @@ type Store struct {
 	log     *slog.Logger
 	chainer *chainer    // links audit entries after commit (audit.go)
 	group   *committers // group commit of case changes (group_commit.go)
+	// sessions batches the session reads of concurrent requests (sessions.go).
+	sessions *readBatcher[string, sessionUserRow]
 	// statsFromCases makes statistics read case_stats even where the daily
 	// rollup could answer (tests compare the two).
 	statsFromCases bool
@@ -81,6 +83,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		TranslateError:         true,
 	}
 	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger, chainer: newChainer(), group: newCommitters()}
+	s.sessions = &readBatcher[string, sessionUserRow]{read: s.sessionUsers, timeout: 10 * time.Second}
 	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		s.postgre = true
 		s.db, err = gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
