@@ -1,7 +1,6 @@
 package store
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -21,8 +20,6 @@ import (
 // maxOneVars bounds the parameters of that statement (PostgreSQL takes
 // 65,535); a bigger group writes table by table.
 const maxOneVars = 60000
-
-var placeholder = regexp.MustCompile(`\$(\d+)`)
 
 // flushOne writes b's rows and g's statistics rows and cells in one
 // statement, and empties what it wrote; false when it wrote nothing
@@ -97,10 +94,7 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 			}
 			off := len(vars)
 			sql.WriteString("w" + strconv.Itoa(i) + " AS (")
-			sql.WriteString(placeholder.ReplaceAllStringFunc(p.sql, func(s string) string {
-				n, _ := strconv.Atoi(s[1:])
-				return "$" + strconv.Itoa(n+off)
-			}))
+			renumber(&sql, p.sql, off)
 			sql.WriteString(")")
 			vars = append(vars, p.vars...)
 		}
@@ -112,6 +106,28 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 	*b = rowBuf{}
 	g.stats, g.cells = nil, map[dayKey]*rollupSums{}
 	return true, writeCells(tx, nil, nil, emptied) // emptied cells: after their upsert
+}
+
+// renumber writes q to b with each placeholder $n as $(n+off).
+func renumber(b *strings.Builder, q string, off int) {
+	for {
+		i := strings.IndexByte(q, '$')
+		if i < 0 {
+			b.WriteString(q)
+			return
+		}
+		b.WriteString(q[:i+1])
+		q = q[i+1:]
+		j := 0
+		for j < len(q) && '0' <= q[j] && q[j] <= '9' {
+			j++
+		}
+		if j > 0 {
+			n, _ := strconv.Atoi(q[:j])
+			b.WriteString(strconv.Itoa(n + off))
+			q = q[j:]
+		}
+	}
 }
 
 func conflictColumns(names []string) []clause.Column {
