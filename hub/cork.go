@@ -245,9 +245,13 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	// stay with every idle connection (coder/websocket keeps both for its
 	// lifetime). Client messages are small, and frames to the client go
 	// through the cork buffer, so the writer only ever holds one control
-	// frame. A reader that already holds bytes of the client is kept. 256
-	// bytes: an auth or subscribe message fits; a longer one is read through
-	// it in more fills (only while it arrives).
+	// frame. A reader that already holds bytes of the client is kept. The
+	// reader holds 64 bytes: a frame header (at most 14) and a pong fit; a
+	// payload longer than what is buffered is read straight from the socket
+	// (bufio reads large reads directly), so a subscribe costs a read or two
+	// more, only while it arrives. The writer holds 128: the largest control
+	// frame (2 + 125 bytes) must go out in one Write, whole, so that it
+	// never interleaves with a batch of data frames (see corkConn).
 	br := brw.Reader
 	if br.Buffered() == 0 {
 		br = bufio.NewReaderSize(nc, readBufferSize)
@@ -257,8 +261,8 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // The buffers of a socket's reader and writer (see corkWriter.Hijack).
 const (
-	readBufferSize  = 256
-	writeBufferSize = 256
+	readBufferSize  = 64
+	writeBufferSize = 128
 )
 
 // corkBuffers hold the batches being written, so that an idle connection
