@@ -95,10 +95,21 @@ type Config struct {
 	// expires. It runs on the subscribing goroutine and must be quick; a
 	// user who rejoins quickly may be reported present twice.
 	OnPresence func(ctx context.Context, channel, userID string, present bool)
+	// StrictPresence, when set, reports the channels whose subscribers
+	// must be in the presence set (a meeting's attendance is its
+	// presence): a subscription there whose presence join fails is closed
+	// with CloseResync, so the client comes back, instead of going on
+	// unseen (a member in the room recorded absent, their votes refused).
+	// On other channels a subscription goes on without presence (local
+	// delivery survives a Redis outage).
+	StrictPresence func(channel string) bool
 	// Snapshot, when set, adds fields to the snapshot a subscriber of a
 	// presence channel gets: a JSON object whose members are appended
 	// after "presence" (e.g. a meeting's tally, attendance and agenda
-	// position). Nil or an error adds nothing (the error is logged).
+	// position). Nil adds nothing. An error is logged and closes the
+	// connection with CloseResync instead of sending a snapshot without
+	// the application's part (it would read as the truth): the client
+	// reconnects and subscribes again.
 	Snapshot func(ctx context.Context, p Principal, channel string) (json.RawMessage, error)
 	// OnNodeMessage receives what other nodes sent this node with SendNode.
 	// It is called from the bus's goroutine and must not block.

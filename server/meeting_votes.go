@@ -38,11 +38,22 @@ func (b *voteBatcher) commit(motionID string, casts []store.VoteCast) ([]store.V
 	defer cancel()
 	t0 := time.Now()
 	outs, err := b.s.store.CastVotes(ctx, motionID, casts)
+	// The tally changed when a vote counted: told once per batch, before
+	// any of its acks leaves (not by each of its hundreds of votes).
+	for _, o := range outs {
+		if err == nil && o.Err == nil {
+			b.s.tallies.changed(motionID)
+			break
+		}
+	}
 	if err != nil && jihat.ErrorCode(err) == jihat.EINTERNAL {
 		b.s.log.Error("votes: batch failed", slog.String("motion", motionID), slog.Int("votes", len(casts)), slog.Any("err", err))
 	}
 	if d := time.Since(t0); d > slowVoteBatch {
 		b.s.log.Warn("votes: slow batch", slog.String("motion", motionID), slog.Int("votes", len(casts)), slog.Duration("took", d))
+	} else {
+		b.s.log.Debug("votes: batch", slog.String("motion", motionID), slog.Int("votes", len(casts)),
+			slog.String("began", t0.UTC().Format("15:04:05.000000")), slog.Duration("took", d))
 	}
 	return outs, err
 }
