@@ -100,6 +100,7 @@ func (c *conn) enqueueLocked(frame []byte) (overflow bool) {
 		c.queuedAt = time.Now().UnixNano()
 	}
 	c.pending = append(c.pending, frame)
+	c.h.backlog.Add(1)
 	if !c.writing {
 		c.writing = true
 		c.startWriter()
@@ -173,6 +174,7 @@ func (c *conn) drain() {
 	for {
 		c.mu.Lock()
 		if c.closing.Load() {
+			c.h.backlog.Add(-int64(len(c.pending)))
 			c.pending, c.spare = nil, nil
 			code, reason, last := c.closeCode, c.closeReason, c.last
 			c.mu.Unlock()
@@ -190,6 +192,7 @@ func (c *conn) drain() {
 		}
 		batch, queuedAt, space := c.pending, c.queuedAt, c.space
 		c.pending, c.spare = c.spare, nil
+		c.h.backlog.Add(-int64(len(batch)))
 		c.mu.Unlock()
 		signal(space)
 		n, err := c.w.writeFrames(batch, c.closing.Load)
@@ -226,6 +229,7 @@ func (c *conn) closeAfter(last []byte, code websocket.StatusCode, reason, why st
 	c.closing.Store(true)
 	c.last = last
 	c.closeCode, c.closeReason, c.why = code, reason, why
+	c.h.backlog.Add(-int64(len(c.pending)))
 	c.pending = nil
 	start := !c.writing
 	c.writing = true

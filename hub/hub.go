@@ -67,6 +67,11 @@ type Config struct {
 	// every socket writes on a goroutine of its own (the design before
 	// them, kept for comparison).
 	Writers int
+	// MaxBacklog is the number of frames queued on this node's sockets in
+	// all above which a local Publish waits (up to a second) for the
+	// writers to catch up (writers.go, waitBacklog); 0: 16 per connection,
+	// at least 16,384.
+	MaxBacklog int
 	// ConnectReads bounds the database reads of connects and subscribes
 	// running at once on this node (16): authentication, authorisation,
 	// baselines and replays wait for a slot, so that a reconnect storm
@@ -176,6 +181,8 @@ type Hub struct {
 	m        *metrics
 	reads    chan struct{} // slots of ConnectReads (reads.go)
 	loops    []*writeLoop  // the write loops (writers.go)
+	backlog  atomic.Int64  // frames queued on sockets, not yet taken by a writer
+	live     atomic.Int64  // registered connections
 
 	seed     maphash.Seed
 	shards   []*shard
@@ -268,6 +275,7 @@ func (h *Hub) Publish(ctx context.Context, channel string, ev Event) error {
 // publishKeyed delivers the frame of a keyed (unsequenced durable) event
 // locally and to the other nodes.
 func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, key string, aud *jihat.Audience) {
+	h.waitBacklog(ctx)
 	h.m.published.WithLabelValues("local").Inc()
 	h.arriveKeyed(channel, frame, key, aud)
 	if err := h.bus.Publish(ctx, channel, encodeBusKeyed(key, aud, frame)); err != nil {
@@ -279,6 +287,7 @@ func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, ke
 // publishFrame delivers a ready frame locally (except to exclude) and to the
 // other nodes.
 func (h *Hub) publishFrame(ctx context.Context, channel string, frame []byte, seq int64, aud *jihat.Audience, exclude *conn) {
+	h.waitBacklog(ctx)
 	h.m.published.WithLabelValues("local").Inc()
 	h.arrive(channel, frame, seq, aud, exclude)
 	if err := h.bus.Publish(ctx, channel, encodeBusFrame(seq, aud, frame)); err != nil {

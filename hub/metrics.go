@@ -39,6 +39,7 @@ type metrics struct {
 	writeDelay    prometheus.Histogram
 	slowWrites    prometheus.Counter
 	behindWrites  prometheus.Counter
+	backpressure  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -81,6 +82,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "jihat_hub_slow_writes_total", Help: "Batches a write loop handed to the socket's own goroutine: the client's kernel buffer was full (it is behind)."}),
 		behindWrites: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "jihat_hub_behind_writes_total", Help: "Sockets a write loop handed to a goroutine of their own because 16 frames or more were queued (the loop fell behind)."}),
+		backpressure: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_backpressure_total", Help: "Local publishes that waited for the sockets' writers to catch up (Config.MaxBacklog)."}),
 	}
 	for _, r := range []string{reasonClient, reasonResync, reasonRevoked, reasonRateLimit, reasonAuthTimeout,
 		reasonAuthFailed, reasonIdle, reasonTooBig, reasonWriteError, reasonShutdown} {
@@ -88,7 +91,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.connections, m.subscriptions, m.channels, m.disconnects,
-			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped, m.readWaits, m.writeDelay, m.slowWrites, m.behindWrites} {
+			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped, m.readWaits, m.writeDelay, m.slowWrites, m.behindWrites, m.backpressure} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
 			}

@@ -192,6 +192,7 @@ func (c *conn) writePooled(l *writeLoop) {
 	}
 	batch, queuedAt, space := c.pending, c.queuedAt, c.space
 	c.pending, c.spare = c.spare, nil
+	c.h.backlog.Add(-int64(len(batch)))
 	c.mu.Unlock()
 	signal(space)
 	n, rest, err := c.w.(pooledWriter).tryWriteFrames(batch, c.closing.Load)
@@ -234,5 +235,27 @@ func (c *conn) wrote(batch [][]byte, n int, queuedAt int64, err error) {
 	}
 	if err != nil {
 		c.closeWith(CloseGoingAway, "write failed", reasonWriteError)
+	}
+}
+
+// waitBacklog holds a local publish while the sockets' queues hold more
+// than Config.MaxBacklog frames in all: the fan-out is behind (more is
+// accepted than the processors write), and publishing faster would only
+// overflow subscribers' queues and cut them off (CloseResync, then a
+// reconnect and a replay: more work still). The publisher, a request
+// waiting for its answer, waits instead, at most a second
+// (jihat_hub_backpressure_total).
+func (h *Hub) waitBacklog(ctx context.Context) {
+	limit := int64(h.cfg.MaxBacklog)
+	if limit == 0 {
+		limit = 16 * max(1024, h.live.Load())
+	}
+	if h.backlog.Load() <= limit {
+		return
+	}
+	h.m.backpressure.Inc()
+	deadline := time.Now().Add(time.Second)
+	for h.backlog.Load() > limit && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,4 +87,47 @@ func gathered(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	}
 	t.Fatalf("no metric %s", name)
 	return 0
+}
+
+// TestPublishWaitsForBacklog: while the sockets' queues hold more than
+// MaxBacklog frames, a local Publish waits for the writers; it returns once
+// they caught up.
+func TestPublishWaitsForBacklog(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	h, err := New(Config{Writers: 1, MaxBacklog: 4, Metrics: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close(context.Background())
+	w := &gatedWriter{entered: make(chan struct{}), gate: make(chan struct{}), blocking: make(chan int, 4)}
+	c := h.newConn(nil, Principal{UserID: "u"}, w)
+	c.send([]byte(`{"type":"event"}`))
+	<-w.entered // the loop is busy with the first frame
+	for i := 0; i < 6; i++ {
+		c.send([]byte(`{"type":"event"}`))
+	}
+	var released atomic.Bool
+	done := make(chan bool)
+	go func() {
+		h.Publish(context.Background(), "feed", Event{Data: []byte(`{}`)})
+		done <- released.Load()
+	}()
+	for gathered(t, reg, "jihat_hub_backpressure_total") < 1 {
+		time.Sleep(time.Millisecond) // until the publish waits
+	}
+	released.Store(true)
+	close(w.gate)
+	select {
+	case afterRelease := <-done:
+		if !afterRelease {
+			t.Fatal("Publish returned while the backlog was over the limit")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Publish never returned")
+	}
+	c.closeWith(CloseGoingAway, "done", reasonShutdown)
+	<-c.done
+	if b := h.backlog.Load(); b != 0 {
+		t.Fatalf("backlog %d after the socket closed, want 0", b)
+	}
 }
