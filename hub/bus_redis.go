@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/jihat/jihat/internal/redisbatch"
 )
 
 // RedisBusConfig configures a RedisBus.
@@ -39,8 +42,14 @@ type RedisBusConfig struct {
 //
 // On the wire a message is one byte n, n bytes of the origin node ID, and
 // the payload; a node drops its own messages.
+//
+// The PUBLISHes of concurrent callers (the hooks of a group commit's cases
+// run at once) go to Redis together, one pipeline per round trip
+// (internal/redisbatch); each caller still gets its own answer, and one
+// caller's messages keep their order.
 type RedisBus struct {
 	client  redis.UniversalClient
+	pub     *redisbatch.Batcher
 	prefix  string
 	nodeID  string
 	handler BusHandler
@@ -82,6 +91,7 @@ func NewRedisBus(cfg RedisBusConfig) (*RedisBus, error) {
 	}
 	b := &RedisBus{
 		client:  cfg.Client,
+		pub:     redisbatch.New(cfg.Client, 5*time.Second),
 		prefix:  cfg.Prefix,
 		nodeID:  cfg.NodeID,
 		handler: cfg.Handler,
@@ -150,7 +160,10 @@ func (b *RedisBus) Publish(ctx context.Context, channel string, payload []byte) 
 	msg = append(msg, byte(len(b.nodeID)))
 	msg = append(msg, b.nodeID...)
 	msg = append(msg, payload...)
-	return b.client.Publish(ctx, b.prefix+channel, msg).Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return b.pub.Do(redis.NewIntCmd(ctx, "publish", b.prefix+channel, msg))
 }
 
 // Subscribe implements Bus. It returns once Redis has confirmed the

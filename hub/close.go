@@ -6,8 +6,9 @@ import "github.com/coder/websocket"
 // application's (RFC 6455 §7.4.2); the others are standard.
 const (
 	// CloseResync: the client fell behind (its send queue or replay buffer
-	// filled) and was dropped. Nothing is lost: reconnect, and subscribe
-	// again with since = the last seq received on each channel.
+	// filled), or its snapshot could not be read whole, and was dropped.
+	// Nothing is lost: reconnect, and subscribe again with since = the
+	// last seq received on each channel.
 	CloseResync websocket.StatusCode = 4008
 	// CloseRevoked: the session was ended (logout, account disabled,
 	// password changed). Do not reconnect with the same credentials.

@@ -23,23 +23,26 @@ type frameWriter interface {
 }
 
 // conn is one client connection. Frames reach it through a bounded queue
-// that a writer goroutine drains; the writer runs only while there is
-// something to write (an idle connection costs no goroutine of its own), and
-// it writes everything pending in one batch: that is where frames coalesce
-// when a connection is behind.
+// that a writer drains: one of the hub's write loops, or a goroutine of the
+// socket's own when the client is behind (writers.go). The writer runs only
+// while there is something to write (an idle connection costs no goroutine
+// of its own), and it writes everything pending in one batch: that is where
+// frames coalesce when a connection is behind.
 type conn struct {
 	h     *Hub
 	srv   *Endpoint // nil for connections made by tests and benchmarks
 	id    string
 	p     Principal
 	w     frameWriter
-	since time.Time // connected at
+	loop  *writeLoop // the write loop that writes this socket (writers.go)
+	since time.Time  // connected at
 	// the upgrade request's client address and User-Agent, for the audit
 	// of commands
 	clientIP, userAgent string
 
 	closing  atomic.Bool   // set once; no frame is queued after it
 	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client
+	pingedAt int64         // unix nanoseconds of the last ping; only the keepalive sweep uses it
 	rechecks atomic.Uint64 // re-checks of the user begun (reauthorize)
 	done     chan struct{} // closed when the socket is closed
 
@@ -72,12 +75,14 @@ func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {
 	c := &conn{
 		h:     h,
 		srv:   srv,
-		id:    h.cfg.NodeID + "/" + itoa(h.connSeq.Add(1)),
 		p:     p,
 		w:     w,
 		since: h.cfg.Now(),
 		done:  make(chan struct{}),
 	}
+	seq := h.connSeq.Add(1)
+	c.id = h.cfg.NodeID + "/" + itoa(seq)
+	c.loop = h.loopFor(seq)
 	c.lastSeen.Store(c.since.UnixNano())
 	return c
 }
@@ -95,9 +100,10 @@ func (c *conn) enqueueLocked(frame []byte) (overflow bool) {
 		c.queuedAt = time.Now().UnixNano()
 	}
 	c.pending = append(c.pending, frame)
+	c.h.backlog.Add(1)
 	if !c.writing {
 		c.writing = true
-		go c.drain()
+		c.startWriter()
 	}
 	return false
 }
@@ -160,13 +166,15 @@ func (c *conn) waitSpace(ctx context.Context, space chan struct{}) error {
 	}
 }
 
-// drain is the writer goroutine: it writes all pending frames as one batch
-// until none is left, then exits; when the connection is closing it closes
-// the socket instead.
+// drain is a socket's own writer goroutine (writers.go: a socket that
+// cannot be written without waiting, or is closing): it writes all pending
+// frames as one batch until none is left, then exits; when the connection
+// is closing it closes the socket instead.
 func (c *conn) drain() {
 	for {
 		c.mu.Lock()
 		if c.closing.Load() {
+			c.h.backlog.Add(-int64(len(c.pending)))
 			c.pending, c.spare = nil, nil
 			code, reason, last := c.closeCode, c.closeReason, c.last
 			c.mu.Unlock()
@@ -184,21 +192,11 @@ func (c *conn) drain() {
 		}
 		batch, queuedAt, space := c.pending, c.queuedAt, c.space
 		c.pending, c.spare = c.spare, nil
+		c.h.backlog.Add(-int64(len(batch)))
 		c.mu.Unlock()
 		signal(space)
 		n, err := c.w.writeFrames(batch, c.closing.Load)
-		c.h.m.framesSent.Add(float64(n))
-		c.h.m.writeBatch.Observe(float64(len(batch)))
-		c.h.m.writeDelay.Observe(float64(time.Now().UnixNano()-queuedAt) / 1e9)
-		clear(batch)
-		if cap(batch) <= 64 { // keep small arrays; let a burst's big one go
-			c.mu.Lock()
-			c.spare = batch[:0]
-			c.mu.Unlock()
-		}
-		if err != nil {
-			c.closeWith(CloseGoingAway, "write failed", reasonWriteError)
-		}
+		c.wrote(batch, n, queuedAt, err)
 	}
 }
 
@@ -231,6 +229,7 @@ func (c *conn) closeAfter(last []byte, code websocket.StatusCode, reason, why st
 	c.closing.Store(true)
 	c.last = last
 	c.closeCode, c.closeReason, c.why = code, reason, why
+	c.h.backlog.Add(-int64(len(c.pending)))
 	c.pending = nil
 	start := !c.writing
 	c.writing = true

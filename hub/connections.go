@@ -14,6 +14,7 @@ func (h *Hub) register(ctx context.Context, c *conn) bool {
 	}
 	h.conns.Add(1)
 	h.reg.add(c)
+	h.live.Add(1)
 	h.connMu.Unlock()
 	h.m.connections.Inc()
 	pctx, cancel := context.WithTimeout(ctx, presenceTimeout)
@@ -44,6 +45,7 @@ func (h *Hub) unregister(c *conn) {
 		h.drop(ctx, s)
 	}
 	h.reg.remove(c)
+	h.live.Add(-1)
 	h.m.connections.Dec()
 	last, err := h.presence.Leave(ctx, onlineChannel(c.p.UserID), Member{UserID: c.p.UserID, ConnID: c.id})
 	if err != nil {

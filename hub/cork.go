@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -28,6 +29,7 @@ const maxCorked = 256 << 10
 // corkConn is the net.Conn under a WebSocket.
 type corkConn struct {
 	net.Conn
+	raw syscall.RawConn // for writes that do not wait (writeNow); nil when the Conn has none
 
 	mu        sync.Mutex // orders writes; guards closeSent
 	closeSent bool       // coder/websocket wrote a close frame: no data frame may follow
@@ -48,7 +50,8 @@ func (c *corkConn) Write(p []byte) (int, error) {
 // coder/websocket's Ping, which waits for the pong and keeps a map of pings
 // in flight (and a context, a timer) for every idle connection: the
 // client's pong reaches the hub through OnPongReceived (touch), and the
-// keepalive judges silence at its next tick.
+// keepalive sweep judges silence (keepalive.go). The sweep uses tryPing;
+// this is its fallback for a connection without a raw socket.
 func (c *corkConn) writePing(deadline time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -59,6 +62,39 @@ func (c *corkConn) writePing(deadline time.Time) error {
 	_, err := c.Conn.Write([]byte{0x89, 0x00}) // FIN, opcode ping, unmasked, no payload
 	c.Conn.SetWriteDeadline(time.Time{})
 	return err
+}
+
+// tryPing writes a ping frame unless a write is under way (data is
+// flowing; the next sweep tries again) or the close frame was written. It
+// does not wait: when the socket's buffer is full it writes nothing (the
+// client is behind, and its writer waits for it); the one byte that a
+// nearly full buffer might leave is written by a goroutine that holds the
+// lock until it is. It reports whether the ping was written (or will be).
+func (c *corkConn) tryPing(deadline time.Time) bool {
+	if c.raw == nil {
+		go c.writePing(deadline) // no write that does not wait here
+		return true
+	}
+	if !c.mu.TryLock() {
+		return false
+	}
+	if c.closeSent {
+		c.mu.Unlock()
+		return false
+	}
+	ping := []byte{0x89, 0x00} // FIN, opcode ping, unmasked, no payload
+	n, err := c.writeNow(ping)
+	if err != nil || n == 0 || n == len(ping) {
+		c.mu.Unlock()
+		return err == nil && n == len(ping)
+	}
+	go func() {
+		defer c.mu.Unlock()
+		c.Conn.SetWriteDeadline(deadline)
+		c.Conn.Write(ping[n:])
+		c.Conn.SetWriteDeadline(time.Time{})
+	}()
+	return true
 }
 
 // writeTextFrames writes frames as WebSocket text frames, batched: one
@@ -107,6 +143,67 @@ func (c *corkConn) writeTextFrames(frames [][]byte, deadline time.Time, stop fun
 	return n, nil
 }
 
+// tryWriteTextFrames is writeTextFrames without waiting (see
+// pooledWriter.tryWriteFrames): one write system call of what the socket's
+// buffer takes now. When it takes less (the client is behind), or a control
+// frame is being written, rest finishes the batch under timeout; the lock
+// that keeps frames whole is held until rest has written the part of a
+// frame that is left.
+func (c *corkConn) tryWriteTextFrames(frames [][]byte, timeout time.Duration, stop func() bool) (n int, rest func() (int, error), err error) {
+	if !c.mu.TryLock() {
+		return 0, func() (int, error) { return c.writeTextFrames(frames, time.Now().Add(timeout), stop) }, nil
+	}
+	if c.closeSent {
+		c.mu.Unlock()
+		return 0, nil, net.ErrClosed
+	}
+	pooled := corkBuffers.Get().(*[]byte)
+	buf := (*pooled)[:0]
+	release := func() {
+		if cap(buf) <= 64<<10 { // let a burst's big buffer go
+			*pooled = buf[:0]
+			corkBuffers.Put(pooled)
+		}
+	}
+	stopped := false
+	for _, f := range frames {
+		if stop() {
+			stopped = true
+			break
+		}
+		buf = appendTextFrame(buf, f)
+		n++
+		if len(buf) >= maxCorked {
+			break
+		}
+	}
+	written, err := c.writeNow(buf)
+	if err != nil || written == len(buf) && (stopped || n == len(frames)) {
+		release()
+		c.mu.Unlock()
+		if err != nil {
+			return 0, nil, err
+		}
+		return n, nil, nil
+	}
+	left, more := buf[written:], frames[n:]
+	return 0, func() (int, error) {
+		var err error
+		if len(left) > 0 {
+			c.Conn.SetWriteDeadline(time.Now().Add(timeout))
+			_, err = c.Conn.Write(left)
+			c.Conn.SetWriteDeadline(time.Time{})
+		}
+		release()
+		c.mu.Unlock()
+		if err != nil || len(more) == 0 {
+			return n, err
+		}
+		m, err := c.writeTextFrames(more, time.Now().Add(timeout), stop)
+		return n + m, err
+	}, nil
+}
+
 // appendTextFrame appends payload as one unmasked, final text frame
 // (RFC 6455 section 5.2).
 func appendTextFrame(b, payload []byte) []byte {
@@ -141,13 +238,20 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	w.conn = &corkConn{Conn: nc}
+	if sc, ok := nc.(syscall.Conn); ok && canWriteNow {
+		w.conn.raw, _ = sc.SyscallConn()
+	}
 	// Small buffers of our own: net/http's 4 KiB reader and writer would
 	// stay with every idle connection (coder/websocket keeps both for its
 	// lifetime). Client messages are small, and frames to the client go
 	// through the cork buffer, so the writer only ever holds one control
-	// frame. A reader that already holds bytes of the client is kept. 256
-	// bytes: an auth or subscribe message fits; a longer one is read through
-	// it in more fills (only while it arrives).
+	// frame. A reader that already holds bytes of the client is kept. The
+	// reader holds 64 bytes: a frame header (at most 14) and a pong fit; a
+	// payload longer than what is buffered is read straight from the socket
+	// (bufio reads large reads directly), so a subscribe costs a read or two
+	// more, only while it arrives. The writer holds 128: the largest control
+	// frame (2 + 125 bytes) must go out in one Write, whole, so that it
+	// never interleaves with a batch of data frames (see corkConn).
 	br := brw.Reader
 	if br.Buffered() == 0 {
 		br = bufio.NewReaderSize(nc, readBufferSize)
@@ -157,8 +261,8 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // The buffers of a socket's reader and writer (see corkWriter.Hijack).
 const (
-	readBufferSize  = 256
-	writeBufferSize = 256
+	readBufferSize  = 64
+	writeBufferSize = 128
 )
 
 // corkBuffers hold the batches being written, so that an idle connection

@@ -91,6 +91,7 @@ type Endpoint struct {
 	reader  Reader // backend, when it scopes events; nil otherwise
 	cfg     EndpointConfig
 	origins map[string]bool
+	ka      keepalive // keepalive.go
 }
 
 // NewEndpoint returns the endpoint for h, using backend for authentication,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,6 +62,16 @@ type Config struct {
 	PositionInterval time.Duration
 	// WriteTimeout bounds one socket write of a batch of frames (10 s).
 	WriteTimeout time.Duration
+	// Writers is the number of write loops that write the sockets' queued
+	// frames (writers.go): GOMAXPROCS−1, at least 1. Negative: no loops,
+	// every socket writes on a goroutine of its own (the design before
+	// them, kept for comparison).
+	Writers int
+	// MaxBacklog is the number of frames queued on this node's sockets in
+	// all above which a local Publish waits (up to a second) for the
+	// writers to catch up (writers.go, waitBacklog); 0: 16 per connection,
+	// at least 16,384.
+	MaxBacklog int
 	// ConnectReads bounds the database reads of connects and subscribes
 	// running at once on this node (16): authentication, authorisation,
 	// baselines and replays wait for a slot, so that a reconnect storm
@@ -84,10 +95,21 @@ type Config struct {
 	// expires. It runs on the subscribing goroutine and must be quick; a
 	// user who rejoins quickly may be reported present twice.
 	OnPresence func(ctx context.Context, channel, userID string, present bool)
+	// StrictPresence, when set, reports the channels whose subscribers
+	// must be in the presence set (a meeting's attendance is its
+	// presence): a subscription there whose presence join fails is closed
+	// with CloseResync, so the client comes back, instead of going on
+	// unseen (a member in the room recorded absent, their votes refused).
+	// On other channels a subscription goes on without presence (local
+	// delivery survives a Redis outage).
+	StrictPresence func(channel string) bool
 	// Snapshot, when set, adds fields to the snapshot a subscriber of a
 	// presence channel gets: a JSON object whose members are appended
 	// after "presence" (e.g. a meeting's tally, attendance and agenda
-	// position). Nil or an error adds nothing (the error is logged).
+	// position). Nil adds nothing. An error is logged and closes the
+	// connection with CloseResync instead of sending a snapshot without
+	// the application's part (it would read as the truth): the client
+	// reconnects and subscribes again.
 	Snapshot func(ctx context.Context, p Principal, channel string) (json.RawMessage, error)
 	// OnNodeMessage receives what other nodes sent this node with SendNode.
 	// It is called from the bus's goroutine and must not block.
@@ -128,6 +150,9 @@ func (c *Config) setDefaults() {
 	def(&c.ReplayPage, 500)
 	def(&c.MaxHeld, 1024)
 	def(&c.ConnectReads, 16)
+	if c.Writers == 0 {
+		c.Writers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
 	defd := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -155,6 +180,9 @@ type Hub struct {
 	events   EventSource
 	m        *metrics
 	reads    chan struct{} // slots of ConnectReads (reads.go)
+	loops    []*writeLoop  // the write loops (writers.go)
+	backlog  atomic.Int64  // frames queued on sockets, not yet taken by a writer
+	live     atomic.Int64  // registered connections
 
 	seed     maphash.Seed
 	shards   []*shard
@@ -206,6 +234,7 @@ func New(cfg Config) (*Hub, error) {
 			h.log.Warn("hub: bus subscribe", "channel", ch, "err", err)
 		}
 	}
+	h.startWriters()
 	h.startBackground()
 	return h, nil
 }
@@ -246,6 +275,7 @@ func (h *Hub) Publish(ctx context.Context, channel string, ev Event) error {
 // publishKeyed delivers the frame of a keyed (unsequenced durable) event
 // locally and to the other nodes.
 func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, key string, aud *jihat.Audience) {
+	h.waitBacklog(ctx)
 	h.m.published.WithLabelValues("local").Inc()
 	h.arriveKeyed(channel, frame, key, aud)
 	if err := h.bus.Publish(ctx, channel, encodeBusKeyed(key, aud, frame)); err != nil {
@@ -257,6 +287,7 @@ func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, ke
 // publishFrame delivers a ready frame locally (except to exclude) and to the
 // other nodes.
 func (h *Hub) publishFrame(ctx context.Context, channel string, frame []byte, seq int64, aud *jihat.Audience, exclude *conn) {
+	h.waitBacklog(ctx)
 	h.m.published.WithLabelValues("local").Inc()
 	h.arrive(channel, frame, seq, aud, exclude)
 	if err := h.bus.Publish(ctx, channel, encodeBusFrame(seq, aud, frame)); err != nil {

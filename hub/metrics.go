@@ -37,6 +37,9 @@ type metrics struct {
 	replaySkipped prometheus.Counter
 	readWaits     prometheus.Counter
 	writeDelay    prometheus.Histogram
+	slowWrites    prometheus.Counter
+	behindWrites  prometheus.Counter
+	backpressure  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -75,6 +78,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		writeDelay: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "jihat_hub_write_delay_seconds", Help: "From a frame queued on an empty send queue to its batch written to the socket.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2}}),
+		slowWrites: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_slow_writes_total", Help: "Batches a write loop handed to the socket's own goroutine: the client's kernel buffer was full (it is behind)."}),
+		behindWrites: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_behind_writes_total", Help: "Sockets a write loop handed to a goroutine of their own because 16 frames or more were queued (the loop fell behind)."}),
+		backpressure: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jihat_hub_backpressure_total", Help: "Local publishes that waited for the sockets' writers to catch up (Config.MaxBacklog)."}),
 	}
 	for _, r := range []string{reasonClient, reasonResync, reasonRevoked, reasonRateLimit, reasonAuthTimeout,
 		reasonAuthFailed, reasonIdle, reasonTooBig, reasonWriteError, reasonShutdown} {
@@ -82,7 +91,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.connections, m.subscriptions, m.channels, m.disconnects,
-			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped, m.readWaits, m.writeDelay} {
+			m.published, m.framesSent, m.writeBatch, m.busErrors, m.gapFills, m.duplicates, m.scoped, m.rateLimited, m.refused, m.replaySkipped, m.readWaits, m.writeDelay, m.slowWrites, m.behindWrites, m.backpressure} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
 			}

@@ -31,6 +31,10 @@ func (h *Hub) joinPresence(parent context.Context, s *subscription) {
 	first, err := h.presence.Join(ctx, s.name, m)
 	if err != nil {
 		h.log.Warn("hub: presence join", "channel", s.name, "err", err)
+		if h.cfg.StrictPresence != nil && h.cfg.StrictPresence(s.name) {
+			s.c.closeWith(CloseResync, "resync", reasonResync)
+			return
+		}
 	} else {
 		s.c.mu.Lock()
 		s.joined = true
@@ -63,8 +67,16 @@ func (h *Hub) joinPresence(parent context.Context, s *subscription) {
 	if h.cfg.Snapshot != nil {
 		extra, err := h.cfg.Snapshot(parent, s.c.p, s.name) // the command's time, not presence's
 		if err != nil {
+			// A snapshot without the application's state would read as
+			// the truth (a meeting with no motion, a client keeping the
+			// tally it had before it reconnected, then missing the changes
+			// in between): the client reconnects instead, and subscribes
+			// again (CloseResync: nothing is lost).
 			h.log.Warn("hub: snapshot", "channel", s.name, "err", err)
-		} else if inner := bytes.TrimSpace(extra); len(inner) > 2 && inner[0] == '{' && inner[len(inner)-1] == '}' {
+			s.c.closeWith(CloseResync, "resync", reasonResync)
+			return
+		}
+		if inner := bytes.TrimSpace(extra); len(inner) > 2 && inner[0] == '{' && inner[len(inner)-1] == '}' {
 			data = append(data, ',')
 			data = append(data, bytes.TrimSpace(inner[1:len(inner)-1])...)
 		}

@@ -23,10 +23,11 @@ type freshKey[T any] struct {
 }
 
 type freshCall[T any] struct {
-	done chan struct{}
-	lead chan struct{} // one of the callers runs the read
-	v    T
-	err  error
+	done    chan struct{}
+	lead    chan struct{} // one of the callers runs the read
+	callers int           // how many share it (guarded by FreshReads.mu)
+	v       T
+	err     error
 }
 
 // Get returns the result of a call of read for key that started after Get
@@ -47,6 +48,7 @@ func (f *FreshReads[T]) Get(key string, read func() (T, error)) (T, error) {
 		c = &freshCall[T]{done: make(chan struct{}), lead: make(chan struct{}, 1)}
 		k.next = c
 	}
+	c.callers++
 	if !k.running {
 		k.running, k.next = true, nil
 		c.lead <- struct{}{}

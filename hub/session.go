@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -27,12 +26,18 @@ func (w *wsWriter) writeFrames(frames [][]byte, stop func() bool) (int, error) {
 	return w.cork.writeTextFrames(frames, time.Now().Add(w.timeout), stop)
 }
 
+func (w *wsWriter) pooled() bool { return w.cork.raw != nil }
+
+func (w *wsWriter) tryWriteFrames(frames [][]byte, stop func() bool) (int, func() (int, error), error) {
+	return w.cork.tryWriteTextFrames(frames, w.timeout, stop)
+}
+
 func (w *wsWriter) close(code websocket.StatusCode, reason string) {
 	w.ws.Close(code, reason)
 }
 
-// touch records that the peer was heard from. lastSeen and the idle and ping
-// timers that read it are real time on purpose (I/O timeouts of the socket,
+// touch records that the peer was heard from. lastSeen and the keepalive
+// sweep that reads it (keepalive.go) are real time on purpose (I/O timeouts of the socket,
 // measured beside the network's own deadlines), not the injected clock.
 func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 
@@ -61,12 +66,7 @@ func (s *Endpoint) serve(c *conn, ws *websocket.Conn, authed bool, lang jihat.La
 		return
 	}
 	defer s.h.unregister(c)
-	var cork *corkConn
-	if w, ok := c.w.(*wsWriter); ok {
-		cork = w.cork
-	}
-	ka := s.startKeepalive(c, cork)
-	defer ka.stop()
+	s.startKeepalive()
 	limit := rate.NewLimiter(s.cfg.RateLimit, s.cfg.RateBurst)
 	var abuser *rate.Limiter // made at the first refused message: most sockets never need it
 	abuse := func() bool {
@@ -204,53 +204,4 @@ func (c *conn) helloData() []byte {
 	b = append(b, `,"conn_id":`...)
 	b = appendString(b, c.id)
 	return append(b, '}')
-}
-
-// keepalive pings an idle client and closes one that stays silent. The
-// ping is written, not waited for (corkConn.writePing): the client's pong,
-// or anything it sends, updates lastSeen, judged at the next tick.
-type keepalive struct {
-	s     *Endpoint
-	c     *conn
-	cork  *corkConn
-	timer *time.Timer
-
-	mu      sync.Mutex // guards stopped and timer.Reset
-	stopped bool
-}
-
-func (s *Endpoint) startKeepalive(c *conn, cork *corkConn) *keepalive {
-	k := &keepalive{s: s, c: c, cork: cork}
-	k.mu.Lock()
-	k.timer = time.AfterFunc(s.cfg.PingInterval, k.tick)
-	k.mu.Unlock()
-	return k
-}
-
-func (k *keepalive) tick() {
-	cfg := k.s.cfg
-	idle := time.Since(time.Unix(0, k.c.lastSeen.Load()))
-	next := cfg.PingInterval - idle
-	switch {
-	case idle >= cfg.IdleTimeout:
-		k.c.closeWith(CloseIdle, "idle timeout", reasonIdle)
-		return
-	case idle >= cfg.PingInterval:
-		if k.cork != nil {
-			k.cork.writePing(time.Now().Add(k.c.h.cfg.WriteTimeout)) // fails only once closing
-		}
-		next = min(cfg.PingInterval, max(time.Millisecond, cfg.IdleTimeout-idle))
-	}
-	k.mu.Lock()
-	if !k.stopped {
-		k.timer.Reset(next)
-	}
-	k.mu.Unlock()
-}
-
-func (k *keepalive) stop() {
-	k.mu.Lock()
-	k.stopped = true
-	k.timer.Stop()
-	k.mu.Unlock()
 }

@@ -11,8 +11,13 @@
 # NODES [1] (2: members alternate between the nodes), MEMBERS [1000],
 # PROBES [20], SPREAD [0s] (-vote-spread: each round's votes at random within it), PROFILE [0] (1: a CPU profile of node 1 while the members
 # join and vote, and of jihat-load (load-cpu.prof), PROF_SECS [30] s, from the load log line PROF_AT [members, board]: the setup's end),
+# TRACE [0] (1: with PROFILE=1, Go execution traces (trace.out, load-trace.out) of the same window
+# instead of CPU profiles: `go tool trace` shows when each goroutine ran, read, wrote and waited),
+# ALLOCS [0] (1: with PROFILE=1, the allocations of node 1 and of jihat-load from PROF_AT to the end of
+# round 0's votes instead: allocs0/1.prof, load-allocs0/1.prof; `go tool pprof -diff_base allocs0.prof allocs1.prof`),
 # PGSTAT [0] (1: PostgreSQL loads pg_stat_statements; its top statements from the settled room on go
 # to $OUT/pgstat.txt),
+# LOG_LEVEL [warn] (debug: each vote batch's size, start and time in $OUT/node<n>.log),
 # OUT [/tmp/meeting-bench.<time>].
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +53,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 URLS=()
 for n in $(seq 1 "$NODES"); do
 	port=$(free_port) pport=$(free_port)
-	bin/jihat serve --addr 127.0.0.1:$port --data-dir "$OUT/node$n" --log-level warn --no-demo \
+	bin/jihat serve --addr 127.0.0.1:$port --data-dir "$OUT/node$n" --log-level ${LOG_LEVEL:-warn} --no-demo \
 		--writes-per-user 1000000 --pprof-addr 127.0.0.1:$pport >"$OUT/node$n.log" 2>&1 &
 	PIDS+=($!)
 	echo "$pport" >"$OUT/node$n.pprof-port"
@@ -62,15 +67,27 @@ if ((PROFILE == 1)); then
 	args+=(-pprof 127.0.0.1:$lport)
 fi
 log "uptime before: $(uptime)"
+: >"$OUT/load.log" # (a reused $OUT: the waits below must not read an old log)
 bin/jihat-load "${args[@]}" >"$OUT/report.json" 2>"$OUT/load.log" &
 LOAD=$!
 PIDS+=($LOAD)
 if ((PROFILE == 1)); then
 	# After the setup (accounts: password hashing), profile the join and the votes.
 	until grep -q "meeting: .*$PROF_AT" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.2; done
-	curl -fs -o "$OUT/cpu.prof" "http://127.0.0.1:$(cat "$OUT/node1.pprof-port")/debug/pprof/profile?seconds=$PROF_SECS" &
+	if [[ ${ALLOCS:-0} == 1 ]]; then
+		pp=http://127.0.0.1:$(cat "$OUT/node1.pprof-port")/debug/pprof/allocs?gc=1 lp=http://127.0.0.1:$lport/debug/pprof/allocs?gc=1
+		curl -fs -o "$OUT/allocs0.prof" "$pp" || true
+		curl -fs -o "$OUT/load-allocs0.prof" "$lp" || true
+		until grep -q "meeting: [0-9]* votes, ack" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.05; done
+		curl -fs -o "$OUT/allocs1.prof" "$pp" || true
+		curl -fs -o "$OUT/load-allocs1.prof" "$lp" || true
+		PROF_SECS=0
+	fi
+	kind=profile srv=cpu.prof gen=load-cpu.prof
+	if [[ ${TRACE:-0} == 1 ]]; then kind=trace srv=trace.out gen=load-trace.out; fi
+	((PROF_SECS > 0)) && curl -fs -o "$OUT/$srv" "http://127.0.0.1:$(cat "$OUT/node1.pprof-port")/debug/pprof/$kind?seconds=$PROF_SECS" &
 	PROF=$!
-	curl -fs -o "$OUT/load-cpu.prof" "http://127.0.0.1:$lport/debug/pprof/profile?seconds=$PROF_SECS" &
+	((PROF_SECS > 0)) && curl -fs -o "$OUT/$gen" "http://127.0.0.1:$lport/debug/pprof/$kind?seconds=$PROF_SECS" &
 	LPROF=$!
 fi
 if [[ ${PGSTAT:-0} == 1 ]]; then

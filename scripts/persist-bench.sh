@@ -13,7 +13,9 @@
 # PostgreSQL and Redis call setsid() and are raised by a loop (as
 # scripts/meeting-bench.sh does). JIHAT [bin/jihat] is the server binary;
 # PROFILE=1 takes a 12 s CPU profile of the server under load (OUT/cpu.pprof)
-# and the CPU of every process over 5 s mid-run (OUT/top.txt).
+# and the CPU of every process over 5 s mid-run (OUT/top.txt). PGSTAT=1
+# (postgres) restarts PostgreSQL with pg_stat_statements and writes the
+# statements by total time to OUT/pgstat.txt after the run.
 # OUT [/tmp/persist-bench.<time>] keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,12 @@ trap cleanup EXIT
 if [[ $BACKEND == postgres ]]; then
 	eval "$(scripts/services.sh start)"
 	STATE=$JIHAT_TEST_STATE_DIR
+	if [[ ${PGSTAT:-0} == 1 ]]; then
+		PGD=$STATE/pg/data PGU=$(stat -c %U "$STATE/pg/data")
+		echo "shared_preload_libraries = 'pg_stat_statements'" >>"$PGD/postgresql.conf"
+		(cd "$STATE/pg" && runuser -u "$PGU" -- "$(dirname "$(command -v pg_ctl)")/pg_ctl" -D "$PGD" -w restart >/dev/null)
+		psql -X -q "$JIHAT_TEST_DATABASE_URL" -c 'CREATE EXTENSION pg_stat_statements' >/dev/null
+	fi
 	raise_services "$STATE" # with this session (bench-lib.sh)
 	[[ -n $RAISER ]] && PIDS+=("$RAISER")
 	export DATABASE_URL=$JIHAT_TEST_DATABASE_URL REDIS_URL=$JIHAT_TEST_REDIS_URL
@@ -49,6 +57,7 @@ PPROF=()
 SERVER=$!
 PIDS+=($SERVER)
 for _ in $(seq 100); do curl -fs -o /dev/null $B/metrics && break; sleep 0.2; done
+[[ -n ${PRE_SQL:-} ]] && psql -X -q "$DATABASE_URL" -c "$PRE_SQL" # an experiment's schema change (postgres)
 ARGS=()
 if [[ $BACKEND == postgres ]]; then
 	# shellcheck disable=SC2207
@@ -63,3 +72,9 @@ fi
 bin/jihat-load -url $B -conns "$CONNS" -channels "$CHANNELS" -rate "$RATE" -via rest -publishers "$PUBLISHERS" \
 	-duration "$DURATION" -server-pid $SERVER "${ARGS[@]}" 2>"$OUT/load.log" | tee "$OUT/report.txt"
 log "$(uptime)"
+if [[ ${PGSTAT:-0} == 1 ]]; then
+	psql -X "$JIHAT_TEST_DATABASE_URL" -c "SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+		rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements
+		ORDER BY total_exec_time DESC LIMIT 40" -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_dead_tup,
+		pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY n_tup_upd DESC LIMIT 8" >"$OUT/pgstat.txt"
+fi

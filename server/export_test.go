@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"sort"
 	"strings"
 )
@@ -56,4 +57,10 @@ func Operations() []Operation {
 		out[i] = Operation{Method: strings.ToUpper(o.method), Path: o.path, Auth: o.auth}
 	}
 	return out
+}
+
+// PresenceEdge hands the server an arrival or departure of userID on a
+// channel as the hub does (Config.OnPresence).
+func (s *Server) PresenceEdge(ctx context.Context, channel, userID string, present bool) {
+	s.onPresence(ctx, channel, userID, present)
 }

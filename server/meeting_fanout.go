@@ -147,7 +147,7 @@ type tallyCoalescer struct {
 }
 
 // changed says that motionID's tally changed.
-func (t *tallyCoalescer) changed(meetingID, motionID string) {
+func (t *tallyCoalescer) changed(motionID string) {
 	t.once.Do(func() { t.c.send = t.send })
 	t.c.touch(motionID, nil)
 }
@@ -297,6 +297,6 @@ func (a *attendanceCoalescer) send(meetingID string, st *coalesced) {
 		return
 	}
 	for _, id := range open {
-		s.tallies.changed(meetingID, id)
+		s.tallies.changed(id)
 	}
 }

@@ -149,6 +149,13 @@ func (s *Server) PresentMember(ctx context.Context, meetingID, userID string) (j
 	return seat, here, err
 }
 
+// meetingChannel reports whether channel is a meeting's room, whose
+// attendance is its presence (hub.Config.StrictPresence).
+func meetingChannel(channel string) bool {
+	ch, err := jihat.ParseChannel(channel)
+	return err == nil && ch.Kind == jihat.ChannelMeeting
+}
+
 // onPresence records attendance from the room's presence: a user's first
 // connection to meeting:<id> (on any node) opens a stay, their last one
 // closes it. Everyone in the room is told, with the new quorum.
@@ -159,6 +166,21 @@ func (s *Server) onPresence(ctx context.Context, channel, userID string, present
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*voteTimeout)
 	defer cancel()
+	// One member's edges of one room take turns on this node, and a
+	// departure first asks the hub whether the member is still there: a
+	// socket that reconnected at once (a dropped connection on a starved
+	// machine) has its arrival recorded before the old socket's departure
+	// is (the new socket's join ran while the stay was still open). That
+	// late departure would mark a member absent who is in the room, and
+	// refuse their votes until the check after it put them back. In turn,
+	// the arrival that got in first is in the hub's presence before the
+	// departure asks: the departure is dropped.
+	defer s.edgeLocks.lock(ch.ID + " " + userID)()
+	if !present {
+		if here, perr := s.hub.Present(ctx, channel, userID); perr == nil && here {
+			return
+		}
+	}
 	edge := store.StayEdge{UserID: userID, Via: "ws", Join: present, Audit: jihat.AuditEntry{ActorID: userID, Details: `{"via":"ws"}`}}
 	changed, err := s.stays.record(ch.ID, edge)
 	// A reconnect races its own departure: the new connection's arrival
@@ -284,6 +306,7 @@ func (s *Server) liveState(ctx context.Context, m *jihat.Meeting) (*liveStateVie
 	}
 	for i, mo := range motions {
 		v.Motions[i] = newMotionView(mo)
+		s.motionCache.put(mo)
 	}
 	return v, nil
 }
@@ -308,6 +331,16 @@ type motionLoad struct {
 	done chan struct{}
 	ref  motionRef
 	err  error
+}
+
+// put remembers what this node just wrote or read of motion mo (it never
+// changes), so that the first votes of a storm on it wait for no read:
+// they all would, and that read would wait for the CPU behind a thousand
+// sockets' frames (~45 ms in the 1,000-member benchmark).
+func (c *motionCache) put(mo *jihat.Motion) {
+	if mo != nil && mo.ID != "" && mo.MeetingID != "" {
+		c.m.Store(mo.ID, motionRef{meetingID: mo.MeetingID, secret: mo.Secret})
+	}
 }
 
 func (c *motionCache) get(ctx context.Context, st *store.Store, id string) (motionRef, error) {

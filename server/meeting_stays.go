@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jihat/jihat"
@@ -51,4 +52,40 @@ func (b *stayBatcher) commit(meetingID string, edges []store.StayEdge) ([]bool, 
 		b.s.log.Error("attendance: batch failed", slog.String("meeting", meetingID), slog.Int("edges", len(edges)), slog.Any("err", err))
 	}
 	return changed, err
+}
+
+// keyLocks is a mutex per key (a member in a room), made on first use and
+// let go when nobody holds or waits for it.
+type keyLocks struct {
+	mu sync.Mutex // guards m
+	m  map[string]*keyLock
+}
+
+type keyLock struct {
+	mu    sync.Mutex
+	users int // holders and waiters
+}
+
+// lock locks key and returns its unlock.
+func (k *keyLocks) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyLock{}
+	}
+	l := k.m[key]
+	if l == nil {
+		l = &keyLock{}
+		k.m[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
 }

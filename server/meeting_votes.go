@@ -43,6 +43,9 @@ func (b *voteBatcher) commit(motionID string, casts []store.VoteCast) ([]store.V
 	}
 	if d := time.Since(t0); d > slowVoteBatch {
 		b.s.log.Warn("votes: slow batch", slog.String("motion", motionID), slog.Int("votes", len(casts)), slog.Duration("took", d))
+	} else {
+		b.s.log.Debug("votes: batch", slog.String("motion", motionID), slog.Int("votes", len(casts)),
+			slog.String("began", t0.UTC().Format("15:04:05.000000")), slog.Duration("took", d))
 	}
 	return outs, err
 }

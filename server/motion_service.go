@@ -38,6 +38,7 @@ func (s *Server) CreateMotion(ctx context.Context, u *jihat.User, a jihat.AuditE
 	if err != nil {
 		return nil, err
 	}
+	s.motionCache.put(mo)
 	s.publishMeeting(ctx, m, events)
 	return mo, nil
 }
@@ -102,12 +103,13 @@ func (s *Server) MotionAction(ctx context.Context, u *jihat.User, a jihat.AuditE
 	if err != nil {
 		return nil, err
 	}
+	s.motionCache.put(mo)
 	s.publishMeeting(ctx, m, events)
 	if len(events) > 0 {
 		if mo.Status == jihat.MotionClosed {
 			s.tallies.final(ctx, mo)
 		} else {
-			s.tallies.changed(mo.MeetingID, mo.ID)
+			s.tallies.changed(mo.ID)
 		}
 	}
 	return mo, nil
@@ -179,7 +181,7 @@ func (s *Server) castVote(ctx context.Context, userID string, u *jihat.User, a j
 		}
 		return nil, o.Err
 	}
-	s.tallies.changed(ref.meetingID, id)
+	s.tallies.changed(id)
 	r := &voteResult{MotionID: id, Receipt: o.Receipt}
 	if !ref.secret {
 		r.Choice = string(c)

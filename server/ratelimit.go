@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/jihat/jihat/internal/redisbatch"
 )
 
 // Limiter counts attempts per key in fixed windows. Allow returns whether one
@@ -92,8 +94,12 @@ func (l *MemoryLimiter) Reset(_ context.Context, key string) error {
 // time is the injected clock's, passed to the script (not Redis's TIME):
 // the window's end is stored beside the count; Redis's own expiry only
 // removes the key some time after the window ended.
+//
+// The counts of concurrent requests (every write takes one) go to Redis
+// together, one pipeline per round trip (internal/redisbatch).
 type RedisLimiter struct {
 	rdb    redis.UniversalClient
+	batch  *redisbatch.Batcher
 	prefix string
 	now    func() time.Time
 }
@@ -104,7 +110,7 @@ func NewRedisLimiter(rdb redis.UniversalClient, prefix string, now func() time.T
 	if now == nil {
 		now = time.Now
 	}
-	return &RedisLimiter{rdb: rdb, prefix: prefix, now: now}
+	return &RedisLimiter{rdb: rdb, batch: redisbatch.New(rdb, time.Second), prefix: prefix, now: now}
 }
 
 // key is the hash of one counter: "n" (the count) and "end" (the window's
@@ -128,7 +134,15 @@ return {n, e - now}`)
 func (l *RedisLimiter) Allow(ctx context.Context, key string, limit int, per time.Duration) (bool, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	res, err := incrWindow.Run(ctx, l.rdb, []string{l.key(key)}, l.now().UnixMilli(), per.Milliseconds()).Int64Slice()
+	keys, now, window := []string{l.key(key)}, l.now().UnixMilli(), per.Milliseconds()
+	cmd := redis.NewCmd(ctx, "evalsha", incrWindow.Hash(), len(keys), keys[0], now, window)
+	if err := ctx.Err(); err != nil {
+		return false, 0, fmt.Errorf("rate limiter: %w", err)
+	}
+	if err := l.batch.Do(cmd); redis.HasErrorPrefix(err, "NOSCRIPT") {
+		cmd = incrWindow.Run(ctx, l.rdb, keys, now, window) // loads the script: once per Redis start
+	}
+	res, err := cmd.Int64Slice()
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limiter: %w", err)
 	}

@@ -146,6 +146,7 @@ type Server struct {
 	tallies     tallyCoalescer                  // live tallies, at most ~5 a second per motion
 	attendance  attendanceCoalescer             // live attendance, at most ~5 a second per meeting
 	stays       stayBatcher                     // the room's arrivals and departures, in batches
+	edgeLocks   keyLocks                        // one member's arrivals and departures of one room, in turn (onPresence)
 	motionCache motionCache                     // motion → meeting, secret
 	roomStates  hub.FreshReads[json.RawMessage] // meeting snapshots' shared state (meeting_live.go)
 }
@@ -222,7 +223,8 @@ func New(cfg Config) (*Server, error) {
 	s.hub, err = hub.New(hub.Config{NewBus: cfg.NewBus, Presence: cfg.Presence, Events: liveBackend{s}, Logger: cfg.Logger,
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
 		OnDisconnect: s.disconnected, OnActivity: s.activity.acted, OnNodeMessage: s.rtcNodeMessage,
-		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot})
+		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot,
+		StrictPresence: meetingChannel})
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func (s *Store) CaseAudiences(ctx context.Context, ids []string) (map[string]jih
 		return out, nil
 	}
 	var rows []audienceRow
-	if err := s.db.WithContext(ctx).Model(&caseRow{}).
+	if err := s.rdb.WithContext(ctx).Model(&caseRow{}).
 		Select("id, entity_id, department_id, requester_id, assignee_id").
 		Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err

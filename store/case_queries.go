@@ -158,7 +158,7 @@ func (s *Store) Events(ctx context.Context, channel string, since int64, limit i
 		limit = 1000
 	}
 	var rows []caseEventRow
-	err := s.db.WithContext(ctx).Where("channel = ? AND seq > ?", channel, since).Order("seq").Limit(limit).Find(&rows).Error
+	err := s.rdb.WithContext(ctx).Where("channel = ? AND seq > ?", channel, since).Order("seq").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (s *Store) LastSeqs(ctx context.Context, channels []string) (map[string]int
 		return out, nil
 	}
 	var rows []channelSeqRow
-	if err := s.db.WithContext(ctx).Where("channel IN ?", channels).Find(&rows).Error; err != nil {
+	if err := s.rdb.WithContext(ctx).Where("channel IN ?", channels).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

@@ -31,6 +31,9 @@ type rowBuf struct {
 	// counters are the channel counters a group without savepoints
 	// counted in memory (groupState), written last as one upsert.
 	counters []channelSeqRow
+	// touches are the case times such a group writes in one UPDATE
+	// (group_touch.go).
+	touches []caseTouch
 }
 
 // bufMark is a position in a rowBuf, for truncate.
@@ -92,6 +95,9 @@ const flushBatch = 200
 
 // flush inserts the buffered rows in tx, parents first, and empties b.
 func (b *rowBuf) flush(tx *gorm.DB) error {
+	if err := writeTouches(tx, tx.Dialector.Name() == "postgres", b.touches); err != nil {
+		return err
+	}
 	if err := insertRows(tx, b.cases); err != nil {
 		return err
 	}

@@ -265,6 +265,8 @@ func (m *CaseTx) save() error {
 				return err
 			}
 		}
+	} else if m.gs != nil && touchOnly(updates) {
+		m.gs.touch(c.ID) // written with the group's other touches at its end (group_touch.go)
 	} else if err := m.tx.Model(&caseRow{}).Where("id = ?", c.ID).UpdateColumns(updates).Error; err != nil {
 		return fmt.Errorf("save case: %w", err)
 	}

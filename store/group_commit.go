@@ -34,8 +34,14 @@ import (
 const maxGroup = 256
 
 // pgCommitters is how many committers (and so transactions at once) serve
-// case changes on PostgreSQL.
-var pgCommitters = 4
+// case changes on PostgreSQL. Once the per-comment statements had gone
+// (touches, one WITH statement, batched session reads), end to end on two
+// cores 1 and 2 committers took 1,060–1,350 comments/s, 4 took 920–1,020 and
+// 8 took 820 (persist-bench.sh, one window, load 6–11): fewer, bigger groups
+// cost less per comment. 2 rather than 1: a slow group then holds up half
+// the cases, not all, and case creation (8 departments) was 1,500/s with 2,
+// 1,200 with 1 and 1,140 with 4.
+var pgCommitters = 2
 
 // caseChange is one UpdateCase, or one CreateCase (create not nil),
 // waiting for its group.

@@ -43,6 +43,9 @@ type groupState struct {
 	cases map[string]jihat.Case // the group's cases, as its changes so far left them
 	seqs  map[string]int64      // the last sequence number of their channels
 	moved map[string]bool       // channels whose counter moved
+	// touched are the cases whose two times a change moved and nothing
+	// else of the row: written together at the end (group_touch.go).
+	touched map[string]bool
 	// wordKeys are, on SQLite, the last comment search key of each of the
 	// group's cases and the first key past its range (search_comments.go).
 	wordKeys map[string]*[2]int64
@@ -173,7 +176,7 @@ func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Tim
 				return ch.err
 			}
 		}
-		buf.counters = g.counters()
+		buf.counters, buf.touches = g.counters(), g.touches()
 		if s.postgre {
 			if done, err := flushOne(tx, buf, &g.groupCache); err != nil || done {
 				if err != nil {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -13,7 +12,7 @@ import (
 // writes up to nine multi-row INSERTs or upserts before it commits — new
 // cases and their counters, events, intents, audit entries, comment search
 // rows, moved counters, statistics rows, daily and monthly rollup cells —
-// each a round trip. On PostgreSQL they go as the data-modifying items of
+// and the touched cases' times (group_touch.go), each a round trip. On PostgreSQL they go as the data-modifying items of
 // one WITH statement: each writes a different table (or, for channel_seqs,
 // different rows), none reads another's rows, and all of them run to
 // completion whether or not the statement's result reads them.
@@ -21,8 +20,6 @@ import (
 // maxOneVars bounds the parameters of that statement (PostgreSQL takes
 // 65,535); a bigger group writes table by table.
 const maxOneVars = 60000
-
-var placeholder = regexp.MustCompile(`\$(\d+)`)
 
 // flushOne writes b's rows and g's statistics rows and cells in one
 // statement, and empties what it wrote; false when it wrote nothing
@@ -78,6 +75,11 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 			return false, err
 		}
 	}
+	if len(b.touches) > 0 { // other rows of cases than the new ones (b.cases)
+		sql, vars := touchSQL(true, b.touches)
+		parts = append(parts, part{sql, vars})
+		total += len(vars)
+	}
 	if total > maxOneVars || len(b.liteWords) > 0 {
 		return false, nil
 	}
@@ -92,10 +94,7 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 			}
 			off := len(vars)
 			sql.WriteString("w" + strconv.Itoa(i) + " AS (")
-			sql.WriteString(placeholder.ReplaceAllStringFunc(p.sql, func(s string) string {
-				n, _ := strconv.Atoi(s[1:])
-				return "$" + strconv.Itoa(n+off)
-			}))
+			renumber(&sql, p.sql, off)
 			sql.WriteString(")")
 			vars = append(vars, p.vars...)
 		}
@@ -107,6 +106,28 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 	*b = rowBuf{}
 	g.stats, g.cells = nil, map[dayKey]*rollupSums{}
 	return true, writeCells(tx, nil, nil, emptied) // emptied cells: after their upsert
+}
+
+// renumber writes q to b with each placeholder $n as $(n+off).
+func renumber(b *strings.Builder, q string, off int) {
+	for {
+		i := strings.IndexByte(q, '$')
+		if i < 0 {
+			b.WriteString(q)
+			return
+		}
+		b.WriteString(q[:i+1])
+		q = q[i+1:]
+		j := 0
+		for j < len(q) && '0' <= q[j] && q[j] <= '9' {
+			j++
+		}
+		if j > 0 {
+			n, _ := strconv.Atoi(q[:j])
+			b.WriteString(strconv.Itoa(n + off))
+			q = q[j:]
+		}
+	}
 }
 
 func conflictColumns(names []string) []clause.Column {

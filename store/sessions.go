@@ -44,16 +44,16 @@ func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, ttl
 //
 // One query, the session joined with its user: every socket's connect and
 // every REST request starts here, and a reconnect storm is mostly this
-// read (a second query for the user cost as much again). Not prepared:
-// the SQLite driver prepares each statement at every query anyway
+// read (a second query for the user cost as much again). The reads of
+// concurrent requests go as one query (readBatcher, read_batch.go). Not
+// prepared: the SQLite driver prepares each statement at every query anyway
 // (go-sqlite's stmt.query), and pgx caches its statements itself.
 func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (*Session, *jihat.User, error) {
-	var row sessionUserRow
-	res := s.db.WithContext(ctx).Raw(sessionUserQuery, tokenHash, s.now().UTC()).Scan(&row)
-	if res.Error != nil {
-		return nil, nil, res.Error
+	row, ok, err := s.sessions.get(ctx, tokenHash)
+	if err != nil {
+		return nil, nil, err
 	}
-	if res.RowsAffected == 0 {
+	if !ok {
 		return nil, nil, jihat.Errorf(jihat.EUNAUTHORIZED, "unauthorized")
 	}
 	u, err := s.user(&row.User)
@@ -66,16 +66,32 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (*Sess
 	return &Session{ID: row.SessionID, UserID: u.ID, ExpiresAt: row.SessionExpiresAt}, u, nil
 }
 
-// sessionUserQuery reads a live session and its user in one statement.
-const sessionUserQuery = `SELECT users.*, sessions.id AS session_id, sessions.expires_at AS session_expires_at
+// sessionUsers reads the live sessions with these token hashes, each with
+// its user, by token hash.
+func (s *Store) sessionUsers(ctx context.Context, hashes []string) (map[string]sessionUserRow, error) {
+	var rows []sessionUserRow
+	if err := s.rdb.WithContext(ctx).Raw(sessionUserQuery, hashes, s.now().UTC()).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]sessionUserRow, len(rows))
+	for _, r := range rows {
+		out[r.SessionTokenHash] = r
+	}
+	return out, nil
+}
+
+// sessionUserQuery reads live sessions and their users in one statement.
+const sessionUserQuery = `SELECT users.*, sessions.id AS session_id, sessions.expires_at AS session_expires_at,
+  sessions.token_hash AS session_token_hash
 FROM sessions JOIN users ON users.id = sessions.user_id
-WHERE sessions.token_hash = ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ?`
+WHERE sessions.token_hash IN ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ?`
 
 // sessionUserRow is a row of sessionUserQuery.
 type sessionUserRow struct {
 	User             userRow `gorm:"embedded"`
 	SessionID        string
 	SessionExpiresAt time.Time
+	SessionTokenHash string
 }
 
 // RevokeSession ends one session (logout) and audits it.

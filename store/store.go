@@ -42,13 +42,23 @@ type Config struct {
 
 // Store is the database. Safe for concurrent use.
 type Store struct {
-	db      *gorm.DB
+	db *gorm.DB
+	// rdb serves the reads of authentication and of the live connect path
+	// (SessionByTokenHash, UserByID, CaseAudiences, LastSeqs, Events): on
+	// SQLite a pool of read-only connections beside the one that writes (in
+	// WAL mode readers run during a commit and see every commit that
+	// returned before they began), so that neither every request's session
+	// lookup nor a reconnect storm's reads queue for the writer's
+	// connection or hold it; on PostgreSQL it is db.
+	rdb     *gorm.DB
 	crypt   *crypter
 	postgre bool
 	now     func() time.Time
 	log     *slog.Logger
 	chainer *chainer    // links audit entries after commit (audit.go)
 	group   *committers // group commit of case changes (group_commit.go)
+	// sessions batches the session reads of concurrent requests (sessions.go).
+	sessions *readBatcher[string, sessionUserRow]
 	// statsFromCases makes statistics read case_stats even where the daily
 	// rollup could answer (tests compare the two).
 	statsFromCases bool
@@ -77,6 +87,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		TranslateError:         true,
 	}
 	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger, chainer: newChainer(), group: newCommitters()}
+	s.sessions = &readBatcher[string, sessionUserRow]{read: s.sessionUsers, timeout: 10 * time.Second}
 	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		s.postgre = true
 		s.db, err = gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
@@ -91,6 +102,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// requests (issue 17's end-to-end profile).
 		sqlDB.SetMaxIdleConns(32)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		s.rdb = s.db
 	} else {
 		if cfg.DatabaseURL != "" {
 			return nil, fmt.Errorf("store: DATABASE_URL must start with postgres://")
@@ -112,6 +124,19 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// which is also what makes assignment and the audit chain safe there.
 		sqlDB, _ := s.db.DB()
 		sqlDB.SetMaxOpenConns(1)
+		if err := s.Ping(ctx); err != nil { // the writer sets WAL mode before any reader opens
+			s.Close()
+			return nil, err
+		}
+		rdsn := "file:" + filepath.Join(cfg.DataDir, "jihat.db") + "?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+		s.rdb, err = gorm.Open(sqlite.Open(rdsn), gcfg)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("store: open sqlite readers: %w", err)
+		}
+		rDB, _ := s.rdb.DB()
+		rDB.SetMaxOpenConns(sqliteReaders)
+		rDB.SetMaxIdleConns(sqliteReaders)
 	}
 	if cfg.GuardTransactions {
 		if err := s.guardTransactions(); err != nil {
@@ -143,12 +168,21 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.group.close()
 	s.chainer.close(s)
+	if s.rdb != nil && s.rdb != s.db {
+		if rDB, err := s.rdb.DB(); err == nil {
+			rDB.Close()
+		}
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
 	return sqlDB.Close()
 }
+
+// sqliteReaders is the size of SQLite's read pool (Store.rdb): the reads
+// it serves are short and CPU-bound, and each connection keeps a page cache.
+const sqliteReaders = 2
 
 // tx runs fn in one transaction and, when fn appended an audit entry and
 // the transaction committed, wakes the audit chainer.

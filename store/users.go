@@ -156,7 +156,7 @@ func (s *Store) UserByLogin(ctx context.Context, kind, value string) (*jihat.Use
 
 func (s *Store) userWhere(ctx context.Context, cond string, arg any) (*jihat.User, string, error) {
 	var r userRow
-	if err := s.db.WithContext(ctx).Where(cond, arg).Take(&r).Error; err != nil {
+	if err := s.rdb.WithContext(ctx).Where(cond, arg).Take(&r).Error; err != nil {
 		return nil, "", notFound(err)
 	}
 	u, err := s.user(&r)

@@ -9,6 +9,8 @@ import (
 	"io"
 	"maps"
 	"math/rand/v2"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -53,19 +55,25 @@ type MeetingReport struct {
 	// VoteAckByNode splits round 0 by the node the member is on (two
 	// nodes: members alternate, even ones on -url).
 	VoteAckByNode []LatencyStats `json:"vote_ack_by_node_ms,omitempty"`
-	Open          LatencyStats   `json:"open_seen_ms"`  // the motion opened → each member holds its tally
-	ChangeAck     LatencyStats   `json:"change_ack_ms"` // round 1: a fifth at once
-	ToAttendee    LatencyStats   `json:"vote_to_attendee_ms"`
-	ToEveryone    LatencyStats   `json:"vote_to_every_attendee_ms"` // the slowest socket of each probe
-	Tally         client.Tally   `json:"closed_tally"`
-	Stored        int            `json:"stored_votes"`
-	Exact         bool           `json:"exact"` // closed tally, stored votes and every rebuilt state agree
-	Retries       int64          `json:"retries"`
-	Refetches     int64          `json:"refetches"` // tally gaps read again whole
-	Reconnects    int64          `json:"reconnects"`
-	Problems      []string       `json:"problems,omitempty"`
-	StartedAt     string         `json:"started_at"`
-	FinishedSec   float64        `json:"seconds"`
+	// VoteSent is when each vote of round 0 left (its Vote call began),
+	// from the first one's leaving: how long this one process took to
+	// send them all. VoteAcked is when each ack arrived, from the same
+	// origin (its max: the whole storm).
+	VoteSent    LatencyStats `json:"vote_sent_ms"`
+	VoteAcked   LatencyStats `json:"vote_acked_ms"`
+	Open        LatencyStats `json:"open_seen_ms"`  // the motion opened → each member holds its tally
+	ChangeAck   LatencyStats `json:"change_ack_ms"` // round 1: a fifth at once
+	ToAttendee  LatencyStats `json:"vote_to_attendee_ms"`
+	ToEveryone  LatencyStats `json:"vote_to_every_attendee_ms"` // the slowest socket of each probe
+	Tally       client.Tally `json:"closed_tally"`
+	Stored      int          `json:"stored_votes"`
+	Exact       bool         `json:"exact"` // closed tally, stored votes and every rebuilt state agree
+	Retries     int64        `json:"retries"`
+	Refetches   int64        `json:"refetches"` // tally gaps read again whole
+	Reconnects  int64        `json:"reconnects"`
+	Problems    []string     `json:"problems,omitempty"`
+	StartedAt   string       `json:"started_at"`
+	FinishedSec float64      `json:"seconds"`
 }
 
 // attendee is one member in the room.
@@ -183,6 +191,7 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 	}
 	nodes := len(rep.URLs)
 	var byNode []*histogram
+	var sentAt, ackedAt []time.Time
 	round := func(r int, who func(int) bool) (LatencyStats, error) {
 		var idx []int
 		for i := range room {
@@ -194,10 +203,20 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		var first error
 		var mu sync.Mutex
 		byNode = []*histogram{newHistogram(), newHistogram()}
+		sentAt, ackedAt = make([]time.Time, len(idx)), make([]time.Time, len(idx))
+		// This one process stands in for a thousand devices, each with its
+		// own CPU and heap: its garbage collector must not run in the timed
+		// round (a collection here paused reading the acks of every member
+		// at once, and took CPU from the server on the same cores). It
+		// collects before the round and not during it (a round allocates a
+		// few MB); the server's collector runs as always.
+		runtime.GC()
+		gc := debug.SetGCPercent(-1)
 		st := timeAll(len(idx), func(k int) error {
 			t := time.Now()
 			err := vote(idx[k], final[idx[k]])
 			d := time.Since(t)
+			sentAt[k], ackedAt[k] = t, t.Add(d)
 			mu.Lock()
 			byNode[idx[k]%2].record(d)
 			mu.Unlock()
@@ -207,12 +226,18 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 			first = cmp(first, err)
 			mu.Unlock()
 		})
+		debug.SetGCPercent(gc)
 		return st, first
 	}
 	if rep.VoteAck, err = round(0, func(int) bool { return true }); err != nil {
 		return fmt.Errorf("round 0: %w", err)
 	}
-	l.logf("meeting: %d votes, ack p50 %.0f ms p99 %.0f ms", len(room), rep.VoteAck.P50, rep.VoteAck.P99)
+	rep.VoteSent, rep.VoteAcked = sinceFirst(sentAt, sentAt), sinceFirst(ackedAt, sentAt)
+	if len(sentAt) > 0 {
+		l.logf("meeting: round 0's first vote sent at %s", slices.MinFunc(sentAt, time.Time.Compare).UTC().Format("15:04:05.000000"))
+	}
+	l.logf("meeting: %d votes, ack p50 %.0f ms p99 %.0f ms; sent within %.0f ms, acked within %.0f ms (p50 %.0f)", len(room),
+		rep.VoteAck.P50, rep.VoteAck.P99, rep.VoteSent.Max, rep.VoteAcked.Max, rep.VoteAcked.P50)
 	if nodes == 2 {
 		rep.VoteAckByNode = []LatencyStats{byNode[0].stats(), byNode[1].stats()}
 		l.logf("meeting: by node: p50 %.0f / %.0f ms, p99 %.0f / %.0f ms", rep.VoteAckByNode[0].P50, rep.VoteAckByNode[1].P50,
@@ -506,6 +531,19 @@ func timeAll(n int, f func(i int) error, spread time.Duration, fail func(error))
 	return h.stats()
 }
 
+// sinceFirst is the distribution of times from the earliest of origin.
+func sinceFirst(times, origin []time.Time) LatencyStats {
+	h := newHistogram()
+	if len(origin) == 0 {
+		return h.stats()
+	}
+	first := slices.MinFunc(origin, time.Time.Compare)
+	for _, t := range times {
+		h.record(t.Sub(first))
+	}
+	return h.stats()
+}
+
 func cmp(first, err error) error {
 	if first != nil {
 		return first
@@ -535,6 +573,7 @@ func (r *MeetingReport) print(w io.Writer) {
 	p("settle (ping)", "%s", lat(r.Settle))
 	p("motion open → seen", "%s", lat(r.Open))
 	p("vote ack (all)", "%s", lat(r.VoteAck))
+	p("votes sent / acked", "within %.1f / %.1f ms of the first sent", r.VoteSent.Max, r.VoteAcked.Max)
 	for i, s := range r.VoteAckByNode {
 		p(fmt.Sprintf("vote ack (node %d)", i+1), "%s", lat(s))
 	}

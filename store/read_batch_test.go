@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestReadBatcher: callers that arrive while a read runs are read together
+// by the next, each gets its own key's row (or none), a failing read fails
+// its batch's callers only, and a panicking read fails them instead of
+// leaving the others waiting.
+func TestReadBatcher(t *testing.T) {
+	var reads, keys atomic.Int64
+	gate := make(chan struct{})
+	var first sync.Once
+	r := &readBatcher[int, string]{timeout: time.Second, read: func(ctx context.Context, ks []int) (map[int]string, error) {
+		first.Do(func() { <-gate }) // the first read waits until the others have queued
+		reads.Add(1)
+		keys.Add(int64(len(ks)))
+		out := map[int]string{}
+		for _, k := range ks {
+			switch {
+			case k == -1:
+				return nil, errors.New("broken")
+			case k == -2:
+				panic("read panicked")
+			case k%7 != 0: // multiples of 7 have no row
+				out[k] = fmt.Sprint("v", k)
+			}
+		}
+		return out, nil
+	}}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if v, ok, err := r.get(ctx, 1); v != "v1" || !ok || err != nil {
+			t.Errorf("get(1) = %q, %v, %v", v, ok, err)
+		}
+	})
+	for !func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.busy }() {
+		time.Sleep(time.Millisecond) // until the first read is under way
+	}
+	const n = 50
+	for i := range n {
+		wg.Go(func() {
+			k := 100 + i%25 // every key asked twice
+			v, ok, err := r.get(ctx, k)
+			if err != nil || ok != (k%7 != 0) || ok && v != fmt.Sprint("v", k) {
+				t.Errorf("get(%d) = %q, %v, %v", k, v, ok, err)
+			}
+		})
+	}
+	for {
+		r.mu.Lock()
+		queued := r.open != nil && r.open.n == n
+		r.mu.Unlock()
+		if queued {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(gate)
+	wg.Wait()
+	if reads.Load() != 2 || keys.Load() != 26 {
+		t.Errorf("%d reads of %d keys; want 2 reads of 26 keys (the 50 queued callers' 25 keys read once)", reads.Load(), keys.Load())
+	}
+	if _, _, err := r.get(ctx, -1); err == nil {
+		t.Error("a failed read gave no error")
+	}
+	if _, _, err := r.get(ctx, -2); err == nil {
+		t.Error("a panicking read gave no error")
+	}
+	if v, ok, err := r.get(ctx, 3); v != "v3" || !ok || err != nil {
+		t.Errorf("after failures get(3) = %q, %v, %v", v, ok, err)
+	}
+}
