@@ -36,7 +36,7 @@ type Config struct {
 	Now func() time.Time
 	// GuardTransactions makes a statement that a goroutine runs outside the
 	// transaction it holds open panic instead of waiting (tx_guard.go). The
-	// tests set it; it costs a stack read per statement.
+	// tests set it; it costs a stack read per transaction.
 	GuardTransactions bool
 }
 
