@@ -190,9 +190,7 @@ func (c *conn) drain() {
 			c.mu.Unlock()
 			return
 		}
-		batch, queuedAt, space := c.pending, c.queuedAt, c.space
-		c.pending, c.spare = c.spare, nil
-		c.h.backlog.Add(-int64(len(batch)))
+		batch, queuedAt, space := c.takePending()
 		c.mu.Unlock()
 		signal(space)
 		n, err := c.w.writeFrames(batch, c.closing.Load)
@@ -260,4 +258,14 @@ func itoa(n uint64) string {
 			return string(b[i:])
 		}
 	}
+}
+
+// takePending takes c's queued frames off for one write (c.mu held): the
+// previous batch's array takes their place, and the hub's backlog drops by
+// them.
+func (c *conn) takePending() (batch [][]byte, queuedAt int64, space chan struct{}) {
+	batch, queuedAt, space = c.pending, c.queuedAt, c.space
+	c.pending, c.spare = c.spare, nil
+	c.h.backlog.Add(-int64(len(batch)))
+	return batch, queuedAt, space
 }

@@ -190,9 +190,7 @@ func (c *conn) writePooled(l *writeLoop) {
 		go c.drain()
 		return
 	}
-	batch, queuedAt, space := c.pending, c.queuedAt, c.space
-	c.pending, c.spare = c.spare, nil
-	c.h.backlog.Add(-int64(len(batch)))
+	batch, queuedAt, space := c.takePending()
 	c.mu.Unlock()
 	signal(space)
 	n, rest, err := c.w.(pooledWriter).tryWriteFrames(batch, c.closing.Load)

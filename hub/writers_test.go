@@ -64,7 +64,7 @@ func TestWriteLoopNotStalledBySlowClient(t *testing.T) {
 		got = append(got, seqs(t, fast, channel, 1)...)
 	}
 	checkDense(t, "fast subscriber", got)
-	if v := counterValue(t, reg, "jihat_hub_slow_writes_total"); v == 0 {
+	if v := hub.Gathered(t, reg, "jihat_hub_slow_writes_total"); v == 0 {
 		t.Fatal("no write was handed to the slow client's own goroutine: its buffers never filled?")
 	}
 
@@ -75,19 +75,4 @@ func TestWriteLoopNotStalledBySlowClient(t *testing.T) {
 		}
 	}
 	checkDense(t, "slow subscriber", got)
-}
-
-func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() == name {
-			return mf.GetMetric()[0].GetCounter().GetValue()
-		}
-	}
-	t.Fatalf("no metric %s", name)
-	return 0
 }
