@@ -226,6 +226,8 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 			slowest = max(slowest, at.Sub(sent))
 		}
 		worst.record(slowest)
+		l.logf("meeting: probe %d sent %s, version %d, every attendee after %.1f ms", k, sent.UTC().Format("15:04:05.000000"),
+			m.Tally.Version, float64(slowest.Microseconds())/1000)
 		time.Sleep(300 * time.Millisecond)
 	}
 	rep.ToAttendee, rep.ToEveryone = all.stats(), worst.stats()
