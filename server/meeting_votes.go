@@ -1,11 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
 	"github.com/jihat/jihat"
+	"github.com/jihat/jihat/hub"
 	"github.com/jihat/jihat/store"
 )
 
@@ -48,4 +51,37 @@ func (b *voteBatcher) commit(motionID string, casts []store.VoteCast) ([]store.V
 			slog.String("began", t0.UTC().Format("15:04:05.000000")), slog.Duration("took", d))
 	}
 	return outs, err
+}
+
+// voteCommand is the data of a "vote" command on meeting:<id>.
+type voteCommand struct {
+	MotionID string `json:"motion_id"`
+	Choice   string `json:"choice"`
+	Receipt  string `json:"receipt"`
+}
+
+// vote runs a "vote" command of userID through the same service as REST.
+// A vote reads nothing before its batch: the batch's transaction checks the
+// voter (an active member with a voting seat, present) and the user is
+// read only to word a refusal (castVote).
+func (b liveBackend) vote(ctx context.Context, userID string, env hub.Envelope) (any, error) {
+	ch, err := jihat.ParseChannel(env.Channel)
+	if err != nil || ch.Kind != jihat.ChannelMeeting {
+		return nil, jihat.Invalid(map[string]string{"channel": "invalid_value"})
+	}
+	var cmd voteCommand
+	dec := json.NewDecoder(bytes.NewReader(env.Data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cmd); err != nil {
+		return nil, jihat.Errorf(jihat.EINVALID, "malformed_json")
+	}
+	if !jihat.IsUUID(cmd.MotionID) {
+		return nil, jihat.Invalid(map[string]string{"motion_id": "invalid_value"})
+	}
+	ref, err := b.s.motionCache.get(ctx, b.s.store, cmd.MotionID)
+	if err != nil || ref.meetingID != ch.ID {
+		return nil, hidden()
+	}
+	a := jihat.AuditEntry{ActorID: userID, Details: `{"via":"ws"}`}
+	return b.s.castVote(ctx, userID, nil, a, cmd.MotionID, cmd.Choice, cmd.Receipt)
 }
