@@ -13,9 +13,10 @@
 # PostgreSQL and Redis call setsid() and are raised by a loop (as
 # scripts/meeting-bench.sh does). JIHAT [bin/jihat] is the server binary;
 # PROFILE=1 takes a 12 s CPU profile of the server under load (OUT/cpu.pprof)
-# and the CPU of every process over 5 s mid-run (OUT/top.txt). PGSTAT=1
+# and of the load generator (OUT/load-cpu.pprof), and the CPU of every process over 5 s mid-run (OUT/top.txt). PGSTAT=1
 # (postgres) restarts PostgreSQL with pg_stat_statements and writes the
-# statements by total time to OUT/pgstat.txt after the run.
+# statements by total time to OUT/pgstat.txt after the run; PGCONF adds lines
+# to postgresql.conf then (e.g. auto_explain settings; the log is OUT/postgres.log).
 # OUT [/tmp/persist-bench.<time>] keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +41,8 @@ if [[ $BACKEND == postgres ]]; then
 	STATE=$JIHAT_TEST_STATE_DIR
 	if [[ ${PGSTAT:-0} == 1 ]]; then
 		PGD=$STATE/pg/data PGU=$(stat -c %U "$STATE/pg/data")
-		echo "shared_preload_libraries = 'pg_stat_statements'" >>"$PGD/postgresql.conf"
-		(cd "$STATE/pg" && runuser -u "$PGU" -- "$(dirname "$(command -v pg_ctl)")/pg_ctl" -D "$PGD" -w restart >/dev/null)
+		printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track_planning = on\n%s\n" "${PGCONF:-}" >>"$PGD/postgresql.conf"
+		(cd "$STATE/pg" && runuser -u "$PGU" -- "$(dirname "$(command -v pg_ctl)")/pg_ctl" -D "$PGD" -l "$STATE/pg/postgres.log" -w restart >/dev/null)
 		psql -X -q "$JIHAT_TEST_DATABASE_URL" -c 'CREATE EXTENSION pg_stat_statements' >/dev/null
 	fi
 	raise_services "$STATE" # with this session (bench-lib.sh)
@@ -66,15 +67,38 @@ fi
 if [[ ${PROFILE:-0} == 1 ]]; then
 	(sleep 5 && curl -fs -o "$OUT/cpu.pprof" "http://127.0.0.1:$((PORT + 1))/debug/pprof/profile?seconds=12") &
 	PIDS+=($!)
+	(sleep 5 && curl -fs -o "$OUT/load-cpu.pprof" "http://127.0.0.1:$((PORT + 2))/debug/pprof/profile?seconds=12") &
+	PIDS+=($!)
+	ARGS+=(-pprof 127.0.0.1:$((PORT + 2)))
 	(sleep 10 && top -b -n 2 -d 5 -w 200 >"$OUT/top.txt") & # CPU by process over 5 s mid-run
 	PIDS+=($!)
 fi
+# CPU per comment of each process (clock ticks of utime+stime from /proc):
+# the server, PostgreSQL (postmaster and its children), Redis, and the load
+# generator (this shell's reaped children, via times).
+ticks() { local t=0 p; for p in "$@"; do [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+pg_pids() { [[ -n $STATE ]] || return 0; local pm; pm=$(head -1 "$STATE/pg/data/postmaster.pid"); echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"; }
+redis_pid() { [[ -n $STATE ]] && awk '$1 == "pidfile" {print $2}' "$JIHAT_TEST_REDIS_CONF" | xargs cat 2>/dev/null || true; }
+child_ticks() { awk 'NR == 2 {gsub(/[ms]/, " "); print int(($1 * 60 + $2 + $3 * 60 + $4) * 100)}' "$1"; } # times's output, in 1/100 s
+times >"$OUT/times0" # not in a subshell: its children would be the subshell's
+T0=($(ticks $SERVER) $(ticks $(pg_pids)) $(ticks $(redis_pid)) $(child_ticks "$OUT/times0"))
 bin/jihat-load -url $B -conns "$CONNS" -channels "$CHANNELS" -rate "$RATE" -via rest -publishers "$PUBLISHERS" \
 	-duration "$DURATION" -server-pid $SERVER "${ARGS[@]}" 2>"$OUT/load.log" | tee "$OUT/report.txt"
+times >"$OUT/times1"
+T1=($(ticks $SERVER) $(ticks $(pg_pids)) $(ticks $(redis_pid)) $(child_ticks "$OUT/times1"))
+N=$(awk '/^published/ {print $2}' "$OUT/report.txt")
+HZ=100 # ticks from /proc are in getconf CLK_TCK (100 on Linux), times's in 1/100 s
+awk -v n="$N" -v hz="$HZ" -v a="${T0[*]}" -v b="${T1[*]}" 'BEGIN { split(a, x, " "); split(b, y, " "); split("server postgres redis load", k, " ")
+	if (n < 1) exit; s = "CPU ms per comment:"; t = 0
+	for (i = 1; i <= 4; i++) { v = (y[i] - x[i]) * 1000 / hz / n; t += v; s = s sprintf(" %s %.3f", k[i], v) }
+	printf "%s, total %.3f (whole run incl. connecting)\n", s, t }' | tee -a "$OUT/report.txt"
 log "$(uptime)"
 if [[ ${PGSTAT:-0} == 1 ]]; then
-	psql -X "$JIHAT_TEST_DATABASE_URL" -c "SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+	psql -X "$JIHAT_TEST_DATABASE_URL" -c "SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 40) AS kind, count(*) AS shapes,
+		sum(calls) AS calls, round(sum(total_plan_time)) AS plan_ms, round(sum(total_exec_time)) AS exec_ms, sum(rows) AS rows
+		FROM pg_stat_statements GROUP BY 1 ORDER BY sum(total_plan_time) + sum(total_exec_time) DESC LIMIT 15" -c "SELECT calls, plans, round(total_plan_time) AS plan_ms, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
 		rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements
 		ORDER BY total_exec_time DESC LIMIT 40" -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_dead_tup,
 		pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables ORDER BY n_tup_upd DESC LIMIT 8" >"$OUT/pgstat.txt"
+	cp "$STATE/pg/postgres.log" "$OUT/postgres.log" 2>/dev/null || true
 fi

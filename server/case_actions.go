@@ -2,27 +2,12 @@ package server
 
 import (
 	"context"
-
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/jihat/jihat"
 )
-
-// callerAndID reads the signed-in caller and the ID in path parameter
-// "id" (a case's, an entity's).
-func callerAndID(c *fiber.Ctx) (*jihat.User, string, error) {
-	u, err := requireUser(c)
-	if err != nil {
-		return nil, "", err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	return u, id, nil
-}
 
 // caseAction parses the caller, the case ID and the body of a case action.
 func caseAction(c *fiber.Ctx, req any) (*jihat.User, string, error) {

@@ -57,3 +57,17 @@ func pathID(c *fiber.Ctx, name string) (string, error) {
 	// request reuses, and IDs outlive the request (coalescers, goroutines).
 	return strings.Clone(strings.ToLower(id)), nil
 }
+
+// callerAndID reads the signed-in caller and the ID in path parameter
+// "id" (a case's, a meeting's, a service's...).
+func callerAndID(c *fiber.Ctx) (*jihat.User, string, error) {
+	u, err := requireUser(c)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	return u, id, nil
+}

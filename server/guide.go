@@ -103,11 +103,7 @@ func (s *Server) createService(c *fiber.Ctx) error {
 
 // updateService: PATCH /api/v1/services/{id} (its entity's admins): the draft.
 func (s *Server) updateService(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -124,11 +120,7 @@ func (s *Server) updateService(c *fiber.Ctx) error {
 
 // publishService: POST /api/v1/services/{id}/publish → the next version.
 func (s *Server) publishService(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -141,11 +133,7 @@ func (s *Server) publishService(c *fiber.Ctx) error {
 
 // serviceVersions: GET /api/v1/services/{id}/versions (its editors).
 func (s *Server) serviceVersions(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}

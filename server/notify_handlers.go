@@ -45,11 +45,7 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 // readNotification: POST /api/v1/notifications/{id}/read. Someone else's
 // notification is 404.
 func (s *Server) readNotification(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}

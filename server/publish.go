@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 
 	"github.com/jihat/jihat"
 	"github.com/jihat/jihat/hub"
@@ -55,14 +56,24 @@ func (s *Server) publish(ctx context.Context, c *jihat.Case, actor *jihat.User, 
 			continue
 		}
 		aud := jihat.CaseAudience(c, e.Visibility)
-		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload, Audience: &aud})
+		// The event's channels at once: each publish waits for its Redis
+		// round trip, and concurrent ones go in one pipeline
+		// (internal/redisbatch), so an event costs one round trip instead
+		// of three on the path that publishes a case's events one after
+		// another (store's publishLoop). Each channel still gets the
+		// events in order: the next event waits for these.
+		var wg sync.WaitGroup
 		// Feed entries carry the event's ID as their key: a supervisor
 		// whose subscription starts with the feed's latest events from the
 		// database gets each once (hub.Event.Key).
-		s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload, Audience: &aud})
+		wg.Go(func() {
+			s.live(ctx, jihat.EntityFeedChannel(e.EntityID), hub.Event{Key: e.ID, Data: payload, Audience: &aud})
+		})
 		if e.Visibility == jihat.VisibilityPublic {
-			s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud})
+			wg.Go(func() { s.live(ctx, jihat.FeedChannel, hub.Event{Key: e.ID, Data: payload, Audience: &aud}) })
 		}
+		s.live(ctx, e.Channel, hub.Event{Seq: e.Seq, Data: payload, Audience: &aud})
+		wg.Wait()
 	}
 	return views
 }

@@ -79,11 +79,7 @@ func (s *Server) statsCases(c *fiber.Ctx) error {
 
 // statsReport: GET /api/v1/stats/entities/{id}/report?format=html|csv.
 func (s *Server) statsReport(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -195,11 +191,7 @@ func (s *Server) SetReportSchedule(ctx context.Context, u *jihat.User, a jihat.A
 }
 
 func (s *Server) getReportSchedule(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -211,11 +203,7 @@ func (s *Server) getReportSchedule(c *fiber.Ctx) error {
 }
 
 func (s *Server) putReportSchedule(c *fiber.Ctx) error {
-	u, err := requireUser(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	u, id, err := callerAndID(c)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/jihat/jihat"
 )
@@ -101,12 +100,15 @@ func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error)
 		return g, nil
 	}
 	slices.Sort(ids)
-	q := tx
-	if s.postgre {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
+	// On PostgreSQL each list is one array parameter: one statement text
+	// (prepared and planned once) for any number of cases, not one per
+	// length (group_arrays.go).
 	var rows []caseRow
-	if err := q.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+	q := tx.Where("id IN ?", ids).Order("id")
+	if s.postgre {
+		q = tx.Raw(`SELECT * FROM cases WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+	}
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {
@@ -122,7 +124,11 @@ func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error)
 		}
 	}
 	var seqs []channelSeqRow
-	if err := tx.Where("channel IN ?", channels).Find(&seqs).Error; err != nil {
+	q = tx.Where("channel IN ?", channels)
+	if s.postgre {
+		q = tx.Raw(`SELECT * FROM channel_seqs WHERE channel = ANY($1)`, channels)
+	}
+	if err := q.Find(&seqs).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range seqs {

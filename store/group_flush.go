@@ -25,11 +25,7 @@ const maxOneVars = 60000
 // statement, and empties what it wrote; false when it wrote nothing
 // because the group is too big (the caller then flushes as usual).
 func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
-	type part struct {
-		sql  string
-		vars []any
-	}
-	var parts []part
+	var parts []sqlPart
 	total := 0
 	dry := tx.Session(&gorm.Session{DryRun: true, NewDB: true})
 	add := func(q *gorm.DB, n int, rows any) error {
@@ -40,12 +36,15 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 		if st.Error != nil {
 			return st.Error
 		}
-		parts = append(parts, part{st.SQL.String(), st.Vars})
+		parts = append(parts, sqlPart{st.SQL.String(), st.Vars})
 		total += len(st.Vars)
 		return nil
 	}
-	upsert := func(cols ...string) *gorm.DB {
-		return dry.Clauses(clause.OnConflict{Columns: conflictColumns(cols), DoUpdates: clause.AssignmentColumns([]string{"last_seq"})})
+	addArrays := func(n int, p func() sqlPart) {
+		if n > 0 {
+			parts = append(parts, p())
+			total += len(parts[len(parts)-1].vars)
+		}
 	}
 	var days []caseDayRow
 	var months []caseMonthRow
@@ -61,11 +60,7 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 	steps := []error{
 		add(dry, len(b.cases), &b.cases),
 		add(dry, len(b.seqs), &b.seqs),
-		add(dry, len(b.events), &b.events),
 		add(dry, len(b.outbox), &b.outbox),
-		add(dry, len(b.audit), &b.audit),
-		add(dry, len(b.words), &b.words),
-		add(upsert("channel"), len(b.counters), &b.counters),
 		add(dry, len(g.stats), &g.stats),
 		add(dry.Clauses(addOnConflict("case_stats_daily", dayKeyCols)), len(days), &days),
 		add(dry.Clauses(addOnConflict("case_stats_monthly", monthKeyCols)), len(months), &months),
@@ -75,11 +70,12 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 			return false, err
 		}
 	}
-	if len(b.touches) > 0 { // other rows of cases than the new ones (b.cases)
-		sql, vars := touchSQL(true, b.touches)
-		parts = append(parts, part{sql, vars})
-		total += len(vars)
-	}
+	// The rows of every comment: one array per column (group_arrays.go).
+	addArrays(len(b.events), func() sqlPart { return eventsPart(b.events) })
+	addArrays(len(b.audit), func() sqlPart { return auditPart(b.audit) })
+	addArrays(len(b.words), func() sqlPart { return wordsPart(b.words) })
+	addArrays(len(b.counters), func() sqlPart { return countersPart(b.counters) })
+	addArrays(len(b.touches), func() sqlPart { return touchesPart(b.touches) }) // other rows of cases than the new ones (b.cases)
 	if total > maxOneVars || len(b.liteWords) > 0 {
 		return false, nil
 	}
