@@ -41,6 +41,12 @@ type LiveConfig struct {
 	MaxHeld int
 	// ReadLimit is the largest message accepted from the server [1 MiB].
 	ReadLimit int64
+	// OnMessage, when set, is given every message, in order, instead of
+	// the Events channel: one call at a time, on the Live's own goroutines
+	// (mostly the one that reads the socket), so it must return quickly
+	// (the socket is not read meanwhile) and must not call the Live. Events then only closes when the Live ends. It
+	// spares a goroutine hand-off per message (jihat-load's subscribers).
+	OnMessage func(Message)
 }
 
 func (c *LiveConfig) setDefaults() {
@@ -255,6 +261,12 @@ func (l *Live) emit(msgs ...Message) {
 // emitLocked is emit with emitMu held.
 func (l *Live) emitLocked(msgs []Message) {
 	if l.eventsClosed {
+		return
+	}
+	if on := l.cfg.OnMessage; on != nil {
+		for _, m := range msgs {
+			on(m)
+		}
 		return
 	}
 	for _, m := range msgs {

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,31 @@ type liveConn struct {
 }
 
 func (lc *liveConn) close() { lc.ws.CloseNow() }
+
+// frameBuffer is a socket's read buffer, reused from message to message:
+// websocket.Conn.Read (io.ReadAll) allocates and grows a new slice for
+// each, which at tens of thousands of frames a second was the largest part
+// of a client's garbage.
+type frameBuffer struct{ b bytes.Buffer }
+
+// maxKeptBuffer is the largest read buffer kept for the next message.
+const maxKeptBuffer = 64 << 10
+
+// read returns ws's next message, valid until the next read.
+func (fb *frameBuffer) read(ws *websocket.Conn) ([]byte, error) {
+	_, r, err := ws.Reader(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	if fb.b.Cap() > maxKeptBuffer {
+		fb.b = bytes.Buffer{}
+	}
+	fb.b.Reset()
+	if _, err := fb.b.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return fb.b.Bytes(), nil
+}
 
 // wsURL is the /ws URL of the server: ws(s)://host/prefix/ws.
 func (c *Client) wsURL() string {
@@ -187,16 +213,19 @@ func (l *Live) sleep(d time.Duration) bool {
 func (l *Live) serve(lc *liveConn) error {
 	l.attach(lc)
 	var err error
+	var buf frameBuffer
 	for {
 		var data []byte
-		_, data, err = lc.ws.Read(context.Background())
-		if err != nil {
+		if data, err = buf.read(lc.ws); err != nil {
 			break
 		}
 		f, derr := decodeFrame(data)
 		if derr != nil {
 			continue // not JSON: nothing to deliver
 		}
+		// The frame's data is handed on (Events); the buffer is read into
+		// again: data gets a copy of its own, the one allocation of a frame.
+		f.Data = bytes.Clone(f.Data)
 		l.handle(lc, &f)
 	}
 	lc.close()

@@ -144,11 +144,10 @@ func (b liveBackend) authorize(ctx context.Context, p hub.Principal, channel str
 	case jihat.ChannelCase, jihat.ChannelCaseStaff:
 		// The case's audience (five columns), not the whole case: the same
 		// rule as canSeeCase and canSeeInternal, which are CanRead of it.
-		auds, err := b.s.store.CaseAudiences(ctx, []string{ch.ID})
+		aud, ok, err := b.s.store.CaseAudience(ctx, ch.ID)
 		if store.Unavailable(err) {
 			return err
 		}
-		aud, ok := auds[ch.ID]
 		if err != nil || !ok || !jihat.CanRead(u, aud) {
 			return hidden()
 		}

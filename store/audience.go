@@ -15,6 +15,15 @@ type audienceRow struct {
 	AssigneeID   *string
 }
 
+// CaseAudience returns the public audience of case id (ok false when the
+// case does not exist). The reads of concurrent callers go as one
+// CaseAudiences query (read_batch.go: each caller is answered by a query
+// that started after it asked): a reconnect storm's subscribes ask it of
+// the same few cases thousands of times a second.
+func (s *Store) CaseAudience(ctx context.Context, id string) (jihat.Audience, bool, error) {
+	return s.audiences.get(ctx, id)
+}
+
 // CaseAudiences returns the public audience (jihat.CaseAudience) of each of
 // the cases ids that exists, in one query: the live feeds scope every
 // replayed event by it.

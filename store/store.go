@@ -59,6 +59,9 @@ type Store struct {
 	group   *committers // group commit of case changes (group_commit.go)
 	// sessions batches the session reads of concurrent requests (sessions.go).
 	sessions *readBatcher[string, sessionUserRow]
+	// audiences batches the case audience reads of concurrent live
+	// subscribes (audience.go).
+	audiences *readBatcher[string, jihat.Audience]
 	// statsFromCases makes statistics read case_stats even where the daily
 	// rollup could answer (tests compare the two).
 	statsFromCases bool
@@ -88,6 +91,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger, chainer: newChainer(), group: newCommitters()}
 	s.sessions = &readBatcher[string, sessionUserRow]{read: s.sessionUsers, timeout: 10 * time.Second}
+	s.audiences = &readBatcher[string, jihat.Audience]{read: s.CaseAudiences, timeout: 10 * time.Second}
 	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		s.postgre = true
 		s.db, err = gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)

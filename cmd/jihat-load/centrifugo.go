@@ -183,8 +183,9 @@ func (c *cfConn) read(onPush func(*cfPush)) {
 		c.mu.Unlock()
 	}()
 	ctx := context.Background()
+	var buf bytes.Buffer // reused: pushes are handled before the next read, replies decoded into copies
 	for {
-		_, data, err := c.ws.Read(ctx)
+		data, err := readInto(&buf, c.ws)
 		if err != nil {
 			return
 		}
@@ -223,6 +224,22 @@ func (c *cfConn) read(onPush func(*cfPush)) {
 			}
 		}
 	}
+}
+
+// readInto reads ws's next message into buf (emptied first) and returns
+// it, valid until the next read: the load generator reads each server's
+// frames this way (the Go SDK does too, client/live_conn.go), instead of a
+// new slice per message (websocket.Conn.Read).
+func readInto(buf *bytes.Buffer, ws *websocket.Conn) ([]byte, error) {
+	_, r, err := ws.Reader(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func (c *cfConn) close() { c.ws.Close(websocket.StatusNormalClosure, "") }

@@ -90,7 +90,10 @@ func (l *load) traffic(ctx context.Context) (*Report, error) {
 			return err
 		}
 		ch, u := l.subscriber(i)
-		live, err := u.c.ConnectConfig(ctx, client.LiveConfig{EventBuffer: 1024, HandshakeTimeout: l.cfg.Timeout})
+		s := &sub{ch: ch, done: make(chan struct{})}
+		// Each delivery is recorded on the socket's reading goroutine, as
+		// the Centrifugo subscribers' are (cfSubscriber): no hand-off.
+		live, err := u.c.ConnectConfig(ctx, client.LiveConfig{HandshakeTimeout: l.cfg.Timeout, OnMessage: s.onMessage(cnt)})
 		if err != nil {
 			return err
 		}
@@ -101,8 +104,8 @@ func (l *load) traffic(ctx context.Context) (*Report, error) {
 		if u != ch.owner {
 			watchers.Add(1)
 		}
-		s := &sub{live: live, ch: ch, done: make(chan struct{})}
-		go s.consume(cnt)
+		s.live = live
+		go s.wait()
 		subs[i] = s
 		return nil
 	})
@@ -157,11 +160,11 @@ func (l *load) traffic(ctx context.Context) (*Report, error) {
 	return rep, nil
 }
 
-// consume reads a subscriber's messages until its Live ends.
-func (s *sub) consume(cnt *counters) {
-	defer close(s.done)
+// onMessage returns the handler of a subscriber's messages (its Live's
+// OnMessage: one call at a time, in order).
+func (s *sub) onMessage(cnt *counters) func(client.Message) {
 	var last int64
-	for m := range s.live.Events() {
+	return func(m client.Message) {
 		switch m := m.(type) {
 		case *client.Event:
 			if m.Seq <= last {
@@ -170,7 +173,7 @@ func (s *sub) consume(cnt *counters) {
 			last = m.Seq
 			sent, ok := stamp(m.Data)
 			if !ok {
-				continue
+				return
 			}
 			s.got.Add(1)
 			cnt.deliveredAt(sent, time.Now().UnixNano())
@@ -180,6 +183,13 @@ func (s *sub) consume(cnt *counters) {
 			cnt.unsubscribed.Add(1)
 		}
 	}
+}
+
+// wait marks the subscriber done when its Live has ended.
+func (s *sub) wait() {
+	for range s.live.Events() {
+	}
+	close(s.done)
 }
 
 // stamp finds the send time in a comment event's data without decoding all
