@@ -38,10 +38,14 @@ const maxGroup = 256
 // (touches, one WITH statement, batched session reads), end to end on two
 // cores 1 and 2 committers took 1,060–1,350 comments/s, 4 took 920–1,020 and
 // 8 took 820 (persist-bench.sh, one window, load 6–11): fewer, bigger groups
-// cost less per comment. 2 rather than 1: a slow group then holds up half
-// the cases, not all, and case creation (8 departments) was 1,500/s with 2,
-// 1,200 with 1 and 1,140 with 4.
-var pgCommitters = 2
+// cost less per comment. Session 5 kept 2 (a slow group then holds up half
+// the cases, not all; case creation was 1,500/s with 2, 1,200 with 1). Once
+// a group's rows went as arrays (group_arrays.go), 1 committer took
+// 1,340–1,484 comments/s at 0.17–0.18 ms of PostgreSQL CPU per comment
+// against 1,144–1,395 at 0.21–0.28 with 2 (alternating, load 15–18), and
+// case creation (8 departments, 64 creators) 1,432–1,655/s against
+// 1,355–1,754: 1.
+var pgCommitters = 1
 
 // caseChange is one UpdateCase, or one CreateCase (create not nil),
 // waiting for its group.

@@ -16,7 +16,7 @@ import (
 )
 
 // JIHAT_BENCH_PG_COMMITTERS, when set, is how many group committers the
-// PostgreSQL stores of the benchmarks start (default 2), to compare.
+// PostgreSQL stores of the benchmarks start (default 1), to compare.
 func init() {
 	if n, _ := strconv.Atoi(os.Getenv("JIHAT_BENCH_PG_COMMITTERS")); n > 0 {
 		store.SetPGCommitters(n)
