@@ -15,8 +15,8 @@
 # instead of CPU profiles: `go tool trace` shows when each goroutine ran, read, wrote and waited),
 # ALLOCS [0] (1: with PROFILE=1, the allocations of node 1 and of jihat-load from PROF_AT to the end of
 # round 0's votes instead: allocs0/1.prof, load-allocs0/1.prof; `go tool pprof -diff_base allocs0.prof allocs1.prof`),
-# PGSTAT [0] (1: PostgreSQL loads pg_stat_statements; its top statements from the settled room on go
-# to $OUT/pgstat.txt),
+# PGSTAT [0] (1: PostgreSQL loads pg_stat_statements and auto_explain; its top statements from the settled
+# room on go to $OUT/pgstat.txt, the plans of statements over 40 ms to $OUT/postgres.log),
 # LOG_LEVEL [warn] (debug: each vote batch's size, start and time in $OUT/node<n>.log),
 # OUT [/tmp/meeting-bench.<time>].
 set -euo pipefail
@@ -38,10 +38,12 @@ cleanup() {
 trap cleanup EXIT
 pgsql() { psql -X -q -h 127.0.0.1 -d "$JIHAT_TEST_DATABASE_URL" "$@"; }
 if [[ ${PGSTAT:-0} == 1 ]]; then
-	pgsql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+	pgsql -c "ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain" >/dev/null
 	pgdata=$JIHAT_TEST_STATE_DIR/pg/data
 	runuser -u "$(stat -c %U "$pgdata")" -- pg_ctl -D "$pgdata" -w restart -l "$JIHAT_TEST_STATE_DIR/pg/postgres.log" >/dev/null
 	pgsql -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
+	pgsql -c "ALTER SYSTEM SET auto_explain.log_min_duration = '40ms'" -c "ALTER SYSTEM SET auto_explain.log_analyze = on" \
+		-c 'SELECT pg_reload_conf()' >/dev/null
 fi
 # PostgreSQL and Redis raised with this session (bench-lib.sh).
 raise_services "$JIHAT_TEST_STATE_DIR"
@@ -106,5 +108,6 @@ if [[ ${PGSTAT:-0} == 1 ]]; then
 	pgsql -c "SELECT calls, round(total_exec_time::numeric, 1) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
 		left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
 		FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40" >"$OUT/pgstat.txt" 2>&1 || true
+	cp "$JIHAT_TEST_STATE_DIR/pg/postgres.log" "$OUT/postgres.log" 2>/dev/null || true
 fi
 exit $rc

@@ -155,7 +155,9 @@ func (t *tallyCoalescer) changed(motionID string) {
 func (t *tallyCoalescer) send(motionID string, st *coalesced) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	t0 := time.Now()
 	t.hold(ctx, motionID)
+	t1 := time.Now()
 	t.c.mu.Lock()
 	since := st.sent
 	t.c.mu.Unlock()
@@ -169,10 +171,14 @@ func (t *tallyCoalescer) send(motionID string, st *coalesced) {
 		t.c.forget(st)
 		return
 	}
+	t2 := time.Now()
 	t.publish(ctx, mo, since)
 	t.c.mu.Lock()
 	st.sent = max(st.sent, mo.Tally.Version)
 	t.c.mu.Unlock()
+	t.s.log.Debug("tally: sent", slog.String("motion", motionID), slog.Int64("version", mo.Tally.Version),
+		slog.String("began", t0.UTC().Format("15:04:05.000000")), slog.Duration("hold", t1.Sub(t0)),
+		slog.Duration("read", t2.Sub(t1)), slog.Duration("publish", time.Since(t2)))
 }
 
 // hold delays a tally while a storm of votes on motionID is being

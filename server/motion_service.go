@@ -181,7 +181,6 @@ func (s *Server) castVote(ctx context.Context, userID string, u *jihat.User, a j
 		}
 		return nil, o.Err
 	}
-	s.tallies.changed(id)
 	r := &voteResult{MotionID: id, Receipt: o.Receipt}
 	if !ref.secret {
 		r.Choice = string(c)

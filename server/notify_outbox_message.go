@@ -22,34 +22,48 @@ type recipient struct {
 	data      notify.TemplateData
 }
 
-// deliverChannels sends message m on each of its recipient's channels not
-// already done, and returns what each did. An error concerns the message as
-// a whole (Permanent when its recipient is gone).
-func (s *Server) deliverChannels(ctx context.Context, m *store.OutboxMessage) ([]store.Delivery, error) {
-	r, err := s.recipient(ctx, m)
-	if err != nil {
+// recipientReads reads what rendering a batch's messages needs; an
+// entity and its templates are read once per batch.
+type recipientReads struct {
+	s         *Server
+	entities  map[string]*jihat.Entity
+	templates map[string][]store.Template // by entity ID and kind
+}
+
+func newRecipientReads(s *Server) *recipientReads {
+	return &recipientReads{s: s, entities: map[string]*jihat.Entity{}, templates: map[string][]store.Template{}}
+}
+
+// entity returns entity id (nil when it is gone).
+func (rr *recipientReads) entity(ctx context.Context, id string) (*jihat.Entity, error) {
+	if e, ok := rr.entities[id]; ok {
+		return e, nil
+	}
+	e, err := rr.s.store.Entity(ctx, id)
+	if err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
 		return nil, err
 	}
-	prefs, err := s.store.NotificationPrefs(ctx, r.user.ID)
-	if err != nil {
-		return nil, err
+	rr.entities[id] = e
+	return e, nil
+}
+
+// entityTemplates returns the overrides of entity id for kind.
+func (rr *recipientReads) entityTemplates(ctx context.Context, id, kind string) ([]store.Template, error) {
+	key := id + "/" + kind
+	if ts, ok := rr.templates[key]; ok {
+		return ts, nil
 	}
-	var out []store.Delivery
-	for _, ch := range channelsFor(m.Kind, prefs) {
-		if m.Done[ch] || ctx.Err() != nil {
-			continue
-		}
-		d, skip := s.deliverChannel(ctx, m, r, ch)
-		if !skip {
-			out = append(out, d)
-		}
+	ts, err := rr.s.store.Templates(ctx, id, kind)
+	if err == nil {
+		rr.templates[key] = ts
 	}
-	return out, nil
+	return ts, err
 }
 
 // recipient loads the person, the case and entity, and the entity's
 // templates for m.
-func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipient, error) {
+func (rr *recipientReads) recipient(ctx context.Context, m *store.OutboxMessage) (*recipient, error) {
+	s := rr.s
 	u, err := s.store.UserByID(ctx, m.RecipientID)
 	if jihat.ErrorCode(err) == jihat.ENOTFOUND {
 		return nil, notify.Permanent(errors.New("recipient not found"))
@@ -79,8 +93,8 @@ func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipi
 	}
 	entity, loc := "", jihat.DefaultCalendar().Location
 	if entityID != "" {
-		e, err := s.store.Entity(ctx, entityID)
-		if err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
+		e, err := rr.entity(ctx, entityID)
+		if err != nil {
 			return nil, err
 		}
 		if e != nil {
@@ -88,7 +102,7 @@ func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipi
 			if r.lang == jihat.LangEN && e.NameEN != "" {
 				entity = e.NameEN
 			}
-			if r.overrides, err = s.store.Templates(ctx, entityID, m.Kind); err != nil {
+			if r.overrides, err = rr.entityTemplates(ctx, entityID, m.Kind); err != nil {
 				return nil, err
 			}
 		}
@@ -108,35 +122,28 @@ func (s *Server) recipient(ctx context.Context, m *store.OutboxMessage) (*recipi
 	return r, nil
 }
 
-// deliverChannel renders and sends m on one channel. skip is true when the
-// person has no address for it (a citizen registered without e-mail), or
-// an address not verified yet: nothing but its verification code goes there
-// (the notice stays in the app).
+// deliverChannel renders and sends m by e-mail or SMS. skip is true when
+// the person has no address for it (a citizen registered without e-mail),
+// or an address not verified yet: nothing but its verification code goes
+// there (the notice stays in the app).
 func (s *Server) deliverChannel(ctx context.Context, m *store.OutboxMessage, r *recipient, ch string) (d store.Delivery, skip bool) {
 	d.Channel = ch
 	if !s.mayReach(r.user, m.Kind, ch) {
 		return d, true
 	}
 	subject, body := s.renderChannel(ctx, m, r, ch)
-	var id string
-	var err error
-	switch ch {
-	case notify.ChannelInApp:
-		id, err = s.deliverInApp(ctx, m, r.user.ID, subject, body)
-	case notify.ChannelEmail, notify.ChannelSMS:
-		msg := notify.Message{ID: m.ID, Kind: m.Kind, Channel: ch, Subject: subject, Text: body}
-		if ch == notify.ChannelEmail {
-			if msg.Email = r.user.Email; msg.Email == "" {
-				return d, true
-			}
-			msg.Attachments = notify.Attachments(m.Data)
-		} else if msg.Mobile = r.user.Mobile; msg.Mobile == "" {
+	msg := notify.Message{ID: m.ID, Kind: m.Kind, Channel: ch, Subject: subject, Text: body}
+	if ch == notify.ChannelEmail {
+		if msg.Email = r.user.Email; msg.Email == "" {
 			return d, true
 		}
-		sendCtx, cancel := context.WithTimeout(ctx, s.notify.cfg.Lease/2)
-		id, err = notify.Send(sendCtx, s.cfg.Notifier, msg)
-		cancel()
+		msg.Attachments = notify.Attachments(m.Data)
+	} else if msg.Mobile = r.user.Mobile; msg.Mobile == "" {
+		return d, true
 	}
+	sendCtx, cancel := context.WithTimeout(ctx, s.notify.cfg.Lease/2)
+	id, err := notify.Send(sendCtx, s.cfg.Notifier, msg)
+	cancel()
 	switch {
 	case err == nil:
 		d.Status, d.ProviderID = store.DeliverySent, id
@@ -175,22 +182,16 @@ func (s *Server) renderChannel(ctx context.Context, m *store.OutboxMessage, r *r
 	return subject, body
 }
 
-// deliverInApp stores the in-app notification (once, whatever the retries)
-// and publishes it on the person's channel.
-func (s *Server) deliverInApp(ctx context.Context, m *store.OutboxMessage, userID, title, body string) (string, error) {
-	n := &store.Notification{ID: m.ID, UserID: userID, Kind: m.Kind, Title: title, Body: body, CaseID: m.CaseID, CreatedAt: m.CreatedAt}
-	if _, err := s.store.AddNotification(ctx, n); err != nil {
-		return "", err
-	}
+// publishNotification sends a stored in-app notification on its person's
+// channel.
+func (s *Server) publishNotification(ctx context.Context, n *store.Notification) {
 	payload, err := json.Marshal(newNotificationView(n))
-	if err != nil {
-		return "", err
+	if err == nil {
+		err = s.hub.Publish(ctx, jihat.UserChannel(n.UserID), hub.Event{Data: payload})
 	}
-	if err := s.hub.Publish(ctx, jihat.UserChannel(userID), hub.Event{Data: payload}); err != nil {
-		// Stored: the list has it; only the live copy is lost.
-		s.log.WarnContext(ctx, "notification not published", slog.String("outbox", m.ID), slog.Any("err", err))
+	if err != nil { // stored: the list has it; only the live copy is lost
+		s.log.WarnContext(ctx, "notification not published", slog.String("outbox", n.ID), slog.Any("err", err))
 	}
-	return m.ID, nil
 }
 
 // notificationView is an in-app notification on the wire.

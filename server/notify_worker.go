@@ -4,13 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/jihat/jihat/notify"
 	"github.com/jihat/jihat/store"
 )
 
@@ -21,7 +18,8 @@ type NotifyConfig struct {
 	MaxAttempts int           // claims before a message fails for good; default 8
 	RetryBase   time.Duration // the first retry's delay, doubled each time; default 30 s
 	RetryMax    time.Duration // the longest delay; default 1 h
-	Batch       int           // messages claimed, and sent in parallel, at once; default 8
+	Batch       int           // messages claimed, and recorded, at once; default 64
+	Parallel    int           // people whose e-mails and SMS are being sent at once; default 8
 }
 
 // notifier is the worker's state on a Server.
@@ -48,7 +46,10 @@ func newNotifier(cfg NotifyConfig, reg prometheus.Registerer) *notifier {
 		cfg.RetryMax = time.Hour
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 8
+		cfg.Batch = 64
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 8
 	}
 	n := &notifier{cfg: cfg, wake: make(chan struct{}, 1), sent: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "jihat_notifications_total", Help: "Notification deliveries by channel and result (sent, retry, failed).",
@@ -96,85 +97,10 @@ func (s *Server) FlushNotifications(ctx context.Context) (int, error) {
 		if err != nil || len(msgs) == 0 {
 			return total, err
 		}
-		// One person's messages go out in the order they were queued;
-		// different people's in parallel.
-		var order []string
-		byRecipient := map[string][]*store.OutboxMessage{}
-		for i := range msgs {
-			r := msgs[i].RecipientID
-			if byRecipient[r] == nil {
-				order = append(order, r)
-			}
-			byRecipient[r] = append(byRecipient[r], &msgs[i])
-		}
-		var wg sync.WaitGroup
-		for _, r := range order {
-			wg.Go(func() {
-				for _, m := range byRecipient[r] {
-					s.deliver(ctx, m)
-				}
-			})
-		}
-		wg.Wait()
+		s.deliverBatch(ctx, msgs)
 		total += len(msgs)
 	}
 	return total, ctx.Err()
-}
-
-// deliver sends one claimed message on each channel not yet done and ends
-// the claim: sent, failed, or pending again with a backoff.
-func (s *Server) deliver(ctx context.Context, m *store.OutboxMessage) {
-	log := s.log.With(slog.String("outbox", m.ID), slog.String("kind", m.Kind), slog.Int("attempt", m.Attempts))
-	results, err := s.deliverChannels(ctx, m)
-	if ctx.Err() != nil {
-		s.release(ctx, m, results)
-		return
-	}
-	last := m.Attempts >= s.notify.cfg.MaxAttempts
-	var retry, failed, providers []string
-	if m.ProviderID != "" {
-		providers = append(providers, m.ProviderID)
-	}
-	if err != nil { // the message itself (its recipient, the database)
-		if notify.IsPermanent(err) || last {
-			failed = append(failed, err.Error())
-		} else {
-			retry = append(retry, err.Error())
-		}
-	}
-	for _, r := range results {
-		switch {
-		case r.Status == store.DeliverySent:
-			providers = append(providers, r.Channel+"="+r.ProviderID)
-		case r.Status == store.DeliveryRetry && last:
-			r.Status = store.DeliveryFailed
-			fallthrough
-		case r.Status == store.DeliveryFailed:
-			failed = append(failed, r.Channel+": "+r.Error)
-		default:
-			retry = append(retry, r.Channel+": "+r.Error)
-		}
-		s.notify.sent.WithLabelValues(r.Channel, r.Status).Inc()
-		if err := s.store.RecordDelivery(context.WithoutCancel(ctx), m.ID, r); err != nil {
-			log.ErrorContext(ctx, "notification delivery not recorded", slog.String("channel", r.Channel), slog.Any("err", err))
-		}
-	}
-	o := store.OutboxOutcome{Status: store.OutboxSent, ProviderID: strings.Join(providers, " ")}
-	switch {
-	case len(retry) > 0:
-		o.Status, o.LastError = store.OutboxPending, strings.Join(retry, "; ")
-		o.RetryAt = s.now().Add(backoff(m.Attempts, s.notify.cfg.RetryBase, s.notify.cfg.RetryMax))
-		log.WarnContext(ctx, "notification not delivered; will retry", slog.String("err", o.LastError), slog.Time("retry_at", o.RetryAt))
-	case len(failed) > 0:
-		o.Status, o.LastError = store.OutboxFailed, strings.Join(failed, "; ")
-		log.ErrorContext(ctx, "notification not delivered", slog.String("err", o.LastError))
-	}
-	ok, err := s.store.FinishOutbox(context.WithoutCancel(ctx), m.ID, m.Attempts, o)
-	if err != nil {
-		log.ErrorContext(ctx, "notification outcome not recorded", slog.Any("err", err))
-	} else if !ok {
-		log.WarnContext(ctx, "notification lease expired before the outcome was recorded")
-	}
 }
 
 // release ends a claim interrupted by shutdown: what was delivered is

@@ -22,22 +22,6 @@ type Notification struct {
 	CreatedAt time.Time
 }
 
-// AddNotification stores n unless a notification with its ID exists, and
-// reports whether it was new (a message delivered twice is stored once).
-func (s *Store) AddNotification(ctx context.Context, n *Notification) (bool, error) {
-	row := notificationRow{ID: n.ID, UserID: n.UserID, Kind: n.Kind, Title: n.Title, Body: n.Body, CaseID: ptr(n.CaseID),
-		CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond)}
-	if row.CreatedAt.IsZero() {
-		row.CreatedAt = s.now().UTC().Truncate(time.Microsecond)
-	}
-	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-	if res.Error != nil {
-		return false, res.Error
-	}
-	n.CreatedAt = row.CreatedAt
-	return res.RowsAffected == 1, nil
-}
-
 // Notifications returns one page of a person's notifications, newest first
 // (IDs are time-ordered, so the ID is the keyset), and the cursor of the next
 // page ("" at the end).

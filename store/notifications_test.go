@@ -17,19 +17,20 @@ func TestNotifications(t *testing.T) {
 		alice := mustUser(t, s, &jihat.User{})
 		bob := mustUser(t, s, &jihat.User{})
 		var ids []string
+		var batch []*store.Notification
 		for i := range 5 {
 			m := mustEnqueue(t, s, store.Notice{Kind: "case.reply", RecipientID: alice.ID})
-			n := &store.Notification{ID: m.ID, UserID: alice.ID, Kind: "case.reply", Title: "رد جديد", Body: "نص", CaseID: "",
-				CreatedAt: clk.Now().Add(time.Duration(i) * time.Second)}
-			created, err := s.AddNotification(ctx, n)
-			if err != nil || !created {
-				t.Fatalf("AddNotification = %v, %v", created, err)
-			}
+			batch = append(batch, &store.Notification{ID: m.ID, UserID: alice.ID, Kind: "case.reply", Title: "رد جديد", Body: "نص", CaseID: "",
+				CreatedAt: clk.Now().Add(time.Duration(i) * time.Second)})
 			ids = append(ids, m.ID)
 		}
-		// Delivered twice, stored once.
-		if created, err := s.AddNotification(ctx, &store.Notification{ID: ids[0], UserID: alice.ID, Kind: "case.reply", Title: "x", Body: "y"}); err != nil || created {
-			t.Fatalf("second AddNotification = %v, %v; want false", created, err)
+		if err := s.AddNotifications(ctx, batch[:2]); err != nil {
+			t.Fatalf("AddNotifications: %v", err)
+		}
+		// Delivered twice (the first again, in a batch with the rest), stored once.
+		again := &store.Notification{ID: ids[0], UserID: alice.ID, Kind: "case.reply", Title: "x", Body: "y"}
+		if err := s.AddNotifications(ctx, append([]*store.Notification{again}, batch[2:]...)); err != nil {
+			t.Fatalf("AddNotifications again: %v", err)
 		}
 		if n := b.Count(t, b.Raw(t), "notifications"); n != 5 {
 			t.Fatalf("%d notification rows, want 5", n)

@@ -196,17 +196,7 @@ type Delivery struct {
 // meanwhile: the delivery happened.
 func (s *Store) RecordDelivery(ctx context.Context, outboxID string, d Delivery) error {
 	now := s.now().UTC().Truncate(time.Microsecond)
-	row := deliveryRow{OutboxID: outboxID, Channel: d.Channel, Status: d.Status, Attempts: 1, ProviderID: d.ProviderID,
-		LastError: truncateText(d.Error, 2000), UpdatedAt: now}
-	if d.Status == DeliverySent {
-		row.SentAt = &now
-	}
-	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "outbox_id"}, {Name: "channel"}},
-		DoUpdates: clause.Assignments(map[string]any{
-			"status": d.Status, "attempts": gorm.Expr("outbox_deliveries.attempts + 1"), "provider_id": d.ProviderID,
-			"last_error": row.LastError, "sent_at": row.SentAt, "updated_at": now}),
-	}).Create(&row).Error
+	return upsertDeliveries(s.db.WithContext(ctx), []deliveryRow{deliveryRowOf(outboxID, d, now)})
 }
 
 // Deliveries returns the state of each channel of message outboxID.
@@ -235,7 +225,11 @@ type OutboxOutcome struct {
 // lease expired and another worker claimed the message again). A secret
 // message's data is erased once it is sent or failed.
 func (s *Store) FinishOutbox(ctx context.Context, id string, attempt int, o OutboxOutcome) (bool, error) {
-	now := s.now().UTC().Truncate(time.Microsecond)
+	return finishOutbox(s.db.WithContext(ctx), id, attempt, o, s.now().UTC().Truncate(time.Microsecond))
+}
+
+// finishOutbox is FinishOutbox in db, at now.
+func finishOutbox(db *gorm.DB, id string, attempt int, o OutboxOutcome, now time.Time) (bool, error) {
 	updates := map[string]any{"status": o.Status, "last_error": truncateText(o.LastError, 2000), "provider_id": o.ProviderID}
 	switch o.Status {
 	case OutboxPending:
@@ -249,7 +243,7 @@ func (s *Store) FinishOutbox(ctx context.Context, id string, attempt int, o Outb
 	default:
 		return false, fmt.Errorf("store: outbox status %q", o.Status)
 	}
-	res := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ? AND status = ? AND attempts = ?", id, OutboxSending, attempt).
+	res := db.Model(&outboxRow{}).Where("id = ? AND status = ? AND attempts = ?", id, OutboxSending, attempt).
 		Updates(updates)
 	return res.RowsAffected == 1, res.Error
 }

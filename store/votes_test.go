@@ -252,3 +252,39 @@ func cmpErr(first, err error) error {
 	}
 	return err
 }
+
+// TestQuorumCounts: the voting members (chair, secretary, members; not
+// the observer) and those of them present, each once however many stays
+// they hold (a socket and a check-in); an outsider's or observer's stay
+// and a closed stay do not count.
+func TestQuorumCounts(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		r := newVoteRoom(t, s, 3, false)
+		check := func(wantPresent, wantEligible int) {
+			t.Helper()
+			present, eligible, err := s.QuorumCounts(ctx, r.meeting)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if present != wantPresent || eligible != wantEligible {
+				t.Errorf("present %d of %d, want %d of %d", present, eligible, wantPresent, wantEligible)
+			}
+		}
+		// voting: the chair (voters[0]), absent, inactive, voters[1..2];
+		// present: inactive and the three voters (observer, outsider too)
+		check(4, 5)
+		if _, err := s.Join(ctx, r.meeting, r.voters[1], "checkin", act("meeting.checkin")); err != nil {
+			t.Fatal(err)
+		}
+		check(4, 5)
+		if _, err := s.RecordStays(ctx, r.meeting, []store.StayEdge{{UserID: r.voters[2], Via: "ws", Audit: act("meeting.leave")}}); err != nil {
+			t.Fatal(err)
+		}
+		check(3, 5)
+		if _, err := s.RecordStays(ctx, r.meeting, []store.StayEdge{{UserID: r.voters[1], Via: "ws", Audit: act("meeting.leave")}}); err != nil {
+			t.Fatal(err)
+		}
+		check(3, 5) // still checked in
+	})
+}
