@@ -12,6 +12,7 @@
 # Everything starts inside this script, so a raised session covers it all;
 # PostgreSQL and Redis call setsid() and are raised by a loop (as
 # scripts/meeting-bench.sh does). JIHAT [bin/jihat] is the server binary;
+# TRACE=1 takes a 3 s execution trace of the server (OUT/trace.out).
 # PROFILE=1 takes a 12 s CPU profile of the server under load (OUT/cpu.pprof)
 # and of the load generator (OUT/load-cpu.pprof), and the CPU of every process over 5 s mid-run (OUT/top.txt). PGSTAT=1
 # (postgres) restarts PostgreSQL with pg_stat_statements and writes the
@@ -53,7 +54,7 @@ if [[ $BACKEND == postgres ]]; then
 fi
 B=http://127.0.0.1:$PORT
 PPROF=()
-[[ ${PROFILE:-0} == 1 ]] && PPROF=(--pprof-addr 127.0.0.1:$((PORT + 1)))
+[[ ${PROFILE:-0} == 1 || ${TRACE:-0} == 1 ]] && PPROF=(--pprof-addr 127.0.0.1:$((PORT + 1)))
 "$JIHAT" serve --addr 127.0.0.1:$PORT --data-dir "$OUT/data" --log-level error --writes-per-user 1000000 "${PPROF[@]}" >"$OUT/jihat.log" 2>&1 &
 SERVER=$!
 PIDS+=($SERVER)
@@ -63,6 +64,10 @@ ARGS=()
 if [[ $BACKEND == postgres ]]; then
 	# shellcheck disable=SC2207
 	ARGS=($(load_entity $B))
+fi
+if [[ ${TRACE:-0} == 1 ]]; then # a 3 s execution trace of the server mid-run (OUT/trace.out)
+	(sleep 8 && curl -fs -o "$OUT/trace.out" "http://127.0.0.1:$((PORT + 1))/debug/pprof/trace?seconds=3") &
+	PIDS+=($!)
 fi
 if [[ ${PROFILE:-0} == 1 ]]; then
 	(sleep 5 && curl -fs -o "$OUT/cpu.pprof" "http://127.0.0.1:$((PORT + 1))/debug/pprof/profile?seconds=12") &

@@ -20,13 +20,22 @@ import (
 // and returns their views.
 func (s *Server) mutate(ctx context.Context, actor *jihat.User, id string, a jihat.AuditEntry, fn func(m *store.CaseTx) error) (*jihat.Case, []eventView, error) {
 	var views []eventView
-	c, _, err := s.store.UpdateCaseThen(ctx, id, a, fn, func(c *jihat.Case, events []jihat.CaseEvent) {
+	notified := false
+	c, _, err := s.store.UpdateCaseThen(ctx, id, a, func(m *store.CaseTx) error {
+		err := fn(m)
+		notified = m.Notified() // of the run that committed (fn may run again)
+		return err
+	}, func(c *jihat.Case, events []jihat.CaseEvent) {
 		views = s.publish(context.WithoutCancel(ctx), c, actor, events)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	s.wakeNotifier() // the change may have queued notifications
+	if notified {
+		// Only then: a wake-up is one outbox read (a transaction) on the
+		// worker, and most changes (comments) queue nothing.
+		s.wakeNotifier()
+	}
 	return c, views, nil
 }
 

@@ -33,6 +33,8 @@ type CaseTx struct {
 	// intents, audit entry, a new case and its channel counters); the
 	// transaction flushes it before commit (case_rows.go).
 	buf *rowBuf
+	// notified is set by Notify (Notified).
+	notified bool
 	// gs, when not nil, is the group without savepoints this change runs
 	// in: it counts the case's channel sequences (group_fast.go).
 	gs *groupState
@@ -112,6 +114,7 @@ func (m *CaseTx) Event(typ jihat.CaseEventType, actorID string, vis jihat.Visibi
 // Notify records the intent to tell a person something, in the outbox, in
 // this transaction. The notifications worker delivers it.
 func (m *CaseTx) Notify(kind, recipientID string, data map[string]any) error {
+	m.notified = true
 	if m.buf == nil {
 		return m.s.enqueue(m.tx, kind, recipientID, m.Case.ID, data, m.Now)
 	}
@@ -122,6 +125,10 @@ func (m *CaseTx) Notify(kind, recipientID string, data map[string]any) error {
 	m.buf.outbox = append(m.buf.outbox, row)
 	return nil
 }
+
+// Notified reports whether this change recorded an intent (Notify): only
+// then has the notifications worker something new to look at.
+func (m *CaseTx) Notified() bool { return m.notified }
 
 // nextSeq is Store.nextSeq, counted in memory for the channels of a case
 // this transaction creates (written by save).
