@@ -102,9 +102,10 @@ type CommandContext struct {
 type EventSource interface {
 	// Replay returns at most limit events of channel with Seq > since, in
 	// Seq order. since < 0 asks for the initial history of a subscription
-	// that gave no since: nothing for case and meeting channels (the client
-	// loads those over REST), the latest events for a feed, oldest first,
-	// with Seq 0 and their Key.
+	// that gave no since: the latest events for a feed, oldest first, with
+	// Seq 0 and their Key. The hub does not ask it of sequenced (case and
+	// meeting) channels, which have none (the client loads those over
+	// REST).
 	Replay(ctx context.Context, channel string, since int64, limit int) ([]Event, error)
 	// Positions returns the latest Seq of each sequenced channel that has
 	// events; channels without events may be left out.

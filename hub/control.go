@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/jihat/jihat"
 )
@@ -263,4 +264,22 @@ func (h *Hub) goBackground(f func(context.Context)) {
 		defer h.bg.Done()
 		f(h.ctx)
 	}()
+}
+
+// goEvery runs f every d on a background goroutine until the hub closes:
+// the presence heartbeat, the position messages, each endpoint's keepalive
+// sweep.
+func (h *Hub) goEvery(d time.Duration, f func()) {
+	h.goBackground(func(ctx context.Context) {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				f()
+			}
+		}
+	})
 }

@@ -73,14 +73,11 @@ type Config struct {
 	// at least 16,384.
 	MaxBacklog int
 	// ConnectReads bounds the database reads of connects and subscribes
-	// running at once on this node (64): authentication, authorisation,
+	// running at once on this node (16): authentication, authorisation,
 	// baselines and replays wait for a slot, so that a reconnect storm
 	// leaves the database's connections to the live traffic's commits
-	// (reads.go). The store batches concurrent session and case audience
-	// reads into one query each, so most slots wait on a batch rather than
-	// hold a connection; with 16 a storm's connects queued for slots
-	// (18,000 at once: 790/s with 16, 1,030 with 32, 1,210 with 64, 1,180
-	// with 256; issue 17, session 6).
+	// (reads.go). The server raises it where those reads have connections
+	// of their own (SQLite's read pool: server.connectReads).
 	ConnectReads int
 
 	// OnConnect and OnDisconnect, when set, are called for every connection
@@ -153,7 +150,7 @@ func (c *Config) setDefaults() {
 	def(&c.SeamBuffer, 1024)
 	def(&c.ReplayPage, 500)
 	def(&c.MaxHeld, 1024)
-	def(&c.ConnectReads, 64)
+	def(&c.ConnectReads, 16)
 	if c.Writers == 0 {
 		c.Writers = max(1, runtime.GOMAXPROCS(0)-1)
 	}

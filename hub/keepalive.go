@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -32,20 +31,7 @@ func (s *Endpoint) sweepEvery() time.Duration {
 
 // startKeepalive starts the endpoint's sweep once.
 func (s *Endpoint) startKeepalive() {
-	s.ka.once.Do(func() {
-		s.h.goBackground(func(ctx context.Context) {
-			t := time.NewTicker(s.sweepEvery())
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					s.sweep()
-				}
-			}
-		})
-	})
+	s.ka.once.Do(func() { s.h.goEvery(s.sweepEvery(), s.sweep) })
 }
 
 // sweep pings or closes the endpoint's idle sockets.

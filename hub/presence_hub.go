@@ -190,20 +190,6 @@ func (h *Hub) Online(ctx context.Context, userIDs []string) (map[string]bool, er
 
 // startBackground starts the position and presence heartbeat loops.
 func (h *Hub) startBackground() {
-	every := func(d time.Duration, f func()) {
-		h.goBackground(func(ctx context.Context) {
-			t := time.NewTicker(d)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					f()
-				}
-			}
-		})
-	}
-	every(h.cfg.PositionInterval, h.positions)
-	every(h.presence.TTL()/3, h.heartbeat)
+	h.goEvery(h.cfg.PositionInterval, h.positions)
+	h.goEvery(h.presence.TTL()/3, h.heartbeat)
 }

@@ -214,6 +214,12 @@ func (c *conn) replayEvents(ctx context.Context, s *subscription, since int64, r
 	if src == nil {
 		return nil
 	}
+	if since < 0 && s.info.Sequenced() {
+		// A sequenced channel has no initial history (EventSource.Replay):
+		// a subscriber from the latest event starts live. A reconnect storm
+		// of such subscribers queued for read slots here for nothing.
+		return nil
+	}
 	page := c.h.cfg.ReplayPage
 	cursor := since
 	if !resend && cursor >= 0 && s.ch != nil && s.ch.sequenced {

@@ -225,7 +225,7 @@ func New(cfg Config) (*Server, error) {
 		Metrics: reg, NodeID: cfg.NodeID, OnConnect: s.connected, Now: cfg.Now, PositionInterval: cfg.PositionInterval,
 		OnDisconnect: s.disconnected, OnActivity: s.activity.acted, OnNodeMessage: s.rtcNodeMessage,
 		OnPresence: s.onPresence, Snapshot: s.meetingSnapshot,
-		StrictPresence: meetingChannel})
+		StrictPresence: meetingChannel, ConnectReads: connectReads(s.store)})
 	if err != nil {
 		return nil, err
 	}
