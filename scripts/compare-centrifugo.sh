@@ -37,7 +37,8 @@
 #   setsid sh -c 'echo -19 >/proc/self/autogroup; exec scripts/compare-centrifugo.sh'
 #
 # SERVERS [jihat centrifugo]: "jihat" alone for an A/B of Jihat builds, with
-# JIHAT [bin/jihat] naming the server binary (e.g. JIHAT=/tmp/jihat-before).
+# JIHAT [bin/jihat] and LOAD [bin/jihat-load] naming the binaries (e.g.
+# JIHAT=/tmp/before/jihat LOAD=/tmp/before/jihat-load).
 #
 # PROFILE=1: CPU profiles of PROF_SECS [8] s from PROF_AT [6] s into each
 # traffic run: the Jihat server's (<run>.server.pprof, --pprof-addr) and the
@@ -67,6 +68,7 @@ STORM_AFTER=${STORM_AFTER:-5s}
 RESULTS=${RESULTS:-/tmp/compare-centrifugo.$(date +%Y%m%d-%H%M%S)}
 SERVERS=${SERVERS:-jihat centrifugo}
 JIHAT=${JIHAT:-bin/jihat}
+LOAD=${LOAD:-bin/jihat-load}
 PROFILE=${PROFILE:-0}
 PROF_AT=${PROF_AT:-6}
 PROF_SECS=${PROF_SECS:-8}
@@ -215,7 +217,7 @@ one() {
 	if [[ $w == idle ]]; then
 		# The server's CPU while the connections idle: measured during -hold.
 		locked bash -c '
-			bin/jihat-load "$@" >"'"$out"'.tmp" &
+			"'"$LOAD"'" "$@" >"'"$out"'.tmp" &
 			LP=$!
 			while ! grep -q holding "'"$RESULTS"'/load.err" 2>/dev/null; do sleep 0.2; kill -0 $LP 2>/dev/null || break; done
 			t0=$(awk "{print \$14+\$15}" /proc/'"$SERVER_PID"'/stat); sleep '"$IDLE_CPU_SECS"'
@@ -246,7 +248,7 @@ one() {
 			) &
 		fi
 		t0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-		locked /usr/bin/time -f '%U %S' -o "$out.time" bin/jihat-load "${args[@]}" >"$out" 2>>"$RESULTS/load.log" || true
+		locked /usr/bin/time -f '%U %S' -o "$out.time" "$LOAD" "${args[@]}" >"$out" 2>>"$RESULTS/load.log" || true
 		t1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
 		# CPU seconds of the run: the server's, and the load generator's.
 		jq --argjson srv "$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')" \
