@@ -51,6 +51,17 @@ func FuzzDecodeFrame(f *testing.F) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: %+v, want %+v", b, got, want)
 		}
+		// A socket's decoder keeps its last channel: after a frame of
+		// another channel, and again after this one, b decodes the same.
+		var fs frameStrings
+		fs.decode([]byte(frameSeeds[0]))
+		for range 2 {
+			again, err := fs.decode(b)
+			again.Data = nil
+			if err != nil || !reflect.DeepEqual(again, want) {
+				t.Fatalf("%q with the socket's strings: %+v, %v; want %+v", b, again, err, want)
+			}
+		}
 	})
 }
 
@@ -68,6 +79,15 @@ func BenchmarkDecodeFrame(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := decodeFrame(msg); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("direct, one socket", func(b *testing.B) {
+		b.ReportAllocs()
+		var fs frameStrings
+		for b.Loop() {
+			if _, err := fs.decode(msg); err != nil {
 				b.Fatal(err)
 			}
 		}

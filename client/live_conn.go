@@ -214,12 +214,13 @@ func (l *Live) serve(lc *liveConn) error {
 	l.attach(lc)
 	var err error
 	var buf frameBuffer
+	var strs frameStrings
 	for {
 		var data []byte
 		if data, err = buf.read(lc.ws); err != nil {
 			break
 		}
-		f, derr := decodeFrame(data)
+		f, derr := strs.decode(data)
 		if derr != nil {
 			continue // not JSON: nothing to deliver
 		}

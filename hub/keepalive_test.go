@@ -20,7 +20,10 @@ import (
 func TestKeepalive(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	n := startNode(t, nodeOpts{cfg: hub.Config{Metrics: reg},
-		scfg: hub.EndpointConfig{PingInterval: 40 * time.Millisecond, IdleTimeout: 200 * time.Millisecond}})
+		// An idle timeout of ten ping intervals: a live client whose reader is
+		// held off the CPU for a while under -race and a loaded machine still
+		// answers in time (200 ms was seen to close it).
+		scfg: hub.EndpointConfig{PingInterval: 50 * time.Millisecond, IdleTimeout: 500 * time.Millisecond}})
 	ctx := context.Background()
 	dialPings := func(token string, pings *atomic.Int64) *websocket.Conn {
 		t.Helper()
@@ -57,7 +60,7 @@ func TestKeepalive(t *testing.T) {
 		}
 	}()
 	deadline := time.Now().Add(30 * time.Second)
-	for pings.Load() < 15 { // ≥ 15 × 40 ms: three idle timeouts
+	for pings.Load() < 30 { // ≥ 30 × 50 ms: three idle timeouts
 		if time.Now().After(deadline) {
 			t.Fatalf("only %d pings in 30 s", pings.Load())
 		}

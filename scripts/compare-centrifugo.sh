@@ -36,6 +36,15 @@
 # session the priority the measurement needs:
 #   setsid sh -c 'echo -19 >/proc/self/autogroup; exec scripts/compare-centrifugo.sh'
 #
+# SERVERS [jihat centrifugo]: "jihat" alone for an A/B of Jihat builds, with
+# JIHAT [bin/jihat] and LOAD [bin/jihat-load] naming the binaries (e.g.
+# JIHAT=/tmp/before/jihat LOAD=/tmp/before/jihat-load).
+#
+# PROFILE=1: CPU profiles of PROF_SECS [8] s from PROF_AT [6] s into each
+# traffic run: the Jihat server's (<run>.server.pprof, --pprof-addr) and the
+# load generator's for either server (<run>.load.pprof, -pprof); and the
+# Jihat server's goroutines 2 s into the profile (<run>.server.goroutines).
+#
 # Output: RESULTS [/tmp/compare-centrifugo.<time>]/<workload>-<server>-<run>.json
 # (jihat-load -json) and summary.txt. Every address is loopback.
 set -euo pipefail
@@ -57,6 +66,12 @@ IDLE_CPU_SECS=${IDLE_CPU_SECS:-20}
 STORM=${STORM:-18000}
 STORM_AFTER=${STORM_AFTER:-5s}
 RESULTS=${RESULTS:-/tmp/compare-centrifugo.$(date +%Y%m%d-%H%M%S)}
+SERVERS=${SERVERS:-jihat centrifugo}
+JIHAT=${JIHAT:-bin/jihat}
+LOAD=${LOAD:-bin/jihat-load}
+PROFILE=${PROFILE:-0}
+PROF_AT=${PROF_AT:-6}
+PROF_SECS=${PROF_SECS:-8}
 JPORT=${JPORT:-18090}
 CPORT=${CPORT:-18091}
 SECRET=$(openssl rand -hex 24)
@@ -75,11 +90,13 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
 	nice -n 19 go build -o bin/jihat-load ./cmd/jihat-load
 fi
 CF=${CENTRIFUGO:-$ROOT/bin/centrifugo}
-if [[ ! -x $CF ]]; then
-	log "installing Centrifugo v6.9.1 into bin/"
-	GOBIN=$ROOT/bin nice -n 19 go install github.com/centrifugal/centrifugo/v6@v6.9.1
+if [[ $SERVERS == *centrifugo* ]]; then
+	if [[ ! -x $CF ]]; then
+		log "installing Centrifugo v6.9.1 into bin/"
+		GOBIN=$ROOT/bin nice -n 19 go install github.com/centrifugal/centrifugo/v6@v6.9.1
+	fi
+	"$CF" version >&2
 fi
-"$CF" version >&2
 
 cat >"$RESULTS/centrifugo.json" <<EOF
 {
@@ -154,8 +171,10 @@ start_jihat() {
 	local dir=$RESULTS/jihat-data
 	rm -rf "$dir"
 	# The load's one citizen posts every comment: lift the per-user write limit.
-	bin/jihat serve --addr 127.0.0.1:$JPORT --data-dir "$dir" --log-level error \
-		--writes-per-user 1000000 >"$RESULTS/jihat.log" 2>&1 &
+	local pprof=()
+	((PROFILE == 1)) && pprof=(--pprof-addr 127.0.0.1:$((JPORT + 10)))
+	"$JIHAT" serve --addr 127.0.0.1:$JPORT --data-dir "$dir" --log-level error \
+		--writes-per-user 1000000 "${pprof[@]}" >"$RESULTS/jihat.log" 2>&1 &
 	SERVER_PID=$!
 	wait_http http://127.0.0.1:$JPORT/metrics
 	JIHAT_ARGS=()
@@ -198,7 +217,7 @@ one() {
 	if [[ $w == idle ]]; then
 		# The server's CPU while the connections idle: measured during -hold.
 		locked bash -c '
-			bin/jihat-load "$@" >"'"$out"'.tmp" &
+			"'"$LOAD"'" "$@" >"'"$out"'.tmp" &
 			LP=$!
 			while ! grep -q holding "'"$RESULTS"'/load.err" 2>/dev/null; do sleep 0.2; kill -0 $LP 2>/dev/null || break; done
 			t0=$(awk "{print \$14+\$15}" /proc/'"$SERVER_PID"'/stat); sleep '"$IDLE_CPU_SECS"'
@@ -214,8 +233,22 @@ one() {
 		rm -f "$RESULTS/load.err" "$out.cpu"
 	else
 		local t0 t1
+		if ((PROFILE == 1)); then
+			args+=(-pprof 127.0.0.1:$((JPORT + 11)))
+			(
+				sleep "$PROF_AT"
+				if [[ $srv == jihat ]]; then
+					curl -fs -o "$out.server.pprof" \
+						"http://127.0.0.1:$((JPORT + 10))/debug/pprof/profile?seconds=$PROF_SECS" &
+					sleep 2
+					curl -fs -o "$out.server.goroutines" "http://127.0.0.1:$((JPORT + 10))/debug/pprof/goroutine?debug=1" &
+				fi
+				curl -fs -o "$out.load.pprof" "http://127.0.0.1:$((JPORT + 11))/debug/pprof/profile?seconds=$PROF_SECS"
+				wait
+			) &
+		fi
 		t0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-		locked /usr/bin/time -f '%U %S' -o "$out.time" bin/jihat-load "${args[@]}" >"$out" 2>>"$RESULTS/load.log" || true
+		locked /usr/bin/time -f '%U %S' -o "$out.time" "$LOAD" "${args[@]}" >"$out" 2>>"$RESULTS/load.log" || true
 		t1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
 		# CPU seconds of the run: the server's, and the load generator's.
 		jq --argjson srv "$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')" \
@@ -229,7 +262,8 @@ one() {
 
 for w in $WORKLOADS; do
 	for n in $(seq "$RUNS"); do
-		if ((n % 2)); then order="jihat centrifugo"; else order="centrifugo jihat"; fi
+		order=$SERVERS
+		((n % 2)) || order=$(printf '%s\n' $SERVERS | tac | xargs)
 		for srv in $order; do one "$w" "$srv" "$n"; done
 	done
 done

@@ -18,6 +18,9 @@
 # (postgres) restarts PostgreSQL with pg_stat_statements and writes the
 # statements by total time to OUT/pgstat.txt after the run; PGCONF adds lines
 # to postgresql.conf then (e.g. auto_explain settings; the log is OUT/postgres.log).
+# LOG_LEVEL [error] is the server's (debug: where each comment waited, for
+# scripts/stage-times.sh OUT/jihat.log); BODY pads each comment to that many
+# bytes (compare-centrifugo.sh uses 256).
 # OUT [/tmp/persist-bench.<time>] keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,15 +58,16 @@ fi
 B=http://127.0.0.1:$PORT
 PPROF=()
 [[ ${PROFILE:-0} == 1 || ${TRACE:-0} == 1 ]] && PPROF=(--pprof-addr 127.0.0.1:$((PORT + 1)))
-"$JIHAT" serve --addr 127.0.0.1:$PORT --data-dir "$OUT/data" --log-level error --writes-per-user 1000000 "${PPROF[@]}" >"$OUT/jihat.log" 2>&1 &
+"$JIHAT" serve --addr 127.0.0.1:$PORT --data-dir "$OUT/data" --log-level "${LOG_LEVEL:-error}" --writes-per-user 1000000 "${PPROF[@]}" >"$OUT/jihat.log" 2>&1 &
 SERVER=$!
 PIDS+=($SERVER)
 for _ in $(seq 100); do curl -fs -o /dev/null $B/metrics && break; sleep 0.2; done
 [[ -n ${PRE_SQL:-} ]] && psql -X -q "$DATABASE_URL" -c "$PRE_SQL" # an experiment's schema change (postgres)
 ARGS=()
+[[ -n ${BODY:-} ]] && ARGS+=(-body-size "$BODY")
 if [[ $BACKEND == postgres ]]; then
 	# shellcheck disable=SC2207
-	ARGS=($(load_entity $B))
+	ARGS+=($(load_entity $B))
 fi
 if [[ ${TRACE:-0} == 1 ]]; then # a 3 s execution trace of the server mid-run (OUT/trace.out)
 	(sleep 8 && curl -fs -o "$OUT/trace.out" "http://127.0.0.1:$((PORT + 1))/debug/pprof/trace?seconds=3") &

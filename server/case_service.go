@@ -141,6 +141,7 @@ func (s *Server) assignedTo(m *store.CaseTx, id, by, department string) error {
 // vis "" (not given) is public for the requester and refused for staff
 // (jihat.ChooseVisibility).
 func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEntry, caseID, body string, vis jihat.Visibility) (eventView, error) {
+	stages := s.startStages(ctx)
 	body = strings.TrimSpace(body)
 	if err := jihat.ValidateComment(body, vis); err != nil {
 		return eventView{}, err
@@ -148,6 +149,7 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err := s.spendWrite(ctx, u); err != nil {
 		return eventView{}, err
 	}
+	stages.spendDone()
 	var ev *jihat.CaseEvent
 	_, views, err := s.mutate(ctx, u, caseID, a, func(m *store.CaseTx) error {
 		c := m.Case
@@ -179,6 +181,7 @@ func (s *Server) AddComment(ctx context.Context, u *jihat.User, a jihat.AuditEnt
 	if err != nil {
 		return eventView{}, err
 	}
+	s.logStages(ctx, stages)
 	for _, v := range views {
 		if v.ID == ev.ID {
 			return v, nil

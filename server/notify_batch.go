@@ -72,7 +72,7 @@ func (s *Server) prepare(ctx context.Context, m *store.OutboxMessage, reads *rec
 	if o.r, o.err = reads.recipient(ctx, m); o.err != nil {
 		return o
 	}
-	prefs, err := s.store.NotificationPrefs(ctx, o.r.user.ID)
+	prefs, err := reads.notificationPrefs(ctx, o.r.user.ID)
 	if err != nil {
 		o.err = err
 		return o

@@ -22,16 +22,65 @@ type recipient struct {
 	data      notify.TemplateData
 }
 
-// recipientReads reads what rendering a batch's messages needs; an
-// entity and its templates are read once per batch.
+// recipientReads reads what rendering a batch's messages needs; a person,
+// their choices, a case, an entity and its templates are each read once
+// per batch (a batch of 64 often holds one citizen's case many times).
 type recipientReads struct {
 	s         *Server
+	users     map[string]userRead
+	cases     map[string]*jihat.Case // nil: the case is gone
+	prefs     map[string][]store.NotificationPref
 	entities  map[string]*jihat.Entity
 	templates map[string][]store.Template // by entity ID and kind
 }
 
+// userRead is one person's read, its "not found" included.
+type userRead struct {
+	u   *jihat.User
+	err error
+}
+
 func newRecipientReads(s *Server) *recipientReads {
-	return &recipientReads{s: s, entities: map[string]*jihat.Entity{}, templates: map[string][]store.Template{}}
+	return &recipientReads{s: s, users: map[string]userRead{}, cases: map[string]*jihat.Case{},
+		prefs: map[string][]store.NotificationPref{}, entities: map[string]*jihat.Entity{}, templates: map[string][]store.Template{}}
+}
+
+// user returns person id; a batch often holds many messages for one person
+// (every comment on a citizen's case), read once.
+func (rr *recipientReads) user(ctx context.Context, id string) (*jihat.User, error) {
+	if r, ok := rr.users[id]; ok {
+		return r.u, r.err
+	}
+	u, err := rr.s.store.UserByID(ctx, id)
+	if err == nil || jihat.ErrorCode(err) == jihat.ENOTFOUND {
+		rr.users[id] = userRead{u, err}
+	}
+	return u, err
+}
+
+// caseOf returns case id (nil when it is gone).
+func (rr *recipientReads) caseOf(ctx context.Context, id string) (*jihat.Case, error) {
+	if c, ok := rr.cases[id]; ok {
+		return c, nil
+	}
+	c, err := rr.s.store.Case(ctx, id)
+	if err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
+		return nil, err
+	}
+	rr.cases[id] = c
+	return c, nil
+}
+
+// notificationPrefs returns the choices of person id.
+func (rr *recipientReads) notificationPrefs(ctx context.Context, id string) ([]store.NotificationPref, error) {
+	if p, ok := rr.prefs[id]; ok {
+		return p, nil
+	}
+	p, err := rr.s.store.NotificationPrefs(ctx, id)
+	if err == nil {
+		rr.prefs[id] = p
+	}
+	return p, err
 }
 
 // entity returns entity id (nil when it is gone).
@@ -63,8 +112,7 @@ func (rr *recipientReads) entityTemplates(ctx context.Context, id, kind string) 
 // recipient loads the person, the case and entity, and the entity's
 // templates for m.
 func (rr *recipientReads) recipient(ctx context.Context, m *store.OutboxMessage) (*recipient, error) {
-	s := rr.s
-	u, err := s.store.UserByID(ctx, m.RecipientID)
+	u, err := rr.user(ctx, m.RecipientID)
 	if jihat.ErrorCode(err) == jihat.ENOTFOUND {
 		return nil, notify.Permanent(errors.New("recipient not found"))
 	}
@@ -81,7 +129,7 @@ func (rr *recipientReads) recipient(ctx context.Context, m *store.OutboxMessage)
 	entityID := u.EntityID
 	var c *jihat.Case
 	if m.CaseID != "" {
-		if c, err = s.store.Case(ctx, m.CaseID); err != nil && jihat.ErrorCode(err) != jihat.ENOTFOUND {
+		if c, err = rr.caseOf(ctx, m.CaseID); err != nil {
 			return nil, err
 		}
 		if c != nil {

@@ -20,6 +20,7 @@ type NotifyConfig struct {
 	RetryMax    time.Duration // the longest delay; default 1 h
 	Batch       int           // messages claimed, and recorded, at once; default 64
 	Parallel    int           // people whose e-mails and SMS are being sent at once; default 8
+	Gather      time.Duration // after a wake-up, how long to let others come before reading; default 50 ms, < 0 none
 }
 
 // notifier is the worker's state on a Server.
@@ -51,6 +52,9 @@ func newNotifier(cfg NotifyConfig, reg prometheus.Registerer) *notifier {
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = 8
 	}
+	if cfg.Gather == 0 {
+		cfg.Gather = 50 * time.Millisecond
+	}
 	n := &notifier{cfg: cfg, wake: make(chan struct{}, 1), sent: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "jihat_notifications_total", Help: "Notification deliveries by channel and result (sent, retry, failed).",
 	}, []string{"channel", "result"})}
@@ -58,11 +62,16 @@ func newNotifier(cfg NotifyConfig, reg prometheus.Registerer) *notifier {
 	return n
 }
 
-// RunNotifier delivers the outbox until ctx ends: at once when a service
+// RunNotifier delivers the outbox until ctx ends: soon after a service
 // queued something on this node (wakeNotifier), and every Poll for messages
 // queued elsewhere, retries that came due and messages whose worker died.
 // Several nodes may run it together: each message is claimed by one worker
 // at a time.
+//
+// A wake-up waits Gather before reading the outbox: a busy case queues a
+// notice with every comment, and reading at once made each a batch of one
+// (a claim and a finish, write transactions that on SQLite take the one
+// writer from the comments' group commits); gathered, they are one batch.
 func (s *Server) RunNotifier(ctx context.Context) {
 	t := time.NewTicker(s.notify.cfg.Poll)
 	defer t.Stop()
@@ -75,6 +84,13 @@ func (s *Server) RunNotifier(ctx context.Context) {
 			return
 		case <-t.C:
 		case <-s.notify.wake:
+			if s.notify.cfg.Gather > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(s.notify.cfg.Gather):
+				}
+			}
 		}
 	}
 }

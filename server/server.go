@@ -300,7 +300,7 @@ func (s *Server) rtcNodeMessage(b []byte) {
 func (s *Server) Registry() prometheus.Registerer { return s.metrics.reg }
 
 // Handler is the whole front, for tests and for Serve.
-func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.front) }
+func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.stampArrival(s.front)) }
 
 // Serve answers on ln until ctx ends, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish (up to 15 s) and returns.

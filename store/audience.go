@@ -6,15 +6,6 @@ import (
 	"github.com/jihat/jihat"
 )
 
-// audienceRow is the part of a case that decides who may read it.
-type audienceRow struct {
-	ID           string
-	EntityID     string
-	DepartmentID string
-	RequesterID  string
-	AssigneeID   *string
-}
-
 // CaseAudience returns the public audience of case id (ok false when the
 // case does not exist). The reads of concurrent callers go as one
 // CaseAudiences query (read_batch.go: each caller is answered by a query
@@ -32,18 +23,28 @@ func (s *Store) CaseAudiences(ctx context.Context, ids []string) (map[string]jih
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var rows []audienceRow
-	if err := s.rdb.WithContext(ctx).Model(&caseRow{}).
-		Select("id, entity_id, department_id, requester_id, assignee_id").
-		Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	// Scanned column by column, not by gorm's reflection: a reconnect
+	// storm's subscribes ask this (issue 17, session 7).
+	rows, err := s.rdb.WithContext(ctx).
+		Raw("SELECT id, entity_id, department_id, requester_id, assignee_id FROM cases WHERE id IN ?", ids).Rows()
+	if err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
-		a := jihat.Audience{EntityID: r.EntityID, DepartmentID: r.DepartmentID, RequesterID: r.RequesterID}
-		if r.AssigneeID != nil {
-			a.AssigneeID = *r.AssigneeID
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var a jihat.Audience
+		var assignee *string
+		if err := rows.Scan(&id, &a.EntityID, &a.DepartmentID, &a.RequesterID, &assignee); err != nil {
+			return nil, err
 		}
-		out[r.ID] = a
+		if assignee != nil {
+			a.AssigneeID = *assignee
+		}
+		out[id] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

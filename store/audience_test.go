@@ -20,6 +20,7 @@ func TestCaseAudienceConcurrent(t *testing.T) {
 		var ids []string
 		for range 2 {
 			w := newCaseWorld(t, s, jihat.AssignRoundRobin)
+			w.staff(t, s, 10) // someone to assign them to
 			for range 2 {
 				ids = append(ids, w.mustCase(t, s, "موضوع", "نص").ID)
 			}
@@ -27,6 +28,14 @@ func TestCaseAudienceConcurrent(t *testing.T) {
 		want, err := s.CaseAudiences(ctx, ids)
 		if err != nil || len(want) != len(ids) {
 			t.Fatalf("CaseAudiences: %v, %v", want, err)
+		}
+		// Each is the audience of the case as read whole (assigned: every
+		// column is set).
+		for _, id := range ids {
+			c, err := s.Case(ctx, id)
+			if err != nil || c.AssigneeID == "" || want[id] != jihat.CaseAudience(c, jihat.VisibilityPublic) {
+				t.Fatalf("case %s: CaseAudiences %+v; the case %+v, %v", id, want[id], c, err)
+			}
 		}
 		unknown := "00000000-0000-7000-8000-000000000000"
 		var wg sync.WaitGroup

@@ -51,3 +51,9 @@ func RollupCells(ctx context.Context, s *Store) ([]any, error) {
 // SetPGCommitters sets how many group committers a PostgreSQL store
 // opened afterwards starts (benchmarks compare).
 func SetPGCommitters(n int) { pgCommitters = n }
+
+// ExecSQL runs one statement on s's database (gorm's ? placeholders), for
+// tests that set up a state no store method makes.
+func ExecSQL(ctx context.Context, s *Store, sql string, args ...any) error {
+	return s.db.WithContext(ctx).Exec(sql, args...).Error
+}

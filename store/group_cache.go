@@ -223,6 +223,16 @@ func cellRow(k dayKey, c rollupSums) (caseDayRow, caseMonthRow) {
 		Priority: k.priority, AssigneeID: k.assignee, Status: k.status, Day: k.day, Sums: c}, caseMonthRow{}
 }
 
+// usersMoved reports whether flushUsers has anything to write.
+func (g *groupCache) usersMoved() bool {
+	for _, o := range g.opens {
+		if o.delta != 0 || o.at != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // flushUsers writes the group's open-case moves.
 func (g *groupCache) flushUsers(tx *gorm.DB, postgre bool) error {
 	users := make([]string, 0, len(g.opens))

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"hash/fnv"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,7 @@ type caseChange struct {
 	events []jihat.CaseEvent
 	err    error
 	done   chan struct{}
+	queued time.Time // when it joined the queue (group_timing.go)
 }
 
 type committers struct {
@@ -78,7 +80,7 @@ func newCommitters() *committers { return &committers{stop: make(chan struct{})}
 
 type committer struct {
 	in  chan *caseChange
-	pub chan []*caseChange
+	pub chan committedGroup
 }
 
 // UpdateCase loads case id under a row lock, runs fn, and saves what fn
@@ -113,6 +115,7 @@ func (s *Store) queueChange(ch *caseChange, key string) {
 		return
 	}
 	ch.done = make(chan struct{})
+	ch.queued = time.Now() // real time: how long it waits (group_timing.go)
 	g := s.group
 	g.once.Do(func() { g.start(s) })
 	g.mu.RLock()
@@ -151,11 +154,11 @@ func (g *committers) start(s *Store) {
 		n = pgCommitters
 	}
 	for i := 0; i < n; i++ {
-		c := &committer{in: make(chan *caseChange, maxGroup), pub: make(chan []*caseChange, 4)}
+		c := &committer{in: make(chan *caseChange, maxGroup), pub: make(chan committedGroup, 4)}
 		g.shards = append(g.shards, c)
 		g.wg.Add(2)
 		go func() { defer g.wg.Done(); c.commitLoop(s, g.stop) }()
-		go func() { defer g.wg.Done(); c.publishLoop() }()
+		go func() { defer g.wg.Done(); c.publishLoop(s.log) }()
 	}
 }
 
@@ -204,10 +207,11 @@ func (c *committer) commitLoop(s *Store, stop chan struct{}) {
 				break drain
 			}
 		}
+		began := time.Now()
 		s.commitGroup(group)
 		s.group.groups.Add(1)
 		s.group.changes.Add(int64(len(group)))
-		c.pub <- group
+		c.pub <- committedGroup{changes: group, began: began, committed: time.Now()}
 	}
 }
 
@@ -215,36 +219,44 @@ func (c *committer) commitLoop(s *Store, stop chan struct{}) {
 // callers: the hooks of one case in commit order, those of different cases
 // of a group at the same time (a hook may wait on the network: the server
 // publishes to Redis there), each group's before the next group's.
-func (c *committer) publishLoop() {
-	for group := range c.pub {
-		var order []string
-		byCase := map[string][]*caseChange{}
-		for _, ch := range group {
-			if ch.err != nil || ch.after == nil {
-				close(ch.done)
-				continue
-			}
-			if byCase[ch.id] == nil {
-				order = append(order, ch.id)
-			}
-			byCase[ch.id] = append(byCase[ch.id], ch)
-		}
-		run := func(chs []*caseChange) {
-			for _, ch := range chs {
-				ch.after(ch.c, ch.events)
-				close(ch.done)
-			}
-		}
-		if len(order) == 1 {
-			run(byCase[order[0]])
+func (c *committer) publishLoop(log *slog.Logger) {
+	for cg := range c.pub {
+		hooked := time.Now()
+		c.runHooks(cg.changes)
+		cg.log(log, hooked)
+	}
+}
+
+// runHooks runs the After hooks of one committed group and answers its
+// callers.
+func (c *committer) runHooks(group []*caseChange) {
+	var order []string
+	byCase := map[string][]*caseChange{}
+	for _, ch := range group {
+		if ch.err != nil || ch.after == nil {
+			close(ch.done)
 			continue
 		}
-		var wg sync.WaitGroup
-		for _, id := range order {
-			wg.Go(func() { run(byCase[id]) })
+		if byCase[ch.id] == nil {
+			order = append(order, ch.id)
 		}
-		wg.Wait()
+		byCase[ch.id] = append(byCase[ch.id], ch)
 	}
+	run := func(chs []*caseChange) {
+		for _, ch := range chs {
+			ch.after(ch.c, ch.events)
+			close(ch.done)
+		}
+	}
+	if len(order) == 1 {
+		run(byCase[order[0]])
+		return
+	}
+	var wg sync.WaitGroup
+	for _, id := range order {
+		wg.Go(func() { run(byCase[id]) })
+	}
+	wg.Wait()
 }
 
 // commitGroup runs the changes of group in one transaction and records

@@ -84,10 +84,8 @@ func (g *groupState) counters() []channelSeqRow {
 	return out
 }
 
-// loadGroup loads and locks the cases the group changes, in ID order, and
-// reads their channels' counters.
-func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error) {
-	g := &groupState{groupCache: newGroupCache(), cases: map[string]jihat.Case{}, seqs: map[string]int64{}, moved: map[string]bool{}}
+// groupIDs are the existing cases group changes, in ID order.
+func groupIDs(group []*caseChange) []string {
 	var ids []string
 	seen := map[string]bool{}
 	for _, ch := range group {
@@ -96,59 +94,63 @@ func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error)
 			ids = append(ids, ch.id)
 		}
 	}
-	if len(ids) == 0 {
-		return g, nil
-	}
 	slices.Sort(ids)
-	// On PostgreSQL each list is one array parameter: one statement text
-	// (prepared and planned once) for any number of cases, not one per
-	// length (group_arrays.go).
-	var rows []caseRow
-	q := tx.Where("id IN ?", ids).Order("id")
-	if s.postgre {
-		q = tx.Raw(`SELECT * FROM cases WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return g, nil
-	}
-	channels := make([]string, 0, 2*len(rows))
+	return ids
+}
+
+// newGroupState is the state of a group whose cases, locked, are rows and
+// whose channels' counters are seqs.
+func newGroupState(rows []caseRow, seqs []channelSeqRow) *groupState {
+	g := &groupState{groupCache: newGroupCache(), cases: map[string]jihat.Case{}, seqs: map[string]int64{}, moved: map[string]bool{}}
 	for _, r := range rows {
 		g.cases[r.ID] = caseFromRow(r)
 		for _, v := range []jihat.Visibility{jihat.VisibilityPublic, jihat.VisibilityInternal} {
-			ch := jihat.CaseEventChannel(r.ID, v)
-			channels = append(channels, ch)
-			g.seqs[ch] = 0
+			g.seqs[jihat.CaseEventChannel(r.ID, v)] = 0
 		}
-	}
-	var seqs []channelSeqRow
-	q = tx.Where("channel IN ?", channels)
-	if s.postgre {
-		q = tx.Raw(`SELECT * FROM channel_seqs WHERE channel = ANY($1)`, channels)
-	}
-	if err := q.Find(&seqs).Error; err != nil {
-		return nil, err
 	}
 	for _, r := range seqs {
-		g.seqs[r.Channel] = r.LastSeq
-	}
-	if !s.postgre {
-		var keys []struct {
-			ID   string
-			Last int64
-			End  int64
+		if _, ok := g.seqs[r.Channel]; ok {
+			g.seqs[r.Channel] = r.LastSeq
 		}
-		err := tx.Raw(`SELECT c.id AS id, coalesce((SELECT max(w.k) FROM case_comment_words w WHERE w.k > (c.rowid << 20) AND w.k < ((c.rowid + 1) << 20)), c.rowid << 20) AS last,
-  (c.rowid + 1) << 20 AS "end" FROM cases c WHERE c.id IN ?`, ids).Scan(&keys).Error
-		if err != nil {
+	}
+	return g
+}
+
+// loadGroup loads and locks the cases the group changes, in ID order, and
+// reads their channels' counters and their last comment search keys
+// (SQLite; on PostgreSQL, pipelinedGroupTx).
+func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error) {
+	ids := groupIDs(group)
+	if len(ids) == 0 {
+		return newGroupState(nil, nil), nil
+	}
+	var rows []caseRow
+	if err := tx.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	var seqs []channelSeqRow
+	if len(rows) > 0 {
+		if err := tx.Where("channel IN ?", caseChannels(ids)).Find(&seqs).Error; err != nil {
 			return nil, err
 		}
-		g.wordKeys = make(map[string]*[2]int64, len(keys))
-		for _, k := range keys {
-			g.wordKeys[k.ID] = &[2]int64{k.Last, k.End}
-		}
+	}
+	g := newGroupState(rows, seqs)
+	if len(rows) == 0 {
+		return g, nil
+	}
+	var keys []struct {
+		ID   string
+		Last int64
+		End  int64
+	}
+	err := tx.Raw(`SELECT c.id AS id, coalesce((SELECT max(w.k) FROM case_comment_words w WHERE w.k > (c.rowid << 20) AND w.k < ((c.rowid + 1) << 20)), c.rowid << 20) AS last,
+  (c.rowid + 1) << 20 AS "end" FROM cases c WHERE c.id IN ?`, ids).Scan(&keys).Error
+	if err != nil {
+		return nil, err
+	}
+	g.wordKeys = make(map[string]*[2]int64, len(keys))
+	for _, k := range keys {
+		g.wordKeys[k.ID] = &[2]int64{k.Last, k.End}
 	}
 	return g, nil
 }
@@ -159,11 +161,9 @@ func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error)
 // transaction's error, nil when the group committed.
 func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Time) (failed *caseChange, err error) {
 	buf := &rowBuf{}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		g, err := s.loadGroup(tx, live)
-		if err != nil {
-			return err
-		}
+	// run runs the changes on tx and writes their rows; on PostgreSQL it
+	// may return the last statement instead, to go with COMMIT.
+	run := func(tx *gorm.DB, g *groupState) (*sqlPart, error) {
 		for _, ch := range live {
 			if ch.create != nil {
 				ch.events, ch.err = s.createCaseIn(tx, buf, g, ch.create, ch.number, now, ch.audit, ch.fn)
@@ -179,23 +179,36 @@ func (s *Store) commitFast(ctx context.Context, live []*caseChange, now time.Tim
 					continue
 				}
 				failed = ch
-				return ch.err
+				return nil, ch.err
 			}
 		}
 		buf.counters, buf.touches = g.counters(), g.touches()
 		if s.postgre {
-			if done, err := flushOne(tx, buf, &g.groupCache); err != nil || done {
+			last, done, err := flushOne(tx, buf, &g.groupCache, !g.usersMoved())
+			if err != nil || done {
 				if err != nil {
-					return err
+					return nil, err
 				}
-				return g.flushUsers(tx, true)
+				return last, g.flushUsers(tx, true)
 			}
 		}
 		if err := buf.flush(tx); err != nil {
-			return err
+			return nil, err
 		}
-		return g.flush(tx, s.postgre)
-	})
+		return nil, g.flush(tx, s.postgre)
+	}
+	if s.postgre {
+		err = s.pipelinedGroupTx(ctx, groupIDs(live), run)
+	} else {
+		err = s.tx(ctx, func(tx *gorm.DB) error {
+			g, err := s.loadGroup(tx, live)
+			if err != nil {
+				return err
+			}
+			_, err = run(tx, g)
+			return err
+		})
+	}
 	if failed != nil {
 		return failed, nil
 	}

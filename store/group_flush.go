@@ -23,8 +23,11 @@ const maxOneVars = 60000
 
 // flushOne writes b's rows and g's statistics rows and cells in one
 // statement, and empties what it wrote; false when it wrote nothing
-// because the group is too big (the caller then flushes as usual).
-func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
+// because the group is too big (the caller then flushes as usual). With
+// last, when no statement has to follow it, it returns the statement
+// instead of running it, for the caller to send with COMMIT
+// (group_pipeline.go).
+func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache, last bool) (*sqlPart, bool, error) {
 	var parts []sqlPart
 	total := 0
 	dry := tx.Session(&gorm.Session{DryRun: true, NewDB: true})
@@ -67,7 +70,7 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 	}
 	for _, err := range steps {
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	// The rows of every comment: one array per column (group_arrays.go).
@@ -77,8 +80,9 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 	addArrays(len(b.counters), func() sqlPart { return countersPart(b.counters) })
 	addArrays(len(b.touches), func() sqlPart { return touchesPart(b.touches) }) // other rows of cases than the new ones (b.cases)
 	if total > maxOneVars || len(b.liteWords) > 0 {
-		return false, nil
+		return nil, false, nil
 	}
+	var stmt *sqlPart
 	if len(parts) > 0 {
 		var sql strings.Builder
 		vars := make([]any, 0, total)
@@ -95,13 +99,19 @@ func flushOne(tx *gorm.DB, b *rowBuf, g *groupCache) (bool, error) {
 			vars = append(vars, p.vars...)
 		}
 		sql.WriteString(" SELECT 1")
-		if _, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, sql.String(), vars...); err != nil {
-			return false, err
-		}
+		stmt = &sqlPart{sql.String(), vars}
 	}
 	*b = rowBuf{}
 	g.stats, g.cells = nil, map[dayKey]*rollupSums{}
-	return true, writeCells(tx, nil, nil, emptied) // emptied cells: after their upsert
+	if last && len(emptied) == 0 {
+		return stmt, true, nil
+	}
+	if stmt != nil {
+		if _, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, stmt.sql, stmt.vars...); err != nil {
+			return nil, false, err
+		}
+	}
+	return nil, true, writeCells(tx, nil, nil, emptied) // emptied cells: after their upsert
 }
 
 // renumber writes q to b with each placeholder $n as $(n+off).

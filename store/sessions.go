@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"gorm.io/gorm"
@@ -67,31 +68,52 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash string) (*Sess
 }
 
 // sessionUsers reads the live sessions with these token hashes, each with
-// its user, by token hash.
+// its user, by token hash. The rows are scanned column by column into
+// their fields (sessionUserRow.scan) rather than by gorm's reflection: at
+// the ceiling (every REST comment authenticates) and in a reconnect storm
+// gorm's Scan was most of this read's CPU (issue 17, session 7).
 func (s *Store) sessionUsers(ctx context.Context, hashes []string) (map[string]sessionUserRow, error) {
-	var rows []sessionUserRow
-	if err := s.rdb.WithContext(ctx).Raw(sessionUserQuery, hashes, s.now().UTC()).Scan(&rows).Error; err != nil {
+	rows, err := s.rdb.WithContext(ctx).Raw(sessionUserQuery, hashes, s.now().UTC()).Rows()
+	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]sessionUserRow, len(rows))
-	for _, r := range rows {
+	defer rows.Close()
+	out := make(map[string]sessionUserRow, len(hashes))
+	for rows.Next() {
+		var r sessionUserRow
+		if err := r.scan(rows); err != nil {
+			return nil, err
+		}
 		out[r.SessionTokenHash] = r
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
-// sessionUserQuery reads live sessions and their users in one statement.
-const sessionUserQuery = `SELECT users.*, sessions.id AS session_id, sessions.expires_at AS session_expires_at,
-  sessions.token_hash AS session_token_hash
+// sessionUserQuery reads live sessions and their users in one statement:
+// the user's columns that Store.user reads, in sessionUserRow.scan's order.
+const sessionUserQuery = `SELECT users.id, users.name, users.national_id_enc, users.email, users.mobile_enc,
+  users.email_verified_at, users.mobile_verified_at, users.role, users.entity_id, users.department_id,
+  users.grants, users.revokes, users.lang, users.active, users.must_change_pass, users.capacity,
+  users.created_at, users.updated_at, sessions.id, sessions.expires_at, sessions.token_hash
 FROM sessions JOIN users ON users.id = sessions.user_id
 WHERE sessions.token_hash IN ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ?`
 
-// sessionUserRow is a row of sessionUserQuery.
+// sessionUserRow is a row of sessionUserQuery (User holds only the columns
+// the query reads).
 type sessionUserRow struct {
-	User             userRow `gorm:"embedded"`
+	User             userRow
 	SessionID        string
 	SessionExpiresAt time.Time
 	SessionTokenHash string
+}
+
+// scan reads the current row of sessionUserQuery.
+func (r *sessionUserRow) scan(rows *sql.Rows) error {
+	u := &r.User
+	return rows.Scan(&u.ID, &u.Name, &u.NationalIDEnc, &u.Email, &u.MobileEnc,
+		&u.EmailVerifiedAt, &u.MobileVerifiedAt, &u.Role, &u.EntityID, &u.DepartmentID,
+		&u.Grants, &u.Revokes, &u.Lang, &u.Active, &u.MustChangePass, &u.Capacity,
+		&u.CreatedAt, &u.UpdatedAt, &r.SessionID, &r.SessionExpiresAt, &r.SessionTokenHash)
 }
 
 // RevokeSession ends one session (logout) and audits it.

@@ -36,6 +36,25 @@ func TestSessions(t *testing.T) {
 		if want, err := s.UserByID(ctx, u.ID); err != nil || !reflect.DeepEqual(gu, want) {
 			t.Fatalf("user of the session = %+v; UserByID = %+v, %v", gu, want, err)
 		}
+		// And an employee with every column set (entity, department,
+		// grants and revokes, capacity, a verified address): the session
+		// read names its columns one by one.
+		e := mustEntity(t, s)
+		d := mustDepartment(t, s, e.ID)
+		emp := mustUser(t, s, &jihat.User{Email: "sess-emp@example.com", EmailVerified: true, Mobile: "+966501234568",
+			Role: jihat.RoleEmployee, EntityID: e.ID, DepartmentID: d.ID, Capacity: 7, Active: true,
+			Grants: []jihat.Permission{jihat.PermReportsView}, Revokes: []jihat.Permission{jihat.PermCaseCreate}})
+		empHash := strings.Repeat("e5", 32)
+		if _, err := s.CreateSession(ctx, emp.ID, empHash, 2*time.Hour, act("auth.login")); err != nil {
+			t.Fatal(err)
+		}
+		_, geu, err := s.SessionByTokenHash(ctx, empHash)
+		if want, werr := s.UserByID(ctx, emp.ID); err != nil || werr != nil || !reflect.DeepEqual(geu, want) {
+			t.Fatalf("employee of the session = %+v, %v; UserByID = %+v, %v", geu, err, want, werr)
+		}
+		if !geu.EmailVerified || geu.MobileVerified || geu.Capacity != 7 || geu.DepartmentID != d.ID || len(geu.Grants) != 1 {
+			t.Fatalf("employee of the session = %+v", geu)
+		}
 		_, _, err = s.SessionByTokenHash(ctx, strings.Repeat("b2", 32))
 		wantCode(t, err, jihat.EUNAUTHORIZED, "unauthorized")
 

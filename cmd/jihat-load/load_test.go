@@ -174,6 +174,8 @@ func TestStamp(t *testing.T) {
 	}{
 		{`{"type":"comment","data":{"body":"load:1700000000123456789"},"seq":3}`, 1700000000123456789, true},
 		{`{"data":{"body":"load:42"}}`, 42, true},
+		{`{"actor":{"name":"load:7"},"x":"load:","data":{"body":"load:42"}}`, 42, true}, // the prefix elsewhere first
+		{`{"actor":{"name":"load:7"}}`, 0, false},
 		{`{"data":{"body":"hello"}}`, 0, false},
 		{`{"data":{"body":"load:"}}`, 0, false},
 		{`{"type":"status_changed","data":{"from":"new","to":"assigned"}}`, 0, false},

@@ -194,13 +194,26 @@ func (s *sub) wait() {
 
 // stamp finds the send time in a comment event's data without decoding all
 // of it: {"...","data":{"body":"load:<unixnano>"},...}.
+//
+// It looks for the prefix first and then checks the key before it: the
+// key's first byte, a quote, is everywhere in JSON, and bytes.Index of the
+// whole key was 9 % of jihat-load's CPU at the ceiling on Jihat's events,
+// whose body comes ~300 bytes in (Centrifugo's comes first).
 func stamp(data []byte) (int64, bool) {
-	const key = `"body":"` + stampPrefix
-	i := bytes.Index(data, []byte(key))
-	if i < 0 {
-		return 0, false
+	const key = `"body":"`
+	i := 0
+	for {
+		k := bytes.Index(data[i:], []byte(stampPrefix))
+		if k < 0 {
+			return 0, false
+		}
+		i += k
+		if bytes.HasSuffix(data[:i], []byte(key)) {
+			break
+		}
+		i += len(stampPrefix)
 	}
-	j := i + len(key)
+	j := i + len(stampPrefix)
 	k := j
 	for k < len(data) && data[k] >= '0' && data[k] <= '9' {
 		k++

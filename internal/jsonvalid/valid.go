@@ -4,6 +4,8 @@
 // generator's CPU at a hundred thousand events a second.
 package jsonvalid
 
+import "encoding/binary"
+
 // Valid reports whether b is exactly one JSON value (RFC 8259) with
 // optional white space around it: what json.Valid reports (no check of
 // UTF-8 inside strings, nesting up to 10,000 levels), in one pass without
@@ -101,9 +103,17 @@ func validValue(b []byte, i, depth int) (int, bool) {
 	return i, false
 }
 
-// validString checks the string that starts with the quote at b[i].
+// validString checks the string that starts with the quote at b[i]. Runs
+// of plain bytes (no quote, backslash or control character: most of a
+// string) are skipped eight at a time.
 func validString(b []byte, i int) (int, bool) {
 	for i++; i < len(b); i++ {
+		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		switch c := b[i]; {
 		case c == '"':
 			return i + 1, true
@@ -132,6 +142,23 @@ func validString(b []byte, i int) (int, bool) {
 		}
 	}
 	return i, false
+}
+
+// Bytes of a word, for plain8.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain8 reports whether none of the eight bytes of x is a quote, a
+// backslash or below 0x20 (the bytes validString must look at). A byte
+// is zero in x^(ones*c) where x has c; (v-ones)&^v has a high bit set in
+// some byte exactly when v has a zero byte, and (x-ones*0x20)&^x when x
+// has a byte below 0x20.
+func plain8(x uint64) bool {
+	q := x ^ (ones * '"')
+	s := x ^ (ones * '\\')
+	return ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x)&highs == 0
 }
 
 // validNumber checks the number at b[i:]: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -61,4 +61,30 @@ func BenchmarkValid(b *testing.B) {
 			json.Valid(data)
 		}
 	})
+	long := []byte(`"` + strings.Repeat("x", 256) + `"`)
+	b.Run("long string", func(b *testing.B) {
+		b.SetBytes(int64(len(long)))
+		for b.Loop() {
+			Valid(long)
+		}
+	})
+}
+
+// TestValidStringEveryPosition: a quote, backslash, escape or control
+// character at every position of a long string (the eight-byte skip of
+// validString), against json.Valid.
+func TestValidStringEveryPosition(t *testing.T) {
+	specials := []string{`"`, `\`, `\"`, `\\`, `\n`, `\u00e9`, `\u00g9`, `\x`, "\x00", "\x1f", "\n", "\x7f", "é", "\xff"}
+	for n := 0; n < 40; n++ {
+		for i := 0; i <= n; i++ {
+			for _, sp := range specials {
+				body := strings.Repeat("a", i) + sp + strings.Repeat("b", n-i)
+				for _, doc := range []string{`"` + body + `"`, `{"k":"` + body + `","v":1}`, `"` + body} {
+					if got, want := Valid([]byte(doc)), json.Valid([]byte(doc)); got != want {
+						t.Fatalf("Valid(%q) = %v, json.Valid says %v", doc, got, want)
+					}
+				}
+			}
+		}
+	}
 }
