@@ -30,6 +30,12 @@ type Bus interface {
 	Close() error
 }
 
+// queuedPublisher is a Bus that can send a publish without waiting for its
+// answer (RedisBus): the hub's publishes use it when the bus has it.
+type queuedPublisher interface {
+	PublishQueued(channel string, payload []byte, done func(error))
+}
+
 // BusHandler receives the messages of other nodes. It is called from one
 // goroutine per bus, in the order the bus received them, and must not block.
 // The payload is immutable: neither the bus nor the handler may modify it,

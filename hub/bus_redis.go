@@ -156,14 +156,32 @@ func (b *RedisBus) Publish(ctx context.Context, channel string, payload []byte) 
 	if b.closed.Load() {
 		return ErrBusClosed
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return b.pub.Do(b.publishCmd(channel, payload))
+}
+
+// PublishQueued sends payload like Publish, in the order of the calls, but
+// returns at once; done gets the outcome. The hub uses it so that the next
+// event of a channel (a busy case) is not held back by this one's round
+// trip: the other nodes get them in order, and a lost one is a gap their
+// subscribers fill from the store.
+func (b *RedisBus) PublishQueued(channel string, payload []byte, done func(error)) {
+	if b.closed.Load() {
+		done(ErrBusClosed)
+		return
+	}
+	b.pub.Queue(b.publishCmd(channel, payload), done)
+}
+
+// publishCmd is the PUBLISH of payload on channel, marked with this node.
+func (b *RedisBus) publishCmd(channel string, payload []byte) redis.Cmder {
 	msg := make([]byte, 0, 1+len(b.nodeID)+len(payload))
 	msg = append(msg, byte(len(b.nodeID)))
 	msg = append(msg, b.nodeID...)
 	msg = append(msg, payload...)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return b.pub.Do(redis.NewIntCmd(ctx, "publish", b.prefix+channel, msg))
+	return redis.NewIntCmd(context.Background(), "publish", b.prefix+channel, msg)
 }
 
 // Subscribe implements Bus. It returns once Redis has confirmed the

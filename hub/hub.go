@@ -279,10 +279,7 @@ func (h *Hub) publishKeyed(ctx context.Context, channel string, frame []byte, ke
 	h.waitBacklog(ctx)
 	h.m.published.WithLabelValues("local").Inc()
 	h.arriveKeyed(channel, frame, key, aud)
-	if err := h.bus.Publish(ctx, channel, encodeBusKeyed(key, aud, frame)); err != nil {
-		h.m.busErrors.WithLabelValues("publish").Inc()
-		h.log.Warn("hub: bus publish", "channel", channel, "err", err)
-	}
+	h.busPublish(ctx, channel, encodeBusKeyed(key, aud, frame))
 }
 
 // publishFrame delivers a ready frame locally (except to exclude) and to the
@@ -291,7 +288,23 @@ func (h *Hub) publishFrame(ctx context.Context, channel string, frame []byte, se
 	h.waitBacklog(ctx)
 	h.m.published.WithLabelValues("local").Inc()
 	h.arrive(channel, frame, seq, aud, exclude)
-	if err := h.bus.Publish(ctx, channel, encodeBusFrame(seq, aud, frame)); err != nil {
+	h.busPublish(ctx, channel, encodeBusFrame(seq, aud, frame))
+}
+
+// busPublish sends payload to the other nodes: queued, when the bus can
+// (the caller's next publish does not wait for this one's answer), else
+// waiting for it. A failure is counted and logged; the other nodes'
+// subscribers see the gap and read what they missed from the store.
+func (h *Hub) busPublish(ctx context.Context, channel string, payload []byte) {
+	if q, ok := h.bus.(queuedPublisher); ok {
+		q.PublishQueued(channel, payload, func(err error) { h.busPublishFailed(channel, err) })
+		return
+	}
+	h.busPublishFailed(channel, h.bus.Publish(ctx, channel, payload))
+}
+
+func (h *Hub) busPublishFailed(channel string, err error) {
+	if err != nil {
 		h.m.busErrors.WithLabelValues("publish").Inc()
 		h.log.Warn("hub: bus publish", "channel", channel, "err", err)
 	}

@@ -9,7 +9,7 @@
 #   flock /work/notes/bench.lock setsid sh -c 'echo -19 >/proc/self/autogroup; NODES=2 exec scripts/meeting-bench.sh'
 #
 # NODES [1] (2: members alternate between the nodes), MEMBERS [1000],
-# PROBES [20], SPREAD [0s] (-vote-spread: each round's votes at random within it), PROFILE [0] (1: a CPU profile of node 1 while the members
+# PROBES [20], SPREAD [0s] (-vote-spread: each round's votes at random within it), PROFILE [0] (1: a CPU profile of each node (cpu.prof, cpu2.prof) while the members
 # join and vote, and of jihat-load (load-cpu.prof), PROF_SECS [30] s, from the load log line PROF_AT [members, board]: the setup's end),
 # TRACE [0] (1: with PROFILE=1, Go execution traces (trace.out, load-trace.out) of the same window
 # instead of CPU profiles: `go tool trace` shows when each goroutine ran, read, wrote and waited),
@@ -18,6 +18,8 @@
 # PGSTAT [0] (1: PostgreSQL loads pg_stat_statements and auto_explain; its top statements from the settled
 # room on go to $OUT/pgstat.txt, the plans of statements over 40 ms to $OUT/postgres.log),
 # LOG_LEVEL [warn] (debug: each vote batch's size, start and time in $OUT/node<n>.log),
+# Always: $OUT/storm-cpu.txt, the CPU time of each node, jihat-load and PostgreSQL over round 0.
+# BIN [bin/jihat], LOAD_BIN [bin/jihat-load] (A/B: two builds back to back),
 # OUT [/tmp/meeting-bench.<time>].
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +30,7 @@ mkdir -p "$OUT"
 log() { printf '==> %s\n' "$*" >&2; }
 log "autogroup: $(cat /proc/self/autogroup 2>/dev/null || echo none); results in $OUT"
 ulimit -n 65536 2>/dev/null || true
-PIDS=()
+PIDS=() PROFS=() NODE_PIDS=()
 eval "$(scripts/services.sh start)"
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -55,9 +57,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 URLS=()
 for n in $(seq 1 "$NODES"); do
 	port=$(free_port) pport=$(free_port)
-	bin/jihat serve --addr 127.0.0.1:$port --data-dir "$OUT/node$n" --log-level ${LOG_LEVEL:-warn} --no-demo \
+	${BIN:-bin/jihat} serve --addr 127.0.0.1:$port --data-dir "$OUT/node$n" --log-level ${LOG_LEVEL:-warn} --no-demo \
 		--writes-per-user 1000000 --pprof-addr 127.0.0.1:$pport >"$OUT/node$n.log" 2>&1 &
 	PIDS+=($!)
+	NODE_PIDS+=($!)
 	echo "$pport" >"$OUT/node$n.pprof-port"
 	for _ in $(seq 1 300); do curl -fs -o /dev/null http://127.0.0.1:$port/metrics && break; sleep 0.1; done
 	URLS+=(http://127.0.0.1:$port)
@@ -70,7 +73,7 @@ if ((PROFILE == 1)); then
 fi
 log "uptime before: $(uptime)"
 : >"$OUT/load.log" # (a reused $OUT: the waits below must not read an old log)
-bin/jihat-load "${args[@]}" >"$OUT/report.json" 2>"$OUT/load.log" &
+${LOAD_BIN:-bin/jihat-load} "${args[@]}" >"$OUT/report.json" 2>"$OUT/load.log" &
 LOAD=$!
 PIDS+=($LOAD)
 if ((PROFILE == 1)); then
@@ -85,25 +88,56 @@ if ((PROFILE == 1)); then
 		curl -fs -o "$OUT/load-allocs1.prof" "$lp" || true
 		PROF_SECS=0
 	fi
-	kind=profile srv=cpu.prof gen=load-cpu.prof
-	if [[ ${TRACE:-0} == 1 ]]; then kind=trace srv=trace.out gen=load-trace.out; fi
-	((PROF_SECS > 0)) && curl -fs -o "$OUT/$srv" "http://127.0.0.1:$(cat "$OUT/node1.pprof-port")/debug/pprof/$kind?seconds=$PROF_SECS" &
-	PROF=$!
-	((PROF_SECS > 0)) && curl -fs -o "$OUT/$gen" "http://127.0.0.1:$lport/debug/pprof/$kind?seconds=$PROF_SECS" &
-	LPROF=$!
+	kind=profile srv=cpu gen=load-cpu.prof ext=prof
+	if [[ ${TRACE:-0} == 1 ]]; then kind=trace srv=trace gen=load-trace.out ext=out; fi
+	if ((PROF_SECS > 0)); then
+		# every node: node 1's as before (cpu.prof, trace.out), node n's as cpu<n>.prof, trace<n>.out
+		for n in $(seq 1 "$NODES"); do
+			f=$srv.$ext
+			((n > 1)) && f=$srv$n.$ext
+			curl -fs -o "$OUT/$f" "http://127.0.0.1:$(cat "$OUT/node$n.pprof-port")/debug/pprof/$kind?seconds=$PROF_SECS" &
+			PROFS+=($!)
+		done
+		curl -fs -o "$OUT/$gen" "http://127.0.0.1:$lport/debug/pprof/$kind?seconds=$PROF_SECS" &
+		PROFS+=($!)
+	fi
 fi
 if [[ ${PGSTAT:-0} == 1 ]]; then
 	# count the votes' statements only: from the settled room on
 	(until grep -q "meeting: .*room settled" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.05; done
 		pgsql -c 'SELECT pg_stat_statements_reset()' >/dev/null) &
 fi
+# The CPU each process used for round 0 (from the settled room to the line
+# of round 0's acks: the vote storm and its acks; a tally sent early falls in it): $OUT/storm-cpu.txt.
+cputicks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pgticks() {
+	local pm t=0 p
+	pm=$(head -1 "$JIHAT_TEST_STATE_DIR/pg/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+	for p in $pm $(pgrep -P "$pm"); do t=$((t + $(cputicks "$p"))); done
+	echo $t
+}
+(
+	until grep -q "meeting: .*room settled" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.02; done
+	b=()
+	for p in "${NODE_PIDS[@]}" $LOAD; do b+=($(cputicks "$p")); done
+	bpg=$(pgticks)
+	until grep -q "meeting: [0-9]* votes, ack" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.02; done
+	hz=$(getconf CLK_TCK) i=0
+	for p in "${NODE_PIDS[@]}" $LOAD; do
+		name=node$((i + 1))
+		[[ $p == "$LOAD" ]] && name=jihat-load
+		echo "$name $(((($(cputicks "$p") - b[i]) * 1000) / hz)) ms"
+		i=$((i + 1))
+	done
+	echo "postgres $(((($(pgticks) - bpg) * 1000) / hz)) ms"
+) >"$OUT/storm-cpu.txt" 2>/dev/null &
 rc=0
 wait $LOAD || rc=$?
 log "uptime after: $(uptime)"
 cat "$OUT/load.log" >&2
 cat "$OUT/report.json"
 grep -h -i 'level=error\|level=warn' "$OUT"/node*.log | cut -c1-200 | sort | uniq -c | sort -rn | head -20 >&2 || true
-if [[ -n ${PROF:-} ]]; then wait "$PROF" "$LPROF" || true; fi
+if ((${#PROFS[@]} > 0)); then wait "${PROFS[@]}" || true; fi
 if [[ ${PGSTAT:-0} == 1 ]]; then
 	pgsql -c "SELECT calls, round(total_exec_time::numeric, 1) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
 		left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query

@@ -33,6 +33,11 @@ const tallyHold = 500 * time.Millisecond
 // batch (tallyCoalescer.hold).
 const tallyQuiet = 60 * time.Millisecond
 
+// stormVotes is how many changed votes make a tally a storm's
+// (tallyCoalescer.hold): a lone vote's tally leaves at once, the tally of
+// a batch of hundreds waits for their acks.
+const stormVotes = 50
+
 // coalescer runs, for each key with changes, one sender at a time: the
 // first change after a quiet spell is sent at once, the changes that
 // arrive while a send runs or within tallyInterval of the last one wait
@@ -156,11 +161,11 @@ func (t *tallyCoalescer) send(motionID string, st *coalesced) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	t0 := time.Now()
-	t.hold(ctx, motionID)
-	t1 := time.Now()
 	t.c.mu.Lock()
-	since := st.sent
+	since := st.sent // (only this sender changes it)
 	t.c.mu.Unlock()
+	t.hold(ctx, motionID, since)
+	t1 := time.Now()
 	mo, err := t.s.store.MotionChanges(ctx, motionID, since)
 	if err != nil {
 		t.s.log.Warn("tally", slog.String("motion", motionID), slog.Any("err", err))
@@ -186,31 +191,35 @@ func (t *tallyCoalescer) send(motionID string, st *coalesced) {
 // every node, instead of queueing (on the servers and on the clients)
 // behind frames of hundreds of changes to every socket, and one frame
 // carries what several would have. A storm is this node's batcher busy
-// with the motion, any node's batch holding the motion's row, or its
-// version moving between two looks; once one is seen, the tally waits
-// until the motion has been quiet for tallyQuiet (the other node's acks
-// leave its batch then). A lone vote's tally does not wait.
-func (t *tallyCoalescer) hold(ctx context.Context, motionID string) {
-	storm, last, quiet := false, int64(-1), time.Now()
+// with the motion, any node's batch holding the motion's row, its version
+// moving between two looks, or, at the first look that finds the row
+// free, stormVotes or more votes changed after the last tally this node
+// sent (since): batches that ended just before the look, whose acks are
+// leaving now (this node's own batch, which told the tally before its
+// acks, or another node's, which ended while this tally waited out
+// tallyInterval). Once one is seen, the tally waits until the motion has
+// been quiet for tallyQuiet. A lone vote's tally does not wait.
+func (t *tallyCoalescer) hold(ctx context.Context, motionID string, since int64) {
+	storm, counted, last, quiet := false, false, int64(-1), time.Now()
 	for look, end := 0, time.Now().Add(tallyHold); time.Now().Before(end); look++ {
 		if look > 0 {
 			time.Sleep(5 * time.Millisecond)
 		}
 		if t.s.votes.busy(motionID) {
 			// (at the first look, the batch that made this tally may
-			// still be leaving)
+			// still be leaving: the count below tells a storm's batch)
 			storm, quiet = storm || look > 0, time.Now()
 			continue
 		}
-		v, locked, err := t.s.store.MotionBusy(ctx, motionID)
+		v, changed, locked, err := t.s.store.MotionBusy(ctx, motionID, since)
 		if err != nil {
 			return
 		}
-		if locked || last >= 0 && v != last {
+		if locked || last >= 0 && v != last || !locked && !counted && changed >= stormVotes {
 			storm, quiet = true, time.Now()
 		}
 		if !locked {
-			last = v
+			counted, last = true, v
 		}
 		if !storm || !locked && time.Since(quiet) >= tallyQuiet {
 			return

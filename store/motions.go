@@ -80,21 +80,26 @@ func (s *Store) MotionRef(ctx context.Context, id string) (meetingID string, sec
 	return r.MeetingID, r.Secret, nil
 }
 
-// MotionBusy returns motion id's tally version and whether a transaction
-// holds its row lock now (a batch of votes being committed, on any node;
-// the version is then 0). One statement; on SQLite never locked (one node,
-// whose own batcher knows).
-func (s *Store) MotionBusy(ctx context.Context, id string) (version int64, locked bool, err error) {
-	var vs []int64
-	if !s.postgre {
-		err = s.db.WithContext(ctx).Model(&motionRow{}).Where("id = ?", id).Pluck("version", &vs).Error
-	} else {
-		err = s.db.WithContext(ctx).Raw("SELECT version FROM motions WHERE id = ? FOR SHARE SKIP LOCKED", id).Scan(&vs).Error
+// MotionBusy returns motion id's tally version, how many of its votes
+// changed after tally version since (an open ballot's; a secret ballot's
+// are counted apart, and 0 here), and whether a transaction holds its row
+// lock now (a batch of votes being committed, on any node; the version
+// and the count are then 0). One statement; on SQLite never locked (one
+// node, whose own batcher knows).
+func (s *Store) MotionBusy(ctx context.Context, id string, since int64) (version int64, changed int, locked bool, err error) {
+	var rs []struct {
+		Version int64
+		Changed int
 	}
-	if err != nil || len(vs) == 0 {
-		return 0, err == nil && s.postgre, err
+	q := "SELECT m.version, (SELECT count(*) FROM votes v WHERE v.motion_id = m.id AND v.version > ?) AS changed FROM motions m WHERE m.id = ?"
+	if s.postgre {
+		q += " FOR SHARE OF m SKIP LOCKED"
 	}
-	return vs[0], false, nil
+	err = s.db.WithContext(ctx).Raw(q, since, id).Scan(&rs).Error
+	if err != nil || len(rs) == 0 {
+		return 0, 0, err == nil && s.postgre, err
+	}
+	return rs[0].Version, rs[0].Changed, false, nil
 }
 
 // MotionChanges returns motion id with its tally like Motion, but with

@@ -108,6 +108,16 @@ func TestCastVotes(t *testing.T) {
 		if mo.Tally.Abstain != 1 || mo.Tally.Reject != 1 || mo.Tally.Voted != 2 || mo.Tally.Version != 2 {
 			t.Errorf("tally %+v, want 1 abstain, 1 reject, version 2", mo.Tally)
 		}
+		// The tally's hold counts the votes a tally would carry.
+		for _, c := range []struct {
+			since   int64
+			changed int
+		}{{0, 2}, {1, 2}, {2, 0}} {
+			v, n, locked, err := s.MotionBusy(ctx, r.motion, c.since)
+			if err != nil || locked || v != 2 || n != c.changed {
+				t.Errorf("MotionBusy since %d: version %d, %d changed, locked %v, %v; want 2, %d", c.since, v, n, locked, err, c.changed)
+			}
+		}
 		if n := auditCount(t, s) - before; n != 3 {
 			t.Errorf("%d audit entries, want 3 (one per vote that counted)", n)
 		}

@@ -13,6 +13,12 @@
 // Order: the commands of one batch run in the order they were queued, and
 // batches in the order they were formed, so a caller that waits for each
 // command before it sends the next sees them run in its order.
+//
+// Queue sends a command without waiting for it: it joins the next batch in
+// the same order, and its outcome goes to a callback. A publish that only
+// has to reach the other nodes in order (the bus) uses it, so the caller's
+// next step does not wait a round trip; once MaxQueued commands wait, Queue
+// waits too, so a slow Redis still holds its callers back.
 package redisbatch
 
 import (
@@ -40,10 +46,22 @@ type Batcher struct {
 }
 
 type batch struct {
-	cmds []redis.Cmder
-	done chan struct{} // closed when every command has its answer
-	lead chan struct{} // one token: the caller who receives it sends the batch
+	cmds    []redis.Cmder
+	queued  []queuedCmd   // commands nobody waits for
+	waiters int           // callers of Do (and of a full Queue) waiting for it
+	done    chan struct{} // closed when every command has its answer
+	lead    chan struct{} // one token: the caller who receives it sends the batch
 }
+
+// queuedCmd is a command of Queue and what to call with its outcome.
+type queuedCmd struct {
+	cmd  redis.Cmder
+	done func(error)
+}
+
+// MaxQueued is how many commands may wait for the wire before Queue waits
+// like Do.
+const MaxQueued = 4096
 
 // New returns a Batcher over client. timeout bounds each batch's round trip
 // (its commands' errors then say so): a caller's own context is not used for
@@ -62,19 +80,57 @@ func (b *Batcher) Do(cmd redis.Cmder) error {
 		b.send(&batch{cmds: []redis.Cmder{cmd}})
 		return cmd.Err()
 	}
-	bt := b.open
-	if bt == nil {
-		bt = &batch{done: make(chan struct{}), lead: make(chan struct{}, 1)}
-		b.open = bt
-	}
+	bt := b.openBatch()
 	bt.cmds = append(bt.cmds, cmd)
+	bt.waiters++
 	b.mu.Unlock()
+	b.wait(bt)
+	return cmd.Err()
+}
+
+// Queue sends cmd with the next batch and returns without waiting for its
+// answer; done (if not nil) is called with cmd's error, from the goroutine
+// that sent it, once it has its answer. Commands of Queue and Do keep the
+// order of the calls. When MaxQueued commands already wait, Queue waits
+// for their batch to be sent.
+func (b *Batcher) Queue(cmd redis.Cmder, done func(error)) {
+	b.mu.Lock()
+	if !b.busy {
+		b.busy = true
+		b.mu.Unlock()
+		go b.send(&batch{cmds: []redis.Cmder{cmd}, queued: []queuedCmd{{cmd, done}}})
+		return
+	}
+	bt := b.openBatch()
+	bt.cmds = append(bt.cmds, cmd)
+	bt.queued = append(bt.queued, queuedCmd{cmd, done})
+	full := len(bt.cmds) >= MaxQueued
+	if full {
+		bt.waiters++
+	}
+	b.mu.Unlock()
+	if full {
+		b.wait(bt)
+	}
+}
+
+// openBatch returns the batch being formed, making it if need be. b.mu is
+// held.
+func (b *Batcher) openBatch() *batch {
+	if b.open == nil {
+		b.open = &batch{done: make(chan struct{}), lead: make(chan struct{}, 1)}
+	}
+	return b.open
+}
+
+// wait waits until bt has been sent, sending it if this caller is handed
+// the lead.
+func (b *Batcher) wait(bt *batch) {
 	select {
 	case <-bt.done:
 	case <-bt.lead:
 		b.send(bt)
 	}
-	return cmd.Err()
 }
 
 // send runs bt (this caller is its leader), answers its callers, and hands
@@ -93,6 +149,11 @@ func (b *Batcher) send(bt *batch) {
 	cancel()
 	b.batches.Add(1)
 	b.commands.Add(int64(len(bt.cmds)))
+	for _, q := range bt.queued {
+		if q.done != nil {
+			q.done(q.cmd.Err())
+		}
+	}
 	if bt.done != nil {
 		close(bt.done)
 	}
@@ -102,9 +163,15 @@ func (b *Batcher) send(bt *batch) {
 	if next == nil {
 		b.busy = false
 	}
+	waited := next != nil && next.waiters > 0
 	b.mu.Unlock()
-	if next != nil {
+	switch {
+	case waited:
 		next.lead <- struct{}{}
+	case next != nil:
+		// Nobody waits for it (only Queue's commands): a goroutine of its
+		// own sends it, so this caller goes back to its work.
+		go b.send(next)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,4 +115,77 @@ func TestBatcherDown(t *testing.T) {
 	if err := b.Do(redis.NewStatusCmd(context.Background(), "set", prefix+"k", 1)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBatcherQueue: callers queue RPUSHes without waiting, some mixed with
+// commands they wait for. Every queued command runs once and in its
+// caller's order (an ordered list per caller), each callback is called once
+// with its command's outcome (a refused command's error included), and a
+// Do that follows a caller's queued commands finds them done (the counter
+// it reads has counted them).
+func TestBatcherQueue(t *testing.T) {
+	c, prefix := client(t)
+	b := redisbatch.New(c, 5*time.Second)
+	ctx := context.Background()
+	const callers, each = 32, 300
+	var (
+		answered, refused atomic.Int64
+		wg                sync.WaitGroup
+	)
+	for i := range callers {
+		wg.Go(func() {
+			list := prefix + "q:" + strconv.Itoa(i)
+			for j := range each {
+				b.Queue(redis.NewIntCmd(ctx, "rpush", list, j), func(err error) {
+					if err != nil {
+						t.Errorf("RPUSH: %v", err)
+					}
+					answered.Add(1)
+				})
+				if j%50 == 49 {
+					b.Queue(redis.NewIntCmd(ctx, "incr", list), func(err error) {
+						if err == nil {
+							t.Error("INCR of a list succeeded")
+						}
+						refused.Add(1)
+					})
+					n := redis.NewIntCmd(ctx, "llen", list)
+					if err := b.Do(n); err != nil {
+						t.Error(err)
+						return
+					}
+					if n.Val() != int64(j+1) {
+						t.Errorf("caller %d: LLEN %d after %d queued RPUSHes: Do overtook them", i, n.Val(), j+1)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// The last queued commands may still be on the wire: a Do after them
+	// returns once they are answered (order), but their callbacks run
+	// just before; wait for the counts.
+	if err := b.Do(redis.NewStatusCmd(ctx, "ping")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for answered.Load() < callers*each && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if a, r := answered.Load(), refused.Load(); a != callers*each || r != callers*each/50 {
+		t.Fatalf("%d RPUSH callbacks, %d refused INCR callbacks; want %d and %d", a, r, callers*each, callers*each/50)
+	}
+	for i := range callers {
+		got, err := c.LRange(ctx, prefix+"q:"+strconv.Itoa(i), 0, -1).Result()
+		if err != nil || len(got) != each {
+			t.Fatalf("list %d: %d items, %v", i, len(got), err)
+		}
+		for j, v := range got {
+			if v != strconv.Itoa(j) {
+				t.Fatalf("list %d item %d is %s: queued commands ran out of order", i, j, v)
+			}
+		}
+	}
+	batches, commands := b.Stats()
+	t.Logf("%d commands in %d round trips", commands, batches)
 }
