@@ -45,6 +45,10 @@
 # load generator's for either server (<run>.load.pprof, -pprof); and the
 # Jihat server's goroutines 2 s into the profile (<run>.server.goroutines).
 #
+# LEAN=1: Jihat's traffic subscribers read their sockets as the Centrifugo
+# ones are read (jihat-load -lean: no Go SDK, so no copy of each event, no
+# gap fetches, no reconnects; disorder and missing deliveries still counted).
+#
 # METRICS=1: the Jihat server's /metrics at the end of each traffic run
 # (<run>.metrics: e.g. jihat_hub_write_batch, frames per write).
 #
@@ -201,6 +205,7 @@ one() {
 		start_jihat
 		url=http://127.0.0.1:$JPORT
 		args=(-target jihat "${JIHAT_ARGS[@]}")
+		[[ ${LEAN:-0} == 1 && $w != idle ]] && args+=(-lean)
 	else
 		start_centrifugo
 		url=http://127.0.0.1:$CPORT
