@@ -166,8 +166,9 @@ func (l *Live) skipGap(cs *chanState) []Message {
 
 // gap decides what a channel's gap needs now: nothing (no gap, or a fetch
 // in flight), a fetch from last, or skipping it after MaxFetchAttempts.
-// It returns the events a skip releases and whether to fetch. Called with
-// Live.mu held.
+// It returns the events a skip releases and whether to fetch. now is the
+// time, or zero to read the clock only when there is a gap (a delivery in
+// order, the common case, does not). Called with Live.mu held.
 func (l *Live) gap(cs *chanState, now time.Time) (out []Message, fetch bool) {
 	if cs.last >= cs.want {
 		if cs.fetching {
@@ -175,6 +176,9 @@ func (l *Live) gap(cs *chanState, now time.Time) (out []Message, fetch bool) {
 		}
 		cs.fetching, cs.fetchTries = false, 0
 		return nil, false
+	}
+	if now.IsZero() {
+		now = time.Now()
 	}
 	if cs.fetching && now.Sub(cs.fetchAt) < l.cfg.FetchTimeout {
 		return nil, false

@@ -48,11 +48,11 @@ func (l *Live) handle(lc *liveConn, f *frame) {
 	case f.Type == typeEvent || f.Seq > 0 && f.Type != typePosition:
 		out = l.durable(cs, f)
 		var more []Message
-		more, fetch = l.gap(cs, time.Now())
+		more, fetch = l.gap(cs, time.Time{})
 		out = append(out, more...)
 	case f.Type == typePosition:
 		l.position(cs, f.Seq)
-		out, fetch = l.gap(cs, time.Now())
+		out, fetch = l.gap(cs, time.Time{})
 		out = append(out, decodeMessage(f))
 	case f.Type == typeUnsubscribed:
 		delete(l.channels, f.Channel)

@@ -45,6 +45,13 @@
 # load generator's for either server (<run>.load.pprof, -pprof); and the
 # Jihat server's goroutines 2 s into the profile (<run>.server.goroutines).
 #
+# LEAN=1: Jihat's traffic subscribers read their sockets as the Centrifugo
+# ones are read (jihat-load -lean: no Go SDK, so no copy of each event, no
+# gap fetches, no reconnects; disorder and missing deliveries still counted).
+#
+# METRICS=1: the Jihat server's /metrics at the end of each traffic run
+# (<run>.metrics: e.g. jihat_hub_write_batch, frames per write).
+#
 # Output: RESULTS [/tmp/compare-centrifugo.<time>]/<workload>-<server>-<run>.json
 # (jihat-load -json) and summary.txt. Every address is loopback.
 set -euo pipefail
@@ -198,6 +205,7 @@ one() {
 		start_jihat
 		url=http://127.0.0.1:$JPORT
 		args=(-target jihat "${JIHAT_ARGS[@]}")
+		[[ ${LEAN:-0} == 1 && $w != idle ]] && args+=(-lean)
 	else
 		start_centrifugo
 		url=http://127.0.0.1:$CPORT
@@ -250,6 +258,9 @@ one() {
 		t0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
 		locked /usr/bin/time -f '%U %S' -o "$out.time" "$LOAD" "${args[@]}" >"$out" 2>>"$RESULTS/load.log" || true
 		t1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+		if [[ $srv == jihat && ${METRICS:-0} == 1 ]]; then
+			curl -fs -o "$out.metrics" "http://127.0.0.1:$JPORT/metrics" || true
+		fi
 		# CPU seconds of the run: the server's, and the load generator's.
 		jq --argjson srv "$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')" \
 			--argjson load "$(awk '{ printf "%.1f", $1 + $2 }' "$out.time")" \

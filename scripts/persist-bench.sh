@@ -21,7 +21,7 @@
 # LOG_LEVEL [error] is the server's (debug: where each comment waited, for
 # scripts/stage-times.sh OUT/jihat.log); BODY pads each comment to that many
 # bytes (compare-centrifugo.sh uses 256).
-# OUT [/tmp/persist-bench.<time>] keeps the logs.
+# OUT [/tmp/persist-bench.<time>] keeps the logs, and the server's /metrics after the run (OUT/metrics.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-lib.sh
@@ -94,6 +94,7 @@ T0=($(ticks $SERVER) $(ticks $(pg_pids)) $(ticks $(redis_pid)) $(child_ticks "$O
 bin/jihat-load -url $B -conns "$CONNS" -channels "$CHANNELS" -rate "$RATE" -via rest -publishers "$PUBLISHERS" \
 	-duration "$DURATION" -server-pid $SERVER "${ARGS[@]}" 2>"$OUT/load.log" | tee "$OUT/report.txt"
 times >"$OUT/times1"
+curl -fs $B/metrics >"$OUT/metrics.txt" || true # the hub's write delay, frames, GC (jihat_hub_*, go_*)
 T1=($(ticks $SERVER) $(ticks $(pg_pids)) $(ticks $(redis_pid)) $(child_ticks "$OUT/times1"))
 N=$(awk '/^published/ {print $2}' "$OUT/report.txt")
 HZ=100 # ticks from /proc are in getconf CLK_TCK (100 on Linux), times's in 1/100 s

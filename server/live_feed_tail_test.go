@@ -40,6 +40,13 @@ func TestLiveFeedTail(t *testing.T) {
 			t.Fatalf("subscribing to %s: %s", ch, code)
 		}
 	}
+	// The tail is read after the subscription starts taking live events, so
+	// a comment made while it is read may arrive in the tail (and then not
+	// again live). Waiting for the tail's newest comment fixes the order
+	// this test checks: the tail C-11 … C-60, then C-61 live.
+	for ch, ws := range conns {
+		ws.WaitFrame(hasEvent(ch, caseID, string(jihat.CaseEventComment), "C-60"))
+	}
 	comment("C-61")
 	comment("END") // the fence: anything delivered twice comes before it
 	var want []string

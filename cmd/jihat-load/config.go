@@ -22,6 +22,7 @@ type config struct {
 	Channels    int
 	Rate        float64
 	Via         string
+	Lean        bool // traffic subscribers read without the SDK (lean.go)
 	Duration    time.Duration
 	Settle      time.Duration
 	MaxConns    int
@@ -90,6 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.Channels, "channels", 1, "case channels; connection i subscribes to channel i mod K")
 	fs.Float64Var(&c.Rate, "rate", 10, "comments per second, in total over the channels")
 	fs.StringVar(&c.Via, "via", "ws", "publish comments through the socket (ws) or the REST API (rest)")
+	fs.BoolVar(&c.Lean, "lean", false, "traffic subscribers read their sockets as the Centrifugo ones do, without the Go SDK (no gap fetches, no reconnects; see lean.go)")
 	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "how long to publish")
 	fs.DurationVar(&c.Settle, "settle", 10*time.Second, "the longest wait for deliveries after publishing")
 	fs.IntVar(&c.MaxConns, "max-conns", 20000, "refuse -conns above this")
@@ -162,6 +164,8 @@ func (c *config) check() error {
 		return fmt.Errorf("-duration and -hold must be at most -max-duration %v", c.MaxDuration)
 	case c.Settle < 0 || c.Settle > c.MaxDuration:
 		return fmt.Errorf("-settle must be 0..%v", c.MaxDuration)
+	case c.Lean && c.Target == targetCentrifugo:
+		return errors.New("-lean is for -target jihat (the Centrifugo subscribers are lean already)")
 	case c.Via != "ws" && c.Via != "rest":
 		return fmt.Errorf("-via %q: ws or rest", c.Via)
 	case c.Rate <= 0 || c.Rate > 10000:

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -50,9 +51,14 @@ func runJSON(t *testing.T, ts *testserver.TestServer, args ...string) *Report {
 
 func TestTraffic(t *testing.T) {
 	ts, where := startServer(t)
-	for _, via := range []string{"ws", "rest"} {
-		t.Run(via, func(t *testing.T) {
-			rep := runJSON(t, ts, append(where, "-conns", "6", "-channels", "2", "-users", "2", "-rate", "40", "-duration", "1s", "-via", via)...)
+	// -lean: the subscribers read without the SDK; they must count the
+	// same deliveries.
+	// A storm's clients connect with the SDK, or lean.
+	modes := [][]string{{"-via", "ws", "-storm", "5", "-storm-after", "200ms"}, {"-via", "rest"},
+		{"-via", "rest", "-lean", "-storm", "5", "-storm-after", "200ms"}}
+	for _, mode := range modes {
+		t.Run(strings.Join(mode, " "), func(t *testing.T) {
+			rep := runJSON(t, ts, append(append(where, "-conns", "6", "-channels", "2", "-users", "2", "-rate", "40", "-duration", "1s"), mode...)...)
 			if rep.Conns.Opened != 6 || rep.Conns.Failed != 0 || rep.WatcherConns != 2 {
 				t.Fatalf("connections %+v", rep.Conns)
 			}
@@ -70,6 +76,9 @@ func TestTraffic(t *testing.T) {
 			}
 			if rep.RSS.Source == "" || rep.RSS.Before <= 0 || rep.RSS.ServerConnections < 6 {
 				t.Fatalf("rss %+v", rep.RSS)
+			}
+			if slices.Contains(mode, "-storm") && (rep.Storm == nil || rep.Storm.Conns.Opened != 5 || rep.Storm.Conns.Failed != 0) {
+				t.Fatalf("storm %+v", rep.Storm)
 			}
 		})
 	}
@@ -151,6 +160,8 @@ func TestFlags(t *testing.T) {
 		{[]string{"-rate", "0"}, "rate"},
 		{[]string{"-conns", "2", "-channels", "3"}, "channels"},
 		{[]string{"-login", "no-password"}, "email:password"},
+		{[]string{"-lean"}, ""},
+		{[]string{"-lean", "-target", "centrifugo"}, "-lean is for -target jihat"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -273,6 +284,39 @@ func TestCfFastPush(t *testing.T) {
 		}
 		if p.Channel != r.Push.Channel || p.Pub.Offset != r.Push.Pub.Offset || !bytes.Equal(p.Pub.Data, r.Push.Pub.Data) {
 			t.Errorf("%s: direct %+v %s, encoding/json %+v %s", tc.line, p, p.Pub.Data, r.Push, r.Push.Pub.Data)
+		}
+	}
+}
+
+// TestLeanEvent: the direct read of an event frame agrees with
+// encoding/json, and leaves any other frame to it.
+func TestLeanEvent(t *testing.T) {
+	for _, tc := range []struct {
+		frame string
+		fast  bool
+	}{
+		{`{"type":"event","channel":"case:c1","seq":7,"data":{"seq":7,"data":{"body":"load:17"},"actor":{"name":"سارة"}}}`, true},
+		{`{"type":"event","channel":"case:c1","seq":12,"data":{"body":"a\"b"}}`, true},
+		{`{"type":"event","channel":"case:c\u0031","seq":1,"data":{}}`, false},
+		{`{"type":"event","channel":"case:c1","seq":1,"data":{"body":}}`, false},
+		{`{"type":"event","channel":"case:c1","seq":1,"data":{}} `, false},
+		{`{"type":"event","channel":"case:c1","data":{}}`, false},
+		{`{"type":"position","channel":"case:c1","seq":3}`, false},
+		{`{"type":"ack","id":"s"}`, false},
+	} {
+		ch, seq, data, ok := leanEvent([]byte(tc.frame))
+		if ok != tc.fast {
+			t.Errorf("%s: direct %v, want %v", tc.frame, ok, tc.fast)
+		}
+		if !ok {
+			continue
+		}
+		var f leanFrame
+		if err := json.Unmarshal([]byte(tc.frame), &f); err != nil {
+			t.Fatalf("%s: encoding/json: %v", tc.frame, err)
+		}
+		if string(ch) != f.Channel || seq != f.Seq || !bytes.Equal(data, f.Data) {
+			t.Errorf("%s: direct %s %d %s, encoding/json %s %d %s", tc.frame, ch, seq, data, f.Channel, f.Seq, f.Data)
 		}
 	}
 }

@@ -21,6 +21,7 @@ const stampPrefix = "load:"
 type sub struct {
 	live     *client.Live // nil with -target centrifugo
 	cf       *cfConn      // with -target centrifugo
+	lean     *leanConn    // with -lean
 	ch       *channel
 	got      atomic.Int64 // the run's comments delivered
 	disorder atomic.Int64 // events at or below the last seq (the SDK must never let one through)
@@ -88,6 +89,17 @@ func (l *load) traffic(ctx context.Context) (*Report, error) {
 			s, err := l.cfSubscriber(ctx, i, cnt)
 			subs[i] = s
 			return err
+		}
+		if l.cfg.Lean {
+			s, u, err := l.leanSubscriber(ctx, i, cnt)
+			if err != nil {
+				return err
+			}
+			if u != s.ch.owner {
+				watchers.Add(1)
+			}
+			subs[i] = s
+			return nil
 		}
 		ch, u := l.subscriber(i)
 		s := &sub{ch: ch, done: make(chan struct{})}
@@ -300,9 +312,12 @@ func closeAll(subs []*sub) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if s.cf != nil {
+			switch {
+			case s.cf != nil:
 				s.cf.close()
-			} else {
+			case s.lean != nil:
+				s.lean.close()
+			default:
 				closeLive(s.live)
 			}
 			<-s.done

@@ -4,7 +4,10 @@
 // generator's CPU at a hundred thousand events a second.
 package jsonvalid
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Valid reports whether b is exactly one JSON value (RFC 8259) with
 // optional white space around it: what json.Valid reports (no check of
@@ -103,62 +106,78 @@ func validValue(b []byte, i, depth int) (int, bool) {
 	return i, false
 }
 
-// validString checks the string that starts with the quote at b[i]. Runs
-// of plain bytes (no quote, backslash or control character: most of a
-// string) are skipped eight at a time.
+// validString checks the string that starts with the quote at b[i]. It
+// jumps from one byte it must look at (a quote, a backslash, a control
+// character) to the next, eight bytes at a time (nextSpecial): a string
+// costs a word per eight bytes and a step per escape, however short.
 func validString(b []byte, i int) (int, bool) {
-	for i++; i < len(b); i++ {
-		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
+	for i++; ; i++ {
+		i = nextSpecial(b, i)
 		if i >= len(b) {
-			break
+			return i, false
 		}
 		switch c := b[i]; {
 		case c == '"':
 			return i + 1, true
 		case c < 0x20:
 			return i, false
-		case c == '\\':
-			i++
-			if i >= len(b) {
+		}
+		// A backslash: one escape, i left on its last byte.
+		i++
+		if i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		case 'u':
+			if i+4 >= len(b) {
 				return i, false
 			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(b) {
+			for _, h := range b[i+1 : i+5] {
+				if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
 					return i, false
 				}
-				for _, h := range b[i+1 : i+5] {
-					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
-						return i, false
-					}
-				}
-				i += 4
-			default:
-				return i, false
 			}
+			i += 4
+		default:
+			return i, false
 		}
 	}
-	return i, false
 }
 
-// Bytes of a word, for plain8.
+// nextSpecial returns the index of the first quote, backslash or control
+// character in b at or after i, or len(b).
+func nextSpecial(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := special8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
+}
+
+// Bytes of a word, for special8.
 const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
 )
 
-// plain8 reports whether none of the eight bytes of x is a quote, a
-// backslash or below 0x20 (the bytes validString must look at). A byte
-// is zero in x^(ones*c) where x has c; (v-ones)&^v has a high bit set in
-// some byte exactly when v has a zero byte, and (x-ones*0x20)&^x when x
-// has a byte below 0x20.
-func plain8(x uint64) bool {
+// special8 returns the high bit of each byte of x (little-endian: the
+// first byte lowest) that is a quote, a backslash or below 0x20, and
+// perhaps of later bytes too: the lowest bit set is always the first such
+// byte. A byte is zero in x^(ones*c) where x has c; (v-ones)&^v has the
+// high bit set in the lowest zero byte of v (a borrow out of it can mark
+// the bytes above it, never one below), and (x-ones*0x20)&^x in the
+// lowest byte below 0x20 alike.
+func special8(x uint64) uint64 {
 	q := x ^ (ones * '"')
 	s := x ^ (ones * '\\')
-	return ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x)&highs == 0
+	return ((q-ones)&^q | (s-ones)&^s | (x-ones*0x20)&^x) & highs
 }
 
 // validNumber checks the number at b[i:]: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?

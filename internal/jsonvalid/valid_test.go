@@ -61,6 +61,17 @@ func BenchmarkValid(b *testing.B) {
 			json.Valid(data)
 		}
 	})
+	// A case event as the server sends it: many short strings (ids, keys).
+	event := []byte(`{"id":"01a24128-bded-7417-89ba-90153baeaff8","case_id":"01a24128-b2c6-7a15-9103-01fcb8791944",` +
+		`"seq":3,"channel":"case:01a24128-b2c6-7a15-9103-01fcb8791944","type":"comment","actor":{"id":` +
+		`"01a24128-8ec9-7498-894a-cab9cd39372d","name":"مستخدم حمل 1"},"visibility":"public","data":{"body":` +
+		`"load:1764853518829251000 ` + strings.Repeat("x", 230) + `"},"created_at":"2026-12-04T13:05:18.829251Z"}`)
+	b.Run("case event", func(b *testing.B) {
+		b.SetBytes(int64(len(event)))
+		for b.Loop() {
+			Valid(event)
+		}
+	})
 	long := []byte(`"` + strings.Repeat("x", 256) + `"`)
 	b.Run("long string", func(b *testing.B) {
 		b.SetBytes(int64(len(long)))
@@ -82,6 +93,34 @@ func TestValidStringEveryPosition(t *testing.T) {
 				for _, doc := range []string{`"` + body + `"`, `{"k":"` + body + `","v":1}`, `"` + body} {
 					if got, want := Valid([]byte(doc)), json.Valid([]byte(doc)); got != want {
 						t.Fatalf("Valid(%q) = %v, json.Valid says %v", doc, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestValidStringTwoSpecials: two bytes validString must look at in one
+// string, at every pair of positions, against json.Valid. A special byte
+// can mark bytes above it in special8's word (a borrow); the first one must
+// win, so a later quote never hides an earlier control character or
+// backslash, nor an earlier quote a later one.
+func TestValidStringTwoSpecials(t *testing.T) {
+	specials := []string{`"`, `\`, `\"`, `\u00e9`, "\x00", "\x1f", "\x01", "\xff", "!", "#"}
+	const n = 20
+	for i := 0; i <= n; i++ {
+		for j := i; j <= n; j++ {
+			for _, a := range specials {
+				for _, b := range specials {
+					body := strings.Repeat("a", i) + a + strings.Repeat("b", j-i) + b + strings.Repeat("c", n-j)
+					for _, doc := range []string{`"` + body + `"`, `["` + body + `",0]`} {
+						if got, want := Valid([]byte(doc)), json.Valid([]byte(doc)); got != want {
+							t.Fatalf("Valid(%q) = %v, json.Valid says %v", doc, got, want)
+						}
+						end, ok := Prefix([]byte(doc))
+						if ok && !json.Valid([]byte(doc[:end])) {
+							t.Fatalf("Prefix(%q) = %d: %q is not valid", doc, end, doc[:end])
+						}
 					}
 				}
 			}
