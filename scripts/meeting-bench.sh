@@ -19,7 +19,8 @@
 # room on go to $OUT/pgstat.txt, the plans of statements over 40 ms to $OUT/postgres.log),
 # LOG_LEVEL [warn] (debug: each vote batch's size, start and time in $OUT/node<n>.log),
 # Always: $OUT/storm-cpu.txt, the CPU time of each node, jihat-load and PostgreSQL over round 0.
-# BIN [bin/jihat], LOAD_BIN [bin/jihat-load] (A/B: two builds back to back),
+# BIN [bin/jihat], LOAD_BIN [bin/jihat-load] (A/B: two builds back to back); the nodes inherit the
+# environment, e.g. JIHAT_VOTE_GATHER and JIHAT_VOTE_QUIET (A/B of the votes' gathering on one build),
 # OUT [/tmp/meeting-bench.<time>].
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,10 +13,11 @@ import (
 // its two users.
 type keyedBatches[In, Out any] struct {
 	// gather (0: none) is the longest a batch waits for more items while
-	// they keep arriving (gatherMore).
-	gather time.Duration
-	mu     sync.Mutex // guards queues
-	queues map[string]*batchQueue[In, Out]
+	// they keep arriving; quiet (at least gatherStep) is how long without
+	// a new item ends the gathering (gatherMore).
+	gather, quiet time.Duration
+	mu            sync.Mutex // guards queues
+	queues        map[string]*batchQueue[In, Out]
 }
 
 // gatherStep is how long a gathering batch waits for one more item.
@@ -104,12 +105,16 @@ func (k *keyedBatches[In, Out]) run(key string, max int, commit batchCommit[In, 
 }
 
 // gatherMore waits, before a batch is taken, while items keep arriving:
-// gatherStep at a time, as long as the last step brought more, at most
-// gather in all. A lone item waits one step; a storm goes as one batch
-// once the items stop coming, instead of a first batch of the one or two
-// that arrived first and the rest after it (each batch is a round trip
-// to the database that waits for the CPU behind the storm's reads: two
-// of them in a row were most of a thousand votes' ack time).
+// gatherStep at a time, until no item has come for quiet (at least one
+// step), at most gather in all. A lone item waits quiet; a storm goes as
+// one batch once the items stop coming, instead of a first batch of the
+// one or two that arrived first and the rest after it (each batch is a
+// round trip to the database that waits for the CPU behind the storm's
+// reads: two of them in a row were most of a thousand votes' ack time).
+// An empty queue (a batch just committed, nothing came meanwhile) is not
+// gathered: it goes at once, so busy stops reporting the key as soon as
+// its last batch has answered (the tally of a lone vote looks at busy,
+// tallyCoalescer.hold).
 func (k *keyedBatches[In, Out]) gatherMore(key string, max int) {
 	if k.gather <= 0 {
 		return
@@ -119,13 +124,14 @@ func (k *keyedBatches[In, Out]) gatherMore(key string, max int) {
 		defer k.mu.Unlock()
 		return len(k.queues[key].items)
 	}
-	end := time.Now().Add(k.gather)
-	for n := queued(); n < max && time.Now().Before(end); {
+	now := time.Now()
+	end, last := now.Add(k.gather), now
+	for n := queued(); n > 0 && n < max && time.Now().Before(end); {
 		time.Sleep(gatherStep)
-		m := queued()
-		if m == n {
+		if m := queued(); m != n {
+			n, last = m, time.Now()
+		} else if time.Since(last) >= k.quiet {
 			return
 		}
-		n = m
 	}
 }

@@ -24,9 +24,18 @@ type voteBatcher struct {
 const maxVoteBatch = 1000
 
 // voteGather is the longest a batch of votes waits for more while they
-// keep arriving (keyedBatches.gatherMore): a storm's votes are read over
-// ~20–40 ms on a busy node.
-const voteGather = 40 * time.Millisecond
+// keep arriving (keyedBatches.gatherMore), and voteQuiet how long without
+// a new vote ends that wait. A node that shares its cores with others
+// reads a storm's votes over 40–100 ms, with pauses of a few ms between
+// them: a 40 ms cap and a 1 ms pause split a storm into batches taken
+// one after the other (on two nodes, taking turns on the motion's row),
+// the later ones waiting for the earlier ones to commit. One node, A/B
+// on one build (docs/BENCHMARKS.md, "Meetings", session 8): ack p99
+// 147 and 140 ms → 90 and 98 ms. A lone vote waits voteQuiet.
+const (
+	voteGather = 80 * time.Millisecond
+	voteQuiet  = 5 * time.Millisecond
+)
 
 // slowVoteBatch: a batch that takes longer is logged (a vote's ack waits
 // for its batch, and the ack's p99 target is 100 ms).

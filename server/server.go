@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -104,6 +105,11 @@ type Config struct {
 	// SweepEvery is the period of the SLA sweeper (reminders, late cases,
 	// waiting cases, closing resolved cases); default 30 s.
 	SweepEvery time.Duration
+	// VoteGather is the longest a batch of votes on one motion waits for
+	// more while they keep arriving (default voteGather); VoteQuiet is how
+	// long without a new vote ends that wait (default voteQuiet). See
+	// keyedBatches.gatherMore and docs/BENCHMARKS.md, "Meetings".
+	VoteGather, VoteQuiet time.Duration
 	// Notify tunes the notifications worker (RunNotifier): polling, lease,
 	// attempts and backoff. Notifier above delivers its e-mail and SMS.
 	Notify NotifyConfig
@@ -207,7 +213,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, media: cfg.Media, log: cfg.Logger, now: cfg.Now, wake: make(chan struct{}, 1)}
 	s.votes.s, s.tallies.s, s.attendance.s, s.stays.s = s, s, s, s
-	s.votes.batches.gather = voteGather
+	s.votes.batches.gather, s.votes.batches.quiet = cmp.Or(cfg.VoteGather, voteGather), cmp.Or(cfg.VoteQuiet, voteQuiet)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(reg)

@@ -25,8 +25,10 @@ import (
 // server does not need: it copies the data, holds events that come out of
 // order and fetches gaps, and reconnects. With -lean, as with Centrifugo, an
 // event out of order counts as disorder and one never delivered as missing;
-// the subscriber does not reconnect. The SDK's cost per delivery is
-// measured by the runs without -lean.
+// the subscriber does not reconnect. A storm's clients (-storm) connect
+// the same way: the upgrade with the session token, one subscribe and its
+// answer (the SDK first checks the credentials with a ping). The SDK's
+// costs are measured by the runs without -lean.
 
 // leanConn is one lean subscriber's socket.
 type leanConn struct{ ws *websocket.Conn }
@@ -77,9 +79,9 @@ func leanEvent(b []byte) (channel []byte, seq int64, data []byte, ok bool) {
 }
 
 // leanSubscribe opens a socket with token, subscribes to channel after
-// since, and then reads it on a goroutine of its own, giving onEvent each
-// event of the channel (data valid during the call) until the socket
-// closes.
+// since (client.Latest: from now on), and then reads it on a goroutine of
+// its own, giving onEvent (if any) each event of the channel (data valid
+// during the call) until the socket closes.
 func (l *load) leanSubscribe(ctx context.Context, token, channel string, since int64, onEvent func(seq int64, data []byte)) (*leanConn, error) {
 	u := strings.TrimRight(l.cfg.URL, "/") + "/ws"
 	u = strings.Replace(strings.Replace(u, "https://", "wss://", 1), "http://", "ws://", 1)
@@ -92,7 +94,11 @@ func (l *load) leanSubscribe(ctx context.Context, token, channel string, since i
 	}
 	ws.SetReadLimit(1 << 20)
 	c := &leanConn{ws: ws}
-	req, _ := json.Marshal(map[string]any{"type": "subscribe", "id": "s", "channel": channel, "since": since})
+	sub := map[string]any{"type": "subscribe", "id": "s", "channel": channel}
+	if since >= 0 { // else live events only (client.Latest)
+		sub["since"] = since
+	}
+	req, _ := json.Marshal(sub)
 	if err := ws.Write(ctx, websocket.MessageText, req); err != nil {
 		c.close()
 		return nil, err
@@ -128,7 +134,7 @@ func (l *load) leanSubscribe(ctx context.Context, token, channel string, since i
 				}
 				ch, seq, ev = []byte(f.Channel), f.Seq, f.Data
 			}
-			if string(ch) == channel {
+			if onEvent != nil && string(ch) == channel {
 				onEvent(seq, ev)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -52,7 +53,10 @@ func TestTraffic(t *testing.T) {
 	ts, where := startServer(t)
 	// -lean: the subscribers read without the SDK; they must count the
 	// same deliveries.
-	for _, mode := range [][]string{{"-via", "ws"}, {"-via", "rest"}, {"-via", "rest", "-lean"}} {
+	// A storm's clients connect with the SDK, or lean.
+	modes := [][]string{{"-via", "ws", "-storm", "5", "-storm-after", "200ms"}, {"-via", "rest"},
+		{"-via", "rest", "-lean", "-storm", "5", "-storm-after", "200ms"}}
+	for _, mode := range modes {
 		t.Run(strings.Join(mode, " "), func(t *testing.T) {
 			rep := runJSON(t, ts, append(append(where, "-conns", "6", "-channels", "2", "-users", "2", "-rate", "40", "-duration", "1s"), mode...)...)
 			if rep.Conns.Opened != 6 || rep.Conns.Failed != 0 || rep.WatcherConns != 2 {
@@ -72,6 +76,9 @@ func TestTraffic(t *testing.T) {
 			}
 			if rep.RSS.Source == "" || rep.RSS.Before <= 0 || rep.RSS.ServerConnections < 6 {
 				t.Fatalf("rss %+v", rep.RSS)
+			}
+			if slices.Contains(mode, "-storm") && (rep.Storm == nil || rep.Storm.Conns.Opened != 5 || rep.Storm.Conns.Failed != 0) {
+				t.Fatalf("storm %+v", rep.Storm)
 			}
 		})
 	}

@@ -67,6 +67,7 @@ func (l *load) storm(ctx context.Context, w *stormWindow, st *StormStats) (close
 	var mu sync.Mutex
 	var lives []*client.Live
 	var cfs []*cfConn
+	var leans []*leanConn
 	saved := l.cfg.DialConc
 	l.cfg.DialConc = l.cfg.StormConc
 	w.start.Store(time.Now().UnixNano())
@@ -83,6 +84,16 @@ func (l *load) storm(ctx context.Context, w *stormWindow, st *StormStats) (close
 			}
 			mu.Lock()
 			cfs = append(cfs, c)
+			mu.Unlock()
+			return nil
+		}
+		if l.cfg.Lean {
+			c, err := l.leanSubscribe(ctx, ch.owner.c.Token(), ch.name, client.Latest, nil)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			leans = append(leans, c)
 			mu.Unlock()
 			return nil
 		}
@@ -106,6 +117,9 @@ func (l *load) storm(ctx context.Context, w *stormWindow, st *StormStats) (close
 	return func() {
 		closeLives(lives)
 		for _, c := range cfs {
+			c.close()
+		}
+		for _, c := range leans {
 			c.close()
 		}
 	}

@@ -36,9 +36,11 @@ type config struct {
 	TrustedProxies string
 	MaxUploadMB    int64
 	MaxVoice       time.Duration
-	WritesPerUser  int          // comments and files per user per 10 s, REST and socket together
-	Notify         notifyConfig // SMTP_* and SMS_* (environment only)
-	RTC            rtcConfig    // meeting audio: --rtc-*, JIHAT_RTC_*, JIHAT_STUN_URLS, JIHAT_TURN_URLS
+	WritesPerUser  int           // comments and files per user per 10 s, REST and socket together
+	VoteGather     time.Duration // a batch of votes waits at most this for more (0: the server's default)
+	VoteQuiet      time.Duration // ... until no vote came for this long (0: the server's default)
+	Notify         notifyConfig  // SMTP_* and SMS_* (environment only)
+	RTC            rtcConfig     // meeting audio: --rtc-*, JIHAT_RTC_*, JIHAT_STUN_URLS, JIHAT_TURN_URLS
 }
 
 // parseConfig reads flags for the command named name.
@@ -57,6 +59,8 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, error) 
 	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", envInt("JIHAT_MAX_UPLOAD_MB", 25), "largest attachment in MiB (JIHAT_MAX_UPLOAD_MB)")
 	fs.DurationVar(&c.MaxVoice, "max-voice", envDuration("JIHAT_MAX_VOICE", 5*time.Minute), "longest voice note (JIHAT_MAX_VOICE)")
 	fs.IntVar(&c.WritesPerUser, "writes-per-user", int(envInt("JIHAT_WRITES_PER_USER", 30)), "comments and files one user may send per 10 s, REST and socket together (JIHAT_WRITES_PER_USER)")
+	fs.DurationVar(&c.VoteGather, "vote-gather", envDuration("JIHAT_VOTE_GATHER", 0), "longest a batch of votes on a motion waits for more while they arrive; 0: 80ms (JIHAT_VOTE_GATHER)")
+	fs.DurationVar(&c.VoteQuiet, "vote-quiet", envDuration("JIHAT_VOTE_QUIET", 0), "a batch of votes stops waiting once none came for this long; 0: 5ms (JIHAT_VOTE_QUIET)")
 	fs.StringVar(&c.LogLevel, "log-level", env("JIHAT_LOG_LEVEL", "info"), "debug, info, warn or error (JIHAT_LOG_LEVEL)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("JIHAT_PPROF_ADDR", ""), "loopback address for Go's profiler, e.g. 127.0.0.1:6060; empty = off (JIHAT_PPROF_ADDR)")
 	c.AdminLogin = os.Getenv("JIHAT_ADMIN_LOGIN")

@@ -75,7 +75,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	scfg := server.Config{Store: st, Now: clock, TrustedProxies: proxies, Logger: log, Version: version, SecureCookies: c.SecureCookies,
-		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice,
+		Media: files, MaxUploadBytes: c.MaxUploadMB << 20, MaxVoiceDuration: c.MaxVoice, VoteGather: c.VoteGather, VoteQuiet: c.VoteQuiet,
 		Throttle: server.ThrottleConfig{WritesPerUser: c.WritesPerUser},
 		WS:       hub.EndpointConfig{AllowedOrigins: splitComma(c.Origins)}, Web: web.FS()}
 	if c.RedisURL != "" {
