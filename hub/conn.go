@@ -41,6 +41,7 @@ type conn struct {
 	clientIP, userAgent string
 
 	closing  atomic.Bool   // set once; no frame is queued after it
+	stopping func() bool   // closing.Load, made once: a method value passed to a writer is an allocation per write
 	lastSeen atomic.Int64  // unix nanoseconds of the last frame or pong from the client
 	pingedAt int64         // unix nanoseconds of the last ping; only the keepalive sweep uses it
 	rechecks atomic.Uint64 // re-checks of the user begun (reauthorize)
@@ -83,6 +84,7 @@ func (h *Hub) newConn(srv *Endpoint, p Principal, w frameWriter) *conn {
 	seq := h.connSeq.Add(1)
 	c.id = h.cfg.NodeID + "/" + itoa(seq)
 	c.loop = h.loopFor(seq)
+	c.stopping = c.closing.Load
 	c.lastSeen.Store(c.since.UnixNano())
 	return c
 }
@@ -193,7 +195,7 @@ func (c *conn) drain() {
 		batch, queuedAt, space := c.takePending()
 		c.mu.Unlock()
 		signal(space)
-		n, err := c.w.writeFrames(batch, c.closing.Load)
+		n, err := c.w.writeFrames(batch, c.stopping)
 		c.wrote(batch, n, queuedAt, err)
 	}
 }

@@ -31,8 +31,9 @@ type corkConn struct {
 	net.Conn
 	raw syscall.RawConn // for writes that do not wait (writeNow); nil when the Conn has none
 
-	mu        sync.Mutex // orders writes; guards closeSent
+	mu        sync.Mutex // orders writes; guards closeSent and now
 	closeSent bool       // coder/websocket wrote a close frame: no data frame may follow
+	now       nowWrite   // writeNow's state
 }
 
 // Write implements net.Conn, for coder/websocket's control frames.
@@ -148,8 +149,9 @@ func (c *corkConn) writeTextFrames(frames [][]byte, deadline time.Time, stop fun
 // buffer takes now. When it takes less (the client is behind), or a control
 // frame is being written, rest finishes the batch under timeout; the lock
 // that keeps frames whole is held until rest has written the part of a
-// frame that is left.
-func (c *corkConn) tryWriteTextFrames(frames [][]byte, timeout time.Duration, stop func() bool) (n int, rest func() (int, error), err error) {
+// frame that is left. Only those paths make a closure: the common one
+// allocates nothing.
+func (c *corkConn) tryWriteTextFrames(frames [][]byte, timeout time.Duration, stop func() bool) (int, func() (int, error), error) {
 	if !c.mu.TryLock() {
 		return 0, func() (int, error) { return c.writeTextFrames(frames, time.Now().Add(timeout), stop) }, nil
 	}
@@ -159,13 +161,7 @@ func (c *corkConn) tryWriteTextFrames(frames [][]byte, timeout time.Duration, st
 	}
 	pooled := corkBuffers.Get().(*[]byte)
 	buf := (*pooled)[:0]
-	release := func() {
-		if cap(buf) <= 64<<10 { // let a burst's big buffer go
-			*pooled = buf[:0]
-			corkBuffers.Put(pooled)
-		}
-	}
-	stopped := false
+	n, stopped := 0, false
 	for _, f := range frames {
 		if stop() {
 			stopped = true
@@ -179,29 +175,44 @@ func (c *corkConn) tryWriteTextFrames(frames [][]byte, timeout time.Duration, st
 	}
 	written, err := c.writeNow(buf)
 	if err != nil || written == len(buf) && (stopped || n == len(frames)) {
-		release()
+		releaseCork(pooled, buf)
 		c.mu.Unlock()
 		if err != nil {
 			return 0, nil, err
 		}
 		return n, nil, nil
 	}
-	left, more := buf[written:], frames[n:]
-	return 0, func() (int, error) {
+	return 0, c.finishLater(pooled, buf, written, frames[n:], n, timeout, stop), nil
+}
+
+// finishLater is the rest of a batch that tryWriteTextFrames could not
+// write at once: buf[written:] (the end of a frame, or more) and the frames
+// more, after done frames. c.mu is held, and released once buf is written.
+func (c *corkConn) finishLater(pooled *[]byte, buf []byte, written int, more [][]byte, done int, timeout time.Duration, stop func() bool) func() (int, error) {
+	return func() (int, error) {
 		var err error
-		if len(left) > 0 {
+		if left := buf[written:]; len(left) > 0 {
 			c.Conn.SetWriteDeadline(time.Now().Add(timeout))
 			_, err = c.Conn.Write(left)
 			c.Conn.SetWriteDeadline(time.Time{})
 		}
-		release()
+		releaseCork(pooled, buf)
 		c.mu.Unlock()
 		if err != nil || len(more) == 0 {
-			return n, err
+			return done, err
 		}
 		m, err := c.writeTextFrames(more, time.Now().Add(timeout), stop)
-		return n + m, err
-	}, nil
+		return done + m, err
+	}
+}
+
+// releaseCork returns a batch's buffer to corkBuffers, unless a burst made
+// it big.
+func releaseCork(pooled *[]byte, buf []byte) {
+	if cap(buf) <= 64<<10 {
+		*pooled = buf[:0]
+		corkBuffers.Put(pooled)
+	}
 }
 
 // appendTextFrame appends payload as one unmasked, final text frame

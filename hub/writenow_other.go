@@ -8,6 +8,9 @@ import "errors"
 // goroutine.
 const canWriteNow = false
 
+// nowWrite has nothing to hold on this platform.
+type nowWrite struct{}
+
 func (c *corkConn) writeNow([]byte) (int, error) {
 	return 0, errors.New("hub: writeNow unsupported")
 }

@@ -193,7 +193,7 @@ func (c *conn) writePooled(l *writeLoop) {
 	batch, queuedAt, space := c.takePending()
 	c.mu.Unlock()
 	signal(space)
-	n, rest, err := c.w.(pooledWriter).tryWriteFrames(batch, c.closing.Load)
+	n, rest, err := c.w.(pooledWriter).tryWriteFrames(batch, c.stopping)
 	if rest != nil {
 		c.h.m.slowWrites.Inc()
 		// The client is behind (or a control frame is being written): its

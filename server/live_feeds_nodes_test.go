@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -61,15 +60,8 @@ func feedComments(s *sock, feed string) []string {
 		if f.Type != "event" || f.Channel != feed {
 			continue
 		}
-		var ev struct {
-			Type string `json:"type"`
-			Data struct {
-				Body string `json:"body"`
-			} `json:"data"`
-		}
-		json.Unmarshal(f.Data, &ev)
-		if ev.Type == string(jihat.CaseEventComment) {
-			out = append(out, ev.Data.Body)
+		if body, ok := commentBody(f.Data); ok {
+			out = append(out, body)
 		}
 	}
 	return out

@@ -215,6 +215,20 @@ func (s *sock) waitFor(t *testing.T, d time.Duration, match func(frame) bool) fr
 	return frame{}
 }
 
+// commentBody is the body of a case event, when it is a comment.
+func commentBody(data json.RawMessage) (string, bool) {
+	var ev struct {
+		Type string `json:"type"`
+		Data struct {
+			Body string `json:"body"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(data, &ev) != nil || ev.Type != string(jihat.CaseEventComment) {
+		return "", false
+	}
+	return ev.Data.Body, true
+}
+
 // comments returns the bodies of the comment events of channel, in order,
 // and fails on a duplicate or out-of-order sequence number.
 func (s *sock) comments(t *testing.T, channel string) []string {
@@ -229,15 +243,8 @@ func (s *sock) comments(t *testing.T, channel string) []string {
 			t.Fatalf("%s: seq %d after %d (duplicate or out of order)", channel, f.Seq, last)
 		}
 		last = f.Seq
-		var ev struct {
-			Type string `json:"type"`
-			Data struct {
-				Body string `json:"body"`
-			} `json:"data"`
-		}
-		json.Unmarshal(f.Data, &ev)
-		if ev.Type == string(jihat.CaseEventComment) {
-			out = append(out, ev.Data.Body)
+		if body, ok := commentBody(f.Data); ok {
+			out = append(out, body)
 		}
 	}
 	return out
