@@ -114,8 +114,11 @@ func cfToken(secret, sub string) string {
 }
 
 // cfWebSocketURL is the client endpoint of the server at base.
-func cfWebSocketURL(base string) string {
-	u := strings.TrimRight(base, "/") + "/connection/websocket"
+func cfWebSocketURL(base string) string { return webSocketURL(base, "/connection/websocket") }
+
+// webSocketURL is the ws:// (wss://) address of path on the server at base.
+func webSocketURL(base, path string) string {
+	u := strings.TrimRight(base, "/") + path
 	u = strings.Replace(u, "https://", "wss://", 1)
 	return strings.Replace(u, "http://", "ws://", 1)
 }

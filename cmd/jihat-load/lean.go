@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -83,8 +82,7 @@ func leanEvent(b []byte) (channel []byte, seq int64, data []byte, ok bool) {
 // its own, giving onEvent (if any) each event of the channel (data valid
 // during the call) until the socket closes.
 func (l *load) leanSubscribe(ctx context.Context, token, channel string, since int64, onEvent func(seq int64, data []byte)) (*leanConn, error) {
-	u := strings.TrimRight(l.cfg.URL, "/") + "/ws"
-	u = strings.Replace(strings.Replace(u, "https://", "wss://", 1), "http://", "ws://", 1)
+	u := webSocketURL(l.cfg.URL, "/ws")
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+token)
 	ws, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: l.hc, HTTPHeader: h,

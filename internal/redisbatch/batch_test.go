@@ -74,17 +74,7 @@ func TestBatcher(t *testing.T) {
 	if n, err := c.Get(ctx, prefix+"n").Int64(); err != nil || n != callers*each || len(seen) != callers*each {
 		t.Fatalf("counter %d (%v), %d distinct answers; want %d", n, err, len(seen), callers*each)
 	}
-	for i := range callers {
-		got, err := c.LRange(ctx, prefix+"list:"+strconv.Itoa(i), 0, -1).Result()
-		if err != nil || len(got) != each {
-			t.Fatalf("list %d: %d items, %v", i, len(got), err)
-		}
-		for j, v := range got {
-			if v != strconv.Itoa(j) {
-				t.Fatalf("list %d item %d is %s: a caller's commands ran out of order", i, j, v)
-			}
-		}
-	}
+	checkLists(t, c, prefix+"list:", callers, each, "a caller's commands")
 	batches, commands := b.Stats()
 	if want := int64(callers * each * 21 / 10); commands != want {
 		t.Errorf("%d commands counted; want %d", commands, want)
@@ -175,17 +165,24 @@ func TestBatcherQueue(t *testing.T) {
 	if a, r := answered.Load(), refused.Load(); a != callers*each || r != callers*each/50 {
 		t.Fatalf("%d RPUSH callbacks, %d refused INCR callbacks; want %d and %d", a, r, callers*each, callers*each/50)
 	}
+	checkLists(t, c, prefix+"q:", callers, each, "queued commands")
+	batches, commands := b.Stats()
+	t.Logf("%d commands in %d round trips", commands, batches)
+}
+
+// checkLists fails unless each of the lists key0 … key<callers-1> holds
+// 0 … each-1 in order (what, e.g. "queued commands", names who pushed them).
+func checkLists(t *testing.T, c *redis.Client, key string, callers, each int, what string) {
+	t.Helper()
 	for i := range callers {
-		got, err := c.LRange(ctx, prefix+"q:"+strconv.Itoa(i), 0, -1).Result()
+		got, err := c.LRange(context.Background(), key+strconv.Itoa(i), 0, -1).Result()
 		if err != nil || len(got) != each {
 			t.Fatalf("list %d: %d items, %v", i, len(got), err)
 		}
 		for j, v := range got {
 			if v != strconv.Itoa(j) {
-				t.Fatalf("list %d item %d is %s: queued commands ran out of order", i, j, v)
+				t.Fatalf("list %d item %d is %s: %s ran out of order", i, j, v, what)
 			}
 		}
 	}
-	batches, commands := b.Stats()
-	t.Logf("%d commands in %d round trips", commands, batches)
 }
