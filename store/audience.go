@@ -10,7 +10,10 @@ import (
 // case does not exist). The reads of concurrent callers go as one
 // CaseAudiences query (read_batch.go: each caller is answered by a query
 // that started after it asked): a reconnect storm's subscribes ask it of
-// the same few cases thousands of times a second.
+// the same few cases thousands of times a second. A caller who finds no
+// read under way yields once before running its own (readBatcher.yield),
+// so the subscribes already runnable join it: 0.41 → 0.08 statements per
+// connect in a storm (issue 17, session 9).
 func (s *Store) CaseAudience(ctx context.Context, id string) (jihat.Audience, bool, error) {
 	return s.audiences.get(ctx, id)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -19,6 +20,11 @@ type readBatcher[K comparable, V any] struct {
 	// read returns the rows of keys (a key without a row is left out).
 	read    func(ctx context.Context, keys []K) (map[K]V, error)
 	timeout time.Duration
+	// yield: a caller who finds no query under way yields its processor
+	// once (runtime.Gosched) before running its own, so that the callers
+	// already runnable (a reconnect storm's) join it rather than queue
+	// for the next. No timer: on an idle node it runs at once.
+	yield bool
 
 	mu   sync.Mutex
 	open *readBatch[K, V] // keys waiting for the query under way
@@ -39,7 +45,20 @@ type readBatch[K comparable, V any] struct {
 func (r *readBatcher[K, V]) get(ctx context.Context, key K) (v V, ok bool, err error) {
 	r.mu.Lock()
 	var b *readBatch[K, V]
-	if !r.busy {
+	if !r.busy && r.yield {
+		r.busy = true
+		b = &readBatch[K, V]{keys: []K{key}, has: map[K]bool{key: true}, n: 1,
+			done: make(chan struct{}), lead: make(chan struct{}, 1)}
+		r.open = b // callers arriving meanwhile join b
+		r.mu.Unlock()
+		runtime.Gosched()
+		r.mu.Lock()
+		if r.open == b {
+			r.open = nil
+		}
+		r.mu.Unlock()
+		r.run(ctx, b)
+	} else if !r.busy {
 		r.busy = true
 		r.mu.Unlock()
 		b = &readBatch[K, V]{keys: []K{key}}

@@ -79,3 +79,40 @@ func TestReadBatcher(t *testing.T) {
 		t.Errorf("after failures get(3) = %q, %v, %v", v, ok, err)
 	}
 }
+
+// TestReadBatcherYield: with yield, the caller who finds no read under way
+// lets the runnable callers join its read first; every caller still gets
+// its own key's row, from a read that started after it asked, and a lone
+// caller is answered.
+func TestReadBatcherYield(t *testing.T) {
+	var reads, asked atomic.Int64
+	r := &readBatcher[int, string]{timeout: time.Second, yield: true, read: func(ctx context.Context, ks []int) (map[int]string, error) {
+		reads.Add(1)
+		out := map[int]string{}
+		for _, k := range ks {
+			out[k] = fmt.Sprint("v", k)
+		}
+		return out, nil
+	}}
+	ctx := context.Background()
+	if v, ok, err := r.get(ctx, 7); v != "v7" || !ok || err != nil {
+		t.Fatalf("lone get(7) = %q, %v, %v", v, ok, err)
+	}
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Go(func() {
+			asked.Add(1)
+			k := i % 30
+			if v, ok, err := r.get(ctx, k); v != fmt.Sprint("v", k) || !ok || err != nil {
+				t.Errorf("get(%d) = %q, %v, %v", k, v, ok, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := reads.Load(); n > asked.Load()+1 {
+		t.Errorf("%d reads for %d callers", n, asked.Load()+1)
+	}
+	if r.busy || r.open != nil {
+		t.Errorf("idle batcher busy %v, open %v", r.busy, r.open)
+	}
+}

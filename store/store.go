@@ -91,7 +91,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s := &Store{crypt: c, now: cfg.Now, log: cfg.Logger, chainer: newChainer(), group: newCommitters()}
 	s.sessions = &readBatcher[string, sessionUserRow]{read: s.sessionUsers, timeout: 10 * time.Second}
-	s.audiences = &readBatcher[string, jihat.Audience]{read: s.CaseAudiences, timeout: 10 * time.Second}
+	s.audiences = &readBatcher[string, jihat.Audience]{read: s.CaseAudiences, timeout: 10 * time.Second, yield: true}
 	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		s.postgre = true
 		s.db, err = gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
