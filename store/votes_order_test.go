@@ -53,8 +53,9 @@ func TestCastVotesOrder(t *testing.T) {
 			return out
 		}
 		// storm runs rounds batches on each node at once (voters(node) in a
-		// random order, a random choice) while read checks each snapshot
-		// the reader gets; it stops at a refusal whose key is stopAt.
+		// random order, a random choice) while read (if any) checks each
+		// snapshot the reader gets; a node stops at a refusal whose key is
+		// stopAt.
 		storm := func(rounds int, voters func(node int) []string, read func(*store.Store) error, stopAt string) {
 			t.Helper()
 			var wg sync.WaitGroup
@@ -80,7 +81,7 @@ func TestCastVotesOrder(t *testing.T) {
 			reader := make(chan struct{})
 			go func() {
 				defer close(reader)
-				for k := 0; !done.Load(); k++ {
+				for k := 0; read != nil && !done.Load(); k++ {
 					if err := read(nodes[k%2]); err != nil {
 						errs <- err
 						return
@@ -163,7 +164,8 @@ func TestCastVotesOrder(t *testing.T) {
 				t.Error(err)
 			}
 		}()
-		storm(1000, func(node int) []string { return halves[node][:n/4] }, func(*store.Store) error { <-closed; return nil }, "meeting_motion_closed")
+		storm(1000, func(node int) []string { return halves[node][:n/4] }, nil, "meeting_motion_closed")
+		<-closed
 		final, err := nodes[1].Motion(ctx, r.motion)
 		if err != nil {
 			t.Fatal(err)
