@@ -43,7 +43,9 @@
 // reads the traffic subscribers' sockets without the SDK, the way the
 // Centrifugo subscribers are read (lean.go), so that the two servers are
 // measured through equally light clients; -target centrifugo drives a
-// Centrifugo server on the same workloads (centrifugo.go).
+// Centrifugo server on the same workloads (centrifugo.go). Both kinds of
+// subscriber read WebSocket frames from a buffered socket themselves
+// (wsread.go; -ws-read library reads through coder/websocket instead).
 //
 // It refuses any server that is not on a loopback address, and every run is
 // bounded: -max-conns, -max-duration, and a settle time after publishing.
