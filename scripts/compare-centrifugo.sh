@@ -49,6 +49,9 @@
 # ones are read (jihat-load -lean: no Go SDK, so no copy of each event, no
 # gap fetches, no reconnects; disorder and missing deliveries still counted).
 #
+# WS_READ [frames]: how the -lean and the Centrifugo traffic subscribers read
+# their sockets (jihat-load -ws-read frames|library; wsread.go).
+#
 # METRICS=1: the Jihat server's /metrics at the end of each traffic run
 # (<run>.metrics: e.g. jihat_hub_write_batch, frames per write).
 #
@@ -212,6 +215,7 @@ one() {
 		args=(-target centrifugo -centrifugo-secret "$SECRET" -centrifugo-api-key "$APIKEY")
 	fi
 	args+=(-url "$url" -server-pid "$SERVER_PID" -json)
+	[[ -n ${WS_READ:-} ]] && args+=(-ws-read "$WS_READ")
 	local traffic=(-conns "$SUBS" -channels 1 -via rest -publishers "$PUBLISHERS" -body-size "$BODY" -duration "$DURATION")
 	case $w in
 	latency) args+=("${traffic[@]}" -rate "$RATE") ;;

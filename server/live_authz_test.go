@@ -275,6 +275,16 @@ func TestLiveEntityFeedDepartmentScope(t *testing.T) {
 	sup.WaitFrame(hasEvent(feed, m.cases["Y"], string(jihat.CaseEventComment), "INT-Y"))
 	sup.Fence()
 	noFrameContains(t, "the other department's supervisor", sup, m.cases["X"])
+	// The socket's last answer was yes (Y's audience): X's events, which
+	// come next, are judged on their own audience (liveBackend.CanRead).
+	for _, c := range []struct{ name, body string }{{"X", "INT-X2"}, {"Y", "INT-Y2"}} {
+		who := map[string]liveRole{"X": lvEmployee, "Y": lvOtherDeptEmp}[c.name]
+		m.ts.Must(http.StatusCreated, "POST", "/api/v1/cases/"+m.cases[c.name]+"/comments", m.acc[who].Token,
+			map[string]any{"body": c.body, "visibility": "internal"})
+	}
+	sup.WaitFrame(hasEvent(feed, m.cases["Y"], string(jihat.CaseEventComment), "INT-Y2"))
+	sup.Fence()
+	noFrameContains(t, "the other department's supervisor, after a yes", sup, m.cases["X"])
 	m.ts.Must(http.StatusNotFound, "GET", "/api/v1/cases/"+m.cases["X"], m.acc[lvOtherDeptSup].Token, nil)
 	// A new subscription's replayed tail is scoped the same way.
 	again := m.ts.DialLive(m.acc[lvOtherDeptSup].Token)

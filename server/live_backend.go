@@ -66,7 +66,18 @@ func (b liveBackend) AuthenticateToken(ctx context.Context, token string) (hub.P
 // what a subscribe right after connecting would have seen anyway.
 type liveUser struct {
 	u      atomic.Pointer[jihat.User]
-	readAt atomic.Int64 // monotonic nanoseconds (sinceStart) of the read; 0: read again
+	readAt atomic.Int64                 // monotonic nanoseconds (sinceStart) of the read; 0: read again
+	last   atomic.Pointer[readDecision] // CanRead's last answer
+}
+
+// readDecision is one answer of jihat.CanRead: whether u may read an event
+// of audience a. A user read is never changed once stored (a new read is a
+// new *User), and CanRead depends on nothing else, so the answer holds for
+// as long as both are the same.
+type readDecision struct {
+	u  *jihat.User
+	a  jihat.Audience
+	ok bool
 }
 
 // processStart anchors liveUser.readAt on the monotonic clock.
@@ -92,13 +103,23 @@ func (lu *liveUser) fresh(d time.Duration) *jihat.User {
 func (lu *liveUser) Recheck() { lu.readAt.Store(0) }
 
 // CanRead is the hub's per-event check (hub.Reader): jihat.CanRead, the same
-// rule as the REST reads, on the socket's user.
+// rule as the REST reads, on the socket's user. A socket's events mostly
+// share one audience (a case's watchers get its events one after another),
+// so the last answer is kept and given again while the user read and the
+// audience are the same: at 1,000 watchers × 540 comments/s the rule
+// itself (role and permission look-ups) was 6 % of the server's CPU.
 func (b liveBackend) CanRead(p hub.Principal, a jihat.Audience) bool {
 	lu, ok := p.Value.(*liveUser)
 	if !ok {
 		return false
 	}
-	return jihat.CanRead(lu.u.Load(), a)
+	u := lu.u.Load()
+	if d := lu.last.Load(); d != nil && d.u == u && d.a == a {
+		return d.ok
+	}
+	ok = jihat.CanRead(u, a)
+	lu.last.Store(&readDecision{u: u, a: a, ok: ok})
+	return ok
 }
 
 // Authorize is the one place that decides who may subscribe to what. It

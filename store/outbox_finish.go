@@ -91,15 +91,33 @@ func deliveryRowOf(outboxID string, d Delivery, now time.Time) deliveryRow {
 	return row
 }
 
-// upsertDeliveries writes rows in one statement: a channel tried before
-// counts one more attempt and takes the new state.
+// upsertDeliveries writes rows, one statement on PostgreSQL and one per
+// sqliteUpsertRows rows on SQLite: a channel tried before counts one more
+// attempt and takes the new state.
 func upsertDeliveries(db *gorm.DB, rows []deliveryRow) error {
-	if len(rows) == 0 {
-		return nil
+	per := len(rows)
+	if db.Dialector.Name() != "postgres" {
+		per = sqliteUpsertRows
 	}
-	return db.Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "outbox_id"}, {Name: "channel"}},
-		DoUpdates: append(clause.AssignmentColumns([]string{"status", "provider_id", "last_error", "sent_at", "updated_at"}),
-			clause.Assignment{Column: clause.Column{Name: "attempts"}, Value: gorm.Expr("outbox_deliveries.attempts + 1")}),
-	}).Create(&rows).Error
+	for len(rows) > 0 {
+		part := rows[:min(per, len(rows))]
+		rows = rows[len(part):]
+		err := db.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "outbox_id"}, {Name: "channel"}},
+			DoUpdates: append(clause.AssignmentColumns([]string{"status", "provider_id", "last_error", "sent_at", "updated_at"}),
+				clause.Assignment{Column: clause.Column{Name: "attempts"}, Value: gorm.Expr("outbox_deliveries.attempts + 1")}),
+		}).Create(&part).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// sqliteUpsertRows bounds the rows of one delivery upsert on SQLite. Its
+// driver (glebarez/go-sqlite) finds each parameter's value by scanning all
+// of them, so binding a statement costs the square of its parameters: a
+// batch of 27 messages × 3 channels (~650 parameters) spent 0.48 s of 8 in
+// binding alone at 540 comments/s, 6 % of the server. Sixteen rows (128
+// parameters) bind in a fifth of that for one more statement each.
+const sqliteUpsertRows = 16

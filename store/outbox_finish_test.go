@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -64,6 +65,57 @@ func TestFinishOutboxBatch(t *testing.T) {
 		ds, err = s.Deliveries(ctx, c.ID)
 		if err != nil || len(ds) != 1 || ds[0].Attempts != 2 || ds[0].Error != "504" || ds[0].Status != store.DeliveryRetry {
 			t.Errorf("c's deliveries = %+v, %v", ds, err)
+		}
+	})
+}
+
+// TestFinishOutboxBatchMany: a batch whose deliveries take several
+// statements on SQLite (sqliteUpsertRows) records every one of them, and a
+// channel tried before (in the last statement) counts its attempts on.
+func TestFinishOutboxBatchMany(t *testing.T) {
+	ctx := context.Background()
+	forEachBackend(t, func(t *testing.T, b *backend) {
+		clk := newClock()
+		s := b.Open(t, WithClock(clk))
+		u := mustUser(t, s, &jihat.User{})
+		const n = 23 // 69 rows: four full statements of 16 and a part
+		for range n {
+			mustEnqueue(t, s, store.Notice{Kind: "case.reply", RecipientID: u.ID})
+		}
+		claimed, err := s.ClaimOutbox(ctx, clk.Now(), 64, time.Minute)
+		if err != nil || len(claimed) != n {
+			t.Fatalf("claimed %d, %v; want %d", len(claimed), err, n)
+		}
+		last := claimed[n-1]
+		if err := s.RecordDelivery(ctx, last.ID, store.Delivery{Channel: "sms", Status: store.DeliveryRetry, Error: "503"}); err != nil {
+			t.Fatal(err)
+		}
+		var batch []store.OutboxFinish
+		for _, m := range claimed {
+			batch = append(batch, store.OutboxFinish{ID: m.ID, Attempt: m.Attempts, Deliveries: []store.Delivery{
+				{Channel: "in_app", Status: store.DeliverySent, ProviderID: m.ID},
+				{Channel: "email", Status: store.DeliverySent, ProviderID: "<" + m.ID + "@mail>"},
+				{Channel: "sms", Status: store.DeliverySent, ProviderID: "sms-" + m.ID}},
+				Outcome: store.OutboxOutcome{Status: store.OutboxSent, ProviderID: "in_app=" + m.ID}})
+		}
+		ok, err := s.FinishOutboxBatch(ctx, batch)
+		if err != nil || len(ok) != n || slices.Contains(ok, false) {
+			t.Fatalf("FinishOutboxBatch = %v, %v", ok, err)
+		}
+		for _, m := range claimed {
+			ds, err := s.Deliveries(ctx, m.ID)
+			if err != nil || len(ds) != 3 {
+				t.Fatalf("%s: deliveries %+v, %v", m.ID, ds, err)
+			}
+			for _, d := range ds {
+				want := 1
+				if m.ID == last.ID && d.Channel == "sms" {
+					want = 2
+				}
+				if d.Status != store.DeliverySent || d.Attempts != want || d.ProviderID == "" {
+					t.Errorf("%s %s: %+v, want sent, %d attempts", m.ID, d.Channel, d, want)
+				}
+			}
 		}
 	})
 }

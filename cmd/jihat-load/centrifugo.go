@@ -16,8 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/jihat/jihat/internal/jsonvalid"
 )
 
@@ -33,7 +31,7 @@ import (
 
 // cfConn is one Centrifugo client connection.
 type cfConn struct {
-	ws     *websocket.Conn
+	ws     wsConn
 	nextID atomic.Uint32
 
 	mu      sync.Mutex // guards waiting
@@ -68,27 +66,32 @@ type cfPub struct {
 // "offset":N}}}, directly, checking its data as json.Valid does: the work
 // the Go SDK does for a Jihat frame (client/decode.go), so that the load
 // generator spends the same on a delivery of either server. Anything else
-// (escapes in the channel, other fields) is left to encoding/json.
-func cfFastPush(line []byte) (*cfPush, bool) {
+// (escapes in the channel, other fields) is left to encoding/json. It fills
+// p (whose Pub is set), the connection's one push: nothing is allocated
+// for a push, as nothing is for a Jihat event (leanEvent), and p.Pub.Data
+// is valid as long as line.
+func cfFastPush(line []byte, p *cfPush) bool {
 	rest, ok := bytes.CutPrefix(line, []byte(`{"push":{"channel":"`))
 	if !ok {
-		return nil, false
+		return false
 	}
 	i := bytes.IndexByte(rest, '"')
 	if i < 0 || bytes.IndexByte(rest[:i], '\\') >= 0 {
-		return nil, false
+		return false
 	}
-	p := &cfPush{Channel: string(rest[:i]), Pub: &cfPub{}}
+	if p.Channel != string(rest[:i]) { // a comparison allocates nothing
+		p.Channel = string(rest[:i])
+	}
 	if rest, ok = bytes.CutPrefix(rest[i+1:], []byte(`,"pub":{"data":`)); !ok {
-		return nil, false
+		return false
 	}
 	end, ok := jsonvalid.Prefix(rest)
 	if !ok {
-		return nil, false
+		return false
 	}
 	p.Pub.Data = json.RawMessage(rest[:end])
 	if rest, ok = bytes.CutPrefix(rest[end:], []byte(`,"offset":`)); !ok {
-		return nil, false
+		return false
 	}
 	j := 0
 	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
@@ -96,10 +99,10 @@ func cfFastPush(line []byte) (*cfPush, bool) {
 	}
 	off, err := strconv.ParseUint(string(rest[:j]), 10, 64)
 	if err != nil || string(rest[j:]) != "}}}" {
-		return nil, false
+		return false
 	}
 	p.Pub.Offset = off
-	return p, true
+	return true
 }
 
 // cfToken returns an HS256 connection token for user sub, valid for an hour.
@@ -123,14 +126,14 @@ func webSocketURL(base, path string) string {
 	return strings.Replace(u, "http://", "ws://", 1)
 }
 
-// cfDial connects and authenticates as user sub. onPush gets every
-// publication, on the connection's reading goroutine.
-func (l *load) cfDial(ctx context.Context, sub string, onPush func(*cfPush)) (*cfConn, error) {
-	ws, _, err := websocket.Dial(ctx, cfWebSocketURL(l.cfg.URL), &websocket.DialOptions{HTTPClient: l.hc})
+// cfDial connects (its socket read as read says: wsread.go) and
+// authenticates as user sub. onPush gets every publication, on the
+// connection's reading goroutine.
+func (l *load) cfDial(ctx context.Context, read, sub string, onPush func(*cfPush)) (*cfConn, error) {
+	ws, err := l.dialWS(ctx, read, cfWebSocketURL(l.cfg.URL), nil)
 	if err != nil {
 		return nil, err
 	}
-	ws.SetReadLimit(1 << 20)
 	c := &cfConn{ws: ws, waiting: map[uint32]chan cfReply{}}
 	go c.read(onPush)
 	if _, err := c.call(ctx, "connect", map[string]any{"token": cfToken(l.cfg.CentrifugoSecret, sub)}); err != nil {
@@ -156,7 +159,7 @@ func (c *cfConn) call(ctx context.Context, method string, params any) (cfReply, 
 	if err != nil {
 		return cfReply{}, err
 	}
-	if err := c.ws.Write(ctx, websocket.MessageText, b); err != nil {
+	if err := c.ws.write(ctx, b); err != nil {
 		return cfReply{}, err
 	}
 	select {
@@ -186,9 +189,11 @@ func (c *cfConn) read(onPush func(*cfPush)) {
 		c.mu.Unlock()
 	}()
 	ctx := context.Background()
-	var buf bytes.Buffer // reused: pushes are handled before the next read, replies decoded into copies
+	fast := &cfPush{Pub: &cfPub{}} // cfFastPush's, for every push of this connection
+	// A message is valid until the next: pushes are handled before it,
+	// replies decoded into copies.
 	for {
-		data, err := readInto(&buf, c.ws)
+		data, err := c.ws.next()
 		if err != nil {
 			return
 		}
@@ -203,8 +208,8 @@ func (c *cfConn) read(onPush func(*cfPush)) {
 				continue
 			}
 			var r cfReply
-			if p, ok := cfFastPush(line); ok {
-				r.Push = p
+			if cfFastPush(line, fast) {
+				r.Push = fast
 			} else if err := json.Unmarshal(line, &r); err != nil {
 				continue
 			}
@@ -222,30 +227,14 @@ func (c *cfConn) read(onPush func(*cfPush)) {
 				}
 			default: // ping
 				wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-				c.ws.Write(wctx, websocket.MessageText, []byte("{}"))
+				c.ws.write(wctx, []byte("{}"))
 				cancel()
 			}
 		}
 	}
 }
 
-// readInto reads ws's next message into buf (emptied first) and returns
-// it, valid until the next read: the load generator reads each server's
-// frames this way (the Go SDK does too, client/live_conn.go), instead of a
-// new slice per message (websocket.Conn.Read).
-func readInto(buf *bytes.Buffer, ws *websocket.Conn) ([]byte, error) {
-	_, r, err := ws.Reader(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	buf.Reset()
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func (c *cfConn) close() { c.ws.Close(websocket.StatusNormalClosure, "") }
+func (c *cfConn) close() { c.ws.close() }
 
 // cfChannels names the run's channels.
 func (l *load) cfChannels() {
@@ -264,7 +253,7 @@ func (l *load) cfSubscriber(ctx context.Context, i int, cnt *counters) (*sub, er
 	ch := l.channels[i%len(l.channels)]
 	s := &sub{ch: ch, done: make(chan struct{})}
 	var last atomic.Uint64
-	c, err := l.cfDial(ctx, "load-"+strconv.Itoa(i%l.cfg.Users), func(p *cfPush) {
+	c, err := l.cfDial(ctx, l.cfg.WSRead, "load-"+strconv.Itoa(i%l.cfg.Users), func(p *cfPush) {
 		if p.Pub == nil || cnt == nil {
 			return
 		}

@@ -22,7 +22,8 @@ type config struct {
 	Channels    int
 	Rate        float64
 	Via         string
-	Lean        bool // traffic subscribers read without the SDK (lean.go)
+	Lean        bool   // traffic subscribers read without the SDK (lean.go)
+	WSRead      string // how lean and Centrifugo subscribers read their sockets: wsReadFrames or wsReadLibrary (wsread.go)
 	Duration    time.Duration
 	Settle      time.Duration
 	MaxConns    int
@@ -92,6 +93,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Float64Var(&c.Rate, "rate", 10, "comments per second, in total over the channels")
 	fs.StringVar(&c.Via, "via", "ws", "publish comments through the socket (ws) or the REST API (rest)")
 	fs.BoolVar(&c.Lean, "lean", false, "traffic subscribers read their sockets as the Centrifugo ones do, without the Go SDK (no gap fetches, no reconnects; see lean.go)")
+	fs.StringVar(&c.WSRead, "ws-read", wsReadFrames, "how the -lean and the Centrifugo traffic subscribers read their sockets: frames (RFC 6455 frames from a buffered socket) or library (coder/websocket), for an A/B; see wsread.go")
 	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "how long to publish")
 	fs.DurationVar(&c.Settle, "settle", 10*time.Second, "the longest wait for deliveries after publishing")
 	fs.IntVar(&c.MaxConns, "max-conns", 20000, "refuse -conns above this")
@@ -166,6 +168,8 @@ func (c *config) check() error {
 		return fmt.Errorf("-settle must be 0..%v", c.MaxDuration)
 	case c.Lean && c.Target == targetCentrifugo:
 		return errors.New("-lean is for -target jihat (the Centrifugo subscribers are lean already)")
+	case c.WSRead != wsReadFrames && c.WSRead != wsReadLibrary:
+		return fmt.Errorf("-ws-read %q: %s or %s", c.WSRead, wsReadFrames, wsReadLibrary)
 	case c.Via != "ws" && c.Via != "rest":
 		return fmt.Errorf("-via %q: ws or rest", c.Via)
 	case c.Rate <= 0 || c.Rate > 10000:

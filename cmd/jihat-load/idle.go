@@ -97,7 +97,7 @@ func (l *load) cfIdle(ctx context.Context) (*Report, error) {
 	conns := make([]*cfConn, l.cfg.Conns)
 	opened := l.openAll(ctx, &rep.Conns, l.cfg.Conns, func(ctx context.Context, i int) error {
 		user := "load-" + strconv.Itoa(i%l.cfg.Users)
-		c, err := l.cfDial(ctx, user, nil)
+		c, err := l.cfDial(ctx, wsReadLibrary, user, nil)
 		if err != nil {
 			return err
 		}

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/jihat/jihat/internal/jsonvalid"
 )
 
@@ -30,9 +28,9 @@ import (
 // costs are measured by the runs without -lean.
 
 // leanConn is one lean subscriber's socket.
-type leanConn struct{ ws *websocket.Conn }
+type leanConn struct{ ws wsConn }
 
-func (c *leanConn) close() { c.ws.Close(websocket.StatusNormalClosure, "") }
+func (c *leanConn) close() { c.ws.close() }
 
 // leanFrame is a server frame, as far as a lean subscriber reads it.
 type leanFrame struct {
@@ -77,33 +75,30 @@ func leanEvent(b []byte) (channel []byte, seq int64, data []byte, ok bool) {
 	return channel, seq, rest[:end], true
 }
 
-// leanSubscribe opens a socket with token, subscribes to channel after
-// since (client.Latest: from now on), and then reads it on a goroutine of
-// its own, giving onEvent (if any) each event of the channel (data valid
-// during the call) until the socket closes.
-func (l *load) leanSubscribe(ctx context.Context, token, channel string, since int64, onEvent func(seq int64, data []byte)) (*leanConn, error) {
+// leanSubscribe opens a socket with token (read as read says: wsread.go),
+// subscribes to channel after since (client.Latest: from now on), and then
+// reads it on a goroutine of its own, giving onEvent (if any) each event of
+// the channel (data valid during the call) until the socket closes.
+func (l *load) leanSubscribe(ctx context.Context, read, token, channel string, since int64, onEvent func(seq int64, data []byte)) (*leanConn, error) {
 	u := webSocketURL(l.cfg.URL, "/ws")
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+token)
-	ws, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: l.hc, HTTPHeader: h,
-		CompressionMode: websocket.CompressionDisabled})
+	ws, err := l.dialWS(ctx, read, u, h)
 	if err != nil {
 		return nil, err
 	}
-	ws.SetReadLimit(1 << 20)
 	c := &leanConn{ws: ws}
 	sub := map[string]any{"type": "subscribe", "id": "s", "channel": channel}
 	if since >= 0 { // else live events only (client.Latest)
 		sub["since"] = since
 	}
 	req, _ := json.Marshal(sub)
-	if err := ws.Write(ctx, websocket.MessageText, req); err != nil {
+	if err := ws.write(ctx, req); err != nil {
 		c.close()
 		return nil, err
 	}
-	var buf bytes.Buffer
 	for { // the answer comes before the channel's events
-		data, err := readInto(&buf, ws)
+		data, err := ws.next()
 		if err != nil {
 			c.close()
 			return nil, err
@@ -120,7 +115,7 @@ func (l *load) leanSubscribe(ctx context.Context, token, channel string, since i
 	}
 	go func() {
 		for {
-			data, err := readInto(&buf, ws)
+			data, err := ws.next()
 			if err != nil {
 				return
 			}
@@ -150,7 +145,7 @@ func (l *load) leanSubscriber(ctx context.Context, i int, cnt *counters) (*sub, 
 		return nil, nil, errors.New("lean subscriber: the account has no session token")
 	}
 	var last int64
-	c, err := l.leanSubscribe(ctx, token, ch.name, ch.since, func(seq int64, data []byte) {
+	c, err := l.leanSubscribe(ctx, l.cfg.WSRead, token, ch.name, ch.since, func(seq int64, data []byte) {
 		if seq <= last {
 			s.disorder.Add(1)
 		}

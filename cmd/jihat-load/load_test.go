@@ -53,9 +53,10 @@ func TestTraffic(t *testing.T) {
 	ts, where := startServer(t)
 	// -lean: the subscribers read without the SDK; they must count the
 	// same deliveries.
-	// A storm's clients connect with the SDK, or lean.
+	// A storm's clients connect with the SDK, or lean. Lean subscribers
+	// read frames themselves (the default), or through coder/websocket.
 	modes := [][]string{{"-via", "ws", "-storm", "5", "-storm-after", "200ms"}, {"-via", "rest"},
-		{"-via", "rest", "-lean", "-storm", "5", "-storm-after", "200ms"}}
+		{"-via", "rest", "-lean", "-storm", "5", "-storm-after", "200ms"}, {"-via", "rest", "-lean", "-ws-read", "library"}}
 	for _, mode := range modes {
 		t.Run(strings.Join(mode, " "), func(t *testing.T) {
 			rep := runJSON(t, ts, append(append(where, "-conns", "6", "-channels", "2", "-users", "2", "-rate", "40", "-duration", "1s"), mode...)...)
@@ -271,7 +272,8 @@ func TestCfFastPush(t *testing.T) {
 		{`{"push":{"channel":"case:r-0","pub":{"data":{},"offset":1,"tags":{"a":"b"}}}}`, false},
 		{`{"id":3,"subscribe":{}}`, false},
 	} {
-		p, ok := cfFastPush([]byte(tc.line))
+		p := &cfPush{Channel: "another", Pub: &cfPub{}}
+		ok := cfFastPush([]byte(tc.line), p)
 		if ok != tc.fast {
 			t.Errorf("%s: direct %v, want %v", tc.line, ok, tc.fast)
 		}

@@ -1,5 +1,5 @@
 // Command jihat-load is the load generator of the Jihat benchmarks. It
-// drives a running server through the Go SDK (package client) only:
+// drives a running server through the Go SDK (package client):
 //
 //	jihat-load -conns 1000 -channels 1 -rate 100 -via ws -duration 30s
 //
@@ -37,6 +37,15 @@
 // meeting:<id> vote at once over their sockets, a fifth change once; it
 // reports the vote ack and vote → every attendee latencies and checks that
 // every member is stored once and the tally is exact.
+//
+//	jihat-load -lean ...
+//
+// reads the traffic subscribers' sockets without the SDK, the way the
+// Centrifugo subscribers are read (lean.go), so that the two servers are
+// measured through equally light clients; -target centrifugo drives a
+// Centrifugo server on the same workloads (centrifugo.go). Both kinds of
+// subscriber read WebSocket frames from a buffered socket themselves
+// (wsread.go; -ws-read library reads through coder/websocket instead).
 //
 // It refuses any server that is not on a loopback address, and every run is
 // bounded: -max-conns, -max-duration, and a settle time after publishing.

@@ -22,6 +22,7 @@ type load struct {
 	cfg      *config
 	log      io.Writer
 	hc       *http.Client
+	dial     func(ctx context.Context, network, addr string) (net.Conn, error) // hc's, for sockets read frame by frame
 	users    []*user
 	channels []*channel
 
@@ -61,7 +62,7 @@ func newLoad(cfg *config, log io.Writer) *load {
 			return d.DialContext(ctx, network, addr)
 		},
 	}
-	return &load{cfg: cfg, log: log, hc: &http.Client{Transport: tr}}
+	return &load{cfg: cfg, log: log, hc: &http.Client{Transport: tr}, dial: tr.DialContext}
 }
 
 func (l *load) logf(format string, args ...any) {

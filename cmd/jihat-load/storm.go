@@ -74,7 +74,7 @@ func (l *load) storm(ctx context.Context, w *stormWindow, st *StormStats) (close
 	l.openAll(ctx, &st.Conns, l.cfg.Storm, func(ctx context.Context, i int) error {
 		ch := l.stormChannels[i%len(l.stormChannels)]
 		if l.cfg.Target == targetCentrifugo {
-			c, err := l.cfDial(ctx, "storm-"+fmt.Sprint(i%l.cfg.Users), nil)
+			c, err := l.cfDial(ctx, wsReadLibrary, "storm-"+fmt.Sprint(i%l.cfg.Users), nil)
 			if err != nil {
 				return err
 			}
@@ -88,7 +88,7 @@ func (l *load) storm(ctx context.Context, w *stormWindow, st *StormStats) (close
 			return nil
 		}
 		if l.cfg.Lean {
-			c, err := l.leanSubscribe(ctx, ch.owner.c.Token(), ch.name, client.Latest, nil)
+			c, err := l.leanSubscribe(ctx, wsReadLibrary, ch.owner.c.Token(), ch.name, client.Latest, nil)
 			if err != nil {
 				return err
 			}
