@@ -318,6 +318,7 @@ figure() { # workload label jq-expression better(low|high)
 	figure storm "storm connect rate (conn/s)" .storm.connections.per_second
 	figure storm "storm connections opened" .storm.connections.opened
 	figure storm "live p99 during the storm (ms)" .storm.live_latency_during_ms.p99
+	figure storm "server CPU per connect during the storm (µs)" ".storm.server_cpu_per_connect_us // 0"
 	figure storm "live p99, whole run (ms)" .latency_ms.p99
 } | tee "$RESULTS/summary.txt"
 log "results in $RESULTS"

@@ -199,6 +199,9 @@ func (r *Report) print(w io.Writer) {
 		for _, e := range st.Conns.Errors {
 			p("", "error: %s", e)
 		}
+		if st.ServerCPUSeconds > 0 {
+			p("", "server CPU meanwhile %.2fs (%.0f µs per connection opened)", st.ServerCPUSeconds, st.ServerCPUPerConnect)
+		}
 		l := st.LiveLatency
 		p("", "live traffic meanwhile: p50 %.2fms  p95 %.2fms  p99 %.2fms  max %.2fms  (%d samples)", l.P50, l.P95, l.P99, l.Max, l.Samples)
 	}

@@ -24,6 +24,11 @@ import (
 type StormStats struct {
 	Conns       ConnStats    `json:"connections"`
 	LiveLatency LatencyStats `json:"live_latency_during_ms"` // comments published during the storm
+	// With -server-pid: the server's CPU (user + system) while the storm's
+	// connections opened, and that ÷ connections opened (the live traffic's
+	// share of those seconds included).
+	ServerCPUSeconds    float64 `json:"server_cpu_s,omitempty"`
+	ServerCPUPerConnect float64 `json:"server_cpu_per_connect_us,omitempty"`
 }
 
 // stormWindow is when the storm ran (unix nanos; end 0 while running).
@@ -71,6 +76,10 @@ func (l *load) storm(ctx context.Context, w *stormWindow, st *StormStats) (close
 	saved := l.cfg.DialConc
 	l.cfg.DialConc = l.cfg.StormConc
 	w.start.Store(time.Now().UnixNano())
+	cpu0, cpuOK := 0.0, false
+	if l.cfg.ServerPID > 0 {
+		cpu0, cpuOK = processCPU(l.cfg.ServerPID)
+	}
 	l.openAll(ctx, &st.Conns, l.cfg.Storm, func(ctx context.Context, i int) error {
 		ch := l.stormChannels[i%len(l.stormChannels)]
 		if l.cfg.Target == targetCentrifugo {
@@ -112,6 +121,10 @@ func (l *load) storm(ctx context.Context, w *stormWindow, st *StormStats) (close
 		return nil
 	})
 	w.end.Store(time.Now().UnixNano())
+	if cpu1, ok := processCPU(l.cfg.ServerPID); cpuOK && ok && st.Conns.Opened > 0 {
+		st.ServerCPUSeconds = cpu1 - cpu0
+		st.ServerCPUPerConnect = (cpu1 - cpu0) / float64(st.Conns.Opened) * 1e6
+	}
 	l.cfg.DialConc = saved
 	l.logf("storm: %d of %d connections in %.2fs (%.0f/s)", st.Conns.Opened, l.cfg.Storm, st.Conns.Seconds, st.Conns.PerSecond)
 	return func() {
