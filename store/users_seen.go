@@ -7,16 +7,22 @@ import (
 	"time"
 )
 
-// touchChunk is how many users one statement of TouchUsers updates: two
-// parameters each, far below SQLite's 32,766 and PostgreSQL's 65,535.
-const touchChunk = 500
+// touchChunk is how many users one statement of TouchUsers updates on
+// PostgreSQL (two parameters each, as two arrays). On SQLite each user is
+// two placeholders, and go-sqlite binds parameter i after scanning the
+// arguments up to i (quadratic: 1,000 placeholders would be ~500,000
+// steps), so a statement there takes sqliteTouchChunk users.
+const (
+	touchChunk       = 500
+	sqliteTouchChunk = 64
+)
 
 // TouchUsers records when each user was last seen (user ID → time): the
 // coalesced form of TouchUser for many sockets connecting at once, in ONE
-// statement per 500 users. A reconnect storm writes it continuously (the
-// server's seenWriter flushes whatever gathered while the previous flush
-// ran): one UPDATE per user was half the SQL statements of a storm's
-// connect (0.49 per connect on SQLite, 0.82 on PostgreSQL, each there a
+// statement per 500 users (64 on SQLite). A reconnect storm writes it
+// continuously (the server's seenWriter flushes whatever gathered while
+// the previous flush ran): one UPDATE per user was half the SQL statements
+// of a storm's connect (0.49 per connect on SQLite, 0.82 on PostgreSQL, each there a
 // round trip, issue 17 session 9), on SQLite's one writer beside the
 // group commit.
 func (s *Store) TouchUsers(ctx context.Context, seen map[string]time.Time) error {
@@ -28,8 +34,12 @@ func (s *Store) TouchUsers(ctx context.Context, seen map[string]time.Time) error
 		ids = append(ids, id)
 	}
 	slices.Sort(ids) // the same order every time: concurrent writers lock rows alike
+	chunk := touchChunk
+	if !s.postgre {
+		chunk = sqliteTouchChunk
+	}
 	for len(ids) > 0 {
-		n := min(len(ids), touchChunk)
+		n := min(len(ids), chunk)
 		if err := s.touchUsers(ctx, ids[:n], seen); err != nil {
 			return err
 		}
