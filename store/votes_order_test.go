@@ -151,16 +151,7 @@ func TestCastVotesOrder(t *testing.T) {
 		closed := make(chan struct{})
 		go func() {
 			defer close(closed)
-			_, _, err := nodes[0].UpdateMeeting(ctx, r.meeting, act("motion.close"), func(mt *store.MeetingTx) error {
-				mo, err := mt.LockMotion(r.motion)
-				if err != nil {
-					return err
-				}
-				now := mt.Now
-				mo.Status, mo.ClosedAt = jihat.MotionClosed, &now
-				return mt.SaveMotion(mo)
-			})
-			if err != nil {
+			if err := closeMotion(ctx, nodes[0], r); err != nil {
 				t.Error(err)
 			}
 		}()

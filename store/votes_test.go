@@ -13,6 +13,20 @@ import (
 	"github.com/jihat/jihat/store"
 )
 
+// closeMotion closes r's motion on s, as the chair's close does.
+func closeMotion(ctx context.Context, s *store.Store, r *voteRoom) error {
+	_, _, err := s.UpdateMeeting(ctx, r.meeting, act("motion.close"), func(mt *store.MeetingTx) error {
+		mo, err := mt.LockMotion(r.motion)
+		if err != nil {
+			return err
+		}
+		now := mt.Now
+		mo.Status, mo.ClosedAt = jihat.MotionClosed, &now
+		return mt.SaveMotion(mo)
+	})
+	return err
+}
+
 // voteRoom is a meeting with voters present, an observer, an absent
 // member, a deactivated member and an outsider, and a motion.
 type voteRoom struct {
@@ -142,16 +156,7 @@ func TestCastVotes(t *testing.T) {
 		if mo, _ := s.Motion(ctx, r.motion); mo.Tally.Version != 2 {
 			t.Errorf("a refused batch raised the version to %d", mo.Tally.Version)
 		}
-		_, _, err = s.UpdateMeeting(ctx, r.meeting, act("motion.close"), func(mt *store.MeetingTx) error {
-			mo, err := mt.LockMotion(r.motion)
-			if err != nil {
-				return err
-			}
-			now := mt.Now
-			mo.Status, mo.ClosedAt = jihat.MotionClosed, &now
-			return mt.SaveMotion(mo)
-		})
-		if err != nil {
+		if err := closeMotion(ctx, s, r); err != nil {
 			t.Fatal(err)
 		}
 		if out, err := s.CastVotes(ctx, r.motion, []store.VoteCast{cast(v[2], jihat.ChoiceAccept)}); err != nil || errKey(out[0].Err) != "meeting_motion_closed" {
