@@ -99,15 +99,15 @@ func upsertDeliveries(db *gorm.DB, rows []deliveryRow) error {
 	if db.Dialector.Name() != "postgres" {
 		per = sqliteUpsertRows
 	}
+	retried := clause.OnConflict{
+		Columns: []clause.Column{{Name: "outbox_id"}, {Name: "channel"}},
+		DoUpdates: append(clause.AssignmentColumns([]string{"status", "provider_id", "last_error", "sent_at", "updated_at"}),
+			clause.Assignment{Column: clause.Column{Name: "attempts"}, Value: gorm.Expr("outbox_deliveries.attempts + 1")}),
+	}
 	for len(rows) > 0 {
 		part := rows[:min(per, len(rows))]
 		rows = rows[len(part):]
-		err := db.Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "outbox_id"}, {Name: "channel"}},
-			DoUpdates: append(clause.AssignmentColumns([]string{"status", "provider_id", "last_error", "sent_at", "updated_at"}),
-				clause.Assignment{Column: clause.Column{Name: "attempts"}, Value: gorm.Expr("outbox_deliveries.attempts + 1")}),
-		}).Create(&part).Error
-		if err != nil {
+		if err := db.Clauses(retried).Create(&part).Error; err != nil {
 			return err
 		}
 	}

@@ -22,9 +22,9 @@ const (
 // statement per 500 users (64 on SQLite). A reconnect storm writes it
 // continuously (the server's seenWriter flushes whatever gathered while
 // the previous flush ran): one UPDATE per user was half the SQL statements
-// of a storm's connect (0.49 per connect on SQLite, 0.82 on PostgreSQL, each there a
-// round trip, issue 17 session 9), on SQLite's one writer beside the
-// group commit.
+// of a storm's connect (0.49 per connect on SQLite, 0.82 on PostgreSQL,
+// each there a round trip, issue 17 session 9), on SQLite's one writer
+// beside the group commit.
 func (s *Store) TouchUsers(ctx context.Context, seen map[string]time.Time) error {
 	if len(seen) == 0 {
 		return nil
