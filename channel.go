@@ -103,20 +103,19 @@ const maxChannelLen = 64
 // name. Anything else is an EINVALID error with key invalid_channel.
 // Authorisation is not checked here.
 func ParseChannel(s string) (Channel, error) {
-	bad := Errorf(EINVALID, "invalid_channel")
 	if len(s) > maxChannelLen {
-		return Channel{}, bad
+		return Channel{}, errInvalidChannel()
 	}
 	if s == FeedChannel {
 		return Channel{Kind: ChannelFeed}, nil
 	}
 	prefix, rest, ok := strings.Cut(s, ":")
 	if !ok {
-		return Channel{}, bad
+		return Channel{}, errInvalidChannel()
 	}
 	id, suffix, hasSuffix := strings.Cut(rest, ":")
 	if !IsCanonicalUUID(id) {
-		return Channel{}, bad
+		return Channel{}, errInvalidChannel()
 	}
 	var kind ChannelKind
 	switch {
@@ -131,10 +130,14 @@ func ParseChannel(s string) (Channel, error) {
 	case prefix == "user" && !hasSuffix:
 		kind = ChannelUser
 	default:
-		return Channel{}, bad
+		return Channel{}, errInvalidChannel()
 	}
 	return Channel{Kind: kind, ID: id}, nil
 }
+
+// errInvalidChannel is ParseChannel's error, made only when a name is bad
+// (the hub parses a channel name per subscribe and per publish).
+func errInvalidChannel() error { return Errorf(EINVALID, "invalid_channel") }
 
 // IsUUID reports whether s is a UUID in the 36-character text form in
 // either case: IsCanonicalUUID once lower-cased. Handlers accept it and

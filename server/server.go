@@ -219,7 +219,7 @@ func New(cfg Config) (*Server, error) {
 	s.metrics = newMetrics(reg)
 	s.notify = newNotifier(cfg.Notify, reg)
 	s.activity = newActivityTracker(cfg.Store, cfg.Logger, cfg.ActiveGrace)
-	s.seen = seenWriter{write: cfg.Store.TouchUsers, log: cfg.Logger}
+	s.seen = seenWriter{write: cfg.Store.TouchUsers, log: cfg.Logger, pause: sleepSeenPause}
 	s.counters = newCounterPublisher()
 	doc, err := json.Marshal(openAPIDocument(cfg.Version))
 	if err != nil {
@@ -284,7 +284,7 @@ func (s *Server) Close(ctx context.Context) error {
 	s.attendance.c.wait()
 	err := s.hub.Close(ctx)
 	s.attendance.c.wait() // departures of the sockets the hub closed: nothing runs after Close
-	s.seen.wait()
+	s.seen.close()
 	return err
 }
 

@@ -93,37 +93,44 @@ func commentWordsOf(caseID, eventID string, vis jihat.Visibility, body string) c
 // parameters; the widest row here has about 40 columns).
 const flushBatch = 200
 
-// flush inserts the buffered rows in tx, parents first, and empties b.
+// flush inserts the buffered rows in tx, parents first, and empties b. On
+// SQLite the rows go without gorm's create path (insertLite).
 func (b *rowBuf) flush(tx *gorm.DB) error {
-	if err := writeTouches(tx, tx.Dialector.Name() == "postgres", b.touches); err != nil {
+	postgres := tx.Dialector.Name() == "postgres"
+	if err := writeTouches(tx, postgres, b.touches); err != nil {
 		return err
 	}
-	if err := insertRows(tx, b.cases); err != nil {
+	if err := insertRows(tx, postgres, b.cases); err != nil {
 		return err
 	}
-	if err := insertRows(tx, b.seqs); err != nil {
+	if err := insertRows(tx, postgres, b.seqs); err != nil {
 		return err
 	}
-	if err := insertRows(tx, b.events); err != nil {
+	if err := insertRows(tx, postgres, b.events); err != nil {
 		return err
 	}
-	if err := insertRows(tx, b.outbox); err != nil {
+	if err := insertRows(tx, postgres, b.outbox); err != nil {
 		return err
 	}
-	if err := insertRows(tx, b.audit); err != nil { // in buffer order: the chain's order
+	if err := insertRows(tx, postgres, b.audit); err != nil { // in buffer order: the chain's order
 		return err
 	}
-	if err := insertRows(tx, b.words); err != nil {
+	if err := insertRows(tx, postgres, b.words); err != nil {
 		return err
 	}
-	if err := insertRows(tx, b.liteWords); err != nil {
+	if err := insertRows(tx, postgres, b.liteWords); err != nil {
 		return err
 	}
 	if len(b.counters) > 0 {
 		// The group holds its cases' row locks, under which alone their
 		// channels' counters move: the counted values are the new ones.
-		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "channel"}},
-			DoUpdates: clause.AssignmentColumns([]string{"last_seq"})}).CreateInBatches(b.counters, flushBatch).Error
+		var err error
+		if postgres {
+			err = tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "channel"}},
+				DoUpdates: clause.AssignmentColumns([]string{"last_seq"})}).CreateInBatches(b.counters, flushBatch).Error
+		} else {
+			err = insertLite(tx, b.counters, " ON CONFLICT (channel) DO UPDATE SET last_seq = excluded.last_seq")
+		}
 		if err != nil {
 			return err
 		}
@@ -132,9 +139,12 @@ func (b *rowBuf) flush(tx *gorm.DB) error {
 	return nil
 }
 
-func insertRows[T any](tx *gorm.DB, rows []T) error {
+func insertRows[T any](tx *gorm.DB, postgres bool, rows []T) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if !postgres {
+		return insertLite(tx, rows, "")
 	}
 	return tx.CreateInBatches(rows, flushBatch).Error
 }

@@ -187,7 +187,7 @@ func (c *rollupSums) add(o *rollupSums) {
 // flush writes what the group kept for the end: statistics rows, rollup
 // cells, open-case counts.
 func (g *groupCache) flush(tx *gorm.DB, postgre bool) error {
-	if err := insertRows(tx, g.stats); err != nil {
+	if err := insertRows(tx, postgre, g.stats); err != nil {
 		return err
 	}
 	keys, emptied := g.cellKeys()

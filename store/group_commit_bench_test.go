@@ -123,3 +123,33 @@ func BenchmarkCommitLatency(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
 	})
 }
+
+// BenchmarkCommentAlone measures one comment per group commit, the shape of
+// a quiet channel (100 comments/s on one case: each comment commits alone),
+// one writer after another: the group's fixed cost per comment, what the
+// live traffic's persisting costs the server's CPU during a reconnect storm.
+func BenchmarkCommentAlone(b *testing.B) {
+	benchBackends(b, func(b *testing.B, s *store.Store) {
+		ctx := context.Background()
+		w := newCaseWorld(b, s, jihat.AssignRoundRobin)
+		w.staff(b, s, 1<<30)
+		c := w.newCase("طلب", "نص")
+		if _, err := createCase(ctx, s, c, nil); err != nil || c.AssigneeID == "" {
+			b.Fatalf("case: %v (assignee %q)", err, c.AssigneeID)
+		}
+		b.ResetTimer()
+		for i := range b.N {
+			body := fmt.Sprintf("تعليق رقم %d على الطلب", i)
+			_, _, err := s.UpdateCase(ctx, c.ID, act("case.comment"), func(m *store.CaseTx) error {
+				if err := m.Notify("case.citizen_reply", m.Case.AssigneeID, map[string]any{"number": m.Case.Number}); err != nil {
+					return err
+				}
+				_, err := m.Event(jihat.CaseEventComment, m.Case.RequesterID, jihat.VisibilityPublic, jihat.CommentData{Body: body})
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

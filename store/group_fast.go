@@ -116,45 +116,6 @@ func newGroupState(rows []caseRow, seqs []channelSeqRow) *groupState {
 	return g
 }
 
-// loadGroup loads and locks the cases the group changes, in ID order, and
-// reads their channels' counters and their last comment search keys
-// (SQLite; on PostgreSQL, pipelinedGroupTx).
-func (s *Store) loadGroup(tx *gorm.DB, group []*caseChange) (*groupState, error) {
-	ids := groupIDs(group)
-	if len(ids) == 0 {
-		return newGroupState(nil, nil), nil
-	}
-	var rows []caseRow
-	if err := tx.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	var seqs []channelSeqRow
-	if len(rows) > 0 {
-		if err := tx.Where("channel IN ?", caseChannels(ids)).Find(&seqs).Error; err != nil {
-			return nil, err
-		}
-	}
-	g := newGroupState(rows, seqs)
-	if len(rows) == 0 {
-		return g, nil
-	}
-	var keys []struct {
-		ID   string
-		Last int64
-		End  int64
-	}
-	err := tx.Raw(`SELECT c.id AS id, coalesce((SELECT max(w.k) FROM case_comment_words w WHERE w.k > (c.rowid << 20) AND w.k < ((c.rowid + 1) << 20)), c.rowid << 20) AS last,
-  (c.rowid + 1) << 20 AS "end" FROM cases c WHERE c.id IN ?`, ids).Scan(&keys).Error
-	if err != nil {
-		return nil, err
-	}
-	g.wordKeys = make(map[string]*[2]int64, len(keys))
-	for _, k := range keys {
-		g.wordKeys[k.ID] = &[2]int64{k.Last, k.End}
-	}
-	return g, nil
-}
-
 // commitFast runs live in one transaction without savepoints. When one of
 // its changes fails, it returns that change (with its error; the
 // transaction rolled back, nothing of the group stored); otherwise the

@@ -58,8 +58,15 @@ func (g *groupState) touches() []caseTouch {
 }
 
 // touchSQL is the one UPDATE that writes ts: PostgreSQL's with numbered,
-// typed parameters, SQLite's with question marks.
+// typed parameters, SQLite's with question marks. One case on SQLite is a
+// plain UPDATE of its row: the join over a VALUES list is a multi-row write,
+// for which SQLite keeps a statement journal (a copy of every page the
+// statement changes), and it parses slower; the group of one comment is the
+// common one at a quiet channel's rate.
 func touchSQL(postgres bool, ts []caseTouch) (string, []any) {
+	if !postgres && len(ts) == 1 {
+		return "UPDATE cases SET updated_at = ?, public_updated_at = ? WHERE id = ?", []any{ts[0].updated, timeArg(ts[0].public), ts[0].id}
+	}
 	var b strings.Builder
 	vars := make([]any, 0, 3*len(ts))
 	b.WriteString("UPDATE cases SET updated_at = v.column2, public_updated_at = v.column3 FROM (VALUES ")
@@ -73,14 +80,18 @@ func touchSQL(postgres bool, ts []caseTouch) (string, []any) {
 		} else {
 			b.WriteString("(?, ?, ?)")
 		}
-		var public any
-		if t.public != nil {
-			public = *t.public
-		}
-		vars = append(vars, t.id, t.updated, public)
+		vars = append(vars, t.id, t.updated, timeArg(t.public))
 	}
 	b.WriteString(") AS v WHERE cases.id = v.column1")
 	return b.String(), vars
+}
+
+// timeArg is t as a statement argument: NULL when nil.
+func timeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
 }
 
 // writeTouches runs touchSQL in tx.

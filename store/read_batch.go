@@ -29,6 +29,11 @@ type readBatcher[K comparable, V any] struct {
 	mu   sync.Mutex
 	open *readBatch[K, V] // keys waiting for the query under way
 	busy bool             // a query is under way
+	// burst: the last query answered more than one caller, so callers are
+	// arriving together (a reconnect storm's session reads); the next
+	// caller who finds no query under way yields as with yield. A lone
+	// request (a REST call on a quiet node) finds it false and runs at once.
+	burst bool
 }
 
 type readBatch[K comparable, V any] struct {
@@ -45,7 +50,7 @@ type readBatch[K comparable, V any] struct {
 func (r *readBatcher[K, V]) get(ctx context.Context, key K) (v V, ok bool, err error) {
 	r.mu.Lock()
 	var b *readBatch[K, V]
-	if !r.busy && r.yield {
+	if !r.busy && (r.yield || r.burst) {
 		r.busy = true
 		b = &readBatch[K, V]{keys: []K{key}, has: map[K]bool{key: true}, n: 1,
 			done: make(chan struct{}), lead: make(chan struct{}, 1)}
@@ -104,6 +109,7 @@ func (r *readBatcher[K, V]) run(ctx context.Context, b *readBatch[K, V]) {
 		close(b.done)
 	}
 	r.mu.Lock()
+	r.burst = b.n > 1
 	next := r.open
 	r.open = nil
 	if next == nil {

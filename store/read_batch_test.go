@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,5 +115,75 @@ func TestReadBatcherYield(t *testing.T) {
 	}
 	if r.busy || r.open != nil {
 		t.Errorf("idle batcher busy %v, open %v", r.busy, r.open)
+	}
+}
+
+// TestReadBatcherBurst: a batcher without yield yields only after a query
+// that answered several callers (a burst), so a lone caller on a quiet node
+// runs its query at once. The state is read at each step: one lone get
+// leaves no burst; callers that queue behind a running query are answered by
+// one query, which leaves a burst; the next lone get runs (by the yielding
+// path) and, answering only itself, ends the burst.
+func TestReadBatcherBurst(t *testing.T) {
+	release := make(chan struct{})
+	var blocking atomic.Bool
+	var reads atomic.Int64
+	r := &readBatcher[int, string]{timeout: time.Minute, read: func(ctx context.Context, ks []int) (map[int]string, error) {
+		reads.Add(1)
+		if blocking.Load() {
+			<-release
+		}
+		out := map[int]string{}
+		for _, k := range ks {
+			out[k] = fmt.Sprint("v", k)
+		}
+		return out, nil
+	}}
+	ctx := context.Background()
+	state := func() (busy, burst bool, waiting int) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.open != nil {
+			waiting = r.open.n
+		}
+		return r.busy, r.burst, waiting
+	}
+	if v, ok, err := r.get(ctx, 1); v != "v1" || !ok || err != nil {
+		t.Fatalf("lone get(1) = %q, %v, %v", v, ok, err)
+	}
+	if _, burst, _ := state(); burst {
+		t.Fatal("a lone get left a burst")
+	}
+	blocking.Store(true)
+	var wg sync.WaitGroup
+	wg.Go(func() { r.get(ctx, 2) }) // runs a query, held until release
+	for busy, _, _ := state(); !busy; busy, _, _ = state() {
+		runtime.Gosched()
+	}
+	const queued = 5
+	for i := range queued {
+		wg.Go(func() {
+			if v, ok, err := r.get(ctx, 10+i); v != fmt.Sprint("v", 10+i) || !ok || err != nil {
+				t.Errorf("get(%d) = %q, %v, %v", 10+i, v, ok, err)
+			}
+		})
+	}
+	for _, _, n := state(); n < queued; _, _, n = state() {
+		runtime.Gosched()
+	}
+	blocking.Store(false)
+	close(release)
+	wg.Wait()
+	if n := reads.Load(); n != 3 {
+		t.Errorf("%d queries; want 3 (the lone one, the held one, one for the %d queued)", n, queued)
+	}
+	if busy, burst, _ := state(); busy || !burst {
+		t.Fatalf("after %d callers answered by one query: busy %v, burst %v; want an idle batcher in a burst", queued, busy, burst)
+	}
+	if v, ok, err := r.get(ctx, 3); v != "v3" || !ok || err != nil {
+		t.Fatalf("get(3) after the burst = %q, %v, %v", v, ok, err)
+	}
+	if busy, burst, _ := state(); busy || burst {
+		t.Fatalf("after a lone get following the burst: busy %v, burst %v; want idle, no burst", busy, burst)
 	}
 }
