@@ -18,6 +18,7 @@
 # PGSTAT [0] (1: PostgreSQL loads pg_stat_statements and auto_explain; its top statements from the settled
 # room on go to $OUT/pgstat.txt, the plans of statements over 40 ms to $OUT/postgres.log),
 # LOG_LEVEL [warn] (debug: each vote batch's size, start and time in $OUT/node<n>.log),
+# VOTE_PROFILE [0] (1: jihat-load's CPU profile of round 0 alone, 1 kHz: $OUT/load-vote.prof),
 # Always: $OUT/storm-cpu.txt, the CPU time of each node, jihat-load and PostgreSQL over round 0.
 # BIN [bin/jihat], LOAD_BIN [bin/jihat-load] (A/B: two builds back to back); the nodes inherit the
 # environment, e.g. JIHAT_VOTE_GATHER and JIHAT_VOTE_QUIET (A/B of the votes' gathering on one build),
@@ -68,6 +69,7 @@ for n in $(seq 1 "$NODES"); do
 done
 args=(-url "${URLS[0]}" -meeting "$MEMBERS" -probes "$PROBES" -vote-spread "${SPREAD:-0s}" -dial-concurrency 64 -json)
 if ((NODES == 2)); then args+=(-publish-url "${URLS[1]}"); fi
+if [[ ${VOTE_PROFILE:-0} == 1 ]]; then args+=(-vote-profile "$OUT/load-vote.prof"); fi
 if ((PROFILE == 1)); then
 	lport=$(free_port)
 	args+=(-pprof 127.0.0.1:$lport)
@@ -110,27 +112,36 @@ if [[ ${PGSTAT:-0} == 1 ]]; then
 fi
 # The CPU each process used for round 0 (from the settled room to the line
 # of round 0's acks: the vote storm and its acks; a tally sent early falls in it): $OUT/storm-cpu.txt.
-cputicks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pgticks() {
-	local pm t=0 p
-	pm=$(head -1 "$JIHAT_TEST_STATE_DIR/pg/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
-	for p in $pm $(pgrep -P "$pm"); do t=$((t + $(cputicks "$p"))); done
-	echo $t
+# Read with bash alone: this loop runs at the session's -19 beside the storm,
+# where a grep and a sleep every 20 ms and an awk per process took CPU from
+# what it measures (bench-lib.sh, raise_services).
+pg_ticks() {
+	local pm kids p t=0
+	PG_TICKS=0
+	{ read -r pm <"$JIHAT_TEST_STATE_DIR/pg/data/postmaster.pid"; } 2>/dev/null || return 0
+	kids=
+	{ read -r kids <"/proc/$pm/task/$pm/children" || true; } 2>/dev/null
+	for p in $pm $kids; do cpu_ticks "$p"; t=$((t + TICKS)); done
+	PG_TICKS=$t
 }
 (
-	until grep -q "meeting: .*room settled" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.02; done
+	open_ticker
+	until file_has "$OUT/load.log" "room settled" || ! kill -0 $LOAD 2>/dev/null; do tick 0.02; done
 	b=()
-	for p in "${NODE_PIDS[@]}" $LOAD; do b+=($(cputicks "$p")); done
-	bpg=$(pgticks)
-	until grep -q "meeting: [0-9]* votes, ack" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.02; done
+	for p in "${NODE_PIDS[@]}" $LOAD; do cpu_ticks "$p"; b+=($TICKS); done
+	pg_ticks
+	bpg=$PG_TICKS
+	until file_has "$OUT/load.log" " votes, ack" || ! kill -0 $LOAD 2>/dev/null; do tick 0.02; done
 	hz=$(getconf CLK_TCK) i=0
 	for p in "${NODE_PIDS[@]}" $LOAD; do
 		name=node$((i + 1))
 		[[ $p == "$LOAD" ]] && name=jihat-load
-		echo "$name $(((($(cputicks "$p") - b[i]) * 1000) / hz)) ms"
+		cpu_ticks "$p"
+		echo "$name $(((TICKS - b[i]) * 1000 / hz)) ms"
 		i=$((i + 1))
 	done
-	echo "postgres $(((($(pgticks) - bpg) * 1000) / hz)) ms"
+	pg_ticks
+	echo "postgres $(((PG_TICKS - bpg) * 1000 / hz)) ms"
 ) >"$OUT/storm-cpu.txt" 2>/dev/null &
 rc=0
 wait $LOAD || rc=$?

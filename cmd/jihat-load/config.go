@@ -63,7 +63,8 @@ type config struct {
 	Probes  int
 	// -vote-spread: each round's votes at random within it (0: at once)
 	VoteSpread time.Duration
-	Rebuild    int // -rebuild: members that rebuild who voted what
+	Rebuild    int    // -rebuild: members that rebuild who voted what
+	VoteProf   string // -vote-profile: a CPU profile of round 0 alone
 
 	CentrifugoSecret string
 	CentrifugoAPIKey string
@@ -132,6 +133,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.Admin, "admin", "", "with -meeting: the platform admin, email:password (default: $JIHAT_ADMIN_LOGIN:$JIHAT_ADMIN_PASSWORD)")
 	fs.DurationVar(&c.VoteSpread, "vote-spread", 0, "with -meeting: send each round's votes at random moments within this time, as people click (0: all at the same instant)")
 	fs.IntVar(&c.Rebuild, "rebuild", 100, "with -meeting: the first N members rebuild who voted what from the live frames (and are checked against the stored votes); the others read the counts")
+	fs.StringVar(&c.VoteProf, "vote-profile", "", "with -meeting: write a CPU profile of this tool over round 0 alone (the votes' sending to the last ack, sampled at 1 kHz) to this file")
 	fs.IntVar(&c.Probes, "probes", 20, "with -meeting: votes of the chair sent one at a time, each timed to every attendee holding its tally")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -155,6 +155,14 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 		// few MB); the server's collector runs as always.
 		runtime.GC()
 		gc := debug.SetGCPercent(-1)
+		cpu := roundCPU{}
+		if r == 0 {
+			cpu.path = l.cfg.VoteProf
+		}
+		if err := cpu.start(); err != nil {
+			debug.SetGCPercent(gc)
+			return LatencyStats{}, err
+		}
 		st := timeAll(len(idx), func(k int) error {
 			t := time.Now()
 			err := vote(idx[k], final[idx[k]])
@@ -169,6 +177,10 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 			first = cmp(first, err)
 			mu.Unlock()
 		})
+		cpuMS := cpu.stop()
+		if r == 0 {
+			rep.VoteCPU = cpuMS
+		}
 		debug.SetGCPercent(gc)
 		return st, first
 	}
@@ -179,8 +191,8 @@ func (l *load) meeting(ctx context.Context, stdout io.Writer) error {
 	if len(sentAt) > 0 {
 		l.logf("meeting: round 0's first vote sent at %s", slices.MinFunc(sentAt, time.Time.Compare).UTC().Format("15:04:05.000000"))
 	}
-	l.logf("meeting: %d votes, ack p50 %.0f ms p99 %.0f ms; sent within %.0f ms, acked within %.0f ms (p50 %.0f)", len(room),
-		rep.VoteAck.P50, rep.VoteAck.P99, rep.VoteSent.Max, rep.VoteAcked.Max, rep.VoteAcked.P50)
+	l.logf("meeting: %d votes, ack p50 %.0f ms p99 %.0f ms; sent within %.0f ms, acked within %.0f ms (p50 %.0f); jihat-load's CPU %.0f ms", len(room),
+		rep.VoteAck.P50, rep.VoteAck.P99, rep.VoteSent.Max, rep.VoteAcked.Max, rep.VoteAcked.P50, rep.VoteCPU)
 	if nodes == 2 {
 		rep.VoteAckByNode = []LatencyStats{byNode[0].stats(), byNode[1].stats()}
 		l.logf("meeting: by node: p50 %.0f / %.0f ms, p99 %.0f / %.0f ms", rep.VoteAckByNode[0].P50, rep.VoteAckByNode[1].P50,

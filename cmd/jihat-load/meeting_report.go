@@ -30,8 +30,11 @@ type MeetingReport struct {
 	// from the first one's leaving: how long this one process took to
 	// send them all. VoteAcked is when each ack arrived, from the same
 	// origin (its max: the whole storm).
-	VoteSent    LatencyStats `json:"vote_sent_ms"`
-	VoteAcked   LatencyStats `json:"vote_acked_ms"`
+	VoteSent  LatencyStats `json:"vote_sent_ms"`
+	VoteAcked LatencyStats `json:"vote_acked_ms"`
+	// VoteCPU is the CPU this process used over round 0 (the sending of
+	// the first vote to the last ack), on the cores the nodes share.
+	VoteCPU     float64      `json:"vote_cpu_ms"`
 	Open        LatencyStats `json:"open_seen_ms"`  // the motion opened → each member holds its tally
 	ChangeAck   LatencyStats `json:"change_ack_ms"` // round 1: a fifth at once
 	ToAttendee  LatencyStats `json:"vote_to_attendee_ms"`
@@ -120,7 +123,7 @@ func (r *MeetingReport) print(w io.Writer) {
 	p("settle (ping)", "%s", lat(r.Settle))
 	p("motion open → seen", "%s", lat(r.Open))
 	p("vote ack (all)", "%s", lat(r.VoteAck))
-	p("votes sent / acked", "within %.1f / %.1f ms of the first sent", r.VoteSent.Max, r.VoteAcked.Max)
+	p("votes sent / acked", "within %.1f / %.1f ms of the first sent (jihat-load's CPU meanwhile: %.0f ms)", r.VoteSent.Max, r.VoteAcked.Max, r.VoteCPU)
 	for i, s := range r.VoteAckByNode {
 		p(fmt.Sprintf("vote ack (node %d)", i+1), "%s", lat(s))
 	}
