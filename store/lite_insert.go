@@ -28,7 +28,7 @@ type litePlan struct {
 	columns string          // "(a, b, c)"
 	row     string          // "(?, ?, ?)"
 	perStmt int             // rows per statement
-	ok      bool            // false: a field this plan cannot write; use gorm
+	ok      bool            // false: gorm writes these rows (hooks, serializers, …)
 }
 
 // liteParams bounds the parameters of one statement: the driver
@@ -52,7 +52,16 @@ func litePlanOf[T any](db *gorm.DB) (*litePlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &litePlan{table: sch.Table, ok: true}
+	// gorm would run create or save hooks; a serializer or a creation
+	// time kept as unix seconds writes what the field holds differently:
+	// such a type goes through gorm.
+	p := &litePlan{table: sch.Table, ok: !sch.BeforeCreate && !sch.AfterCreate && !sch.BeforeSave && !sch.AfterSave}
+	for _, f := range sch.Fields {
+		if f.Serializer != nil || (f.AutoCreateTime != 0 && f.AutoCreateTime != schema.UnixTime) ||
+			(f.AutoUpdateTime != 0 && f.AutoUpdateTime != schema.UnixTime) {
+			p.ok = false
+		}
+	}
 	var cols, marks []string
 	for _, db := range sch.DBNames {
 		f := sch.FieldsByDBName[db]

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 )
 
 // TestInsertLiteAsGorm: the rows a group commit writes on SQLite through
@@ -75,6 +76,49 @@ func TestInsertLiteAsGorm(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s through insertLite:\n%s\nthrough gorm:\n%s", table, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// liteHooked, liteSerialized and liteUnixTime are rows insertLite must
+// leave to gorm: a create hook, a serializer, a unix-seconds creation time.
+type liteHooked struct{ ID string }
+
+func (*liteHooked) BeforeCreate(*gorm.DB) error { return nil }
+
+type liteSerialized struct {
+	ID   string
+	Tags []string `gorm:"serializer:json"`
+}
+
+type liteUnixTime struct {
+	ID        string
+	CreatedAt int64
+}
+
+// TestInsertLitePlanFallsBack: the row types the group commit writes are
+// inserted by insertLite itself; a type with a create hook, a serializer
+// or a unix-seconds creation time falls back to gorm's create.
+func TestInsertLitePlanFallsBack(t *testing.T) {
+	db := &gorm.DB{Config: &gorm.Config{NamingStrategy: schema.NamingStrategy{}}}
+	for name, plan := range map[string]func() (*litePlan, error){
+		"caseEventRow":    func() (*litePlan, error) { return litePlanOf[caseEventRow](db) },
+		"outboxRow":       func() (*litePlan, error) { return litePlanOf[outboxRow](db) },
+		"auditPendingRow": func() (*litePlan, error) { return litePlanOf[auditPendingRow](db) },
+		"liteWordsRow":    func() (*litePlan, error) { return litePlanOf[liteWordsRow](db) },
+		"channelSeqRow":   func() (*litePlan, error) { return litePlanOf[channelSeqRow](db) },
+		"caseRow":         func() (*litePlan, error) { return litePlanOf[caseRow](db) },
+		"caseStatRow":     func() (*litePlan, error) { return litePlanOf[caseStatRow](db) },
+		"liteHooked":      func() (*litePlan, error) { return litePlanOf[liteHooked](db) },
+		"liteSerialized":  func() (*litePlan, error) { return litePlanOf[liteSerialized](db) },
+		"liteUnixTime":    func() (*litePlan, error) { return litePlanOf[liteUnixTime](db) },
+	} {
+		p, err := plan()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := !strings.HasPrefix(name, "lite") || name == "liteWordsRow"; p.ok != want {
+			t.Errorf("%s: insertLite writes it itself: %v; want %v", name, p.ok, want)
 		}
 	}
 }
