@@ -10,7 +10,7 @@
 #
 # NODES [1] (2: members alternate between the nodes), MEMBERS [1000],
 # PROBES [20], SPREAD [0s] (-vote-spread: each round's votes at random within it), PROFILE [0] (1: a CPU profile of each node (cpu.prof, cpu2.prof) while the members
-# join and vote, and of jihat-load (load-cpu.prof), PROF_SECS [30] s, from the load log line PROF_AT [members, board]: the setup's end),
+# join and vote, and of jihat-load (load-cpu.prof), PROF_SECS [30] s, from the load log line holding PROF_AT [members, board]: the setup's end),
 # TRACE [0] (1: with PROFILE=1, Go execution traces (trace.out, load-trace.out) of the same window
 # instead of CPU profiles: `go tool trace` shows when each goroutine ran, read, wrote and waited),
 # ALLOCS [0] (1: with PROFILE=1, the allocations of node 1 and of jihat-load from PROF_AT to the end of
@@ -19,7 +19,8 @@
 # room on go to $OUT/pgstat.txt, the plans of statements over 40 ms to $OUT/postgres.log),
 # LOG_LEVEL [warn] (debug: each vote batch's size, start and time in $OUT/node<n>.log),
 # VOTE_PROFILE [0] (1: jihat-load's CPU profile of round 0 alone, 1 kHz: $OUT/load-vote.prof),
-# Always: $OUT/storm-cpu.txt, the CPU time of each node, jihat-load and PostgreSQL over round 0.
+# Always: $OUT/storm-cpu.txt, the CPU time of each node, jihat-load and PostgreSQL over round 0 (0 with ALLOCS=1:
+# its poller starts after round 0).
 # BIN [bin/jihat], LOAD_BIN [bin/jihat-load] (A/B: two builds back to back); the nodes inherit the
 # environment, e.g. JIHAT_VOTE_GATHER and JIHAT_VOTE_QUIET (A/B of the votes' gathering on one build),
 # OUT [/tmp/meeting-bench.<time>].
@@ -81,12 +82,13 @@ LOAD=$!
 PIDS+=($LOAD)
 if ((PROFILE == 1)); then
 	# After the setup (accounts: password hashing), profile the join and the votes.
-	until grep -q "meeting: .*$PROF_AT" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.2; done
+	open_ticker # (the waits below fork nothing: see the storm-cpu poller)
+	until file_has "$OUT/load.log" "$PROF_AT" || ! kill -0 $LOAD 2>/dev/null; do tick 0.2; done
 	if [[ ${ALLOCS:-0} == 1 ]]; then
 		pp=http://127.0.0.1:$(cat "$OUT/node1.pprof-port")/debug/pprof/allocs?gc=1 lp=http://127.0.0.1:$lport/debug/pprof/allocs?gc=1
 		curl -fs -o "$OUT/allocs0.prof" "$pp" || true
 		curl -fs -o "$OUT/load-allocs0.prof" "$lp" || true
-		until grep -q "meeting: [0-9]* votes, ack" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.05; done
+		until file_has "$OUT/load.log" " votes, ack" || ! kill -0 $LOAD 2>/dev/null; do tick 0.05; done
 		curl -fs -o "$OUT/allocs1.prof" "$pp" || true
 		curl -fs -o "$OUT/load-allocs1.prof" "$lp" || true
 		PROF_SECS=0
@@ -107,7 +109,7 @@ if ((PROFILE == 1)); then
 fi
 if [[ ${PGSTAT:-0} == 1 ]]; then
 	# count the votes' statements only: from the settled room on
-	(until grep -q "meeting: .*room settled" "$OUT/load.log" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.05; done
+	(open_ticker; until file_has "$OUT/load.log" "room settled" || ! kill -0 $LOAD 2>/dev/null; do tick 0.05; done
 		pgsql -c 'SELECT pg_stat_statements_reset()' >/dev/null) &
 fi
 # The CPU each process used for round 0 (from the settled room to the line
