@@ -84,6 +84,18 @@ func BenchmarkCommentPersist(b *testing.B) {
 	})
 }
 
+// benchCase creates one case in a world of round-robin staff, assigned to
+// one of them: the single busy case of the commit benchmarks.
+func benchCase(b *testing.B, s *store.Store) *jihat.Case {
+	w := newCaseWorld(b, s, jihat.AssignRoundRobin)
+	w.staff(b, s, 1<<30)
+	c := w.newCase("طلب", "نص")
+	if _, err := createCase(context.Background(), s, c, nil); err != nil || c.AssigneeID == "" {
+		b.Fatalf("case: %v (assignee %q)", err, c.AssigneeID)
+	}
+	return c
+}
+
 // BenchmarkCommitLatency measures how long a comment waits for its group
 // commit (UpdateCase called → returned, i.e. durable) at a steady offered
 // rate on one case, the part of publish→deliver latency that is the
@@ -91,12 +103,7 @@ func BenchmarkCommentPersist(b *testing.B) {
 func BenchmarkCommitLatency(b *testing.B) {
 	benchBackends(b, func(b *testing.B, s *store.Store) {
 		ctx := context.Background()
-		w := newCaseWorld(b, s, jihat.AssignRoundRobin)
-		w.staff(b, s, 1<<30)
-		c := w.newCase("طلب", "نص")
-		if _, err := createCase(ctx, s, c, nil); err != nil {
-			b.Fatal(err)
-		}
+		c := benchCase(b, s)
 		const rate = 100
 		lat := make([]time.Duration, b.N)
 		var wg sync.WaitGroup
@@ -131,12 +138,7 @@ func BenchmarkCommitLatency(b *testing.B) {
 func BenchmarkCommentAlone(b *testing.B) {
 	benchBackends(b, func(b *testing.B, s *store.Store) {
 		ctx := context.Background()
-		w := newCaseWorld(b, s, jihat.AssignRoundRobin)
-		w.staff(b, s, 1<<30)
-		c := w.newCase("طلب", "نص")
-		if _, err := createCase(ctx, s, c, nil); err != nil || c.AssigneeID == "" {
-			b.Fatalf("case: %v (assignee %q)", err, c.AssigneeID)
-		}
+		c := benchCase(b, s)
 		b.ResetTimer()
 		for i := range b.N {
 			body := fmt.Sprintf("تعليق رقم %d على الطلب", i)
